@@ -1,0 +1,57 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Synthesis;
+
+namespace Threshold.Cli;
+
+/// <summary>
+/// Runs the command app and turns every expected failure into exit code 2 with one line on stderr, so a script can
+/// rely on stdout holding either a complete result or nothing.
+/// </summary>
+internal static class CliRunner
+{
+    public static int Run(CommandApp app, string[] args)
+    {
+        try
+        {
+            return app.Run(args);
+        }
+        catch (Exception e) when (Describe(e) is { } message)
+        {
+            Console.Error.WriteLine($"threshold: {message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"threshold: internal error: {e}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static string? Describe(Exception e) => e switch
+    {
+        InputFileException or LawFileException or ReplayRequestException or SourceDataException or UsageException => e.Message,
+        CommandParseException or CommandRuntimeException => e.Message.ReplaceLineEndings(" "),
+        _ => null,
+    };
+}
+
+/// <summary>A command-line option is missing or malformed.</summary>
+public sealed class UsageException : Exception
+{
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+
+    public UsageException()
+    {
+    }
+
+    public UsageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

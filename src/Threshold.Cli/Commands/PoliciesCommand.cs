@@ -1,0 +1,105 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Threshold.Engine;
+using Threshold.Law;
+
+namespace Threshold.Cli.Commands;
+
+internal sealed class PoliciesSettings : CommandSettings
+{
+    [CommandArgument(0, "[ID|FILE]")]
+    [Description("Show one policy (a built-in id or a YAML file); all built-ins when omitted.")]
+    public string? Policy { get; init; }
+
+    [CommandOption("--format <table|json>")]
+    [Description("table (default) or json.")]
+    public string Format { get; init; } = "table";
+}
+
+/// <summary><c>threshold policies</c>: every parameter with its dates, value, citation and verification status.</summary>
+internal sealed class PoliciesCommand : Command<PoliciesSettings>
+{
+    public override int Execute(CommandContext context, PoliciesSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Format is not ("table" or "json"))
+        {
+            throw new UsageException($"--format {settings.Format}: must be table or json");
+        }
+
+        var policies = settings.Policy is null ? BuiltInPolicies.All() : [PolicyArgument.Load(settings.Policy)];
+        if (settings.Format == "json")
+        {
+            var doc = new
+            {
+                engineVersion = RuleSetVersion.EngineVersion,
+                ruleSetVersion = RuleSetVersion.Current,
+                policies = policies.Select(p => new
+                {
+                    id = p.Id,
+                    title = p.Title,
+                    summary = p.Summary,
+                    standing = p.Standing == LegalStanding.InForce ? "in-force" : "hypothetical",
+                    mechanism = p.Mechanism == MechanismKind.EncounterThreshold ? "encounter-threshold" : "secretary-determination",
+                    inForce = p.InForce.Date is { } d ? ReplayReport.Iso(d) : null,
+                    inForceCitation = ReplayReport.CitationDto.From(p.InForce.Citation),
+                    lastVerified = p.LastVerified,
+                    caveats = p.Caveats,
+                    parameters = p.Parameters.Select(x => new
+                    {
+                        name = x.Name,
+                        description = x.Description,
+                        unit = x.Unit,
+                        values = x.Values.Select(v => new { from = ReplayReport.Iso(v.From), value = v.Value.ToString(), citation = ReplayReport.CitationDto.From(v.Citation), note = v.Note }),
+                    }),
+                    courtOrders = p.CourtOrders.Select(c => new { id = c.Id, description = c.Description, sets = c.Sets.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), citation = ReplayReport.CitationDto.From(c.Citation) }),
+                }),
+            };
+            Console.Out.WriteLine(JsonSerializer.Serialize(doc, ReplayReport.JsonOptions));
+            return ExitCodes.Ok;
+        }
+
+        var console = Terminal.Create();
+        foreach (var p in policies)
+        {
+            console.Write(new Rule($"[bold]{Markup.Escape(p.Id)}[/]: {Markup.Escape(p.Title)}").LeftJustified());
+            console.MarkupLine(p.Standing == LegalStanding.InForce ? "[bold]In force[/] (law)" : "[yellow bold]HYPOTHETICAL: not law[/]");
+            console.MarkupLine(Markup.Escape(p.Summary));
+            console.MarkupLine($"In force: {(p.InForce.Date is { } d ? $"12:01 a.m. Eastern on {d:yyyy-MM-dd}" : "no date of its own (pass --in-force)")} — {Markup.Escape(p.InForce.Citation.Text)}");
+            var table = new Table().Border(TableBorder.Rounded);
+            table.AddColumn("Parameter");
+            table.AddColumn("From");
+            table.AddColumn("Value");
+            table.AddColumn("Citation");
+            table.AddColumn("Status");
+            foreach (var parameter in p.Parameters)
+            {
+                foreach (var v in parameter.Values)
+                {
+                    table.AddRow(
+                        Markup.Escape(v == parameter.Values[0] ? $"{parameter.Name}\n{parameter.Description}" : string.Empty),
+                        v.From.ToString("yyyy-MM-dd", null),
+                        Markup.Escape($"{v.Value} {parameter.Unit}"),
+                        Markup.Escape(v.Citation.Text + (v.Note is null ? string.Empty : $"\n{v.Note}")),
+                        Markup.Escape($"[{v.Citation.Status.Code()}] {v.Citation.Status.Meaning()}"));
+                }
+            }
+
+            console.Write(table);
+            foreach (var order in p.CourtOrders)
+            {
+                console.MarkupLine($"Court-order fallback [bold]{order.Id}[/] (--court-order {order.Id}=DATE): {Markup.Escape(order.Description)} Sets {Markup.Escape(string.Join(", ", order.Sets.Select(kv => $"{kv.Key}={kv.Value}")))}. {Markup.Escape(order.Citation.Text)}");
+            }
+
+            foreach (var caveat in p.Caveats)
+            {
+                console.MarkupLine($" • {Markup.Escape(caveat)}");
+            }
+
+            console.WriteLine();
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,121 @@
+using System.ComponentModel;
+using NodaTime;
+using NodaTime.Text;
+using Spectre.Console.Cli;
+using Threshold.Engine;
+using Threshold.Law;
+
+namespace Threshold.Cli.Commands;
+
+/// <summary>Options shared by replay and explain: which policy, which series, and the what-if overlays.</summary>
+internal class ReplaySettings : CommandSettings
+{
+    [CommandOption("--policy <ID|FILE>")]
+    [Description("Built-in policy id (see 'threshold policies') or a policy YAML file.")]
+    public string? Policy { get; init; }
+
+    [CommandOption("--encounters <FILE>")]
+    [Description("Daily encounter CSV: date,between_ports,coastal,ports_of_entry,uc_noncontiguous_between_ports,uc_noncontiguous_ports.")]
+    public string? Encounters { get; init; }
+
+    [CommandOption("--allow-gaps")]
+    [Description("Accept missing dates; every window touching one is undeterminable (never counted as zero).")]
+    public bool AllowGaps { get; init; }
+
+    [CommandOption("--determination-lag <DAYS>")]
+    [Description("Days from a window's last day to the determination that reads it (default: the policy's, 1).")]
+    public int? DeterminationLag { get; init; }
+
+    [CommandOption("--in-force <DATE>")]
+    [Description("In-force date (yyyy-MM-dd); required for bills such as senate-border-act-2024 and hr2-2023.")]
+    public string? InForce { get; init; }
+
+    [CommandOption("--set <NAME=VALUE>")]
+    [Description("Override a parameter on every date, e.g. deactivate.threshold=2000 (repeatable).")]
+    public string[] Set { get; init; } = [];
+
+    [CommandOption("--court-order <ID=DATE>")]
+    [Description("Court-order fallback from a date, e.g. streak-enjoined=2024-11-01 or uc-count-enjoined=2024-11-01 (repeatable).")]
+    public string[] CourtOrder { get; init; } = [];
+
+    [CommandOption("--determination <DATE=active|inactive>")]
+    [Description("A dated determination for hr2-2023 (operational control) (repeatable).")]
+    public string[] Determination { get; init; } = [];
+
+    /// <summary>Loads the policy, reads the series and replays it, validating every option first.</summary>
+    public SuspensionTimeline Replay()
+    {
+        var policy = PolicyArgument.Load(Policy ?? throw new UsageException("--policy is required (a built-in id or a YAML file)"));
+        var options = new ReplayOptions
+        {
+            InForce = InForce is null ? null : ParseDate("--in-force", InForce),
+            DeterminationLagDays = DeterminationLag,
+            Overrides = Set.Select(ParseOverride).ToArray(),
+            CourtOrders = CourtOrder.Select(ParseCourtOrder).ToArray(),
+            Determinations = Determination.Select(ParseDetermination).ToArray(),
+        };
+        var compiled = CompiledPolicy.Compile(policy, options);
+        var series = EncounterCsvReader.ReadFile(Encounters ?? throw new UsageException("--encounters is required (a daily encounter CSV)"), AllowGaps);
+        var timeline = SuspensionReplay.Run(compiled, series);
+        OverlayEvaluation.RequireEffect(timeline);
+        return timeline;
+    }
+
+    internal static LocalDate ParseDate(string option, string text)
+    {
+        var result = LocalDatePattern.Iso.Parse(text);
+        return result.Success ? result.Value : throw new UsageException($"{option} {text}: not a date in yyyy-MM-dd form");
+    }
+
+    private static ParameterOverride ParseOverride(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0 && eq < text.Length - 1
+            ? new ParameterOverride(text[..eq].Trim(), text[(eq + 1)..].Trim())
+            : throw new UsageException($"--set {text}: expected NAME=VALUE, e.g. deactivate.threshold=2000");
+    }
+
+    private static CourtOrderInput ParseCourtOrder(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0
+            ? new CourtOrderInput(text[..eq].Trim(), ParseDate($"--court-order {text[..eq]}", text[(eq + 1)..].Trim()))
+            : throw new UsageException($"--court-order {text}: expected ID=DATE, e.g. streak-enjoined=2024-11-01");
+    }
+
+    private static SecretaryDeterminationInput ParseDetermination(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            throw new UsageException($"--determination {text}: expected DATE=active or DATE=inactive");
+        }
+
+        var date = ParseDate("--determination", text[..eq].Trim());
+        return text[(eq + 1)..].Trim() switch
+        {
+            "active" => new SecretaryDeterminationInput(date, true),
+            "inactive" => new SecretaryDeterminationInput(date, false),
+            var other => throw new UsageException($"--determination {text}: '{other}' must be active or inactive"),
+        };
+    }
+}
+
+/// <summary>Resolves --policy: a built-in id, or a path to a policy YAML file.</summary>
+internal static class PolicyArgument
+{
+    public static PolicyDocument Load(string argument)
+    {
+        if (BuiltInPolicies.Exists(argument))
+        {
+            return BuiltInPolicies.Get(argument);
+        }
+
+        if (File.Exists(argument) || argument.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || argument.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
+            return PolicyYamlReader.ReadFile(argument);
+        }
+
+        throw new UsageException($"--policy {argument}: neither a built-in policy ({string.Join(", ", BuiltInPolicies.Ids)}) nor an existing YAML file");
+    }
+}

@@ -1,0 +1,14 @@
+namespace Threshold.Cli;
+
+/// <summary>Process exit codes of ./threshold (documented in README.md).</summary>
+public static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Unexpected internal failure (a bug): the message and stack go to stderr.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Bad input or usage: one message on stderr naming the file, line or option, and nothing on stdout.</summary>
+    public const int BadInput = 2;
+}

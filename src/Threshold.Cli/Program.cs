@@ -1,0 +1,29 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Threshold.Cli;
+using Threshold.Cli.Commands;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("threshold");
+    config.PropagateExceptions();
+    config.Settings.StrictParsing = true;
+    config.AddCommand<ReplayCommand>("replay")
+        .WithDescription("Replay a daily encounter series through a policy: statuses, determinations and transitions, each cited.")
+        .WithExample("replay", "--policy", "proclamation-10773", "--encounters", "data/modeled/daily_encounters_2024-01-01_2025-01-19.modeled.csv", "--format", "table");
+    config.AddCommand<ExplainCommand>("explain")
+        .WithDescription("Explain one day of a replay: counts, window, average, rule text, citation and status.");
+    config.AddCommand<PoliciesCommand>("policies")
+        .WithDescription("List the built-in policies with every parameter, its dates, citation and verification status.");
+    config.AddBranch("data", data =>
+    {
+        data.SetDescription("Bundled data: derive the modeled daily series and check it against published figures.");
+        data.AddCommand<SynthesizeDailyCommand>("synthesize-daily")
+            .WithDescription("Derive the MODELED daily series 2024-01-01..2025-01-19 from the real monthly totals in data/source.");
+        data.AddCommand<CheckReportedCommand>("check-reported")
+            .WithDescription("Compare the modeled daily series with the published daily and 7-day statements.");
+    });
+});
+
+return CliRunner.Run(app, args);

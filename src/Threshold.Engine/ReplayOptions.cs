@@ -1,0 +1,130 @@
+using NodaTime;
+using Threshold.Law;
+
+namespace Threshold.Engine;
+
+/// <summary>A what-if: set a parameter to a value on every date (<c>--set name=value</c>).</summary>
+public sealed record ParameterOverride(string Name, string RawValue);
+
+/// <summary>A court order of the policy's declared kind, in effect from <paramref name="From"/> (inclusive).</summary>
+public sealed record CourtOrderInput(string Id, LocalDate From);
+
+/// <summary>A dated determination supplied by the user for a secretary-determination policy (H.R. 2).</summary>
+/// <param name="Date">The date the Secretary makes the determination.</param>
+/// <param name="Active">True for "suspension necessary" (active); false for inactive.</param>
+public sealed record SecretaryDeterminationInput(LocalDate Date, bool Active);
+
+/// <summary>Everything a replay may vary besides the policy and the series. Immutable.</summary>
+public sealed record ReplayOptions
+{
+    public static readonly ReplayOptions Default = new();
+
+    /// <summary>Sets or replaces the in-force date (required for bills, which have none).</summary>
+    public LocalDate? InForce { get; init; }
+
+    /// <summary>Overrides determination.lag_days when set (<c>--determination-lag</c>).</summary>
+    public int? DeterminationLagDays { get; init; }
+
+    public IReadOnlyList<ParameterOverride> Overrides { get; init; } = [];
+
+    public IReadOnlyList<CourtOrderInput> CourtOrders { get; init; } = [];
+
+    public IReadOnlyList<SecretaryDeterminationInput> Determinations { get; init; } = [];
+}
+
+/// <summary>What an overlay changed, so a replay can prove it was evaluated (and refuse a silent no-op).</summary>
+/// <param name="Label">As the user wrote it, e.g. "--set deactivate.threshold=2000".</param>
+/// <param name="Parameter">The parameter it replaces.</param>
+/// <param name="Original">The parameter before the overlay.</param>
+/// <param name="From">First day the overlay applies; null for every day.</param>
+public sealed record AppliedOverlay(string Label, string Parameter, PolicyParameter Original, LocalDate? From, ParameterValue Value);
+
+/// <summary>
+/// The single what-if mechanism: overrides and court orders are overlays on the dated parameters of a policy.
+/// An overlay naming no parameter is an error here; one that changes nothing the replay evaluated is an error after it.
+/// </summary>
+public static class PolicyOverlay
+{
+    public static (PolicyDocument Policy, IReadOnlyList<AppliedOverlay> Applied) Apply(PolicyDocument policy, ReplayOptions options)
+    {
+        var parameters = policy.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var applied = new List<AppliedOverlay>();
+        var userCitation = new Citation("What-if override", string.Empty, null, VerificationStatus.Unverified, "set by the user; not law");
+
+        void Set(string label, string name, LocalDate? from, ParameterValue value, Citation citation)
+        {
+            var original = parameters[name];
+            parameters[name] = original.WithValueFrom(from, value, citation, label);
+            applied.Add(new AppliedOverlay(label, name, original, from, value));
+        }
+
+        foreach (var o in options.Overrides)
+        {
+            if (!parameters.TryGetValue(o.Name, out var parameter))
+            {
+                throw new ReplayRequestException($"--set {o.Name}={o.RawValue}: {policy.Id} has no parameter '{o.Name}'; its parameters are: {string.Join(", ", policy.Parameters.Select(p => p.Name))}");
+            }
+
+            var problem = ParameterValue.TryParse(parameter.Type, o.RawValue, out var value);
+            if (problem is not null)
+            {
+                throw new ReplayRequestException($"--set {o.Name}={o.RawValue}: {problem} (the parameter is a {parameter.Type.ToString().ToLowerInvariant()})");
+            }
+
+            Set($"--set {o.Name}={o.RawValue}", o.Name, null, value, userCitation);
+        }
+
+        if (options.DeterminationLagDays is { } lag)
+        {
+            if (!parameters.ContainsKey("determination.lag_days"))
+            {
+                throw new ReplayRequestException($"--determination-lag: {policy.Id} makes no threshold determinations, so it has no determination lag");
+            }
+
+            if (lag is < 0 or > 365)
+            {
+                throw new ReplayRequestException($"--determination-lag {lag}: must be 0 to 365 days");
+            }
+
+            Set($"--determination-lag {lag}", "determination.lag_days", null, ParameterValue.Of(lag), userCitation with { Source = "--determination-lag" });
+        }
+
+        foreach (var order in options.CourtOrders)
+        {
+            var declared = policy.CourtOrders.FirstOrDefault(c => c.Id == order.Id)
+                ?? throw new ReplayRequestException(policy.CourtOrders.Count == 0
+                    ? $"--court-order {order.Id}: {policy.Id} declares no court-order fallbacks"
+                    : $"--court-order {order.Id}: unknown; {policy.Id} declares: {string.Join(", ", policy.CourtOrders.Select(c => c.Id))}");
+            foreach (var (name, value) in declared.Sets)
+            {
+                Set($"--court-order {order.Id}={order.From}", name, order.From, value, declared.Citation);
+            }
+        }
+
+        var caveats = policy.Caveats.ToList();
+        foreach (var a in applied)
+        {
+            caveats.Add($"What-if: {a.Label} replaces {a.Parameter}" + (a.From is { } f ? $" from {f:yyyy-MM-dd}" : " on every date") + ".");
+        }
+
+        InForceRule? inForce = null;
+        if (options.InForce is { } date)
+        {
+            inForce = new InForceRule(date, new Citation("What-if in-force date", string.Empty, null, VerificationStatus.Unverified, "--in-force; not law"));
+            if (policy.InForce.Date is { } own && own != date)
+            {
+                caveats.Add($"What-if: in force from {date:yyyy-MM-dd} instead of {own:yyyy-MM-dd}.");
+            }
+            else if (policy.InForce.Date is null)
+            {
+                caveats.Add($"Hypothetical in-force date {date:yyyy-MM-dd} (--in-force).");
+            }
+        }
+
+        var result = policy.With(
+            parameters: policy.Parameters.Select(p => parameters[p.Name]).ToArray(),
+            inForce: inForce,
+            caveats: caveats);
+        return (result, applied);
+    }
+}

@@ -1,0 +1,194 @@
+using NodaTime;
+using Threshold.Law;
+
+namespace Threshold.Engine;
+
+/// <summary>
+/// A day's status after any transition at 12:01 a.m. Eastern that day.
+/// <list type="bullet">
+/// <item><c>not-in-force</c>: before the policy applies.</item>
+/// <item><c>active</c>: the suspension applies (also during a 14-day wind-down; see <see cref="TimelineDay.PendingDeactivation"/>).</item>
+/// <item><c>inactive</c>: in force but not applying, e.g. after a discontinuation.</item>
+/// <item><c>cap-reached</c>: would apply, but the year's cap of active days is used up (Senate authority).</item>
+/// <item><c>expired</c>: past the policy's sunset.</item>
+/// </list>
+/// </summary>
+public enum DayStatus : byte
+{
+    NotInForce,
+    Active,
+    Inactive,
+    CapReached,
+    Expired,
+}
+
+/// <summary>What a determination decides.</summary>
+public enum DeterminationKind
+{
+    /// <summary>The suspension applies (10773 §2(b) reactivation; Senate activation).</summary>
+    Activation,
+
+    /// <summary>The suspension ends after the wind-down (10773 §2(a) discontinuation; Senate deactivation).</summary>
+    Deactivation,
+
+    /// <summary>A reading at the activation level during the wind-down cancels a pending deactivation (10773 §2(b)).</summary>
+    DeactivationCancelled,
+}
+
+/// <summary>Which test of the data a determination rests on.</summary>
+public enum DeterminationTrigger
+{
+    /// <summary>7-day average at or above the (mandatory) activation threshold.</summary>
+    AverageAtOrAbove,
+
+    /// <summary>One calendar day at or above the single-day threshold.</summary>
+    SingleDayAtOrAbove,
+
+    /// <summary>7-day average at or above the discretionary threshold, discretion exercised.</summary>
+    DiscretionaryAverageAtOrAbove,
+
+    /// <summary>7-day average strictly below the deactivation level, for the required streak of days.</summary>
+    AverageBelow,
+
+    /// <summary>A determination supplied by the user (secretary-determination policies).</summary>
+    Supplied,
+}
+
+/// <summary>Why a transition happened.</summary>
+public enum TransitionCause
+{
+    /// <summary>The instrument itself took effect (10773 §1: 12:01 a.m. EDT June 5, 2024).</summary>
+    InForce,
+
+    /// <summary>A factual determination took effect.</summary>
+    Determination,
+
+    /// <summary>The year's cap of active days was reached.</summary>
+    CapReached,
+
+    /// <summary>The policy sunset.</summary>
+    Sunset,
+}
+
+/// <summary>
+/// A factual determination the data supports, proposed by the engine. The window is
+/// [<see cref="WindowStart"/>, <see cref="WindowEnd"/>] inclusive (7 days); for a streak, every day from
+/// <see cref="StreakStart"/> to <see cref="WindowEnd"/> inclusive had its own 7-day average under the level.
+/// </summary>
+public sealed record Determination(
+    LocalDate Date,
+    DeterminationKind Kind,
+    DeterminationTrigger Trigger,
+    LocalDate WindowStart,
+    LocalDate WindowEnd,
+    long WindowSum,
+    int WindowDays,
+    int? SingleDayCount,
+    decimal ThresholdPerDay,
+    int StreakDays,
+    LocalDate? StreakStart,
+    LocalDate? EffectiveDate,
+    int VersionIndex,
+    IReadOnlyList<Citation> Citations,
+    string Rule)
+{
+    /// <summary>Exact mean of the window (sum ÷ days); comparisons use the sum, never a rounded mean.</summary>
+    public decimal Average => (decimal)WindowSum / WindowDays;
+}
+
+/// <summary>
+/// A change in whether the suspension applies, effective at 12:01 a.m. America/New_York (EDT or EST as the date falls)
+/// on <see cref="EffectiveDate"/>.
+/// </summary>
+public sealed record Transition(LocalDate EffectiveDate, ZonedDateTime Effective, bool ToActive, TransitionCause Cause, LocalDate? DeterminationDate, Citation Citation, bool AfterSeriesEnd);
+
+/// <summary>One day of a timeline, for output.</summary>
+/// <param name="Counted">Count under the rule in force that day; null for a missing day.</param>
+/// <param name="WindowSum">Sum of the 7-day window ending that day under that day's rule; null if incomplete or touching a gap.</param>
+/// <param name="PendingDeactivation">During a wind-down, the day the pending deactivation would take effect.</param>
+/// <param name="Undeterminable">Why no determination could be made that day (the window it would read is incomplete or touches a gap); null otherwise.</param>
+public sealed record TimelineDay(LocalDate Date, int? Counted, long? WindowSum, int WindowDays, DayStatus Status, LocalDate? PendingDeactivation, string? Undeterminable)
+{
+    public decimal? Average => WindowSum is { } s ? (decimal)s / WindowDays : null;
+}
+
+/// <summary>
+/// The result of replaying a series through a policy: per-day status arrays plus the rare events (determinations and
+/// transitions). Immutable once built.
+/// </summary>
+public sealed class SuspensionTimeline
+{
+    internal SuspensionTimeline(CompiledPolicy policy, EncounterSeries series, DayStatus[] status, LocalDate?[] pending, IReadOnlyList<Determination> determinations, IReadOnlyList<Transition> transitions, ReplayCounts counts, IReadOnlyList<string> caveats)
+    {
+        Policy = policy;
+        Series = series;
+        this.status = status;
+        this.pending = pending;
+        Determinations = determinations;
+        Transitions = transitions;
+        Counts = counts;
+        Caveats = caveats;
+    }
+
+    private readonly DayStatus[] status;
+    private readonly LocalDate?[] pending;
+
+    public CompiledPolicy Policy { get; }
+
+    public EncounterSeries Series { get; }
+
+    public IReadOnlyList<Determination> Determinations { get; }
+
+    public IReadOnlyList<Transition> Transitions { get; }
+
+    /// <summary>Policy caveats plus those the replay itself raised (e.g. series starting after the in-force date).</summary>
+    public IReadOnlyList<string> Caveats { get; }
+
+    internal ReplayCounts Counts { get; }
+
+    public ReadOnlySpan<DayStatus> Statuses => status;
+
+    public int ActiveDays => status.Count(s => s == DayStatus.Active);
+
+    public DayStatus StatusOn(int dayIndex) => status[dayIndex];
+
+    public TimelineDay Day(int i)
+    {
+        var date = Series.DateAt(i);
+        var v = Policy.VersionIndexOn(date);
+        var version = Policy.Versions[v];
+        var missing = Series.IsMissing(i);
+        long? sum = Counts.Sum(v, i) is var s && s >= 0 ? s : null;
+        string? undeterminable = null;
+        if (status[i] != DayStatus.NotInForce && status[i] != DayStatus.Expired && Policy.Policy.Mechanism == MechanismKind.EncounterThreshold)
+        {
+            var dv = Policy.VersionIndexOn(date);
+            var w = i - Policy.Versions[dv].LagDays;
+            undeterminable = Counts.WhyInvalid(dv, w);
+        }
+
+        return new TimelineDay(date, missing ? null : Counts.Counted(v, i), sum, version.WindowDays, status[i], pending[i], undeterminable);
+    }
+
+    public IEnumerable<TimelineDay> Days()
+    {
+        for (var i = 0; i < Series.Length; i++)
+        {
+            yield return Day(i);
+        }
+    }
+
+    /// <summary>Counted values of the window ending on day <paramref name="endIndex"/> under version <paramref name="versionIndex"/>'s rule; null entries are missing days or days before the series.</summary>
+    public IReadOnlyList<(LocalDate Date, int? Counted)> Window(int versionIndex, int endIndex)
+    {
+        var days = Policy.Versions[versionIndex].WindowDays;
+        var list = new List<(LocalDate, int?)>();
+        for (var j = endIndex - days + 1; j <= endIndex; j++)
+        {
+            var date = Series.Start.PlusDays(j);
+            list.Add((date, j < 0 || j >= Series.Length || Series.IsMissing(j) ? null : Counts.Counted(versionIndex, j)));
+        }
+
+        return list;
+    }
+}

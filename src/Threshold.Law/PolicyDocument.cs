@@ -1,0 +1,98 @@
+using NodaTime;
+
+namespace Threshold.Law;
+
+/// <summary>What kind of instrument a policy is: law that took effect, or a bill that never became law.</summary>
+public enum LegalStanding
+{
+    /// <summary>An instrument that took legal effect (e.g. a proclamation).</summary>
+    InForce,
+
+    /// <summary>A bill that was not enacted; replaying it is a hypothetical.</summary>
+    Hypothetical,
+}
+
+/// <summary>The C# mechanism family that evaluates a policy's parameters.</summary>
+public enum MechanismKind
+{
+    /// <summary>Counted encounters, rolling averages, threshold determinations, wind-down, streaks and caps.</summary>
+    EncounterThreshold,
+
+    /// <summary>No numeric trigger: the suspension follows the Secretary's dated determinations.</summary>
+    SecretaryDetermination,
+}
+
+/// <summary>When a policy begins to apply. A null date means the policy has none of its own (a bill) and a replay must supply one.</summary>
+/// <param name="Date">Calendar day on which the policy applies from 12:01 a.m. Eastern; null when not enacted.</param>
+/// <param name="Citation">Source of the date, or of the statement that there is none.</param>
+public sealed record InForceRule(LocalDate? Date, Citation Citation);
+
+/// <summary>
+/// A switch that a court order can throw from a date: from then on it sets the listed parameters
+/// (e.g. Proclamation 10817 §4, under which an order reviving the original §2(a) restores the single-average rule).
+/// </summary>
+public sealed record CourtOrderSwitch(string Id, string Description, IReadOnlyDictionary<string, ParameterValue> Sets, Citation Citation);
+
+/// <summary>
+/// One instrument as authored in law/policies/*.yaml: identity, standing, mechanism, dated parameters,
+/// court-order switches and caveats. Immutable; build a variant with <see cref="With"/>.
+/// </summary>
+public sealed class PolicyDocument
+{
+    public PolicyDocument(
+        string id,
+        string title,
+        string summary,
+        LegalStanding standing,
+        MechanismKind mechanism,
+        InForceRule inForce,
+        IReadOnlyList<PolicyParameter> parameters,
+        IReadOnlyList<CourtOrderSwitch> courtOrders,
+        IReadOnlyList<string> caveats,
+        string sourceName,
+        string? lastVerified)
+    {
+        Id = id;
+        Title = title;
+        Summary = summary;
+        Standing = standing;
+        Mechanism = mechanism;
+        InForce = inForce;
+        Parameters = parameters;
+        CourtOrders = courtOrders;
+        Caveats = caveats;
+        SourceName = sourceName;
+        LastVerified = lastVerified;
+        ParametersByName = parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    }
+
+    public string Id { get; }
+
+    public string Title { get; }
+
+    public string Summary { get; }
+
+    public LegalStanding Standing { get; }
+
+    public MechanismKind Mechanism { get; }
+
+    public InForceRule InForce { get; }
+
+    public IReadOnlyList<PolicyParameter> Parameters { get; }
+
+    public IReadOnlyDictionary<string, PolicyParameter> ParametersByName { get; }
+
+    public IReadOnlyList<CourtOrderSwitch> CourtOrders { get; }
+
+    /// <summary>Plain statements a reader must see with any output of this policy (e.g. "hypothetical: not enacted").</summary>
+    public IReadOnlyList<string> Caveats { get; }
+
+    /// <summary>File or resource the policy was read from, for error messages and provenance.</summary>
+    public string SourceName { get; }
+
+    /// <summary>Date the values were last checked against the spec (OpenFisca's last_value_still_valid_on).</summary>
+    public string? LastVerified { get; }
+
+    public PolicyDocument With(IReadOnlyList<PolicyParameter>? parameters = null, InForceRule? inForce = null, IReadOnlyList<string>? caveats = null) =>
+        new(Id, Title, Summary, Standing, Mechanism, inForce ?? InForce, parameters ?? Parameters, CourtOrders, caveats ?? Caveats, SourceName, LastVerified);
+}

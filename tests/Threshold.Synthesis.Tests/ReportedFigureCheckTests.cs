@@ -1,0 +1,35 @@
+namespace Threshold.Synthesis.Tests;
+
+public class ReportedFigureCheckTests
+{
+    [Fact]
+    public void Evaluate_RealSeries_EveryPublished2024StatementPasses()
+    {
+        var results = ReportedFigureCheck.Evaluate(TestData.Series);
+        Assert.Equal(9, results.Count);
+        Assert.All(results, r => Assert.True(r.Passed, $"{r.StatementDate}: {r.Criterion} = {r.ComputedValue:F1}"));
+    }
+
+    [Fact]
+    public void Evaluate_SourceUrls_AllAppearInReportedFiguresFile()
+    {
+        var text = File.ReadAllText(Path.Combine(TestData.SourceDirectory, "reported_daily_and_7day_avg_figures_2023_2025.csv"));
+        Assert.All(ReportedFigureCheck.Evaluate(TestData.Series), r => Assert.Contains(r.SourceUrl, text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_FlatSeries_FailsTheDropStatements()
+    {
+        var flat = TestData.Series.Days.Select(d => d with { BetweenPorts = 4000 }).ToList();
+        var results = ReportedFigureCheck.Evaluate(flat);
+        Assert.Contains(results, r => !r.Passed && r.Criterion.Contains("> 50", StringComparison.Ordinal));
+        Assert.Contains(results, r => !r.Passed && r.Criterion.Contains("< 1,800", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_SeriesMissingJune_ThrowsArgumentException()
+    {
+        var partial = TestData.Series.Days.Where(d => d.Date.Month != 6).ToList();
+        Assert.Throws<ArgumentException>(() => ReportedFigureCheck.Evaluate(partial));
+    }
+}
