@@ -19,6 +19,9 @@ public static class EncounterCsvReader
     /// <summary>Most days accepted in one series (about 270 years).</summary>
     public const int MaxDays = 100_000;
 
+    /// <summary>Largest count accepted for one day in one column: a hundred times any day on record, and small enough that sums never overflow.</summary>
+    public const int MaxDailyCount = 10_000_000;
+
     private const int MaxLineChars = 4096;
 
     public static EncounterSeries ReadFile(string path, bool allowGaps = false)
@@ -83,7 +86,18 @@ public static class EncounterCsvReader
         public EncounterSeries Run(TextReader text, List<string> provenance, bool allowGaps)
         {
             var headerLine = lineOffset + 1;
-            using var reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, CultureInfo = CultureInfo.InvariantCulture }).From(text);
+            SepReader reader;
+            try
+            {
+                reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, CultureInfo = CultureInfo.InvariantCulture }).From(text);
+            }
+            catch (ArgumentException e)
+            {
+                // Sep refuses a header that names a column twice.
+                throw new InputFileException(source, headerLine, $"bad header row: {e.Message}");
+            }
+
+            using var disposeReader = reader;
             var header = reader.Header.ColNames;
             if (header.Count == 0 || header[0].Length == 0 && header.Count == 1)
             {
@@ -151,7 +165,7 @@ public static class EncounterCsvReader
                     foreach (var (column, index) in present)
                     {
                         var cell = row[index].Span.Trim();
-                        if (!int.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+                        if (!long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
                         {
                             throw new InputFileException(source, line, cell.Length == 0
                                 ? $"{column.HeaderName()} is empty; a missing day must be left out of the file, not blank"
@@ -163,7 +177,12 @@ public static class EncounterCsvReader
                             throw new InputFileException(source, line, $"{column.HeaderName()} is negative ({value})");
                         }
 
-                        values[(int)column] = value;
+                        if (value > MaxDailyCount)
+                        {
+                            throw new InputFileException(source, line, $"{column.HeaderName()} is {value}, above the limit of {MaxDailyCount:N0} a day");
+                        }
+
+                        values[(int)column] = (int)value;
                     }
 
                     CheckSubsets(values, present, line);
