@@ -89,7 +89,7 @@ public static class EncounterCsvReader
             SepReader reader;
             try
             {
-                reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, CultureInfo = CultureInfo.InvariantCulture }).From(text);
+                reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture }).From(text);
             }
             catch (ArgumentException e)
             {
@@ -132,6 +132,7 @@ public static class EncounterCsvReader
             var dateIndex = reader.Header.IndexOf(EncounterColumns.Date);
             var rows = new List<Row>();
             var firstLineOfDate = new Dictionary<LocalDate, int>();
+            var lastLine = headerLine;
             try
             {
                 foreach (var row in reader)
@@ -140,6 +141,12 @@ public static class EncounterCsvReader
                     if (row.ColCount == 1 && row.Span.Trim().Length == 0)
                     {
                         continue; // a blank line, typically at the end of the file
+                    }
+
+                    lastLine = line;
+                    if (row.ColCount != header.Count)
+                    {
+                        throw new InputFileException(source, line, $"row has {row.ColCount} fields; the header has {header.Count}");
                     }
 
                     if (rows.Count >= MaxDays)
@@ -191,7 +198,9 @@ public static class EncounterCsvReader
             }
             catch (InvalidDataException e)
             {
-                throw new InputFileException(source, 0, $"malformed CSV: {e.Message}");
+                // Sep's message can span lines and quote the whole remaining input: keep one short line.
+                var message = e.Message.ReplaceLineEndings(" ");
+                throw new InputFileException(source, lastLine + 1, $"malformed CSV after line {lastLine} (e.g. an unterminated quote): {(message.Length > 160 ? message[..160] + "…" : message)}");
             }
 
             if (rows.Count == 0)

@@ -26,6 +26,16 @@ internal sealed class ReplayCounts
         var missing = series.MissingFlags;
         for (var v = 0; v < versions.Count; v++)
         {
+            // Versions that govern no day of the series are never read, and may need columns the series lacks.
+            var from = v == 0 ? NodaTime.LocalDate.MinIsoValue : versions[v].From;
+            var to = v + 1 < versions.Count ? versions[v + 1].From.PlusDays(-1) : NodaTime.LocalDate.MaxIsoValue;
+            if (to < series.Start || from > series.End)
+            {
+                countedByVersion[v] = [];
+                sumByVersion[v] = [];
+                continue;
+            }
+
             var key = (versions[v].Counting, versions[v].WindowDays);
             if (!shared.TryGetValue(key, out var arrays))
             {

@@ -97,7 +97,7 @@ public static class PolicyOverlay
                     : $"--court-order {order.Id}: unknown; {policy.Id} declares: {string.Join(", ", policy.CourtOrders.Select(c => c.Id))}");
             foreach (var (name, value) in declared.Sets)
             {
-                Set($"--court-order {order.Id}={order.From}", name, order.From, value, declared.Citation);
+                Set($"--court-order {order.Id}={order.From:yyyy-MM-dd}", name, order.From, value, declared.Citation);
             }
         }
 

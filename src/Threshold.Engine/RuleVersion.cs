@@ -75,7 +75,7 @@ public sealed class RuleVersion
         decimal Number(string name)
         {
             var n = Get(name, ParameterType.Number).Number;
-            return n >= 0 ? n : throw new LawFileException(policy.SourceName, 0, $"{name} must not be negative ({n})");
+            return n >= 0 ? n : throw new ReplayRequestException($"{Origin(name)}: {name} must not be negative ({n})");
         }
 
         int WholeNumber(string name, int min, int max)
@@ -83,8 +83,11 @@ public sealed class RuleVersion
             var n = Get(name, ParameterType.Number).Number;
             return n == decimal.Truncate(n) && n >= min && n <= max
                 ? (int)n
-                : throw new ReplayRequestException($"{policy.Id}: {name} must be a whole number from {min} to {max}, not {n}");
+                : throw new ReplayRequestException($"{Origin(name)}: {name} must be a whole number from {min} to {max}, not {n}");
         }
+
+        // An out-of-range value is blamed on what set it: a what-if option (its label is the note) or the policy file.
+        string Origin(string name) => values[name].Note is { } note && note.StartsWith("--", StringComparison.Ordinal) ? note : policy.SourceName;
 
         ParameterValue Get(string name, ParameterType type)
         {

@@ -24,7 +24,7 @@ internal class ReplaySettings : CommandSettings
 
     [CommandOption("--determination-lag <DAYS>")]
     [Description("Days from a window's last day to the determination that reads it (default: the policy's, 1).")]
-    public int? DeterminationLag { get; init; }
+    public string? DeterminationLag { get; init; }
 
     [CommandOption("--in-force <DATE>")]
     [Description("In-force date (yyyy-MM-dd); required for bills such as senate-border-act-2024 and hr2-2023.")]
@@ -49,7 +49,9 @@ internal class ReplaySettings : CommandSettings
         var options = new ReplayOptions
         {
             InForce = InForce is null ? null : ParseDate("--in-force", InForce),
-            DeterminationLagDays = DeterminationLag,
+            DeterminationLagDays = DeterminationLag is null ? null
+                : int.TryParse(DeterminationLag, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var lag) ? lag
+                : throw new UsageException($"--determination-lag {DeterminationLag}: not a whole number of days"),
             Overrides = Set.Select(ParseOverride).ToArray(),
             CourtOrders = CourtOrder.Select(ParseCourtOrder).ToArray(),
             Determinations = Determination.Select(ParseDetermination).ToArray(),
