@@ -71,7 +71,7 @@ public static class PolicyOverlay
                 throw new ReplayRequestException($"--set {o.Name}={o.RawValue}: {problem} (the parameter is a {parameter.Type.ToString().ToLowerInvariant()})");
             }
 
-            Set($"--set {o.Name}={o.RawValue}", o.Name, null, value, userCitation);
+            Set($"--set {o.Name}={o.RawValue}", o.Name, null, value, userCitation with { Source = $"--set {o.Name}={o.RawValue}; not law" });
         }
 
         if (options.DeterminationLagDays is { } lag)
@@ -86,7 +86,7 @@ public static class PolicyOverlay
                 throw new ReplayRequestException($"--determination-lag {lag}: must be 0 to 365 days");
             }
 
-            Set($"--determination-lag {lag}", "determination.lag_days", null, ParameterValue.Of(lag), userCitation with { Source = "--determination-lag" });
+            Set($"--determination-lag {lag}", "determination.lag_days", null, ParameterValue.Of(lag), userCitation with { Source = $"--determination-lag {lag}; not law" });
         }
 
         foreach (var order in options.CourtOrders)
