@@ -1,0 +1,113 @@
+using System.Globalization;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace Threshold.Benchmarks;
+
+/// <summary>
+/// One short job (3 warm-up and 10 measured iterations, one launch) so the whole suite runs in a few minutes on a
+/// 2-core machine; the memory diagnoser; the median; and two derived columns computed from the median: day-steps per
+/// second and the ratio to the class's baseline measured in the same run.
+/// </summary>
+public sealed class ReplayConfig : ManualConfig
+{
+    public ReplayConfig()
+    {
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithId("Short"));
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddColumn(StatisticColumn.Median, new DayStepsPerSecondColumn(), new MedianRatioColumn());
+    }
+}
+
+/// <summary>
+/// Day-steps per second from the median: a day-step is one day of one series under one policy, so one operation
+/// of a benchmark with parameter Days = n is n day-steps.
+/// </summary>
+internal sealed class DayStepsPerSecondColumn : IColumn
+{
+    public string Id => nameof(DayStepsPerSecondColumn);
+
+    public string ColumnName => "Day-steps/s (median)";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "Days ÷ median time of one operation: day-steps per second on one core";
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var median = summary[benchmarkCase]?.ResultStatistics?.Median;
+        var days = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Days")?.Value;
+        if (median is not { } ns || ns <= 0 || days is null)
+        {
+            return "NA";
+        }
+
+        var perSecond = Convert.ToDouble(days, CultureInfo.InvariantCulture) / (ns * 1e-9);
+        return (perSecond / 1e6).ToString("N1", CultureInfo.InvariantCulture) + " M";
+    }
+
+    public override string ToString() => ColumnName;
+}
+
+/// <summary>
+/// Median of this benchmark ÷ median of the baseline of the same class with the same parameters, from the same run.
+/// BenchmarkDotNet's own Ratio column is the mean of per-iteration ratios; on a noisy machine the medians are steadier.
+/// </summary>
+internal sealed class MedianRatioColumn : IColumn
+{
+    public string Id => nameof(MedianRatioColumn);
+
+    public string ColumnName => "Median ÷ baseline";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 1;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "Median time ÷ median time of the baseline benchmark with the same parameters (same run)";
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var baseline = summary.BenchmarksCases.FirstOrDefault(c =>
+            c.Descriptor.Baseline
+            && c.Descriptor.Type == benchmarkCase.Descriptor.Type
+            && c.Job.DisplayInfo == benchmarkCase.Job.DisplayInfo
+            && c.Parameters.DisplayInfo == benchmarkCase.Parameters.DisplayInfo);
+        var mine = summary[benchmarkCase]?.ResultStatistics?.Median;
+        var theirs = baseline is null ? null : summary[baseline]?.ResultStatistics?.Median;
+        return mine is { } a && theirs is { } b && b > 0
+            ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) + "×"
+            : "NA";
+    }
+
+    public override string ToString() => ColumnName;
+}
