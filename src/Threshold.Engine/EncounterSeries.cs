@@ -117,6 +117,30 @@ public sealed class EncounterSeries
         return offset >= 0 && offset < Length ? offset : -1;
     }
 
+    /// <summary>
+    /// The count of every day under <paramref name="rule"/>, computed once per rule and cached: the series is immutable,
+    /// and replays of one series under several policies (populations, comparisons) share the work.
+    /// </summary>
+    internal int[] CountedFor(CountingRule rule)
+    {
+        var cache = countedCache;
+        foreach (var (r, values) in cache)
+        {
+            if (r == rule)
+            {
+                return values;
+            }
+        }
+
+        var counted = new int[Length];
+        rule.CountInto(this, counted);
+        // Copy-on-write keeps lookups lock-free; a race only computes the same array twice.
+        countedCache = [.. cache, (rule, counted)];
+        return counted;
+    }
+
+    private (CountingRule Rule, int[] Values)[] countedCache = [];
+
     public int? Value(EncounterColumn column, int dayIndex) =>
         columns[(int)column] is { } values && !IsMissing(dayIndex) ? values[dayIndex] : null;
 }

@@ -39,8 +39,7 @@ internal sealed class ReplayCounts
             var key = (versions[v].Counting, versions[v].WindowDays);
             if (!shared.TryGetValue(key, out var arrays))
             {
-                var counted = new int[n];
-                versions[v].Counting.CountInto(series, counted);
+                var counted = series.CountedFor(versions[v].Counting);
                 arrays = (counted, RollingSums(counted, missing, versions[v].WindowDays));
                 shared[key] = arrays;
             }

@@ -20,10 +20,9 @@ public static class SuspensionReplay
     public static SuspensionTimeline Run(CompiledPolicy policy, EncounterSeries series)
     {
         RequireColumns(policy, series);
-        var counts = new ReplayCounts(policy, series);
         return policy.Policy.Mechanism == MechanismKind.EncounterThreshold
-            ? new ThresholdRun(policy, series, counts).Execute()
-            : RunSupplied(policy, series, counts);
+            ? new ThresholdRun(policy, series).Execute()
+            : RunSupplied(policy, series);
     }
 
     public static void RequireColumns(CompiledPolicy policy, EncounterSeries series)
@@ -40,14 +39,27 @@ public static class SuspensionReplay
         }
     }
 
-    private sealed class ThresholdRun(CompiledPolicy policy, EncounterSeries series, ReplayCounts counts)
+    /// <summary>
+    /// The streaming kernel: one pass over the days, keeping only the running window sum, the gap count and the
+    /// deactivation streak for the version in force, rebuilt from a short look-back when the version or the
+    /// deactivation level changes. It allocates the status array and the (rare) events, nothing per day.
+    /// </summary>
+    private sealed class ThresholdRun(CompiledPolicy policy, EncounterSeries series)
     {
         private readonly List<Determination> determinations = [];
         private readonly List<Transition> transitions = [];
-        private readonly List<string> caveats = [.. policy.Policy.Caveats];
         private readonly LocalDate start = series.Start;
 
-        private int Index(LocalDate date) => Period.Between(start, date, PeriodUnits.Days).Days;
+        // Window state for the version in force: sum and gaps of the window ending on day `w`, and the streak ending there.
+        private int[] counted = [];
+        private int window;
+        private int w = int.MinValue;
+        private long sum;
+        private int gaps;
+        private long levelSum;
+        private int streak;
+
+        private int Index(LocalDate date) => Period.DaysBetween(start, date);
 
         private LocalDate Date(int index) => start.PlusDays(index);
 
@@ -56,45 +68,49 @@ public static class SuspensionReplay
             var n = series.Length;
             var versions = policy.Versions;
             var status = new DayStatus[n];
-            var pending = new LocalDate?[n];
             var inForceIndex = Index(policy.InForce);
             var initial = policy.VersionOn(policy.InForce);
+            var missing = series.MissingFlags;
+            var hasGaps = !missing.IsEmpty;
 
             var versionStart = new int[versions.Count + 1];
-            for (var v = 0; v < versions.Count; v++)
+            for (var v = 1; v < versions.Count; v++)
             {
-                versionStart[v] = v == 0 ? int.MinValue : Index(versions[v].From);
+                versionStart[v] = Index(versions[v].From);
             }
 
+            versionStart[0] = int.MinValue;
             versionStart[versions.Count] = int.MaxValue;
 
             var sunsetIndex = initial.SunsetYears is { } years ? Index(policy.InForce.PlusYears(years)) : int.MaxValue;
             var caps = initial.CapDays;
-            var yearStarts = new int[caps.Count + 1];
-            for (var y = 0; y <= caps.Count; y++)
+            var capCount = caps.Count;
+            var yearStarts = new int[capCount + 1];
+            for (var y = 0; y <= capCount; y++)
             {
                 yearStarts[y] = Index(policy.InForce.PlusYears(y));
             }
 
             var first = Math.Max(0, inForceIndex);
+            string? caveat = null;
             if (inForceIndex < 0)
             {
-                caveats.Add($"The series starts {start:yyyy-MM-dd}, after the in-force date {policy.InForce:yyyy-MM-dd}; the replay assumes the status on the first day was {(initial.InitialActive ? "active" : "inactive")} with nothing pending" + (caps.Count > 0 ? ", and counts capped days only from the series start." : "."));
+                caveat = $"The series starts {start:yyyy-MM-dd}, after the in-force date {policy.InForce:yyyy-MM-dd}; the replay assumes the status on the first day was {(initial.InitialActive ? "active" : "inactive")} with nothing pending" + (capCount > 0 ? ", and counts capped days only from the series start." : ".");
             }
 
             var state = initial.InitialActive ? DayStatus.Active : DayStatus.Inactive;
             if (inForceIndex >= 0 && inForceIndex < n && initial.InitialActive)
             {
-                transitions.Add(new Transition(policy.InForce, EasternTime.TransitionInstant(policy.InForce), true, TransitionCause.InForce, null, policy.Policy.InForce.Citation, false));
+                transitions.Add(new Transition(policy.InForce, true, TransitionCause.InForce, null, policy.Policy.InForce.Citation, false));
             }
 
             var pendingDeactivation = -1;
-            var pendingDeactivationFrom = default(LocalDate);
+            var pendingDeactivationFrom = 0;
             var pendingActivation = -1;
-            var pendingActivationFrom = default(LocalDate);
+            var pendingActivationFrom = 0;
             var activatedAt = initial.ActivateThreshold;
             var year = 0;
-            while (year < caps.Count && yearStarts[year + 1] <= first)
+            while (year < capCount && yearStarts[year + 1] <= first)
             {
                 year++;
             }
@@ -107,20 +123,19 @@ public static class SuspensionReplay
             }
 
             var version = versions[vi];
-            var sums = counts.Sums(vi);
-            var countedArray = counts.CountedArray(vi);
-            int[]? streak = null;
-            long streakLevel = -1;
-            var streakVersion = -1;
-
-            for (var i = 0; i < first && i < n; i++)
+            var lag = version.LagDays;
+            var activateSum = version.ActivateSum;
+            var streakDays = version.StreakDays;
+            var nextVersion = versionStart[vi + 1];
+            if (first < n)
             {
-                status[i] = DayStatus.NotInForce;
+                // Enter at the day before, so the first iteration slides onto the window its determination reads.
+                EnterVersion(version, first - lag - 1, version.SumThreshold(version.DeactivationLevel(activatedAt)));
             }
 
             for (var i = first; i < n; i++)
             {
-                if (i >= versionStart[vi + 1])
+                if (i >= nextVersion)
                 {
                     do
                     {
@@ -128,22 +143,46 @@ public static class SuspensionReplay
                     }
                     while (i >= versionStart[vi + 1]);
                     version = versions[vi];
-                    sums = counts.Sums(vi);
-                    countedArray = counts.CountedArray(vi);
+                    lag = version.LagDays;
+                    activateSum = version.ActivateSum;
+                    streakDays = version.StreakDays;
+                    nextVersion = versionStart[vi + 1];
+                    EnterVersion(version, i - lag, version.SumThreshold(version.DeactivationLevel(activatedAt)));
+                }
+                else
+                {
+                    // Slide the window read by day i's determination one day on, and extend the streak.
+                    var end = ++w;
+                    if (end >= 0)
+                    {
+                        sum += counted[end];
+                        if (hasGaps && missing[end])
+                        {
+                            gaps++;
+                        }
+
+                        var leaving = end - window;
+                        if (leaving >= 0)
+                        {
+                            sum -= counted[leaving];
+                            if (hasGaps && missing[leaving])
+                            {
+                                gaps--;
+                            }
+                        }
+                    }
+
+                    streak = end >= window - 1 && gaps == 0 && sum < levelSum ? streak + 1 : 0;
                 }
 
                 if (i >= sunsetIndex)
                 {
                     if (state == DayStatus.Active)
                     {
-                        transitions.Add(new Transition(Date(i), EasternTime.TransitionInstant(Date(i)), false, TransitionCause.Sunset, null, version.Values["sunset.years"].Citation, false));
+                        transitions.Add(new Transition(Date(i), false, TransitionCause.Sunset, null, version.Values["sunset.years"].Citation, false));
                     }
 
-                    for (var j = i; j < n; j++)
-                    {
-                        status[j] = DayStatus.Expired;
-                    }
-
+                    status.AsSpan(i).Fill(DayStatus.Expired);
                     pendingActivation = pendingDeactivation = -1;
                     break;
                 }
@@ -154,7 +193,7 @@ public static class SuspensionReplay
                     if (state == DayStatus.Active)
                     {
                         state = DayStatus.Inactive;
-                        transitions.Add(new Transition(Date(i), EasternTime.TransitionInstant(Date(i)), false, TransitionCause.Determination, pendingDeactivationFrom, version.Values["deactivate.effective_days"].Citation, false));
+                        transitions.Add(new Transition(Date(i), false, TransitionCause.Determination, Date(pendingDeactivationFrom), version.Values["deactivate.effective_days"].Citation, false));
                     }
                 }
 
@@ -164,13 +203,13 @@ public static class SuspensionReplay
                     if (state == DayStatus.Inactive)
                     {
                         state = DayStatus.Active;
-                        transitions.Add(new Transition(Date(i), EasternTime.TransitionInstant(Date(i)), true, TransitionCause.Determination, pendingActivationFrom, version.Values["activate.effective_days"].Citation, false));
+                        transitions.Add(new Transition(Date(i), true, TransitionCause.Determination, Date(pendingActivationFrom), version.Values["activate.effective_days"].Citation, false));
                     }
                 }
 
-                if (caps.Count > 0)
+                if (capCount > 0)
                 {
-                    if (year < caps.Count && i >= yearStarts[year + 1])
+                    if (year < capCount && i >= yearStarts[year + 1])
                     {
                         year++;
                         activeThisYear = 0;
@@ -180,13 +219,13 @@ public static class SuspensionReplay
                         }
                     }
 
-                    if (state == DayStatus.Active && year < caps.Count)
+                    if (state == DayStatus.Active && year < capCount)
                     {
                         if (activeThisYear >= caps[year])
                         {
                             state = DayStatus.CapReached;
                             pendingDeactivation = -1;
-                            transitions.Add(new Transition(Date(i), EasternTime.TransitionInstant(Date(i)), false, TransitionCause.CapReached, null, version.Values[$"cap.year{year + 1}_days"].Citation, false));
+                            transitions.Add(new Transition(Date(i), false, TransitionCause.CapReached, null, version.Values[$"cap.year{year + 1}_days"].Citation, false));
                         }
                         else
                         {
@@ -196,20 +235,9 @@ public static class SuspensionReplay
                 }
 
                 status[i] = state;
-                if (pendingDeactivation >= 0)
-                {
-                    pending[i] = Date(pendingDeactivation);
-                }
 
-                // The determination made during day i reads the window ending on i − lag.
-                var w = i - version.LagDays;
-                if (w < 0)
-                {
-                    continue;
-                }
-
-                var sum = sums[w];
-                if (sum < 0)
+                // The determination made during day i reads the window ending on w = i − lag.
+                if (w < window - 1 || gaps != 0)
                 {
                     continue;
                 }
@@ -218,66 +246,96 @@ public static class SuspensionReplay
                 {
                     if (pendingDeactivation < 0)
                     {
-                        var level = version.DeactivationLevel(activatedAt);
-                        var levelSum = version.SumThreshold(level);
-                        bool met;
-                        if (version.StreakDays == 1)
-                        {
-                            met = sum < levelSum;
-                        }
-                        else
-                        {
-                            if (streakVersion != vi || streakLevel != levelSum)
-                            {
-                                streak = counts.Streak(vi, levelSum);
-                                streakVersion = vi;
-                                streakLevel = levelSum;
-                            }
-
-                            met = streak![w] >= version.StreakDays;
-                        }
-
-                        if (met)
+                        if (streak >= streakDays)
                         {
                             pendingDeactivation = i + version.DeactivateEffectiveDays;
-                            pendingDeactivationFrom = Date(i);
-                            determinations.Add(Deactivation(i, w, sum, level, vi));
+                            pendingDeactivationFrom = i;
+                            determinations.Add(Deactivation(i, w, sum, version.DeactivationLevel(activatedAt), vi));
                         }
                     }
-                    else if (version.CancelledByActivation && ActivationTest(version, sum, countedArray[w]) is { } trigger)
+                    else if (version.CancelledByActivation && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
                     {
-                        determinations.Add(Activation(i, w, sum, countedArray[w], trigger, vi, DeterminationKind.DeactivationCancelled, null));
+                        determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.DeactivationCancelled, null));
                         pendingDeactivation = -1;
                     }
                 }
-                else if (state == DayStatus.Inactive && pendingActivation < 0 && ActivationTest(version, sum, countedArray[w]) is { } trigger)
+                else if (state == DayStatus.Inactive && pendingActivation < 0 && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
                 {
                     pendingActivation = i + version.ActivateEffectiveDays;
-                    pendingActivationFrom = Date(i);
-                    activatedAt = trigger.Base;
-                    determinations.Add(Activation(i, w, sum, countedArray[w], trigger, vi, DeterminationKind.Activation, Date(pendingActivation)));
+                    pendingActivationFrom = i;
+                    determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.Activation, Date(pendingActivation)));
+                    if (trigger.Base != activatedAt)
+                    {
+                        // A relative deactivation level follows the threshold that activated: rebuild the streak for it.
+                        activatedAt = trigger.Base;
+                        EnterVersion(version, w, version.SumThreshold(version.DeactivationLevel(activatedAt)));
+                    }
                 }
             }
 
             var last = versions[^1];
             if (pendingDeactivation >= n)
             {
-                transitions.Add(new Transition(Date(pendingDeactivation), EasternTime.TransitionInstant(Date(pendingDeactivation)), false, TransitionCause.Determination, pendingDeactivationFrom, last.Values["deactivate.effective_days"].Citation, true));
+                transitions.Add(new Transition(Date(pendingDeactivation), false, TransitionCause.Determination, Date(pendingDeactivationFrom), last.Values["deactivate.effective_days"].Citation, true));
             }
 
             if (pendingActivation >= n)
             {
-                transitions.Add(new Transition(Date(pendingActivation), EasternTime.TransitionInstant(Date(pendingActivation)), true, TransitionCause.Determination, pendingActivationFrom, last.Values["activate.effective_days"].Citation, true));
+                transitions.Add(new Transition(Date(pendingActivation), true, TransitionCause.Determination, Date(pendingActivationFrom), last.Values["activate.effective_days"].Citation, true));
             }
 
-            return new SuspensionTimeline(policy, series, status, pending, determinations, transitions, counts, caveats);
+            return new SuspensionTimeline(policy, series, status, determinations, transitions, caveat);
         }
+
+        /// <summary>Rebuilds the window sum, gap count and streak ending on <paramref name="end"/> under <paramref name="v"/>.</summary>
+        private void EnterVersion(RuleVersion v, int end, long level)
+        {
+            counted = series.CountedFor(v.Counting);
+            window = v.WindowDays;
+            levelSum = level;
+            w = end;
+            (sum, gaps) = WindowAt(end);
+            // The streak only matters up to the days the rule needs; look back no further.
+            streak = 0;
+            var (s, g) = (sum, gaps);
+            for (var k = end; k >= window - 1 && streak < v.StreakDays; k--)
+            {
+                if (k != end)
+                {
+                    // Slide the window back one day: add the day entering on the left, drop day k+1.
+                    s += counted[k - window + 1] - counted[k + 1];
+                    g += (IsMissing(k - window + 1) ? 1 : 0) - (IsMissing(k + 1) ? 1 : 0);
+                }
+
+                if (g != 0 || s >= level)
+                {
+                    break;
+                }
+
+                streak++;
+            }
+        }
+
+        private (long Sum, int Gaps) WindowAt(int end)
+        {
+            long total = 0;
+            var missingDays = 0;
+            for (var k = Math.Max(0, end - window + 1); k <= end && k < counted.Length; k++)
+            {
+                total += counted[k];
+                missingDays += IsMissing(k) ? 1 : 0;
+            }
+
+            return (total, missingDays);
+        }
+
+        private bool IsMissing(int k) => k >= 0 && k < series.Length && series.IsMissing(k);
 
         private readonly record struct ActivationTrigger(DeterminationTrigger Kind, decimal Threshold, decimal Base, string Parameter);
 
-        private static ActivationTrigger? ActivationTest(RuleVersion v, long sum, int dayCount)
+        private static ActivationTrigger? ActivationTest(RuleVersion v, long sum, long activateSum, int dayCount)
         {
-            if (sum >= v.ActivateSum)
+            if (sum >= activateSum)
             {
                 return new ActivationTrigger(DeterminationTrigger.AverageAtOrAbove, v.ActivateThreshold, v.ActivateThreshold, "activate.threshold");
             }
@@ -298,48 +356,72 @@ public static class SuspensionReplay
         private Determination Deactivation(int i, int w, long sum, decimal level, int vi)
         {
             var v = policy.Versions[vi];
-            var citations = new List<Citation>
-            {
-                v.Values[v.DeactivateThreshold is null ? "deactivate.fraction_of_activation_threshold" : "deactivate.threshold"].Citation,
-                v.Values["deactivate.streak_days"].Citation,
-                v.Values["deactivate.effective_days"].Citation,
-            };
-            var avg = Format((decimal)sum / v.WindowDays);
-            var rule = v.StreakDays == 1
-                ? $"7-day average {avg} < {Format(level)} (window {Date(w - v.WindowDays + 1):yyyy-MM-dd} to {Date(w):yyyy-MM-dd})"
-                : $"each of the {v.StreakDays} consecutive days {Date(w - v.StreakDays + 1):yyyy-MM-dd} to {Date(w):yyyy-MM-dd} had a 7-day average < {Format(level)} (last: {avg})";
-            rule += $"; takes effect 12:01 a.m. Eastern on {Date(i + v.DeactivateEffectiveDays):yyyy-MM-dd} (determination + {v.DeactivateEffectiveDays} days)";
             return new Determination(
                 Date(i), DeterminationKind.Deactivation, DeterminationTrigger.AverageBelow, Date(w - v.WindowDays + 1), Date(w), sum, v.WindowDays, null, level,
-                v.StreakDays, v.StreakDays > 1 ? Date(w - v.StreakDays + 1) : null, Date(i + v.DeactivateEffectiveDays), vi, citations, rule);
+                v.StreakDays, v.StreakDays > 1 ? Date(w - v.StreakDays + 1) : null, Date(i + v.DeactivateEffectiveDays), vi,
+                DeactivationCitations,
+                DeactivationRule);
         }
 
         private Determination Activation(int i, int w, long sum, int dayCount, ActivationTrigger trigger, int vi, DeterminationKind kind, LocalDate? effective)
         {
             var v = policy.Versions[vi];
-            var citations = new List<Citation> { v.Values[trigger.Parameter].Citation };
-            if (trigger.Kind == DeterminationTrigger.DiscretionaryAverageAtOrAbove)
+            var parameter = trigger.Parameter;
+            return new Determination(
+                Date(i), kind, trigger.Kind, Date(w - v.WindowDays + 1), Date(w), sum, v.WindowDays,
+                trigger.Kind == DeterminationTrigger.SingleDayAtOrAbove ? dayCount : null, trigger.Threshold, 1, null, effective, vi,
+                d => ActivationCitations(v, parameter, d),
+                d => ActivationRule(v, d));
+        }
+
+        private IReadOnlyList<Citation> DeactivationCitations(Determination d)
+        {
+            var v = policy.Versions[d.VersionIndex];
+            return
+            [
+                v.Values[v.DeactivateThreshold is null ? "deactivate.fraction_of_activation_threshold" : "deactivate.threshold"].Citation,
+                v.Values["deactivate.streak_days"].Citation,
+                v.Values["deactivate.effective_days"].Citation,
+            ];
+        }
+
+        private string DeactivationRule(Determination d)
+        {
+            var v = policy.Versions[d.VersionIndex];
+            var avg = Format(d.Average);
+            var rule = v.StreakDays == 1
+                ? $"7-day average {avg} < {Format(d.ThresholdPerDay)} (window {d.WindowStart:yyyy-MM-dd} to {d.WindowEnd:yyyy-MM-dd})"
+                : $"each of the {v.StreakDays} consecutive days {d.StreakStart:yyyy-MM-dd} to {d.WindowEnd:yyyy-MM-dd} had a 7-day average < {Format(d.ThresholdPerDay)} (last: {avg})";
+            return rule + $"; takes effect 12:01 a.m. Eastern on {d.EffectiveDate:yyyy-MM-dd} (determination + {v.DeactivateEffectiveDays} days)";
+        }
+
+        private static List<Citation> ActivationCitations(RuleVersion v, string parameter, Determination d)
+        {
+            var citations = new List<Citation> { v.Values[parameter].Citation };
+            if (d.Trigger == DeterminationTrigger.DiscretionaryAverageAtOrAbove)
             {
                 citations.Add(v.Values["activate.discretionary_exercised"].Citation);
             }
 
-            citations.Add(kind == DeterminationKind.DeactivationCancelled ? v.Values["deactivate.cancelled_by_activation"].Citation : v.Values["activate.effective_days"].Citation);
-            var reading = trigger.Kind == DeterminationTrigger.SingleDayAtOrAbove
-                ? $"{dayCount.ToString("N0", CultureInfo.InvariantCulture)} encounters on {Date(w):yyyy-MM-dd} ≥ {Format(trigger.Threshold)} in one day"
-                : $"7-day average {Format((decimal)sum / v.WindowDays)} ≥ {Format(trigger.Threshold)} (window {Date(w - v.WindowDays + 1):yyyy-MM-dd} to {Date(w):yyyy-MM-dd})"
-                  + (trigger.Kind == DeterminationTrigger.DiscretionaryAverageAtOrAbove ? ", discretion exercised" : string.Empty);
-            var rule = kind == DeterminationKind.DeactivationCancelled
+            citations.Add(d.Kind == DeterminationKind.DeactivationCancelled ? v.Values["deactivate.cancelled_by_activation"].Citation : v.Values["activate.effective_days"].Citation);
+            return citations;
+        }
+
+        private static string ActivationRule(RuleVersion v, Determination d)
+        {
+            var reading = d.Trigger == DeterminationTrigger.SingleDayAtOrAbove
+                ? $"{d.SingleDayCount!.Value.ToString("N0", CultureInfo.InvariantCulture)} encounters on {d.WindowEnd:yyyy-MM-dd} ≥ {Format(d.ThresholdPerDay)} in one day"
+                : $"7-day average {Format(d.Average)} ≥ {Format(d.ThresholdPerDay)} (window {d.WindowStart:yyyy-MM-dd} to {d.WindowEnd:yyyy-MM-dd})"
+                  + (d.Trigger == DeterminationTrigger.DiscretionaryAverageAtOrAbove ? ", discretion exercised" : string.Empty);
+            return d.Kind == DeterminationKind.DeactivationCancelled
                 ? $"{reading}; cancels the pending deactivation and the suspension continues"
-                : $"{reading}; applies from 12:01 a.m. Eastern on {effective:yyyy-MM-dd} (determination + {v.ActivateEffectiveDays} day(s))";
-            return new Determination(
-                Date(i), kind, trigger.Kind, Date(w - v.WindowDays + 1), Date(w), sum, v.WindowDays,
-                trigger.Kind == DeterminationTrigger.SingleDayAtOrAbove ? dayCount : null, trigger.Threshold, 1, null, effective, vi, citations, rule);
+                : $"{reading}; applies from 12:01 a.m. Eastern on {d.EffectiveDate:yyyy-MM-dd} (determination + {v.ActivateEffectiveDays} day(s))";
         }
     }
 
     internal static string Format(decimal value) => decimal.Round(value, 2).ToString("#,0.##", CultureInfo.InvariantCulture);
 
-    private static SuspensionTimeline RunSupplied(CompiledPolicy policy, EncounterSeries series, ReplayCounts counts)
+    private static SuspensionTimeline RunSupplied(CompiledPolicy policy, EncounterSeries series)
     {
         var n = series.Length;
         var start = series.Start;
@@ -351,7 +433,7 @@ public static class SuspensionReplay
         var authority = version.Values["determination.authority"].Citation;
         var determinations = new List<Determination>();
         var transitions = new List<Transition>();
-        var caveats = new List<string>(policy.Policy.Caveats);
+        string? caveat = null;
         var effectiveByIndex = new Dictionary<int, SecretaryDeterminationInput>();
         foreach (var d in policy.SecretaryDeterminations)
         {
@@ -364,8 +446,8 @@ public static class SuspensionReplay
             var vi = policy.VersionIndexOn(d.Date);
             determinations.Add(new Determination(
                 d.Date, d.Active ? DeterminationKind.Activation : DeterminationKind.Deactivation, DeterminationTrigger.Supplied, d.Date, d.Date, 0, 0, null, 0, 0, null, effective, vi,
-                [authority, effectiveDays.Citation],
-                $"Supplied determination: suspension {(d.Active ? "necessary" : "not necessary")} to achieve operational control; effective 12:01 a.m. Eastern on {effective:yyyy-MM-dd}"));
+                _ => [authority, effectiveDays.Citation],
+                x => $"Supplied determination: suspension {(x.Kind == DeterminationKind.Activation ? "necessary" : "not necessary")} to achieve operational control; effective 12:01 a.m. Eastern on {x.EffectiveDate:yyyy-MM-dd}"));
             effectiveByIndex[Period.Between(start, effective, PeriodUnits.Days).Days] = d;
         }
 
@@ -373,7 +455,7 @@ public static class SuspensionReplay
         var active = defaultActive.Value.Flag;
         if (inForceIndex < 0)
         {
-            caveats.Add($"The series starts after the in-force date {policy.InForce:yyyy-MM-dd}; determinations before the series start are taken into account.");
+            caveat = $"The series starts after the in-force date {policy.InForce:yyyy-MM-dd}; determinations before the series start are taken into account.";
             foreach (var d in policy.SecretaryDeterminations.Where(d => d.Date.PlusDays(lag) <= start))
             {
                 active = d.Active;
@@ -391,13 +473,13 @@ public static class SuspensionReplay
             var date = start.PlusDays(i);
             if (i == inForceIndex && active)
             {
-                transitions.Add(new Transition(date, EasternTime.TransitionInstant(date), true, TransitionCause.InForce, null, defaultActive.Citation, false));
+                transitions.Add(new Transition(date, true, TransitionCause.InForce, null, defaultActive.Citation, false));
             }
 
             if (effectiveByIndex.TryGetValue(i, out var det) && det.Active != active)
             {
                 active = det.Active;
-                transitions.Add(new Transition(date, EasternTime.TransitionInstant(date), active, TransitionCause.Determination, det.Date, effectiveDays.Citation, false));
+                transitions.Add(new Transition(date, active, TransitionCause.Determination, det.Date, effectiveDays.Citation, false));
             }
 
             status[i] = active ? DayStatus.Active : DayStatus.Inactive;
@@ -406,9 +488,9 @@ public static class SuspensionReplay
         foreach (var d in policy.SecretaryDeterminations.Where(d => d.Date.PlusDays(lag) > series.End))
         {
             var effective = d.Date.PlusDays(lag);
-            transitions.Add(new Transition(effective, EasternTime.TransitionInstant(effective), d.Active, TransitionCause.Determination, d.Date, effectiveDays.Citation, true));
+            transitions.Add(new Transition(effective, d.Active, TransitionCause.Determination, d.Date, effectiveDays.Citation, true));
         }
 
-        return new SuspensionTimeline(policy, series, status, new LocalDate?[n], determinations, transitions, counts, caveats);
+        return new SuspensionTimeline(policy, series, status, determinations, transitions, caveat);
     }
 }

@@ -74,33 +74,104 @@ public enum TransitionCause
 /// A factual determination the data supports, proposed by the engine. The window is
 /// [<see cref="WindowStart"/>, <see cref="WindowEnd"/>] inclusive (7 days); for a streak, every day from
 /// <see cref="StreakStart"/> to <see cref="WindowEnd"/> inclusive had its own 7-day average under the level.
+/// The rule text and citations are built on first use, so replays in an inner loop pay only for the numbers.
 /// </summary>
-public sealed record Determination(
-    LocalDate Date,
-    DeterminationKind Kind,
-    DeterminationTrigger Trigger,
-    LocalDate WindowStart,
-    LocalDate WindowEnd,
-    long WindowSum,
-    int WindowDays,
-    int? SingleDayCount,
-    decimal ThresholdPerDay,
-    int StreakDays,
-    LocalDate? StreakStart,
-    LocalDate? EffectiveDate,
-    int VersionIndex,
-    IReadOnlyList<Citation> Citations,
-    string Rule)
+public sealed class Determination
 {
+    private readonly Func<Determination, IReadOnlyList<Citation>> citations;
+    private readonly Func<Determination, string> rule;
+    private IReadOnlyList<Citation>? citationsValue;
+    private string? ruleValue;
+
+    internal Determination(
+        LocalDate date,
+        DeterminationKind kind,
+        DeterminationTrigger trigger,
+        LocalDate windowStart,
+        LocalDate windowEnd,
+        long windowSum,
+        int windowDays,
+        int? singleDayCount,
+        decimal thresholdPerDay,
+        int streakDays,
+        LocalDate? streakStart,
+        LocalDate? effectiveDate,
+        int versionIndex,
+        Func<Determination, IReadOnlyList<Citation>> citations,
+        Func<Determination, string> rule)
+    {
+        Date = date;
+        Kind = kind;
+        Trigger = trigger;
+        WindowStart = windowStart;
+        WindowEnd = windowEnd;
+        WindowSum = windowSum;
+        WindowDays = windowDays;
+        SingleDayCount = singleDayCount;
+        ThresholdPerDay = thresholdPerDay;
+        StreakDays = streakDays;
+        StreakStart = streakStart;
+        EffectiveDate = effectiveDate;
+        VersionIndex = versionIndex;
+        this.citations = citations;
+        this.rule = rule;
+    }
+
+    /// <summary>The date the Secretary could make the determination.</summary>
+    public LocalDate Date { get; }
+
+    public DeterminationKind Kind { get; }
+
+    public DeterminationTrigger Trigger { get; }
+
+    /// <summary>First day of the 7-day window read (inclusive).</summary>
+    public LocalDate WindowStart { get; }
+
+    /// <summary>Last day of the 7-day window read (inclusive): the determination date less the lag.</summary>
+    public LocalDate WindowEnd { get; }
+
+    /// <summary>Exact sum of the window's counts.</summary>
+    public long WindowSum { get; }
+
+    public int WindowDays { get; }
+
+    /// <summary>The one day's count, for a single-day trigger.</summary>
+    public int? SingleDayCount { get; }
+
+    /// <summary>The threshold compared, in encounters a day.</summary>
+    public decimal ThresholdPerDay { get; }
+
+    /// <summary>Consecutive qualifying days the rule needed (1 for a single average).</summary>
+    public int StreakDays { get; }
+
+    /// <summary>First day of the qualifying streak (inclusive), when more than one day was needed.</summary>
+    public LocalDate? StreakStart { get; }
+
+    /// <summary>The day from whose 12:01 a.m. Eastern the determination takes effect; null when it only cancels.</summary>
+    public LocalDate? EffectiveDate { get; }
+
+    /// <summary>Index of the rule version in force on <see cref="Date"/>.</summary>
+    public int VersionIndex { get; }
+
+    /// <summary>The rules applied, the decisive one first.</summary>
+    public IReadOnlyList<Citation> Citations => citationsValue ??= citations(this);
+
+    /// <summary>The determination in words, with its numbers.</summary>
+    public string Rule => ruleValue ??= rule(this);
+
     /// <summary>Exact mean of the window (sum ÷ days); comparisons use the sum, never a rounded mean.</summary>
-    public decimal Average => (decimal)WindowSum / WindowDays;
+    public decimal Average => WindowDays == 0 ? 0 : (decimal)WindowSum / WindowDays;
 }
 
 /// <summary>
 /// A change in whether the suspension applies, effective at 12:01 a.m. America/New_York (EDT or EST as the date falls)
 /// on <see cref="EffectiveDate"/>.
 /// </summary>
-public sealed record Transition(LocalDate EffectiveDate, ZonedDateTime Effective, bool ToActive, TransitionCause Cause, LocalDate? DeterminationDate, Citation Citation, bool AfterSeriesEnd);
+public sealed record Transition(LocalDate EffectiveDate, bool ToActive, TransitionCause Cause, LocalDate? DeterminationDate, Citation Citation, bool AfterSeriesEnd)
+{
+    /// <summary>The legal instant: 12:01 a.m. Eastern on <see cref="EffectiveDate"/>, with its offset.</summary>
+    public ZonedDateTime Effective => EasternTime.TransitionInstant(EffectiveDate);
+}
 
 /// <summary>One day of a timeline, for output.</summary>
 /// <param name="Counted">Count under the rule in force that day; null for a missing day.</param>
@@ -118,20 +189,20 @@ public sealed record TimelineDay(LocalDate Date, int? Counted, long? WindowSum, 
 /// </summary>
 public sealed class SuspensionTimeline
 {
-    internal SuspensionTimeline(CompiledPolicy policy, EncounterSeries series, DayStatus[] status, LocalDate?[] pending, IReadOnlyList<Determination> determinations, IReadOnlyList<Transition> transitions, ReplayCounts counts, IReadOnlyList<string> caveats)
+    internal SuspensionTimeline(CompiledPolicy policy, EncounterSeries series, DayStatus[] status, IReadOnlyList<Determination> determinations, IReadOnlyList<Transition> transitions, string? replayCaveat)
     {
         Policy = policy;
         Series = series;
         this.status = status;
-        this.pending = pending;
         Determinations = determinations;
         Transitions = transitions;
-        Counts = counts;
-        Caveats = caveats;
+        this.replayCaveat = replayCaveat;
     }
 
     private readonly DayStatus[] status;
-    private readonly LocalDate?[] pending;
+    private readonly string? replayCaveat;
+    private ReplayCounts? counts;
+    private LocalDate?[]? pending;
 
     public CompiledPolicy Policy { get; }
 
@@ -142,9 +213,13 @@ public sealed class SuspensionTimeline
     public IReadOnlyList<Transition> Transitions { get; }
 
     /// <summary>Policy caveats plus those the replay itself raised (e.g. series starting after the in-force date).</summary>
-    public IReadOnlyList<string> Caveats { get; }
+    public IReadOnlyList<string> Caveats => replayCaveat is null ? Policy.Policy.Caveats : [.. Policy.Policy.Caveats, replayCaveat];
 
-    internal ReplayCounts Counts { get; }
+    /// <summary>Counted values and window sums for display, computed on first use (the replay itself streams them).</summary>
+    internal ReplayCounts Counts => counts ??= new ReplayCounts(Policy, Series);
+
+    /// <summary>For each day, the pending deactivation's effective date during a wind-down, derived from the events.</summary>
+    private LocalDate?[] Pending => pending ??= DerivePending();
 
     public ReadOnlySpan<DayStatus> Statuses => status;
 
@@ -167,7 +242,48 @@ public sealed class SuspensionTimeline
             undeterminable = Counts.WhyInvalid(dv, w);
         }
 
-        return new TimelineDay(date, missing ? null : Counts.Counted(v, i), sum, version.WindowDays, status[i], pending[i], undeterminable);
+        return new TimelineDay(date, missing ? null : Counts.Counted(v, i), sum, version.WindowDays, status[i], Pending[i], undeterminable);
+    }
+
+    // A deactivation determined on day D is pending on days D+1 … E−1 (E its effective day), unless a cancelling
+    // determination on day C ends it after C, or a cap or sunset transition on day X ends it from X.
+    private LocalDate?[] DerivePending()
+    {
+        var result = new LocalDate?[Series.Length];
+        for (var k = 0; k < Determinations.Count; k++)
+        {
+            var d = Determinations[k];
+            if (d.Kind != DeterminationKind.Deactivation || d.EffectiveDate is not { } effective)
+            {
+                continue;
+            }
+
+            var end = effective.PlusDays(-1);
+            var cancel = Determinations.Skip(k + 1).FirstOrDefault(x => x.Kind == DeterminationKind.DeactivationCancelled);
+            if (cancel is not null && cancel.Date < end)
+            {
+                end = cancel.Date;
+            }
+
+            foreach (var t in Transitions)
+            {
+                if (t.Cause is TransitionCause.CapReached or TransitionCause.Sunset && t.EffectiveDate > d.Date && t.EffectiveDate.PlusDays(-1) < end)
+                {
+                    end = t.EffectiveDate.PlusDays(-1);
+                }
+            }
+
+            for (var date = d.Date.PlusDays(1); date <= end; date = date.PlusDays(1))
+            {
+                var i = Series.IndexOf(date);
+                if (i >= 0)
+                {
+                    result[i] = effective;
+                }
+            }
+        }
+
+        return result;
     }
 
     public IEnumerable<TimelineDay> Days()

@@ -93,6 +93,9 @@ public sealed class PolicyDocument
     /// <summary>Date the values were last checked against the spec (OpenFisca's last_value_still_valid_on).</summary>
     public string? LastVerified { get; }
 
+    /// <summary>Who the suspension applies to and what follows; null for a policy without case rules.</summary>
+    public ScreeningRules? Screening { get; init; }
+
     public PolicyDocument With(IReadOnlyList<PolicyParameter>? parameters = null, InForceRule? inForce = null, IReadOnlyList<string>? caveats = null) =>
-        new(Id, Title, Summary, Standing, Mechanism, inForce ?? InForce, parameters ?? Parameters, CourtOrders, caveats ?? Caveats, SourceName, LastVerified);
+        new(Id, Title, Summary, Standing, Mechanism, inForce ?? InForce, parameters ?? Parameters, CourtOrders, caveats ?? Caveats, SourceName, LastVerified) { Screening = Screening };
 }

@@ -90,7 +90,7 @@ public static class PolicyYamlReader
 
     private sealed class Reader(string source)
     {
-        private static readonly string[] TopKeys = ["id", "title", "summary", "standing", "mechanism", "last_verified", "in_force", "caveats", "parameters", "court_orders"];
+        private static readonly string[] TopKeys = ["id", "title", "summary", "standing", "mechanism", "last_verified", "in_force", "caveats", "parameters", "court_orders", "screening"];
         private static readonly string[] ParameterKeys = ["description", "unit", "type", "values"];
         private static readonly string[] ValueKeys = ["from", "value", "citation", "note"];
         private static readonly string[] CitationKeys = ["instrument", "section", "fr", "status", "source"];
@@ -156,6 +156,8 @@ public static class PolicyYamlReader
                 caveats.AddRange(seq.Children.Select(c => Scalar(c)));
             }
 
+            var screening = Child(root, "screening") is { } sn ? Screening(AsMapping(sn, "screening")) : null;
+
             return new PolicyDocument(
                 id,
                 RequiredText(root, "title"),
@@ -167,8 +169,199 @@ public static class PolicyYamlReader
                 courtOrders,
                 caveats,
                 source,
-                Child(root, "last_verified") is YamlScalarNode lv ? lv.Value : null);
+                Child(root, "last_verified") is YamlScalarNode lv ? lv.Value : null)
+            {
+                Screening = screening,
+            };
         }
+
+        private ScreeningRules Screening(YamlMappingNode map)
+        {
+            OnlyKeys(map, ["subject_places", "subject_citation", "rules", "limitation", "fear", "contiguous_return", "flags", "court_orders"], "screening");
+            var places = Texts(RequiredNode(map, "subject_places"), "subject_places");
+            foreach (var place in places)
+            {
+                if (!CaseCondition.Fields["place"]!.Contains(place))
+                {
+                    throw Error(RequiredNode(map, "subject_places"), $"subject_places: '{place}' must be one of {string.Join(", ", CaseCondition.Fields["place"]!)}");
+                }
+            }
+
+            var rules = new List<ScreeningRule>();
+            if (Child(map, "rules") is { } rulesNode)
+            {
+                foreach (var r in AsSequence(rulesNode, "screening.rules").Children)
+                {
+                    var rm = AsMapping(r, "a screening rule");
+                    OnlyKeys(rm, ["code", "label", "when", "outcome", "priority", "citation"], "a screening rule");
+                    var code = RequiredText(rm, "code");
+                    if (!IsToken(code) || rules.Exists(x => x.Code == code))
+                    {
+                        throw Error(rm, $"rule code '{code}' must be a unique lower-case token");
+                    }
+
+                    var outcome = RequiredText(rm, "outcome") switch
+                    {
+                        "not-subject" => RuleOutcome.NotSubject,
+                        "subject" => RuleOutcome.Subject,
+                        var o => throw Error(Child(rm, "outcome")!, $"rule {code}: outcome '{o}' must be not-subject or subject"),
+                    };
+                    int? priority = null;
+                    if (Child(rm, "priority") is YamlScalarNode ps)
+                    {
+                        priority = int.TryParse(ps.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pv) ? pv : throw Error(ps, $"rule {code}: priority must be a whole number");
+                    }
+
+                    rules.Add(new ScreeningRule(code, RequiredText(rm, "label"), Condition(RequiredMapping(rm, "when"), code), outcome, priority, Citation(RequiredMapping(rm, "citation"))));
+                }
+            }
+
+            var lm = RequiredMapping(map, "limitation");
+            OnlyKeys(lm, ["basis", "label", "citation", "grounds", "grounds_open", "grounds_citation"], "screening.limitation");
+            var basis = RequiredText(lm, "basis") switch
+            {
+                "none" => LimitationBasis.None,
+                "suspension-applied" => LimitationBasis.SuspensionApplied,
+                "entered-between-ports" => LimitationBasis.EnteredBetweenPorts,
+                var b => throw Error(Child(lm, "basis")!, $"limitation basis '{b}' must be none, suspension-applied or entered-between-ports"),
+            };
+            var grounds = new List<CompellingGround>();
+            if (Child(lm, "grounds") is { } gn)
+            {
+                foreach (var g in AsSequence(gn, "limitation.grounds").Children)
+                {
+                    var gm = AsMapping(g, "a ground");
+                    OnlyKeys(gm, ["code", "label", "citation"], "a ground");
+                    var code = RequiredText(gm, "code");
+                    if (!CaseCondition.Fields["exceptionallyCompelling"]!.Contains(code))
+                    {
+                        throw Error(gm, $"ground '{code}' must be one of {string.Join(", ", CaseCondition.Fields["exceptionallyCompelling"]!)}");
+                    }
+
+                    grounds.Add(new CompellingGround(code, RequiredText(gm, "label"), Citation(RequiredMapping(gm, "citation"))));
+                }
+            }
+
+            var limitation = new AsylumLimitation(
+                basis,
+                RequiredText(lm, "label"),
+                Citation(RequiredMapping(lm, "citation")),
+                grounds,
+                Child(lm, "grounds_open") is YamlScalarNode go && go.Value == "true",
+                Child(lm, "grounds_citation") is YamlMappingNode gc ? Citation(gc) : null);
+
+            var fm = RequiredMapping(map, "fear");
+            OnlyKeys(fm, ["manifestation_only", "referral_citation", "standard_when_limited", "standard_when_limited_citation", "standard_when_lifted", "standard_when_lifted_citation"], "screening.fear");
+            var fear = new FearScreening(
+                RequiredText(fm, "manifestation_only") == "true",
+                Citation(RequiredMapping(fm, "referral_citation")),
+                Standard(RequiredScalar(fm, "standard_when_limited")),
+                Citation(RequiredMapping(fm, "standard_when_limited_citation")),
+                Standard(RequiredScalar(fm, "standard_when_lifted")),
+                Citation(RequiredMapping(fm, "standard_when_lifted_citation")));
+
+            var contiguous = false;
+            Citation? contiguousCitation = null;
+            if (Child(map, "contiguous_return") is { } cr)
+            {
+                var cm = AsMapping(cr, "contiguous_return");
+                OnlyKeys(cm, ["between_ports", "citation"], "contiguous_return");
+                contiguous = RequiredText(cm, "between_ports") == "true";
+                contiguousCitation = Citation(RequiredMapping(cm, "citation"));
+            }
+
+            var flags = new List<ConsequenceFlag>();
+            if (Child(map, "flags") is { } fl)
+            {
+                foreach (var f in AsSequence(fl, "screening.flags").Children)
+                {
+                    var fmap = AsMapping(f, "a flag");
+                    OnlyKeys(fmap, ["code", "text", "applies_to", "entry_from", "entry_to", "citation"], "a flag");
+                    var appliesTo = RequiredText(fmap, "applies_to");
+                    if (appliesTo is not ("removable" or "subject" or "excepted-or-compelling" or "limited"))
+                    {
+                        throw Error(fmap, $"applies_to '{appliesTo}' must be removable, subject, excepted-or-compelling or limited");
+                    }
+
+                    flags.Add(new ConsequenceFlag(
+                        RequiredText(fmap, "code"), RequiredText(fmap, "text"), appliesTo,
+                        Child(fmap, "entry_from") is YamlScalarNode ef ? ParseDate(ef) : null,
+                        Child(fmap, "entry_to") is YamlScalarNode et ? ParseDate(et) : null,
+                        Citation(RequiredMapping(fmap, "citation"))));
+                }
+            }
+
+            var orders = new List<ScreeningCourtOrder>();
+            if (Child(map, "court_orders") is { } co)
+            {
+                string[] components = ["asylum-limitation", "fear-manifestation", "reasonable-probability", "suspension"];
+                foreach (var o in AsSequence(co, "screening.court_orders").Children)
+                {
+                    var om = AsMapping(o, "a court order");
+                    OnlyKeys(om, ["id", "title", "decided", "vacates", "upholds", "citation"], "a court order");
+                    var vacates = Child(om, "vacates") is { } vn ? Texts(vn, "vacates") : [];
+                    var upholds = Child(om, "upholds") is { } un ? Texts(un, "upholds") : [];
+                    foreach (var c in vacates.Concat(upholds))
+                    {
+                        if (!components.Contains(c))
+                        {
+                            throw Error(om, $"court order component '{c}' must be one of {string.Join(", ", components)}");
+                        }
+                    }
+
+                    orders.Add(new ScreeningCourtOrder(RequiredText(om, "id"), RequiredText(om, "title"), ParseDate(RequiredScalar(om, "decided")), vacates, upholds, Citation(RequiredMapping(om, "citation"))));
+                }
+            }
+
+            return new ScreeningRules(places, Citation(RequiredMapping(map, "subject_citation")), rules, limitation, fear, contiguous, contiguousCitation, flags, orders);
+        }
+
+        private string Standard(YamlScalarNode node) => node.Value is "reasonable-probability" or "significant-possibility" or "reasonable-possibility"
+            ? node.Value
+            : throw Error(node, $"screening standard '{node.Value}' must be reasonable-probability, significant-possibility or reasonable-possibility");
+
+        private CaseCondition Condition(YamlMappingNode map, string rule)
+        {
+            var requirements = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var (k, v) in map.Children)
+            {
+                var field = Scalar(k);
+                if (!CaseCondition.Fields.TryGetValue(field, out var allowed))
+                {
+                    throw Error(k, $"rule {rule}: unknown case field '{field}'; fields are {string.Join(", ", CaseCondition.Fields.Keys)}");
+                }
+
+                var values = v is YamlSequenceNode ? Texts(v, field) : [Scalar(v)];
+                foreach (var value in values)
+                {
+                    var ok = allowed is null ? value is "true" or "false"
+                        : field == "citizenship" ? value.Length == 2 && value.All(char.IsAsciiLetterUpper)
+                        : allowed.Contains(value);
+                    if (!ok)
+                    {
+                        throw Error(v, $"rule {rule}: '{value}' is not a value of {field}");
+                    }
+                }
+
+                requirements[field] = values;
+            }
+
+            if (requirements.Count == 0)
+            {
+                throw Error(map, $"rule {rule}: 'when' needs at least one condition");
+            }
+
+            return new CaseCondition(requirements);
+        }
+
+        private List<string> Texts(YamlNode node, string what) =>
+            AsSequence(node, what).Children.Select(c => Scalar(c)).ToList();
+
+        private YamlSequenceNode AsSequence(YamlNode node, string what) =>
+            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list");
+
+        private YamlNode RequiredNode(YamlMappingNode map, string key) =>
+            Child(map, key) ?? throw Error(map, $"missing required key '{key}'");
 
         private PolicyParameter Parameter(string name, YamlNode node)
         {
