@@ -70,65 +70,66 @@ public enum TransitionCause
     Sunset,
 }
 
+/// <summary>Builds the words and citations of events on demand, so a replay in an inner loop pays only for numbers.</summary>
+internal interface IEventText
+{
+    IReadOnlyList<Citation> Citations(Determination determination);
+
+    string Rule(Determination determination);
+}
+
 /// <summary>
 /// A factual determination the data supports, proposed by the engine. The window is
 /// [<see cref="WindowStart"/>, <see cref="WindowEnd"/>] inclusive (7 days); for a streak, every day from
 /// <see cref="StreakStart"/> to <see cref="WindowEnd"/> inclusive had its own 7-day average under the level.
-/// The rule text and citations are built on first use, so replays in an inner loop pay only for the numbers.
+/// Dates, rule text and citations are derived on first use from day indexes into the series.
 /// </summary>
 public sealed class Determination
 {
-    private readonly Func<Determination, IReadOnlyList<Citation>> citations;
-    private readonly Func<Determination, string> rule;
-    private IReadOnlyList<Citation>? citationsValue;
-    private string? ruleValue;
+    private readonly LocalDate origin;
+    private readonly int dateIndex;
+    private readonly int windowEndIndex;
+    private readonly int effectiveIndex;
+    private readonly int streakStartIndex;
+    private readonly IEventText text;
+    private IReadOnlyList<Citation>? citations;
+    private string? rule;
 
+    /// <param name="effectiveIndex">Index of the effective day, or int.MinValue when the determination only cancels.</param>
+    /// <param name="streakStartIndex">Index of the first streak day, or int.MinValue for a single window.</param>
     internal Determination(
-        LocalDate date,
-        DeterminationKind kind,
-        DeterminationTrigger trigger,
-        LocalDate windowStart,
-        LocalDate windowEnd,
-        long windowSum,
-        int windowDays,
-        int? singleDayCount,
-        decimal thresholdPerDay,
-        int streakDays,
-        LocalDate? streakStart,
-        LocalDate? effectiveDate,
-        int versionIndex,
-        Func<Determination, IReadOnlyList<Citation>> citations,
-        Func<Determination, string> rule)
+        LocalDate origin, int dateIndex, DeterminationKind kind, DeterminationTrigger trigger, int windowEndIndex, long windowSum, int windowDays,
+        int? singleDayCount, decimal thresholdPerDay, int streakDays, int streakStartIndex, int effectiveIndex, int versionIndex, string? triggerParameter, IEventText text)
     {
-        Date = date;
+        this.origin = origin;
+        this.dateIndex = dateIndex;
         Kind = kind;
         Trigger = trigger;
-        WindowStart = windowStart;
-        WindowEnd = windowEnd;
+        this.windowEndIndex = windowEndIndex;
         WindowSum = windowSum;
         WindowDays = windowDays;
         SingleDayCount = singleDayCount;
         ThresholdPerDay = thresholdPerDay;
         StreakDays = streakDays;
-        StreakStart = streakStart;
-        EffectiveDate = effectiveDate;
+        this.streakStartIndex = streakStartIndex;
+        this.effectiveIndex = effectiveIndex;
         VersionIndex = versionIndex;
-        this.citations = citations;
-        this.rule = rule;
+        TriggerParameter = triggerParameter;
+        this.text = text;
     }
 
     /// <summary>The date the Secretary could make the determination.</summary>
-    public LocalDate Date { get; }
+    public LocalDate Date => origin.PlusDays(dateIndex);
 
     public DeterminationKind Kind { get; }
 
     public DeterminationTrigger Trigger { get; }
 
     /// <summary>First day of the 7-day window read (inclusive).</summary>
-    public LocalDate WindowStart { get; }
+    public LocalDate WindowStart => origin.PlusDays(windowEndIndex - Math.Max(WindowDays, 1) + 1);
 
     /// <summary>Last day of the 7-day window read (inclusive): the determination date less the lag.</summary>
-    public LocalDate WindowEnd { get; }
+    public LocalDate WindowEnd => origin.PlusDays(windowEndIndex);
 
     /// <summary>Exact sum of the window's counts.</summary>
     public long WindowSum { get; }
@@ -145,19 +146,22 @@ public sealed class Determination
     public int StreakDays { get; }
 
     /// <summary>First day of the qualifying streak (inclusive), when more than one day was needed.</summary>
-    public LocalDate? StreakStart { get; }
+    public LocalDate? StreakStart => streakStartIndex == int.MinValue ? null : origin.PlusDays(streakStartIndex);
 
     /// <summary>The day from whose 12:01 a.m. Eastern the determination takes effect; null when it only cancels.</summary>
-    public LocalDate? EffectiveDate { get; }
+    public LocalDate? EffectiveDate => effectiveIndex == int.MinValue ? null : origin.PlusDays(effectiveIndex);
 
     /// <summary>Index of the rule version in force on <see cref="Date"/>.</summary>
     public int VersionIndex { get; }
 
+    /// <summary>The parameter whose threshold was met, for activations.</summary>
+    internal string? TriggerParameter { get; }
+
     /// <summary>The rules applied, the decisive one first.</summary>
-    public IReadOnlyList<Citation> Citations => citationsValue ??= citations(this);
+    public IReadOnlyList<Citation> Citations => citations ??= text.Citations(this);
 
     /// <summary>The determination in words, with its numbers.</summary>
-    public string Rule => ruleValue ??= rule(this);
+    public string Rule => rule ??= text.Rule(this);
 
     /// <summary>Exact mean of the window (sum ÷ days); comparisons use the sum, never a rounded mean.</summary>
     public decimal Average => WindowDays == 0 ? 0 : (decimal)WindowSum / WindowDays;
@@ -167,10 +171,45 @@ public sealed class Determination
 /// A change in whether the suspension applies, effective at 12:01 a.m. America/New_York (EDT or EST as the date falls)
 /// on <see cref="EffectiveDate"/>.
 /// </summary>
-public sealed record Transition(LocalDate EffectiveDate, bool ToActive, TransitionCause Cause, LocalDate? DeterminationDate, Citation Citation, bool AfterSeriesEnd)
+public sealed class Transition
 {
+    private readonly LocalDate origin;
+    private readonly int effectiveIndex;
+    private readonly int determinationIndex;
+    private readonly RuleVersion? version;
+    private readonly string? parameter;
+    private Citation? citation;
+
+    /// <param name="determinationIndex">Index of the determination date, or int.MinValue when no determination caused it.</param>
+    /// <param name="citation">The citation, or null to read <paramref name="parameter"/>'s from <paramref name="version"/> on first use.</param>
+    internal Transition(LocalDate origin, int effectiveIndex, bool toActive, TransitionCause cause, int determinationIndex, Citation? citation, RuleVersion? version, string? parameter, bool afterSeriesEnd)
+    {
+        this.origin = origin;
+        this.effectiveIndex = effectiveIndex;
+        ToActive = toActive;
+        Cause = cause;
+        this.determinationIndex = determinationIndex;
+        this.citation = citation;
+        this.version = version;
+        this.parameter = parameter;
+        AfterSeriesEnd = afterSeriesEnd;
+    }
+
+    public LocalDate EffectiveDate => origin.PlusDays(effectiveIndex);
+
     /// <summary>The legal instant: 12:01 a.m. Eastern on <see cref="EffectiveDate"/>, with its offset.</summary>
     public ZonedDateTime Effective => EasternTime.TransitionInstant(EffectiveDate);
+
+    public bool ToActive { get; }
+
+    public TransitionCause Cause { get; }
+
+    public LocalDate? DeterminationDate => determinationIndex == int.MinValue ? null : origin.PlusDays(determinationIndex);
+
+    public Citation Citation => citation ??= version!.Values[parameter!].Citation;
+
+    /// <summary>True when the transition falls after the last day of the series (scheduled, not yet observed).</summary>
+    public bool AfterSeriesEnd { get; }
 }
 
 /// <summary>One day of a timeline, for output.</summary>
@@ -226,6 +265,25 @@ public sealed class SuspensionTimeline
     public int ActiveDays => status.Count(s => s == DayStatus.Active);
 
     public DayStatus StatusOn(int dayIndex) => status[dayIndex];
+
+    /// <summary>
+    /// The status in force at an instant. A day's status takes effect at 12:01 a.m. Eastern, so an instant in the first
+    /// minute of a day (00:00:00–00:00:59.999) still has the previous day's status. Returns null where the replay cannot
+    /// know it: on or after the in-force date but outside the series. <paramref name="day"/> is the Eastern day whose
+    /// status applies.
+    /// </summary>
+    public DayStatus? StatusAt(Instant instant, out LocalDate day)
+    {
+        var local = instant.InZone(EasternTime.Zone).LocalDateTime;
+        day = local.TimeOfDay < EasternTime.TransitionTime ? local.Date.PlusDays(-1) : local.Date;
+        var i = Series.IndexOf(day);
+        if (i >= 0)
+        {
+            return status[i];
+        }
+
+        return day < Policy.InForce ? DayStatus.NotInForce : null;
+    }
 
     public TimelineDay Day(int i)
     {

@@ -129,3 +129,41 @@ public sealed class ReplayPropertyTests
             return true;
         });
 }
+
+/// <summary>The streaming kernel's per-state fast loops compute exactly what the day-by-day path computes.</summary>
+public sealed class FastPathEquivalenceTests
+{
+    private static readonly int[] Levels = [0, 800, 1400, 1499, 1500, 2000, 2499, 2500, 3000, 3749, 3750, 4000, 5000, 8600];
+
+    [Property(MaxTest = 300)]
+    public Property FastPath_AgreesWithDayByDayPath() => Prop.ForAll(
+        Gen.Choose(0, Levels.Length - 1).Select(i => Levels[i]).Zip(Gen.Choose(1, 60), (level, days) => Enumerable.Repeat(level, days).ToArray())
+            .NonEmptyListOf().Select(s => s.SelectMany(x => x).Take(1500).ToArray()).Where(a => a.Length >= 8).ToArbitrary(),
+        Gen.Choose(0, 3).ToArbitrary(),
+        (counts, policyChoice) =>
+        {
+            var n = counts.Length;
+            var series = new EncounterSeries("equivalence", new LocalDate(2024, 5, 1), n, new Dictionary<EncounterColumn, int[]>
+            {
+                [EncounterColumn.BetweenPorts] = counts,
+                [EncounterColumn.Coastal] = new int[n],
+                [EncounterColumn.PortsOfEntry] = counts.Select(v => v / 4).ToArray(),
+                [EncounterColumn.UcNoncontiguousBetweenPorts] = counts.Select(v => v / 10).ToArray(),
+                [EncounterColumn.UcNoncontiguousPorts] = new int[n],
+            }, null, []);
+            var policy = policyChoice switch
+            {
+                0 => CompiledPolicy.Compile(BuiltInPolicies.Get("proclamation-10773")),
+                1 => CompiledPolicy.Compile(BuiltInPolicies.Get("proclamation-10773"), new ReplayOptions { CourtOrders = [new CourtOrderInput("streak-enjoined", new LocalDate(2024, 12, 1))] }),
+                2 => CompiledPolicy.Compile(BuiltInPolicies.Get("senate-border-act-2024"), new ReplayOptions { InForce = new LocalDate(2024, 5, 3) }),
+                _ => CompiledPolicy.Compile(BuiltInPolicies.Get("senate-border-act-2024"), new ReplayOptions { InForce = new LocalDate(2024, 6, 1), Overrides = [new ParameterOverride("activate.discretionary_exercised", "false")] }),
+            };
+            var fast = SuspensionReplay.Run(policy, series, fastPath: true);
+            var slow = SuspensionReplay.Run(policy, series, fastPath: false);
+            return fast.Statuses.SequenceEqual(slow.Statuses)
+                && fast.Determinations.Select(Describe).SequenceEqual(slow.Determinations.Select(Describe))
+                && fast.Transitions.Select(t => (t.EffectiveDate, t.ToActive, t.Cause, t.DeterminationDate)).SequenceEqual(slow.Transitions.Select(t => (t.EffectiveDate, t.ToActive, t.Cause, t.DeterminationDate)));
+        });
+
+    private static string Describe(Determination d) => $"{d.Date} {d.Kind} {d.Trigger} {d.WindowEnd} {d.WindowSum} {d.StreakStart} {d.EffectiveDate} {d.ThresholdPerDay}";
+}
