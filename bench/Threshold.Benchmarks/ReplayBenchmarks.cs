@@ -7,7 +7,7 @@ using Threshold.Law;
 namespace Threshold.Benchmarks;
 
 /// <summary>
-/// The replay core on its real public path, <see cref="SuspensionReplay.Run"/>, against the hand-written native loop
+/// The replay core on its real public path, <see cref="SuspensionReplay.Run(CompiledPolicy, EncounterSeries)"/>, against the hand-written native loop
 /// of 10773's v1 rules (<see cref="NativeV1Loop.Run"/>, the baseline; <see cref="NativeV1Loop.RunSimple"/> for
 /// scale), all in one run so the ratio is measured under the same machine noise. One operation replays one series of
 /// <see cref="Days"/> days: Days day-steps (see docs/performance.md).

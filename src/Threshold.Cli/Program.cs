@@ -14,6 +14,16 @@ app.Configure(config =>
         .WithExample("replay", "--policy", "proclamation-10773", "--encounters", "data/modeled/daily_encounters_2024-01-01_2025-01-19.modeled.csv", "--format", "table");
     config.AddCommand<ExplainCommand>("explain")
         .WithDescription("Explain one day of a replay: counts, window, average, rule text, citation and status.");
+    config.AddCommand<ScreenCommand>("screen")
+        .WithDescription("Screen one case or many: suspension, exceptions, asylum limitation, fear screening, and where a removal goes.");
+    config.AddBranch("returns", returns =>
+    {
+        returns.SetDescription("The Mexico returns ledger.");
+        returns.AddCommand<ReturnsReportCommand>("report")
+            .WithDescription("Screen cases and print the ledger report: utilisation, remaining capacity and overflow by month and nationality, and the burden on Mexico.");
+        returns.AddCommand<ArrangementsCommand>("arrangements")
+            .WithDescription("List the dated return arrangements with their caps, citations and status.");
+    });
     config.AddCommand<PoliciesCommand>("policies")
         .WithDescription("List the built-in policies with every parameter, its dates, citation and verification status.");
     config.AddBranch("data", data =>

@@ -1,0 +1,192 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Returns;
+using Threshold.Screening;
+
+namespace Threshold.Cli.Commands;
+
+internal sealed class ReturnsReportSettings : ReplaySettings
+{
+    [CommandOption("--cases <FILE>")]
+    [Description("The cases to screen and allocate: JSONL or CSV.")]
+    public string? Cases { get; init; }
+
+    [CommandOption("--format <table|json>")]
+    [Description("table (default) or json.")]
+    public string Format { get; init; } = "table";
+
+    [CommandOption("--decided-on <DATE>")]
+    [Description("Decision date for the court orders (default: each case's entry date).")]
+    public string? DecidedOn { get; init; }
+
+    [CommandOption("--without-order <ID>")]
+    [Description("Leave a court order out (repeatable).")]
+    public string[] WithoutOrder { get; init; } = [];
+
+    [CommandOption("--arrangements <FILE>")]
+    [Description("An extra returns-arrangement YAML file (repeatable).")]
+    public string[] Arrangements { get; init; } = [];
+}
+
+/// <summary><c>threshold returns report</c>: screens the cases in input order and reports the ledger.</summary>
+internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
+{
+    public override int Execute(CommandContext context, ReturnsReportSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Format is not ("table" or "json"))
+        {
+            throw new UsageException($"--format {settings.Format}: must be table or json");
+        }
+
+        var path = settings.Cases ?? throw new UsageException("--cases FILE is required (JSONL or CSV)");
+        var decidedOn = settings.DecidedOn is null ? (NodaTime.LocalDate?)null : ReplaySettings.ParseDate("--decided-on", settings.DecidedOn);
+        var timeline = settings.Replay();
+        var ledger = new ReturnsLedger(ArrangementSet.Load(settings.Arrangements), recordEvents: false);
+        var processor = new CaseProcessor(new CaseScreener(timeline, decidedOn, settings.WithoutOrder.ToHashSet(StringComparer.Ordinal)), ledger);
+        if (!File.Exists(path))
+        {
+            throw new CaseInputException(path, 0, null, "file not found");
+        }
+
+        long screened = 0;
+        using (var stream = File.OpenRead(path))
+        {
+            var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8), path)
+                : CaseJsonReader.ReadLines(stream, path);
+            foreach (var (line, c) in cases)
+            {
+                try
+                {
+                    processor.Process(c);
+                    screened++;
+                }
+                catch (Exception e) when (e is UnknownPeriodException or ScreeningConflictException)
+                {
+                    throw new CaseInputException(path, line, e is UnknownPeriodException ? "enteredAt" : null, e.Message);
+                }
+            }
+        }
+
+        var report = ledger.Report();
+        if (settings.Format == "json")
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, casesScreened = screened, report }, ReplayReport.JsonOptions));
+            return ExitCodes.Ok;
+        }
+
+        var console = Terminal.Create();
+        console.Write(new Rule($"[bold]Mexico returns ledger[/]: {screened:N0} cases screened under {Markup.Escape(timeline.Policy.Policy.Id)}").LeftJustified());
+        var caps = new Table().Border(TableBorder.Rounded).Title("Capped and uncapped arrangements by month");
+        foreach (var h in new[] { "Month", "Arrangement", "Cap", "To Mexico", "Utilisation", "Remaining", "Overflow", "By nationality (to Mexico / overflow)", "Citation" })
+        {
+            caps.AddColumn(h);
+        }
+
+        foreach (var line in report.Arrangements)
+        {
+            caps.AddRow(
+                line.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                Markup.Escape(line.ArrangementId),
+                line.Cap?.ToString("N0", CultureInfo.InvariantCulture) ?? "none",
+                line.AllocatedToMexico.ToString("N0", CultureInfo.InvariantCulture),
+                line.Utilisation is { } u ? u.ToString("P1", CultureInfo.InvariantCulture) : "—",
+                line.RemainingCapacity?.ToString("N0", CultureInfo.InvariantCulture) ?? "—",
+                line.Overflow.ToString("N0", CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join(", ", line.ByNationality.Select(n => $"{n.Nationality} {n.AllocatedToMexico:N0}/{n.Overflow:N0}"))),
+                Markup.Escape(line.Citation.Text));
+        }
+
+        console.Write(caps);
+        var burden = new Table().Border(TableBorder.Rounded).Title("Burden on Mexico by month");
+        foreach (var h in new[] { "Month", "Under caps", "Uncapped arrangements", "Mexican nationals", "Total to Mexico", "Overflow to citizenship", "All removals", "Share to Mexico" })
+        {
+            burden.AddColumn(h);
+        }
+
+        foreach (var b in report.MexicoBurden)
+        {
+            burden.AddRow(b.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), $"{b.UnderCaps:N0}", $"{b.UnderUncappedArrangements:N0}", $"{b.MexicanNationals:N0}", $"{b.TotalToMexico:N0}", $"{b.OverflowToCitizenship:N0}", $"{b.AllRemovals:N0}", b.ShareOfAllRemovals.ToString("P1", CultureInfo.InvariantCulture));
+        }
+
+        console.Write(burden);
+        var t = report.Totals;
+        console.MarkupLine($"Totals: {t.AllRemovals:N0} removals; {t.TotalToMexico:N0} to Mexico ({t.ShareToMexico.ToString("P1", CultureInfo.InvariantCulture)}): {t.UnderCaps:N0} under caps, {t.UnderUncappedArrangements:N0} under uncapped arrangements, {t.MexicanNationals:N0} Mexican nationals; {t.OverflowToCitizenship:N0} overflowed to their country of citizenship.");
+        if (timeline.Series.IsModeled)
+        {
+            console.MarkupLine("[yellow]Suspension periods come from a MODELED encounter series.[/]");
+        }
+
+        return ExitCodes.Ok;
+    }
+}
+
+internal sealed class ArrangementsSettings : CommandSettings
+{
+    [CommandOption("--arrangements <FILE>")]
+    [Description("An extra returns-arrangement YAML file (repeatable).")]
+    public string[] Arrangements { get; init; } = [];
+
+    [CommandOption("--format <table|json>")]
+    [Description("table (default) or json.")]
+    public string Format { get; init; } = "table";
+}
+
+/// <summary><c>threshold returns arrangements</c>: the dated arrangements with caps, citations and status.</summary>
+internal sealed class ArrangementsCommand : Command<ArrangementsSettings>
+{
+    public override int Execute(CommandContext context, ArrangementsSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Format is not ("table" or "json"))
+        {
+            throw new UsageException($"--format {settings.Format}: must be table or json");
+        }
+
+        var set = ArrangementSet.Load(settings.Arrangements);
+        if (settings.Format == "json")
+        {
+            var doc = set.Arrangements.Select(a => new
+            {
+                id = a.Id,
+                title = a.Title,
+                from = ReplayReport.Iso(a.From),
+                to = a.To is { } to ? ReplayReport.Iso(to) : null,
+                nationalities = a.Nationalities,
+                monthlyCap = a.MonthlyCap,
+                priority = a.Priority,
+                citation = ReplayReport.CitationDto.From(a.Citation),
+                supporting = a.SupportingCitations.Select(ReplayReport.CitationDto.From),
+                note = a.Note,
+                source = a.SourceName,
+            });
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { rules = new { unaccompaniedChildren = set.Rules.UnaccompaniedChildren.Note, mexicanNationals = set.Rules.MexicanNationals.Note, citizenship = set.Rules.Citizenship.Note }, arrangements = doc }, ReplayReport.JsonOptions));
+            return ExitCodes.Ok;
+        }
+
+        var console = Terminal.Create();
+        var table = new Table().Border(TableBorder.Rounded).Title("Mexico's return arrangements (dated, cited)");
+        foreach (var h in new[] { "Id", "From", "To", "Nationalities", "Monthly cap", "Citation", "Note" })
+        {
+            table.AddColumn(h);
+        }
+
+        foreach (var a in set.Arrangements)
+        {
+            table.AddRow(Markup.Escape(a.Id), ReplayReport.Iso(a.From), a.To is { } to ? ReplayReport.Iso(to) : "open", string.Join(", ", a.Nationalities), a.MonthlyCap?.ToString("N0", CultureInfo.InvariantCulture) ?? "none", Markup.Escape(a.Citation.Text), Markup.Escape(a.Note));
+        }
+
+        console.Write(table);
+        foreach (var rule in new[] { set.Rules.UnaccompaniedChildren, set.Rules.MexicanNationals, set.Rules.Citizenship })
+        {
+            console.MarkupLine($" • {Markup.Escape(rule.Name)}: {Markup.Escape(rule.Note)} — {Markup.Escape(rule.Citation.Text)}");
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,190 @@
+using System.ComponentModel;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Returns;
+using Threshold.Screening;
+
+namespace Threshold.Cli.Commands;
+
+internal sealed class ScreenSettings : ReplaySettings
+{
+    [CommandOption("--case <FILE>")]
+    [Description("One case as a JSON object (the case contract).")]
+    public string? Case { get; init; }
+
+    [CommandOption("--cases <FILE>")]
+    [Description("Many cases: JSONL (one object a line) or CSV with contract field names in the header.")]
+    public string? Cases { get; init; }
+
+    [CommandOption("--out <FILE>")]
+    [Description("Write results here instead of stdout; written whole or not at all.")]
+    public string? Out { get; init; }
+
+    [CommandOption("--format <json|table>")]
+    [Description("json (default; JSONL for many cases) or table (a readable explanation of one case).")]
+    public string Format { get; init; } = "json";
+
+    [CommandOption("--decided-on <DATE>")]
+    [Description("Decision date: the court orders in force on it apply (default: each case's Eastern entry date).")]
+    public string? DecidedOn { get; init; }
+
+    [CommandOption("--without-order <ID>")]
+    [Description("Leave a court order out, e.g. las-americas-2025 ('what if it is reversed on appeal?') (repeatable).")]
+    public string[] WithoutOrder { get; init; } = [];
+
+    [CommandOption("--arrangements <FILE>")]
+    [Description("An extra returns-arrangement YAML file (a new nationality list or cap), added to the built-ins (repeatable).")]
+    public string[] Arrangements { get; init; } = [];
+
+    [CommandOption("--ledger-report")]
+    [Description("After a bulk run, print the returns ledger report to stderr.")]
+    public bool LedgerReport { get; init; }
+}
+
+/// <summary><c>threshold screen</c>: who the suspension and the asylum limitation apply to, what follows, and where a removal goes.</summary>
+internal sealed class ScreenCommand : Command<ScreenSettings>
+{
+    public override int Execute(CommandContext context, ScreenSettings settings, CancellationToken cancellationToken)
+    {
+        if ((settings.Case is null) == (settings.Cases is null))
+        {
+            throw new UsageException("give exactly one of --case FILE (one JSON case) or --cases FILE (JSONL or CSV)");
+        }
+
+        if (settings.Format is not ("json" or "table"))
+        {
+            throw new UsageException($"--format {settings.Format}: must be json or table");
+        }
+
+        if (settings.Format == "table" && settings.Cases is not null)
+        {
+            throw new UsageException("--format table explains one case: use it with --case");
+        }
+
+        var decidedOn = settings.DecidedOn is null ? (NodaTime.LocalDate?)null : ReplaySettings.ParseDate("--decided-on", settings.DecidedOn);
+        var timeline = settings.Replay();
+        var screener = new CaseScreener(timeline, decidedOn, settings.WithoutOrder.ToHashSet(StringComparer.Ordinal));
+        var arrangements = ArrangementSet.Load(settings.Arrangements);
+        if (settings.Case is not null)
+        {
+            var processor = new CaseProcessor(screener, new ReturnsLedger(arrangements, recordEvents: false));
+            var decision = processor.Process(CaseJsonReader.ReadSingle(settings.Case));
+            if (settings.Format == "table")
+            {
+                DecisionTable.Write(Terminal.Create(), decision, timeline);
+                return ExitCodes.Ok;
+            }
+
+            var json = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, result = CaseDecisionJson.Build(decision) }, ReplayReport.JsonOptions);
+            OutputFile.Write(settings.Out, writer => writer.WriteLine(json));
+            return ExitCodes.Ok;
+        }
+
+        var ledger = new ReturnsLedger(arrangements, recordEvents: false);
+        var bulk = new CaseProcessor(screener, ledger);
+        var path = settings.Cases!;
+        if (!File.Exists(path))
+        {
+            throw new CaseInputException(path, 0, null, "file not found");
+        }
+
+        var total = new FileInfo(path).Length;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+            ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8, true, 1 << 16), path)
+            : CaseJsonReader.ReadLines(stream, path);
+        long count = 0;
+        void Run(Action<double>? progress)
+        {
+            OutputFile.Write(settings.Out, writer =>
+            {
+                foreach (var (line, c) in cases)
+                {
+                    CaseDecision decision;
+                    try
+                    {
+                        decision = bulk.Process(c);
+                    }
+                    catch (UnknownPeriodException e)
+                    {
+                        throw new CaseInputException(path, line, "enteredAt", e.Message);
+                    }
+                    catch (ScreeningConflictException e)
+                    {
+                        throw new CaseInputException(path, line, null, e.Message);
+                    }
+
+                    writer.WriteLine(JsonSerializer.Serialize(CaseDecisionJson.Build(decision), CaseDecisionJson.Compact));
+                    if ((++count & 0x3FFF) == 0)
+                    {
+                        progress?.Invoke(total == 0 ? 1 : (double)stream.Position / total);
+                    }
+                }
+            });
+        }
+
+        if (!Console.IsErrorRedirected)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            console.Progress().Start(p =>
+            {
+                var task = p.AddTask("screening cases", maxValue: 1.0);
+                Run(f => task.Value = f);
+                task.Value = 1.0;
+            });
+        }
+        else
+        {
+            Run(null);
+        }
+
+        if (settings.LedgerReport)
+        {
+            var report = ledger.Report();
+            Console.Error.WriteLine(JsonSerializer.Serialize(report, ReplayReport.JsonOptions));
+        }
+
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>
+/// Writes output whole or not at all: to a temporary file beside the target, renamed into place on success; for
+/// stdout, a temporary file copied out on success. A failure part-way leaves nothing behind.
+/// </summary>
+internal static class OutputFile
+{
+    public static void Write(string? target, Action<TextWriter> write)
+    {
+        var temp = target is null ? Path.GetTempFileName() : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false), 1 << 16))
+            {
+                write(writer);
+            }
+
+            if (target is null)
+            {
+                using var input = File.OpenRead(temp);
+                using var stdout = Console.OpenStandardOutput();
+                input.CopyTo(stdout);
+            }
+            else
+            {
+                File.Move(temp, target, overwrite: true);
+            }
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using NodaTime;
+using NodaTime.Text;
+
+namespace Threshold.Returns;
+
+/// <summary>
+/// For each nationality, the Eastern-date segments on which exactly one arrangement applies, after priorities.
+/// Built once; a lookup is a short scan of a nationality's few segments. Where two arrangements would take the same
+/// nationality on the same date with the same (highest) priority, building fails with an error naming both ids:
+/// conflicting rules are never resolved by order.
+/// </summary>
+internal sealed class ArrangementTimeline
+{
+    private readonly Segment[]?[] byNationality;
+
+    private ArrangementTimeline(Segment[]?[] byNationality) => this.byNationality = byNationality;
+
+    public static ArrangementTimeline Build(IReadOnlyList<Arrangement> arrangements)
+    {
+        var table = new Segment[]?[NationalityCode.Count];
+        var candidatesByNationality = new List<int>?[NationalityCode.Count];
+        for (var a = 0; a < arrangements.Count; a++)
+        {
+            foreach (var code in arrangements[a].Nationalities)
+            {
+                (candidatesByNationality[NationalityCode.Index(code)] ??= []).Add(a);
+            }
+        }
+
+        for (var nat = 0; nat < NationalityCode.Count; nat++)
+        {
+            if (candidatesByNationality[nat] is { } candidates)
+            {
+                table[nat] = Segments(arrangements, candidates, nat);
+            }
+        }
+
+        return new ArrangementTimeline(table);
+    }
+
+    /// <summary>Index (into the list given to <see cref="Build"/>) of the arrangement taking this nationality on this date, or -1.</summary>
+    public int Find(int nationality, LocalDate easternDate)
+    {
+        if (byNationality[nationality] is not { } segments)
+        {
+            return -1;
+        }
+
+        foreach (var s in segments)
+        {
+            if (easternDate < s.From)
+            {
+                return -1;
+            }
+
+            if (easternDate <= s.To)
+            {
+                return s.Arrangement;
+            }
+        }
+
+        return -1;
+    }
+
+    private static Segment[] Segments(IReadOnlyList<Arrangement> arrangements, List<int> candidates, int nat)
+    {
+        // Elementary intervals between every start and every day after an end.
+        var boundaries = new SortedSet<LocalDate>();
+        foreach (var a in candidates)
+        {
+            boundaries.Add(arrangements[a].From);
+            if (arrangements[a].To is { } to && to < LocalDate.MaxIsoValue)
+            {
+                boundaries.Add(to.PlusDays(1));
+            }
+        }
+
+        var starts = boundaries.ToArray();
+        var segments = new List<Segment>();
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var from = starts[i];
+            var to = i + 1 < starts.Length ? starts[i + 1].PlusDays(-1) : LocalDate.MaxIsoValue;
+            var winner = -1;
+            foreach (var a in candidates)
+            {
+                if (arrangements[a].AppliesOn(from) && (winner < 0 || arrangements[a].Priority > arrangements[winner].Priority))
+                {
+                    winner = a;
+                }
+            }
+
+            // Only a tie at the top is a conflict; arrangements outranked on this date do not matter here.
+            foreach (var a in candidates)
+            {
+                if (a != winner && winner >= 0 && arrangements[a].AppliesOn(from) && arrangements[a].Priority == arrangements[winner].Priority)
+                {
+                    throw Conflict(arrangements[Math.Min(a, winner)], arrangements[Math.Max(a, winner)], NationalityCode.Code(nat), from);
+                }
+            }
+
+            if (winner < 0)
+            {
+                continue;
+            }
+
+            if (segments.Count > 0 && segments[^1].Arrangement == winner && segments[^1].To.PlusDays(1) == from)
+            {
+                segments[^1] = segments[^1] with { To = to };
+            }
+            else
+            {
+                segments.Add(new Segment(from, to, winner));
+            }
+        }
+
+        return [.. segments];
+    }
+
+    private static ArrangementFileException Conflict(Arrangement first, Arrangement second, string nationality, LocalDate date) =>
+        new(
+            second.SourceName,
+            second.Line,
+            $"arrangements '{first.Id}' ({first.SourceName}:{first.Line}) and '{second.Id}' would both take {nationality} on " +
+            $"{LocalDatePattern.Iso.Format(date)} with the same priority {second.Priority}; declare a higher 'priority' on the one that applies " +
+            "(conflicting arrangements are never resolved by file order)");
+
+    /// <summary>Inclusive Eastern-date range on which one arrangement takes a nationality.</summary>
+    private readonly record struct Segment(LocalDate From, LocalDate To, int Arrangement);
+}

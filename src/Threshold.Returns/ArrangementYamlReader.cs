@@ -1,0 +1,387 @@
+using System.Globalization;
+using NodaTime;
+using NodaTime.Text;
+using Threshold.Law;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Threshold.Returns;
+
+/// <summary>
+/// Reads an arrangement file (law/arrangements/*.yaml, or a user's own in the same format) into an
+/// <see cref="ArrangementDocument"/>. Strict: every problem is an <see cref="ArrangementFileException"/> naming the file
+/// and line; unknown keys, YAML aliases, duplicate keys and files over <see cref="MaxBytes"/> are refused; nationality
+/// codes must be ISO 3166-1 alpha-2 in form (two upper-case letters); dates are yyyy-MM-dd; a monthly cap is a positive
+/// integer or null; two arrangements of the file that would take the same nationality on the same date with the same
+/// priority are an error naming both ids.
+/// </summary>
+public static class ArrangementYamlReader
+{
+    /// <summary>Largest arrangement file accepted, in bytes (or characters, for text).</summary>
+    public const int MaxBytes = 1 << 20;
+
+    private const int MaxEvents = 100_000;
+
+    /// <summary>Reads a file from disk; a missing or oversized file is an <see cref="ArrangementFileException"/>.</summary>
+    public static ArrangementDocument ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        FileInfo info = new(path);
+        if (!info.Exists)
+        {
+            throw new ArrangementFileException(path, 0, "file not found");
+        }
+
+        if (info.Length > MaxBytes)
+        {
+            throw new ArrangementFileException(path, 0, $"file is {info.Length} bytes; an arrangement file may be at most {MaxBytes} bytes");
+        }
+
+        return Read(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads arrangement YAML; <paramref name="sourceName"/> is the name used in error messages and citations.</summary>
+    public static ArrangementDocument Read(string yaml, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        if (yaml.Length > MaxBytes)
+        {
+            throw new ArrangementFileException(sourceName, 0, $"text is longer than {MaxBytes} characters");
+        }
+
+        RefuseAliasesAndBombs(yaml, sourceName);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ArrangementFileException(sourceName, e.Start.Line, $"not valid YAML: {e.Message}");
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ArrangementFileException(sourceName, 1, "expected one YAML document whose top level is a mapping");
+        }
+
+        var document = new Reader(sourceName).Document(root);
+        ArrangementTimeline.Build(document.Arrangements); // overlaps inside one file are reported with this file's lines
+        return document;
+    }
+
+    private static void RefuseAliasesAndBombs(string yaml, string sourceName)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var events = 0;
+        var frames = new Stack<KeyFrame>();
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var current = parser.Current!;
+                if (current is AnchorAlias alias)
+                {
+                    throw new ArrangementFileException(sourceName, alias.Start.Line, "YAML aliases (*name) are not allowed in arrangement files");
+                }
+
+                if (++events > MaxEvents)
+                {
+                    throw new ArrangementFileException(sourceName, current.Start.Line, $"more than {MaxEvents} YAML nodes; an arrangement file is far smaller");
+                }
+
+                if (current is MappingEnd or SequenceEnd)
+                {
+                    frames.Pop();
+                    continue;
+                }
+
+                if (current is not (Scalar or MappingStart or SequenceStart))
+                {
+                    continue;
+                }
+
+                // Track mapping keys so a duplicate key is an error with its line, not a silent overwrite.
+                if (frames.TryPeek(out var parent) && parent.Keys is { } seen)
+                {
+                    var isKey = parent.ExpectKey;
+                    parent.ExpectKey = !isKey;
+                    if (isKey && current is Scalar key && !seen.Add(key.Value))
+                    {
+                        throw new ArrangementFileException(sourceName, key.Start.Line, $"duplicate key '{key.Value}'");
+                    }
+                }
+
+                if (current is MappingStart)
+                {
+                    frames.Push(new KeyFrame(new HashSet<string>(StringComparer.Ordinal)));
+                }
+                else if (current is SequenceStart)
+                {
+                    frames.Push(new KeyFrame(null));
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new ArrangementFileException(sourceName, e.Start.Line, $"not valid YAML: {e.Message}");
+        }
+    }
+
+    /// <summary>One open mapping (with the keys seen so far) or sequence (no keys) while scanning events.</summary>
+    private sealed class KeyFrame(HashSet<string>? keys)
+    {
+        public HashSet<string>? Keys { get; } = keys;
+
+        public bool ExpectKey { get; set; } = true;
+    }
+
+    private sealed class Reader(string source)
+    {
+        private static readonly string[] TopKeys = ["id", "title", "last_verified", "caveats", "rules", "arrangements"];
+        private static readonly string[] RulesKeys = ["unaccompanied_children", "mexican_nationals", "citizenship"];
+        private static readonly string[] RuleKeys = ["citation", "also", "note"];
+        private static readonly string[] ArrangementKeys = ["id", "title", "from", "to", "nationalities", "monthly_cap", "priority", "citation", "also", "note"];
+        private static readonly string[] CitationKeys = ["instrument", "section", "fr", "status", "source"];
+
+        public ArrangementDocument Document(YamlMappingNode root)
+        {
+            OnlyKeys(root, TopKeys, "an arrangement file");
+            var id = RequiredText(root, "id");
+            if (!IsToken(id))
+            {
+                throw Error(Child(root, "id")!, $"id '{id}' must be lower-case letters, digits and hyphens");
+            }
+
+            string? lastVerified = null;
+            if (Child(root, "last_verified") is { } lv)
+            {
+                lastVerified = LocalDatePattern.Iso.Format(ParseDate(AsScalar(lv, "last_verified")));
+            }
+
+            var caveats = new List<string>();
+            if (Child(root, "caveats") is { } cv)
+            {
+                foreach (var c in AsSequence(cv, "caveats").Children)
+                {
+                    caveats.Add(NonEmpty(c, "a caveat"));
+                }
+            }
+
+            ReturnRules? rules = null;
+            if (Child(root, "rules") is { } rn)
+            {
+                var map = AsMapping(rn, "rules");
+                OnlyKeys(map, RulesKeys, "rules");
+                rules = new ReturnRules(
+                    Rule(map, "unaccompanied_children"),
+                    Rule(map, "mexican_nationals"),
+                    Rule(map, "citizenship"));
+            }
+
+            var list = Child(root, "arrangements") switch
+            {
+                YamlSequenceNode s when s.Children.Count > 0 => s,
+                null => throw Error(root, "missing required key 'arrangements'"),
+                var other => throw Error(other, "'arrangements' must be a non-empty list"),
+            };
+            var arrangements = new List<Arrangement>();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var node in list.Children)
+            {
+                var arrangement = Arrangement(node);
+                if (!ids.Add(arrangement.Id))
+                {
+                    throw Error(node, $"arrangement id '{arrangement.Id}' appears twice in this file");
+                }
+
+                arrangements.Add(arrangement);
+            }
+
+            return new ArrangementDocument(id, RequiredText(root, "title"), lastVerified, caveats, rules, arrangements, source);
+        }
+
+        private ReturnRule Rule(YamlMappingNode rules, string name)
+        {
+            var map = RequiredMapping(rules, name);
+            OnlyKeys(map, RuleKeys, $"rule {name}");
+            return new ReturnRule(name, Citation(RequiredMapping(map, "citation")), Also(map), RequiredText(map, "note"));
+        }
+
+        private Arrangement Arrangement(YamlNode node)
+        {
+            var map = AsMapping(node, "an arrangement");
+            var id = RequiredText(map, "id");
+            if (!IsToken(id))
+            {
+                throw Error(Child(map, "id")!, $"arrangement id '{id}' must be lower-case letters, digits and hyphens");
+            }
+
+            OnlyKeys(map, ArrangementKeys, $"arrangement {id}");
+            var from = ParseDate(RequiredScalar(map, "from"));
+            LocalDate? to = null;
+            if (Child(map, "to") is { } toNode)
+            {
+                var toScalar = AsScalar(toNode, "to");
+                if (!IsNull(toScalar))
+                {
+                    to = ParseDate(toScalar);
+                    if (to < from)
+                    {
+                        throw Error(toScalar, $"arrangement {id}: 'to' {Iso(to.Value)} is before 'from' {Iso(from)} (both ends are inclusive)");
+                    }
+                }
+            }
+
+            var nationalities = Nationalities(map, id);
+            var capNode = Child(map, "monthly_cap") ?? throw Error(map, $"arrangement {id}: missing required key 'monthly_cap' (write null for no cap)");
+            var capScalar = AsScalar(capNode, "monthly_cap");
+            int? cap = null;
+            if (!IsNull(capScalar))
+            {
+                cap = int.TryParse(capScalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c > 0
+                    ? c
+                    : throw Error(capScalar, $"arrangement {id}: monthly_cap '{capScalar.Value}' must be a positive whole number of people (at most {int.MaxValue}) or null");
+            }
+
+            var priority = 0;
+            if (Child(map, "priority") is { } pn)
+            {
+                var ps = AsScalar(pn, "priority");
+                priority = int.TryParse(ps.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p) && p is >= -1_000_000 and <= 1_000_000
+                    ? p
+                    : throw Error(ps, $"arrangement {id}: priority '{ps.Value}' must be a whole number between -1000000 and 1000000");
+            }
+
+            return new Arrangement(
+                id,
+                RequiredText(map, "title"),
+                from,
+                to,
+                nationalities,
+                cap,
+                priority,
+                Citation(RequiredMapping(map, "citation")),
+                Also(map),
+                RequiredText(map, "note"),
+                source,
+                node.Start.Line);
+        }
+
+        private string[] Nationalities(YamlMappingNode map, string id)
+        {
+            var node = Child(map, "nationalities") ?? throw Error(map, $"arrangement {id}: missing required key 'nationalities'");
+            var seq = node as YamlSequenceNode;
+            if (seq is null || seq.Children.Count == 0)
+            {
+                throw Error(node, $"arrangement {id}: 'nationalities' must be a non-empty list of ISO 3166-1 alpha-2 codes, e.g. [CU, VE]");
+            }
+
+            var codes = new List<string>();
+            foreach (var item in seq.Children)
+            {
+                var scalar = AsScalar(item, "a nationality");
+                var code = scalar.Value ?? string.Empty;
+                if (!NationalityCode.IsAlpha2(code))
+                {
+                    throw Error(scalar, $"arrangement {id}: nationality '{code}' is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. VE)");
+                }
+
+                if (code == NationalityCode.Mexico)
+                {
+                    throw Error(scalar, $"arrangement {id}: MX may not be listed: Mexican nationals go to Mexico under the mexican_nationals rule, outside any arrangement or cap");
+                }
+
+                if (codes.Contains(code, StringComparer.Ordinal))
+                {
+                    throw Error(scalar, $"arrangement {id}: nationality {code} is listed twice");
+                }
+
+                codes.Add(code);
+            }
+
+            return [.. codes];
+        }
+
+        private Citation[] Also(YamlMappingNode map) => Child(map, "also") is { } also
+            ? [.. AsSequence(also, "also").Children.Select(c => Citation(AsMapping(c, "a citation in 'also'")))]
+            : [];
+
+        private Citation Citation(YamlMappingNode map)
+        {
+            OnlyKeys(map, CitationKeys, "citation");
+            var statusNode = RequiredScalar(map, "status");
+            if (!VerificationStatusCodes.TryParse(statusNode.Value ?? string.Empty, out var status))
+            {
+                throw Error(statusNode, $"citation status '{statusNode.Value}' must be one of V, V-off, S, U");
+            }
+
+            return new Citation(
+                RequiredText(map, "instrument"),
+                Child(map, "section") is { } s ? AsScalar(s, "section").Value ?? string.Empty : string.Empty,
+                Child(map, "fr") is { } fr && !string.IsNullOrEmpty(AsScalar(fr, "fr").Value) ? ((YamlScalarNode)fr).Value : null,
+                status,
+                Child(map, "source") is { } src && !string.IsNullOrEmpty(AsScalar(src, "source").Value) ? ((YamlScalarNode)src).Value : null);
+        }
+
+        private LocalDate ParseDate(YamlScalarNode node)
+        {
+            var result = LocalDatePattern.Iso.Parse(node.Value ?? string.Empty);
+            return result.Success ? result.Value : throw Error(node, $"'{node.Value}' is not a date in yyyy-MM-dd form");
+        }
+
+        private static bool IsNull(YamlScalarNode node) =>
+            node.Style == ScalarStyle.Plain && node.Value is null or "" or "null" or "Null" or "NULL" or "~";
+
+        private static YamlNode? Child(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+        private void OnlyKeys(YamlMappingNode map, string[] allowed, string what)
+        {
+            foreach (var key in map.Children.Keys)
+            {
+                var name = AsScalar(key, "a key").Value ?? string.Empty;
+                if (Array.IndexOf(allowed, name) < 0)
+                {
+                    throw Error(key, $"unknown key '{name}' in {what}; expected one of: {string.Join(", ", allowed)}");
+                }
+            }
+        }
+
+        private YamlScalarNode RequiredScalar(YamlMappingNode map, string key) => Child(map, key) switch
+        {
+            YamlScalarNode s when !string.IsNullOrEmpty(s.Value) => s,
+            null => throw Error(map, $"missing required key '{key}'"),
+            var other => throw Error(other, $"'{key}' must be a non-empty value"),
+        };
+
+        private string RequiredText(YamlMappingNode map, string key) => RequiredScalar(map, key).Value!;
+
+        private YamlMappingNode RequiredMapping(YamlMappingNode map, string key) => Child(map, key) switch
+        {
+            YamlMappingNode m => m,
+            null => throw Error(map, $"missing required key '{key}'"),
+            var other => throw Error(other, $"'{key}' must be a mapping"),
+        };
+
+        private YamlMappingNode AsMapping(YamlNode node, string what) =>
+            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping");
+
+        private YamlSequenceNode AsSequence(YamlNode node, string what) =>
+            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list");
+
+        private YamlScalarNode AsScalar(YamlNode node, string what) =>
+            node as YamlScalarNode ?? throw Error(node, $"{what} must be a plain value");
+
+        private string NonEmpty(YamlNode node, string what) =>
+            AsScalar(node, what).Value is { Length: > 0 } v ? v : throw Error(node, $"{what} must be a non-empty text");
+
+        private ArrangementFileException Error(YamlNode node, string problem) => new(source, node.Start.Line, problem);
+
+        private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+        private static bool IsToken(string s) => s.Length is > 0 and <= 64 && s.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+    }
+}

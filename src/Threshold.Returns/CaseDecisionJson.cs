@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Screening;
+
+namespace Threshold.Returns;
+
+/// <summary>
+/// The public JSON contract of a screening result (CLI <c>screen</c>; later the API). Field names are stable:
+/// <c>id</c>, <c>suspensionApplies</c>, <c>exception</c>, <c>exceptions[]</c>, <c>asylumLimitationApplies</c>,
+/// <c>exceptionallyCompelling</c>, <c>fearReferral</c>, <c>screeningStandard</c>, <c>returnDestination</c>,
+/// <c>overflow</c>, <c>citations[]</c> and <c>trace[]</c>, plus the context that explains them.
+/// </summary>
+public static class CaseDecisionJson
+{
+    public static readonly JsonSerializerOptions Compact = new(ReplayReport.JsonOptions) { WriteIndented = false };
+
+    public static CaseDecisionDto Build(CaseDecision decision)
+    {
+        var r = decision.Screening;
+        return new CaseDecisionDto(
+            r.Id,
+            r.Policy,
+            r.SuspensionApplies,
+            r.Exception,
+            r.Exceptions,
+            r.AsylumLimitationApplies,
+            r.ExceptionallyCompelling,
+            r.FearReferral,
+            r.ScreeningStandard,
+            decision.ReturnDestination,
+            decision.Overflow,
+            new RemovalDto(
+                r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null },
+                decision.Return?.ArrangementId,
+                decision.Return?.Reason ?? (r.Removal == RemovalPath.ContiguousReturn ? "returned to contiguous territory (Mexico) pending proceedings" : null),
+                decision.Return is { } a ? ReplayReport.CitationDto.From(a.Citation) : null,
+                decision.Return is { } m ? m.Month.ToString("yyyy-MM", null) : null),
+            new EntryDto(ReplayReport.Iso(r.StatusDay), ReplayReport.StatusName(r.StatusAtEntry)),
+            ReplayReport.Iso(r.DecidedOn),
+            r.Flags.Select(f => new FlagDto(f.Code, f.Text, ReplayReport.CitationDto.From(f.Citation))).ToArray(),
+            r.AppliedOrders.Select(o => new OrderDto(o.Id, o.Title, ReplayReport.Iso(o.Decided), o.Vacates, o.Upholds, ReplayReport.CitationDto.From(o.Citation))).ToArray(),
+            r.Citations.Select(ReplayReport.CitationDto.From).ToArray(),
+            r.Trace.Select(t => new TraceDto(t.Rule, t.Label, t.Held, t.Citation is null ? null : ReplayReport.CitationDto.From(t.Citation), t.Note)).ToArray());
+    }
+
+    public sealed record CaseDecisionDto(
+        string Id,
+        string Policy,
+        bool SuspensionApplies,
+        string? Exception,
+        IReadOnlyList<string> Exceptions,
+        bool AsylumLimitationApplies,
+        string? ExceptionallyCompelling,
+        bool FearReferral,
+        string? ScreeningStandard,
+        string? ReturnDestination,
+        bool Overflow,
+        RemovalDto Removal,
+        EntryDto Entry,
+        string DecidedOn,
+        IReadOnlyList<FlagDto> Flags,
+        IReadOnlyList<OrderDto> AppliedOrders,
+        IReadOnlyList<ReplayReport.CitationDto> Citations,
+        IReadOnlyList<TraceDto> Trace);
+
+    /// <param name="Path">removable, contiguous-return, or null.</param>
+    public sealed record RemovalDto(string? Path, string? ArrangementId, string? Reason, ReplayReport.CitationDto? Citation, string? LedgerMonth);
+
+    /// <param name="StatusDay">The Eastern day whose status applied at the entry instant.</param>
+    public sealed record EntryDto(string StatusDay, string Status);
+
+    public sealed record FlagDto(string Code, string Text, ReplayReport.CitationDto Citation);
+
+    public sealed record OrderDto(string Id, string Title, string Decided, IReadOnlyList<string> Vacates, IReadOnlyList<string> Upholds, ReplayReport.CitationDto Citation);
+
+    public sealed record TraceDto(string Rule, string Label, bool Held, ReplayReport.CitationDto? Citation, string? Note);
+}

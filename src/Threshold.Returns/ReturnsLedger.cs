@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NodaTime;
+using NodaTime.TimeZones;
+using Threshold.Law;
+
+namespace Threshold.Returns;
+
+/// <summary>
+/// Decides where each removal goes and keeps exact monthly counts against Mexico's caps.
+/// </summary>
+/// <remarks>
+/// <para>Rules, in this order, for each <see cref="ReturnRequest"/>:</para>
+/// <list type="number">
+/// <item>An unaccompanied child never goes under an arrangement and never counts against a cap: the destination is the
+/// country of citizenship (a Mexican child goes to Mexico as the country of citizenship, not under an arrangement).</item>
+/// <item>A Mexican national goes to Mexico, outside any cap and any arrangement.</item>
+/// <item>If an arrangement takes the nationality on the America/New_York calendar date of the encounter (from/to
+/// inclusive), the person goes to Mexico under it; if it has a monthly cap and the cap for the Eastern calendar month
+/// of the encounter is used up, the person goes to the country of citizenship instead and counts as overflow.</item>
+/// <item>Otherwise the destination is the country of citizenship.</item>
+/// </list>
+/// <para>Allocation against a cap is exact and in call order: with a cap of 30,000, the 30,000th request of a month goes
+/// to Mexico and the 30,001st overflows. The return is taken to fall in the Eastern month of the encounter. Each
+/// allocation carries its reason and the citation (with verification status) of the rule that decided it.</para>
+/// <para>Per-allocation work is O(1): table lookups and one update per counter dictionary, no formatting after the
+/// first allocation of each (outcome, arrangement, nationality). With <c>recordEvents: false</c> memory is bounded by
+/// the number of (month, arrangement, nationality) combinations, not by the number of requests. Not thread-safe.</para>
+/// </remarks>
+public sealed class ReturnsLedger
+{
+    /// <summary>America/New_York: the zone of the calendar dates and months used for arrangements and caps.</summary>
+    public static readonly DateTimeZone Eastern = DateTimeZoneProviders.Tzdb["America/New_York"];
+
+    private readonly ArrangementSet set;
+    private readonly List<LedgerEvent>? events;
+    private readonly IReadOnlyList<LedgerEvent>? eventsView;
+    private readonly int[] caps;
+    private readonly Dictionary<CapKey, int> capUsed = [];
+    private readonly Dictionary<LineKey, LineCounts> lines = [];
+    private readonly Dictionary<int, MonthCounts> months = [];
+    private readonly string?[][] underReasons;
+    private readonly string?[][] overflowReasons;
+    private readonly string?[] childReasons = new string?[NationalityCode.Count];
+    private readonly string?[] citizenshipReasons = new string?[NationalityCode.Count];
+    private readonly string mexicanReason;
+    private ZoneInterval? interval;
+
+    /// <summary>An empty ledger over <paramref name="arrangements"/>.</summary>
+    /// <param name="recordEvents">
+    /// Keep every allocation as a <see cref="LedgerEvent"/> (for persistence and <see cref="Replay"/>). Pass false for
+    /// long streaming runs: the counters and <see cref="Report"/> are the same, but memory stays bounded.
+    /// </param>
+    public ReturnsLedger(ArrangementSet arrangements, bool recordEvents)
+    {
+        ArgumentNullException.ThrowIfNull(arrangements);
+        set = arrangements;
+        if (recordEvents)
+        {
+            events = [];
+            eventsView = events.AsReadOnly();
+        }
+
+        var count = arrangements.Arrangements.Count;
+        caps = [.. arrangements.Arrangements.Select(a => a.MonthlyCap ?? -1)];
+        underReasons = new string?[count][];
+        overflowReasons = new string?[count][];
+        for (var i = 0; i < count; i++)
+        {
+            underReasons[i] = new string?[NationalityCode.Count];
+            overflowReasons[i] = new string?[NationalityCode.Count];
+        }
+
+        mexicanReason = "Mexican national: returned to Mexico as the country of citizenship, outside any cap and not under any arrangement.";
+    }
+
+    /// <summary>The arrangements and rules this ledger allocates under.</summary>
+    public ArrangementSet Arrangements => set;
+
+    /// <summary>Whether <see cref="Events"/> is kept.</summary>
+    public bool RecordsEvents => events is not null;
+
+    /// <summary>Number of allocations so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Every allocation in call order (a read-only live view); throws when the ledger was created with <c>recordEvents: false</c>.</summary>
+    public IReadOnlyList<LedgerEvent> Events => eventsView
+        ?? throw new InvalidOperationException("this ledger was created with recordEvents: false and keeps no events");
+
+    /// <summary>The calendar date of <paramref name="instant"/> in America/New_York.</summary>
+    public static LocalDate EasternDate(Instant instant) => instant.InZone(Eastern).Date;
+
+    /// <summary>
+    /// Rebuilds a ledger by allocating each event's request again, in order. The sequence numbers must run 1, 2, 3, …
+    /// and every allocation must equal the recorded one (same arrangements, same order), else
+    /// <see cref="InvalidDataException"/> naming the event. The result has the same <see cref="Report"/> and events.
+    /// </summary>
+    public static ReturnsLedger Replay(ArrangementSet arrangements, IEnumerable<LedgerEvent> events, bool recordEvents)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var ledger = new ReturnsLedger(arrangements, recordEvents);
+        foreach (var e in events)
+        {
+            ArgumentNullException.ThrowIfNull(e, nameof(events));
+            if (e.Sequence != ledger.Count + 1)
+            {
+                throw new InvalidDataException($"event {e.Sequence} (case {e.Request.CaseId}): expected sequence number {ledger.Count + 1}; events must be replayed complete and in order");
+            }
+
+            var allocation = ledger.Allocate(e.Request);
+            if (allocation != e.Allocation)
+            {
+                throw new InvalidDataException(
+                    $"event {e.Sequence} (case {e.Request.CaseId}): replay allocates {Describe(allocation)} but the event recorded {Describe(e.Allocation)}; " +
+                    "the arrangements differ from those the events were recorded under");
+            }
+        }
+
+        return ledger;
+    }
+
+    /// <summary>
+    /// Allocates one request (see the class remarks for the rules) and updates the counts; O(1).
+    /// Throws <see cref="ArgumentException"/> when the citizenship is not two upper-case letters.
+    /// </summary>
+    public ReturnAllocation Allocate(ReturnRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.CaseId, nameof(request));
+        var nat = NationalityCode.Index(request.Citizenship);
+        if (nat < 0)
+        {
+            throw new ArgumentException($"case {request.CaseId}: citizenship '{request.Citizenship}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)", nameof(request));
+        }
+
+        var date = EasternDateCached(request.EncounteredAt);
+        var month = date.ToYearMonth();
+        var monthKey = (date.Year * 12) + date.Month - 1;
+        ref var monthCounts = ref CollectionsMarshal.GetValueRefOrAddDefault(months, monthKey, out var seen);
+        if (!seen)
+        {
+            monthCounts.Month = month;
+        }
+
+        monthCounts.Removals++;
+        var citizenship = NationalityCode.Code(nat);
+        var rules = set.Rules;
+        ReturnAllocation allocation;
+        if (request.UnaccompaniedChild)
+        {
+            monthCounts.Children++;
+            if (nat == NationalityCode.MexicoIndex)
+            {
+                monthCounts.MexicanNationals++;
+                monthCounts.MexicanChildren++;
+            }
+
+            allocation = new(request.CaseId, citizenship, false, null, month, childReasons[nat] ??= ChildReason(citizenship), rules.UnaccompaniedChildren.Citation);
+        }
+        else if (nat == NationalityCode.MexicoIndex)
+        {
+            monthCounts.MexicanNationals++;
+            allocation = new(request.CaseId, NationalityCode.Mexico, false, null, month, mexicanReason, rules.MexicanNationals.Citation);
+        }
+        else if (set.Find(nat, date) is var a && a >= 0)
+        {
+            var arrangement = set.Arrangements[a];
+            ref var line = ref CollectionsMarshal.GetValueRefOrAddDefault(lines, new LineKey(monthKey, a, nat), out _);
+            var cap = caps[a];
+            var underCap = true;
+            if (cap >= 0)
+            {
+                ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(capUsed, new CapKey(monthKey, a), out _);
+                underCap = used < cap;
+                if (underCap)
+                {
+                    used++;
+                }
+            }
+
+            if (underCap)
+            {
+                line.Allocated++;
+                if (cap >= 0)
+                {
+                    monthCounts.UnderCaps++;
+                }
+                else
+                {
+                    monthCounts.UnderUncapped++;
+                }
+
+                allocation = new(request.CaseId, NationalityCode.Mexico, false, arrangement.Id, month, underReasons[a][nat] ??= UnderReason(arrangement, citizenship), arrangement.Citation);
+            }
+            else
+            {
+                line.Overflow++;
+                monthCounts.Overflow++;
+                allocation = new(request.CaseId, citizenship, true, arrangement.Id, month, overflowReasons[a][nat] ??= OverflowReason(arrangement, citizenship), arrangement.Citation);
+            }
+        }
+        else
+        {
+            allocation = new(request.CaseId, citizenship, false, null, month, citizenshipReasons[nat] ??= CitizenshipReason(citizenship), rules.Citizenship.Citation);
+        }
+
+        Count++;
+        events?.Add(new LedgerEvent(Count, request, allocation));
+        return allocation;
+    }
+
+    /// <summary>The counts so far, as an immutable report (see <see cref="LedgerReport"/>).</summary>
+    public LedgerReport Report()
+    {
+        var arrangementLines = lines
+            .GroupBy(kv => (kv.Key.Month, kv.Key.Arrangement))
+            .OrderBy(g => g.Key.Month)
+            .ThenBy(g => g.Key.Arrangement)
+            .Select(g =>
+            {
+                var arrangement = set.Arrangements[g.Key.Arrangement];
+                var byNationality = g
+                    .OrderBy(kv => NationalityCode.Code(kv.Key.Nationality), StringComparer.Ordinal)
+                    .Select(kv => new NationalityCount(NationalityCode.Code(kv.Key.Nationality), kv.Value.Allocated, kv.Value.Overflow))
+                    .ToArray();
+                var allocated = byNationality.Sum(n => n.AllocatedToMexico);
+                var overflow = byNationality.Sum(n => n.Overflow);
+                int? cap = arrangement.MonthlyCap;
+                return new ArrangementMonthLine(
+                    months[g.Key.Month].Month,
+                    arrangement.Id,
+                    cap,
+                    allocated,
+                    overflow,
+                    cap is { } c ? (decimal)allocated / c : null,
+                    cap is { } r ? r - allocated : null,
+                    byNationality,
+                    arrangement.Citation);
+            })
+            .ToArray();
+
+        var burden = months
+            .OrderBy(kv => kv.Key)
+            .Select(kv =>
+            {
+                var m = kv.Value;
+                var toMexico = m.UnderCaps + m.UnderUncapped + m.MexicanNationals;
+                return new MexicoBurdenLine(
+                    m.Month,
+                    m.UnderCaps,
+                    m.UnderUncapped,
+                    m.MexicanNationals,
+                    m.MexicanChildren,
+                    toMexico,
+                    m.Overflow,
+                    m.Children,
+                    m.Removals,
+                    (decimal)toMexico / m.Removals);
+            })
+            .ToArray();
+
+        var all = burden.Sum(b => b.AllRemovals);
+        var total = burden.Sum(b => b.TotalToMexico);
+        var totals = new LedgerTotals(
+            all,
+            total,
+            burden.Sum(b => b.UnderCaps),
+            burden.Sum(b => b.UnderUncappedArrangements),
+            burden.Sum(b => b.MexicanNationals),
+            burden.Sum(b => b.OverflowToCitizenship),
+            all == 0 ? 0m : (decimal)total / all);
+        return new LedgerReport(arrangementLines, burden, totals);
+    }
+
+    private static string Describe(ReturnAllocation a) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{a.Destination}{(a.Overflow ? " (overflow)" : string.Empty)} under {a.ArrangementId ?? "no arrangement"} in {a.Month}");
+
+    private static string ChildReason(string citizenship) => citizenship == NationalityCode.Mexico
+        ? "Unaccompanied child, citizen of MX: returned to Mexico as the country of citizenship, NOT under an arrangement and not counted against any cap; unaccompanied children are never returned under an arrangement (6 U.S.C. 279 / 8 U.S.C. 1232 processes, Proclamation 10773 §3(e))."
+        : $"Unaccompanied child: never returned under an arrangement or counted against a cap; destination is the country of citizenship, {citizenship} (6 U.S.C. 279 / 8 U.S.C. 1232 processes, Proclamation 10773 §3(e)).";
+
+    private static string UnderReason(Arrangement a, string citizenship) => a.MonthlyCap is { } cap
+        ? string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: returned to Mexico under arrangement {a.Id}, counted against its cap of {cap:N0} a month (Eastern calendar month of the encounter).")
+        : $"{citizenship} national: returned to Mexico under arrangement {a.Id} (no monthly cap) on the Eastern date of the encounter.";
+
+    private static string OverflowReason(Arrangement a, string citizenship) =>
+        string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: the cap of {a.MonthlyCap:N0} a month under arrangement {a.Id} was used up for the Eastern month of the encounter; overflow, returned to the country of citizenship, {citizenship}.");
+
+    private static string CitizenshipReason(string citizenship) =>
+        $"{citizenship} national: no arrangement takes {citizenship} on the Eastern date of the encounter; returned to the country of citizenship, {citizenship}.";
+
+    private LocalDate EasternDateCached(Instant instant)
+    {
+        var current = interval;
+        if (current is null || !current.Contains(instant))
+        {
+            interval = current = Eastern.GetZoneInterval(instant);
+        }
+
+        return instant.WithOffset(current.WallOffset).Date;
+    }
+
+    private readonly record struct CapKey(int Month, int Arrangement);
+
+    private readonly record struct LineKey(int Month, int Arrangement, int Nationality);
+
+    private struct LineCounts
+    {
+        public long Allocated;
+        public long Overflow;
+    }
+
+    private struct MonthCounts
+    {
+        public YearMonth Month;
+        public long Removals;
+        public long UnderCaps;
+        public long UnderUncapped;
+        public long MexicanNationals;
+        public long MexicanChildren;
+        public long Overflow;
+        public long Children;
+    }
+}

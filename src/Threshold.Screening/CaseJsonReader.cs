@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using NodaTime;
+
+namespace Threshold.Screening;
+
+/// <summary>
+/// Reads cases from JSON (one object) or JSONL (one object a line), streaming: a 10-million-line file is read in
+/// constant memory. Field names are the contract's; unknown or repeated fields are errors; absent booleans are false.
+/// </summary>
+public static class CaseJsonReader
+{
+    /// <summary>Longest accepted line (or single-case file), in bytes.</summary>
+    public const int MaxLineBytes = 64 * 1024;
+
+    public static ScreeningCase ReadSingle(string path)
+    {
+        FileInfo info = new(path);
+        if (!info.Exists)
+        {
+            throw new CaseInputException(path, 0, null, "file not found");
+        }
+
+        if (info.Length > MaxLineBytes)
+        {
+            throw new CaseInputException(path, 0, null, $"a single case file may be at most {MaxLineBytes} bytes");
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        return Parse(bytes, path, 1, multiLine: true);
+    }
+
+    /// <summary>Streams the cases of a JSONL file with their 1-based line numbers; blank lines are skipped.</summary>
+    public static IEnumerable<(long Line, ScreeningCase Case)> ReadLines(Stream stream, string sourceName)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxLineBytes * 2);
+        try
+        {
+            var filled = 0;
+            long line = 0;
+            var eof = false;
+            while (true)
+            {
+                var start = 0;
+                while (true)
+                {
+                    var newline = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
+                    if (newline < 0)
+                    {
+                        break;
+                    }
+
+                    line++;
+                    var content = buffer.AsSpan(start, newline);
+                    start += newline + 1;
+                    if (!IsBlank(content))
+                    {
+                        yield return (line, Parse(content, sourceName, line, multiLine: false));
+                    }
+                }
+
+                // Keep the partial line, then read more.
+                var rest = filled - start;
+                buffer.AsSpan(start, rest).CopyTo(buffer);
+                filled = rest;
+                if (eof)
+                {
+                    if (filled > 0 && !IsBlank(buffer.AsSpan(0, filled)))
+                    {
+                        line++;
+                        yield return (line, Parse(buffer.AsSpan(0, filled), sourceName, line, multiLine: false));
+                    }
+
+                    yield break;
+                }
+
+                if (filled >= MaxLineBytes)
+                {
+                    throw new CaseInputException(sourceName, line + 1, null, $"line is longer than {MaxLineBytes} bytes");
+                }
+
+                var read = stream.Read(buffer, filled, buffer.Length - filled);
+                if (read == 0)
+                {
+                    eof = true;
+                }
+
+                filled += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim("\r\n\t "u8).IsEmpty;
+
+    /// <summary>Parses one case object; <paramref name="line"/> is the line of the object's start.</summary>
+    public static ScreeningCase Parse(ReadOnlySpan<byte> json, string source, long line, bool multiLine)
+    {
+        if (json.Length >= 3 && json[0] == 0xEF && json[1] == 0xBB && json[2] == 0xBF)
+        {
+            json = json[3..];
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4, CommentHandling = JsonCommentHandling.Disallow });
+        string? id = null, place = null, citizenship = null, officer = null, compelling = null;
+        OffsetDateTime? entered = null;
+        var facts = CaseFacts.None;
+        var seen = 0;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new CaseInputException(source, line, null, "expected a JSON object for a case");
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = reader.GetString()!;
+                var index = Array.IndexOf(CaseFields.All, name);
+                if (index < 0)
+                {
+                    throw new CaseInputException(source, FieldLine(json, reader.TokenStartIndex, line, multiLine), name, $"unknown field; the case fields are {string.Join(", ", CaseFields.All)}");
+                }
+
+                if ((seen & (1 << index)) != 0)
+                {
+                    throw new CaseInputException(source, FieldLine(json, reader.TokenStartIndex, line, multiLine), name, "appears twice");
+                }
+
+                seen |= 1 << index;
+                reader.Read();
+                var fieldLine = FieldLine(json, reader.TokenStartIndex, line, multiLine);
+                var nullableField = name is "officerException" or "exceptionallyCompelling";
+                string? text = null;
+                if (ScreeningCase.FactFields.All(f => f.Field != name))
+                {
+                    text = reader.TokenType switch
+                    {
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Null when nullableField => null,
+                        _ => throw new CaseInputException(source, fieldLine, name, nullableField ? "must be a string or null" : "must be a string"),
+                    };
+                }
+
+                string? problem = null;
+                switch (name)
+                {
+                    case "id":
+                        id = text!;
+                        problem = CaseFields.Id(id);
+                        break;
+                    case "enteredAt":
+                        problem = CaseFields.EnteredAt(text!, out var instant);
+                        entered = instant;
+                        break;
+                    case "place":
+                        place = text!;
+                        problem = CaseFields.Place(place, out _);
+                        break;
+                    case "citizenship":
+                        citizenship = text!;
+                        problem = CaseFields.Citizenship(citizenship);
+                        break;
+                    case "officerException":
+                        officer = text;
+                        problem = CaseFields.Officer(officer, out _);
+                        break;
+                    case "exceptionallyCompelling":
+                        compelling = text;
+                        problem = CaseFields.Compelling(compelling);
+                        break;
+                    default:
+                        var fact = ScreeningCase.FactFields.First(f => f.Field == name).Fact;
+                        switch (reader.TokenType)
+                        {
+                            case JsonTokenType.True:
+                                facts |= fact;
+                                break;
+                            case JsonTokenType.False:
+                            case JsonTokenType.Null:
+                                break;
+                            default:
+                                problem = "must be true or false";
+                                break;
+                        }
+
+                        break;
+                }
+
+                if (problem is not null)
+                {
+                    throw new CaseInputException(source, fieldLine, name, problem);
+                }
+            }
+
+            if (reader.Read())
+            {
+                throw new CaseInputException(source, line, null, "text after the case object (one case per line in JSONL)");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new CaseInputException(source, multiLine ? line + (e.LineNumber ?? 0) : line, null, $"not valid JSON: {e.Message.Split(" Path:")[0]}");
+        }
+
+        string Required(string? value, string field) => value ?? throw new CaseInputException(source, line, field, "is required");
+        CaseFields.Place(Required(place, "place"), out var p);
+        CaseFields.Officer(officer, out var o);
+        return new ScreeningCase(
+            Required(id, "id"),
+            entered ?? throw new CaseInputException(source, line, "enteredAt", "is required"),
+            p,
+            Required(citizenship, "citizenship"),
+            facts,
+            o,
+            string.IsNullOrEmpty(compelling) ? null : compelling);
+    }
+
+    private static long FieldLine(ReadOnlySpan<byte> json, long tokenStart, long line, bool multiLine) =>
+        multiLine ? line + json[..(int)Math.Min(tokenStart, json.Length)].Count((byte)'\n') : line;
+
+    /// <summary>The bytes of one case as compact JSON in contract field order (absent booleans omitted).</summary>
+    public static string Write(ScreeningCase c)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("id", c.Id);
+            json.WriteString("enteredAt", NodaTime.Text.OffsetDateTimePattern.Rfc3339.Format(c.EnteredAt));
+            json.WriteString("place", ScreeningCase.PlaceCode(c.Place));
+            json.WriteString("citizenship", c.Citizenship);
+            foreach (var (field, fact) in ScreeningCase.FactFields)
+            {
+                if (c.Has(fact))
+                {
+                    json.WriteBoolean(field, true);
+                }
+            }
+
+            if (ScreeningCase.OfficerCode(c.OfficerDiscretion) is { } officer)
+            {
+                json.WriteString("officerException", officer);
+            }
+
+            if (c.ExceptionallyCompelling is { } ecc)
+            {
+                json.WriteString("exceptionallyCompelling", ecc);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

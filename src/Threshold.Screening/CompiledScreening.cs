@@ -1,0 +1,109 @@
+using NodaTime;
+using Threshold.Law;
+
+namespace Threshold.Screening;
+
+/// <summary>A labelled rule compiled to mask tests over <see cref="ScreeningCase"/>.</summary>
+internal sealed class CompiledRule
+{
+    private readonly CaseFacts mustHave;
+    private readonly CaseFacts mustLack;
+    private readonly int places = -1;
+    private readonly int officers = -1;
+    private readonly HashSet<string?>? compelling;
+    private readonly HashSet<string>? citizenships;
+
+    public CompiledRule(ScreeningRule rule, int order)
+    {
+        Rule = rule;
+        Order = order;
+        foreach (var (field, values) in rule.When.Requirements)
+        {
+            var fact = ScreeningCase.FactFields.FirstOrDefault(f => f.Field == field).Fact;
+            if (fact != CaseFacts.None)
+            {
+                // A boolean field lists true, false or both; both means "either", so it constrains nothing.
+                if (values.Contains("true") && !values.Contains("false"))
+                {
+                    mustHave |= fact;
+                }
+                else if (values.Contains("false") && !values.Contains("true"))
+                {
+                    mustLack |= fact;
+                }
+
+                continue;
+            }
+
+            switch (field)
+            {
+                case "place":
+                    places = values.Aggregate(0, (m, v) => m | (1 << (int)Parse(v)));
+                    break;
+                case "officerException":
+                    officers = values.Aggregate(0, (m, v) => m | (1 << (v == "totality" ? (int)OfficerDiscretion.Totality : (int)OfficerDiscretion.Operational)));
+                    break;
+                case "exceptionallyCompelling":
+                    compelling = [.. values];
+                    break;
+                case "citizenship":
+                    citizenships = [.. values];
+                    break;
+                default:
+                    throw new InvalidOperationException($"rule {rule.Code}: unhandled field {field}");
+            }
+        }
+
+        static EntryPlace Parse(string v) => v switch
+        {
+            "between-ports" => EntryPlace.BetweenPorts,
+            "coastal" => EntryPlace.Coastal,
+            _ => EntryPlace.PortOfEntry,
+        };
+    }
+
+    public ScreeningRule Rule { get; }
+
+    /// <summary>Position in the instrument's order (the first holding exception is reported as <c>exception</c>).</summary>
+    public int Order { get; }
+
+    public bool Holds(ScreeningCase c) =>
+        (c.Facts & mustHave) == mustHave
+        && (c.Facts & mustLack) == 0
+        && (places & (1 << (int)c.Place)) != 0
+        && (officers & (1 << (int)c.OfficerDiscretion)) != 0
+        && (compelling is null || compelling.Contains(c.ExceptionallyCompelling))
+        && (citizenships is null || citizenships.Contains(c.Citizenship));
+}
+
+/// <summary>
+/// A policy's screening rules compiled once: rule masks, the subject places, the grounds, the flags and the court
+/// orders. Immutable and shared by every case screened under that policy.
+/// </summary>
+public sealed class CompiledScreening
+{
+    internal CompiledScreening(PolicyDocument policy)
+    {
+        Policy = policy;
+        Rules = policy.Screening ?? throw new InvalidOperationException($"{policy.Id} has no screening rules");
+        Compiled = Rules.Rules.Select((r, i) => new CompiledRule(r, i)).ToArray();
+        SubjectPlaceMask = Rules.SubjectPlaces.Aggregate(0, (m, p) => m | (1 << (int)(p switch
+        {
+            "between-ports" => EntryPlace.BetweenPorts,
+            "coastal" => EntryPlace.Coastal,
+            _ => EntryPlace.PortOfEntry,
+        })));
+    }
+
+    public PolicyDocument Policy { get; }
+
+    public ScreeningRules Rules { get; }
+
+    internal IReadOnlyList<CompiledRule> Compiled { get; }
+
+    internal int SubjectPlaceMask { get; }
+
+    /// <summary>The court orders applied to a decision on <paramref name="decidedOn"/>: decided on or before it and not switched off.</summary>
+    public IReadOnlyList<ScreeningCourtOrder> OrdersOn(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
+        Rules.CourtOrders.Where(o => o.Decided <= decidedOn && !switchedOff.Contains(o.Id)).ToArray();
+}

@@ -1,0 +1,81 @@
+using NodaTime;
+using Threshold.Engine;
+using Threshold.Law;
+
+namespace Threshold.Screening;
+
+/// <summary>What happens to the person physically, before any return destination is assigned.</summary>
+public enum RemovalPath : byte
+{
+    /// <summary>No removal follows from this screening (not subject, or referred to fear screening).</summary>
+    None,
+
+    /// <summary>Subject to the suspension and not referred: removable (destination from the returns arrangements).</summary>
+    Removable,
+
+    /// <summary>Returned to contiguous territory (Mexico) pending proceedings (H.R. 2 as summarised; [U]).</summary>
+    ContiguousReturn,
+}
+
+/// <summary>One rule considered for a case: its code and text, whether it held, its citation and any note.</summary>
+public sealed record TraceStep(string Rule, string Label, bool Held, Citation? Citation, string? Note = null);
+
+/// <summary>Two applicable rules give conflicting outcomes and no declared priority decides between them.</summary>
+public sealed class ScreeningConflictException : Exception
+{
+    public ScreeningConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public ScreeningConflictException()
+    {
+    }
+
+    public ScreeningConflictException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The timeline cannot say whether the suspension applied at a case's entry (outside the replayed series).</summary>
+public sealed class UnknownPeriodException : Exception
+{
+    public UnknownPeriodException(string message)
+        : base(message)
+    {
+    }
+
+    public UnknownPeriodException()
+    {
+    }
+
+    public UnknownPeriodException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The answer for one case: whether the suspension applied and why, the asylum limitation and what lifted it, fear
+/// screening, the removal path, flagged consequences, the court orders applied, every citation relied on, and the trace
+/// of every rule considered. The return destination is assigned afterwards by the returns ledger.
+/// </summary>
+public sealed record ScreeningResult(
+    string Id,
+    string Policy,
+    LocalDate StatusDay,
+    DayStatus StatusAtEntry,
+    LocalDate DecidedOn,
+    bool SuspensionApplies,
+    string? Exception,
+    IReadOnlyList<string> Exceptions,
+    bool AsylumLimitationApplies,
+    string? ExceptionallyCompelling,
+    bool FearReferral,
+    string? ScreeningStandard,
+    RemovalPath Removal,
+    IReadOnlyList<ConsequenceFlag> Flags,
+    IReadOnlyList<ScreeningCourtOrder> AppliedOrders,
+    IReadOnlyList<Citation> Citations,
+    IReadOnlyList<TraceStep> Trace);

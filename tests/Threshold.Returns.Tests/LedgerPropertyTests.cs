@@ -1,0 +1,122 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+
+namespace Threshold.Returns.Tests;
+
+/// <summary>Properties of every ledger, over random request sequences around the Title 42 end and a month boundary.</summary>
+public sealed class LedgerPropertyTests
+{
+    private const string SmallCaps = """
+        id: small-caps
+        title: Small caps so that random sequences hit them
+        arrangements:
+          - id: what-if-ecuador-3
+            title: Mexico accepts 3 Ecuadorians a month
+            from: 2023-05-01
+            nationalities: [EC]
+            monthly_cap: 3
+            citation: { instrument: What-if, status: U }
+            note: A hypothetical.
+          - id: what-if-chnv-4
+            title: Mexico accepts 4 CHNV nationals a month from July 2024
+            from: 2024-07-01
+            nationalities: [CU, HT, NI, VE]
+            monthly_cap: 4
+            priority: 1
+            citation: { instrument: What-if, status: U }
+            note: A hypothetical.
+        """;
+
+    private static readonly ArrangementSet Set = ArrangementSet.WithBuiltIns(ArrangementYamlReader.Read(SmallCaps, "small-caps.yaml"));
+
+    // An independent Eastern calendar: the OS tz database through .NET, not NodaTime.
+    private static readonly TimeZoneInfo EasternByDotNet = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    private static readonly string[] Nationalities = ["CU", "HT", "NI", "VE", "EC", "MX", "GT", "CO"];
+
+    private static readonly Instant[] Anchors = [Instant.FromUtc(2023, 4, 27, 0, 0), Instant.FromUtc(2024, 6, 27, 0, 0), Instant.FromUtc(2024, 7, 28, 0, 0)];
+
+    private static Arbitrary<ReturnRequest[]> Requests() =>
+        Gen.Choose(0, Nationalities.Length - 1)
+            .Zip(Gen.Choose(0, Anchors.Length - 1))
+            .Zip(Gen.Choose(0, 8 * 24 * 60))
+            .Zip(Gen.Choose(0, 9))
+            .Select(t => (Nationality: Nationalities[t.Item1.Item1.Item1], At: Anchors[t.Item1.Item1.Item2] + Duration.FromMinutes(t.Item1.Item2), Child: t.Item2 == 0))
+            .ListOf()
+            .Select(list => list.Select((r, i) => new ReturnRequest($"p{i}", r.Nationality, r.At, r.Child)).ToArray())
+            .ToArbitrary();
+
+    private static (LocalDate Date, YearMonth Month) Eastern(Instant instant)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(instant.ToDateTimeUtc(), EasternByDotNet);
+        var date = new LocalDate(local.Year, local.Month, local.Day);
+        return (date, date.ToYearMonth());
+    }
+
+    [Property(MaxTest = 300)]
+    public Property Cap_NeverExceeded_AndAllocatedPlusOverflowIsEveryCappedRequest() => Prop.ForAll(Requests(), requests =>
+    {
+        var ledger = new ReturnsLedger(Set, recordEvents: false);
+        var allocations = requests.Select(ledger.Allocate).ToArray();
+        var report = ledger.Report();
+
+        // Independently: which capped arrangement and Eastern month each adult request falls under.
+        var expected = requests
+            .Where(r => !r.UnaccompaniedChild && r.Citizenship != "MX")
+            .Select(r => (r, e: Eastern(r.EncounteredAt)))
+            .Select(x => (x.e.Month, Arrangement: Set.Applicable(x.r.Citizenship, x.e.Date)))
+            .Where(x => x.Arrangement?.MonthlyCap is not null)
+            .GroupBy(x => (x.Month, x.Arrangement!.Id))
+            .ToDictionary(g => g.Key, g => (long)g.Count());
+
+        var capped = report.Arrangements.Where(l => l.Cap is not null).ToArray();
+        return capped.All(l => l.AllocatedToMexico <= l.Cap && l.RemainingCapacity == l.Cap - l.AllocatedToMexico)
+            && capped.Length == expected.Count
+            && capped.All(l => expected.TryGetValue((l.Month, l.ArrangementId), out var n) && l.AllocatedToMexico + l.Overflow == n
+                && l.AllocatedToMexico == Math.Min(n, l.Cap!.Value))
+            && capped.All(l => l.ByNationality.Sum(x => x.AllocatedToMexico) == l.AllocatedToMexico && l.ByNationality.Sum(x => x.Overflow) == l.Overflow)
+            && report.Totals.AllRemovals == requests.Length;
+    });
+
+    [Property(MaxTest = 300)]
+    public Property Cap_InCallOrder_FirstCapGoToMexicoThenAllOverflow() => Prop.ForAll(Requests(), requests =>
+    {
+        var ledger = new ReturnsLedger(Set, recordEvents: false);
+        var citizenship = requests.ToDictionary(r => r.CaseId, r => r.Citizenship);
+        var caps = Set.Arrangements.ToDictionary(a => a.Id, a => a.MonthlyCap);
+        return requests.Select(ledger.Allocate)
+            .Where(a => a.ArrangementId is { } id && caps[id] is not null)
+            .GroupBy(a => (a.Month, a.ArrangementId))
+            .All(g => g.Select((a, i) =>
+                a.Overflow == (i >= caps[g.Key.ArrangementId!]) && a.Destination == (a.Overflow ? citizenship[a.CaseId] : "MX")).All(ok => ok));
+    });
+
+    [Property(MaxTest = 300)]
+    public Property Allocation_ChildrenAndMexicans_NeverUnderAnArrangement_MonthIsEastern() => Prop.ForAll(Requests(), requests =>
+    {
+        var ledger = new ReturnsLedger(Set, recordEvents: false);
+        return requests.All(r =>
+        {
+            var a = ledger.Allocate(r);
+            var monthOk = a.Month == Eastern(r.EncounteredAt).Month;
+            var ruleOk = r.UnaccompaniedChild
+                ? a.ArrangementId is null && !a.Overflow && a.Destination == r.Citizenship
+                : r.Citizenship != "MX" || (a.ArrangementId is null && !a.Overflow && a.Destination == "MX");
+            return monthOk && ruleOk;
+        });
+    });
+
+    [Property(MaxTest = 200)]
+    public Property Replay_ReproducesTheReport() => Prop.ForAll(Requests(), requests =>
+    {
+        var ledger = new ReturnsLedger(Set, recordEvents: true);
+        foreach (var r in requests)
+        {
+            ledger.Allocate(r);
+        }
+
+        return ReturnsLedger.Replay(Set, ledger.Events, recordEvents: false).Report().Equals(ledger.Report());
+    });
+}
