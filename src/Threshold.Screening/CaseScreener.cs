@@ -16,6 +16,9 @@ public sealed class CaseScreener
     private readonly SuspensionTimeline timeline;
     private readonly LocalDate? decidedOn;
     private readonly IReadOnlySet<string> switchedOff;
+    private readonly long[] dayStarts;
+    private readonly (long StartTicks, Component Components)[] orderStarts;
+    private Component? fixedVacated;
 
     /// <param name="timeline">The replay of the same policy over the encounter series.</param>
     /// <param name="decidedOn">Decision date for every case; null to decide each case on its Eastern entry date.</param>
@@ -26,6 +29,16 @@ public sealed class CaseScreener
         rules = Compile(timeline.Policy.Policy);
         this.decidedOn = decidedOn;
         this.switchedOff = switchedOff ?? new HashSet<string>();
+        var series = timeline.Series;
+        dayStarts = new long[series.Length + 1];
+        for (var i = 0; i <= series.Length; i++)
+        {
+            dayStarts[i] = EasternTime.TransitionInstant(series.Start.PlusDays(i)).ToInstant().ToUnixTimeTicks();
+        }
+
+        orderStarts = rules.Rules.CourtOrders.Where(o => !this.switchedOff.Contains(o.Id))
+            .Select(o => (o.Decided.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks(), CompiledScreening.ComponentsOf(o.Vacates)))
+            .ToArray();
         foreach (var id in this.switchedOff)
         {
             if (!rules.Rules.CourtOrders.Any(o => o.Id == id))
@@ -50,118 +63,126 @@ public sealed class CaseScreener
         return Cache.GetValue(policy, p => new CompiledScreening(p));
     }
 
-    /// <summary>Screens one case with its full trace. Throws <see cref="UnknownPeriodException"/> or <see cref="ScreeningConflictException"/>.</summary>
-    public ScreeningResult Screen(ScreeningCase c)
+    /// <summary>
+    /// Decides one case without building any text: the fast path for bulk runs and populations (no allocation). The
+    /// full <see cref="Screen"/> derives its trace, citations and flags from this same outcome, so the two never disagree.
+    /// </summary>
+    public ScreeningOutcome Classify(ScreeningCase c)
     {
-        var trace = new List<TraceStep>();
-        var citations = new List<Citation>();
-        var r = rules.Rules;
-        var status = timeline.StatusAt(c.EntryInstant, out var day)
+        var status = StatusAt(c.EntryInstant, out var dayIndex, out var day)
             ?? throw new UnknownPeriodException($"case {c.Id}: entered {NodaTime.Text.OffsetDateTimePattern.Rfc3339.Format(c.EnteredAt)}, whose status day {day:yyyy-MM-dd} is outside the encounter series ({timeline.Series.Start:yyyy-MM-dd} to {timeline.Series.End:yyyy-MM-dd}); the timeline there is unknown");
-        var decided = decidedOn ?? c.EntryDateEastern;
-        var orders = rules.OrdersOn(decided, switchedOff);
-        bool Vacated(string component, out ScreeningCourtOrder? by)
-        {
-            by = orders.FirstOrDefault(o => o.Vacates.Contains(component));
-            return by is not null;
-        }
-
-        // 1. Was the suspension in an active period at the entry instant?
+        var r = rules.Rules;
         var inPeriod = status == DayStatus.Active;
-        var periodNote = $"status {ReplayReport.StatusName(status)} on {day:yyyy-MM-dd} (a day's status applies from 12:01 a.m. Eastern)";
-        trace.Add(new TraceStep("active-period", "The entry instant falls in an active period of the suspension", inPeriod, timeline.Policy.Policy.InForce.Citation, periodNote));
-        var atCoveredPlace = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
-        trace.Add(new TraceStep("covered-place", $"Entry at a place the suspension covers ({string.Join(", ", r.SubjectPlaces)})", atCoveredPlace, r.SubjectCitation, ScreeningCase.PlaceCode(c.Place)));
+        var covered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
 
-        // 2. Labelled exceptions (and any counter-rules), every one evaluated and traced.
-        var holding = new List<CompiledRule>();
-        foreach (var rule in rules.Compiled)
+        // Labelled rules: every one is evaluated; the holding set is a bit mask in instrument order.
+        ulong holding = 0;
+        var compiled = rules.Compiled;
+        for (var k = 0; k < compiled.Count; k++)
         {
-            var held = rule.Holds(c);
-            trace.Add(new TraceStep(rule.Rule.Code, rule.Rule.Label, held, rule.Rule.Citation, rule.Rule.Outcome == RuleOutcome.Subject ? "counter-exception: subject" : null));
-            if (held)
+            if (compiled[k].Holds(c))
             {
-                holding.Add(rule);
+                holding |= 1UL << k;
             }
         }
 
-        var excepted = Resolve(c, holding, out var decisive);
-        var exceptions = excepted ? holding.Where(h => h.Rule.Outcome == RuleOutcome.NotSubject).Select(h => h.Rule.Code).ToArray() : [];
-        var subject = inPeriod && atCoveredPlace && !excepted;
-        if (Vacated("suspension", out var suspensionOrder) && subject)
-        {
-            subject = false;
-            trace.Add(new TraceStep("court-order", $"The suspension is vacated by {suspensionOrder!.Title}", true, suspensionOrder.Citation));
-        }
+        var decisive = Resolve(c, holding);
+        var excepted = decisive >= 0 && compiled[decisive].Rule.Outcome == RuleOutcome.NotSubject;
+        var vacated = VacatedComponents(c);
+        var suspensionVacated = (vacated & Component.Suspension) != 0;
+        var subject = inPeriod && covered && !excepted && !suspensionVacated;
 
-        if (inPeriod && atCoveredPlace)
-        {
-            citations.Add(excepted ? decisive!.Rule.Citation : r.SubjectCitation);
-        }
-        else
-        {
-            citations.Add(timeline.Policy.Policy.InForce.Citation);
-        }
-
-        // 3. The asylum limitation and exceptionally compelling circumstances.
         var inForceAtEntry = status is not (DayStatus.NotInForce or DayStatus.Expired);
-        var limited = r.Limitation.Basis switch
+        var limitedBeforeRelief = r.Limitation.Basis switch
         {
             LimitationBasis.SuspensionApplied => subject,
             LimitationBasis.EnteredBetweenPorts => inForceAtEntry && c.Place != EntryPlace.PortOfEntry,
             _ => false,
         };
-        trace.Add(new TraceStep("asylum-limitation", r.Limitation.Label, limited, r.Limitation.Citation));
+        var ground = -1;
+        if (limitedBeforeRelief && c.ExceptionallyCompelling is { } code)
+        {
+            ground = rules.GroundIndex(code);
+        }
+
+        var limited = limitedBeforeRelief && ground == -1 && (vacated & Component.AsylumLimitation) == 0;
+        var fearReferral = subject && c.Has(CaseFacts.ManifestsFear);
+        var standard = fearReferral ? (limited ? r.Fear.StandardWhenLimited : r.Fear.StandardWhenLifted) : null;
+        var removal = r.ContiguousReturnBetweenPorts && subject && c.Place != EntryPlace.PortOfEntry ? RemovalPath.ContiguousReturn
+            : subject && !fearReferral ? RemovalPath.Removable
+            : RemovalPath.None;
+        return new ScreeningOutcome(status, day, inPeriod, covered, holding, decisive, excepted, subject, limitedBeforeRelief, ground, limited, fearReferral, standard, removal, vacated);
+    }
+
+    /// <summary>Screens one case with its full trace. Throws <see cref="UnknownPeriodException"/> or <see cref="ScreeningConflictException"/>.</summary>
+    public ScreeningResult Screen(ScreeningCase c)
+    {
+        var o = Classify(c);
+        var r = rules.Rules;
+        var trace = new List<TraceStep>();
+        var citations = new List<Citation>();
+        var decided = decidedOn ?? c.EntryDateEastern;
+        var orders = rules.OrdersOn(decided, switchedOff);
+        ScreeningCourtOrder? VacatedBy(string component) => orders.FirstOrDefault(x => x.Vacates.Contains(component));
+
+        trace.Add(new TraceStep("active-period", "The entry instant falls in an active period of the suspension", o.InPeriod, timeline.Policy.Policy.InForce.Citation,
+            $"status {ReplayReport.StatusName(o.Status)} on {o.StatusDay:yyyy-MM-dd} (a day's status applies from 12:01 a.m. Eastern)"));
+        trace.Add(new TraceStep("covered-place", $"Entry at a place the suspension covers ({string.Join(", ", r.SubjectPlaces)})", o.CoveredPlace, r.SubjectCitation, ScreeningCase.PlaceCode(c.Place)));
+        var compiled = rules.Compiled;
+        for (var k = 0; k < compiled.Count; k++)
+        {
+            var rule = compiled[k].Rule;
+            trace.Add(new TraceStep(rule.Code, rule.Label, (o.HoldingRules & (1UL << k)) != 0, rule.Citation, rule.Outcome == RuleOutcome.Subject ? "counter-exception: subject" : null));
+        }
+
+        var exceptions = o.Excepted ? Enumerable.Range(0, compiled.Count).Where(k => (o.HoldingRules & (1UL << k)) != 0 && compiled[k].Rule.Outcome == RuleOutcome.NotSubject).Select(k => compiled[k].Rule.Code).ToArray() : [];
+        if ((o.Vacated & Component.Suspension) != 0 && o.InPeriod && o.CoveredPlace && !o.Excepted)
+        {
+            var by = VacatedBy("suspension")!;
+            trace.Add(new TraceStep("court-order", $"The suspension is vacated by {by.Title}", true, by.Citation));
+        }
+
+        citations.Add(o.InPeriod && o.CoveredPlace ? (o.Excepted ? compiled[o.DecisiveRule].Rule.Citation : r.SubjectCitation) : timeline.Policy.Policy.InForce.Citation);
+        trace.Add(new TraceStep("asylum-limitation", r.Limitation.Label, o.LimitedBeforeRelief, r.Limitation.Citation));
         string? compelling = null;
-        if (limited && c.ExceptionallyCompelling is { } ground)
+        if (o.LimitedBeforeRelief && c.ExceptionallyCompelling is { } ground)
         {
             var match = r.Limitation.Grounds.FirstOrDefault(g => g.Code == ground);
-            var accepted = match is not null || (r.Limitation.GroundsOpen && ground == "other");
+            var accepted = o.GroundIndex >= 0;
             trace.Add(new TraceStep($"compelling:{ground}", match?.Label ?? $"Exceptionally compelling circumstances: {ground}", accepted, match?.Citation ?? r.Limitation.GroundsCitation,
                 accepted ? "shown by a preponderance of the evidence (input)" : "not a ground under this policy"));
             if (accepted)
             {
                 compelling = ground;
-                limited = false;
                 citations.Add(match?.Citation ?? r.Limitation.GroundsCitation!);
             }
         }
 
-        if (limited && Vacated("asylum-limitation", out var limitationOrder))
+        if (o.LimitedBeforeRelief && compelling is null && (o.Vacated & Component.AsylumLimitation) != 0)
         {
-            limited = false;
-            trace.Add(new TraceStep("court-order", $"The asylum limitation is vacated by {limitationOrder!.Title}", true, limitationOrder.Citation));
-            citations.Add(limitationOrder.Citation);
+            var by = VacatedBy("asylum-limitation")!;
+            trace.Add(new TraceStep("court-order", $"The asylum limitation is vacated by {by.Title}", true, by.Citation));
+            citations.Add(by.Citation);
         }
-        else if (limited)
+        else if (o.AsylumLimitationApplies)
         {
             citations.Add(r.Limitation.Citation);
         }
 
-        // 4. Fear screening.
-        var manifests = c.Has(CaseFacts.ManifestsFear);
-        var fearReferral = subject && manifests;
-        var referralNote = r.Fear.ManifestationOnly
-            ? Vacated("fear-manifestation", out var manifestationOrder)
-                ? $"manifestation requirement vacated by {manifestationOrder!.Title}; referral on fear expressed when asked [U]"
-                : "referred only on a manifestation of fear (no advisals or questions)"
-            : "referred when fear is expressed";
-        trace.Add(new TraceStep("fear-referral", "Referred to a fear screening", fearReferral, r.Fear.ReferralCitation, subject ? referralNote : "not subject to the suspension"));
-        string? standard = null;
-        if (fearReferral)
+        var referralNote = !o.SuspensionApplies ? "not subject to the suspension"
+            : !r.Fear.ManifestationOnly ? "referred when fear is expressed"
+            : VacatedBy("fear-manifestation") is { } manifestationOrder ? $"manifestation requirement vacated by {manifestationOrder.Title}; referral on fear expressed when asked [U]"
+            : "referred only on a manifestation of fear (no advisals or questions)";
+        trace.Add(new TraceStep("fear-referral", "Referred to a fear screening", o.FearReferral, r.Fear.ReferralCitation, referralNote));
+        if (o.ScreeningStandard is { } standard)
         {
-            var limitedStandard = limited;
-            standard = limitedStandard ? r.Fear.StandardWhenLimited : r.Fear.StandardWhenLifted;
-            var standardCitation = limitedStandard ? r.Fear.StandardWhenLimitedCitation : r.Fear.StandardWhenLiftedCitation;
-            var upheld = orders.FirstOrDefault(o => o.Upholds.Contains(standard));
-            trace.Add(new TraceStep("screening-standard", limitedStandard ? "Withholding and CAT screened at the limited standard" : "Asylum screened at the ordinary standard", true, standardCitation, upheld is null ? standard : $"{standard}; upheld by {upheld.Title}"));
+            var standardCitation = o.AsylumLimitationApplies ? r.Fear.StandardWhenLimitedCitation : r.Fear.StandardWhenLiftedCitation;
+            var upheld = orders.FirstOrDefault(x => x.Upholds.Contains(standard));
+            trace.Add(new TraceStep("screening-standard", o.AsylumLimitationApplies ? "Withholding and CAT screened at the limited standard" : "Asylum screened at the ordinary standard", true, standardCitation, upheld is null ? standard : $"{standard}; upheld by {upheld.Title}"));
             citations.Add(standardCitation);
         }
 
-        // 5. Removal path and flagged consequences.
-        var contiguous = r.ContiguousReturnBetweenPorts && subject && c.Place != EntryPlace.PortOfEntry;
-        var removal = contiguous ? RemovalPath.ContiguousReturn : subject && !fearReferral ? RemovalPath.Removable : RemovalPath.None;
-        if (contiguous)
+        if (o.Removal == RemovalPath.ContiguousReturn)
         {
             trace.Add(new TraceStep("contiguous-return", "Returned to contiguous territory (Mexico) pending proceedings", true, r.ContiguousReturnCitation));
             citations.Add(r.ContiguousReturnCitation!);
@@ -171,10 +192,10 @@ public sealed class CaseScreener
         var flags = r.Flags.Where(f =>
             (f.EntryFrom is null || entryDate >= f.EntryFrom) && (f.EntryTo is null || entryDate <= f.EntryTo) && f.AppliesTo switch
             {
-                "removable" => removal == RemovalPath.Removable,
-                "subject" => subject,
-                "excepted-or-compelling" => inPeriod && atCoveredPlace && (excepted || compelling is not null),
-                "limited" => limited,
+                "removable" => o.Removal == RemovalPath.Removable,
+                "subject" => o.SuspensionApplies,
+                "excepted-or-compelling" => o.InPeriod && o.CoveredPlace && (o.Excepted || compelling is not null),
+                "limited" => o.AsylumLimitationApplies,
                 _ => false,
             }).ToArray();
         foreach (var f in flags)
@@ -182,53 +203,98 @@ public sealed class CaseScreener
             trace.Add(new TraceStep(f.Code, f.Text, true, f.Citation));
         }
 
+        var reportExceptions = !o.SuspensionApplies && o.InPeriod && o.CoveredPlace;
         return new ScreeningResult(
-            c.Id, rules.Policy.Id, day, status, decided, subject,
-            subject || !(inPeriod && atCoveredPlace) ? null : exceptions.FirstOrDefault(),
-            subject || !(inPeriod && atCoveredPlace) ? [] : exceptions,
-            limited, compelling, fearReferral, standard, removal, flags, orders,
+            c.Id, rules.Policy.Id, o.StatusDay, o.Status, decided, o.SuspensionApplies,
+            reportExceptions ? exceptions.FirstOrDefault() : null,
+            reportExceptions ? exceptions : [],
+            o.AsylumLimitationApplies, compelling, o.FearReferral, o.ScreeningStandard, o.Removal, flags, orders,
             citations.Distinct().ToArray(), trace);
     }
 
-    /// <summary>
-    /// Resolves the holding rules: all not-subject (or none) is plain; a mix needs declared priorities, the highest
-    /// winning, and equal or missing priorities between conflicting rules are an error, never a silent first match.
-    /// </summary>
-    private bool Resolve(ScreeningCase c, List<CompiledRule> holding, out CompiledRule? decisive)
+    /// <summary>The rule components vacated for this case's decision date by the orders not switched off.</summary>
+    private Component VacatedComponents(ScreeningCase c)
     {
-        decisive = null;
-        if (holding.Count == 0)
+        if (rules.Rules.CourtOrders.Count == 0)
         {
-            return false;
+            return Component.None;
         }
 
-        var notSubject = holding.Where(h => h.Rule.Outcome == RuleOutcome.NotSubject).ToList();
-        var subject = holding.Where(h => h.Rule.Outcome == RuleOutcome.Subject).ToList();
-        if (subject.Count == 0)
+        if (decidedOn is { } fixedDate)
         {
-            decisive = notSubject[0];
-            return true;
+            return fixedVacated ??= rules.Vacated(fixedDate, switchedOff);
         }
 
+        // Decided on the entry date: compare instants, so no time-zone conversion is needed per case.
+        var ticks = c.EntryInstant.ToUnixTimeTicks();
+        var vacated = Component.None;
+        foreach (var (startTicks, components) in orderStarts)
+        {
+            if (ticks >= startTicks)
+            {
+                vacated |= components;
+            }
+        }
+
+        return vacated;
+    }
+
+    /// <summary>Status at an instant by binary search over each day's 12:01 a.m. Eastern, falling back to the time-zone path outside the series.</summary>
+    private DayStatus? StatusAt(Instant instant, out int dayIndex, out LocalDate day)
+    {
+        var ticks = instant.ToUnixTimeTicks();
+        if (ticks >= dayStarts[0] && ticks < dayStarts[^1])
+        {
+            var i = Array.BinarySearch(dayStarts, ticks);
+            dayIndex = i >= 0 ? i : ~i - 1;
+            day = timeline.Series.Start.PlusDays(dayIndex);
+            return timeline.StatusOn(dayIndex);
+        }
+
+        dayIndex = -1;
+        return timeline.StatusAt(instant, out day);
+    }
+
+    /// <summary>
+    /// Resolves the holding rules (a mask in instrument order) to the decisive rule's index, or -1 when none holds or
+    /// the holding rules say "subject". All not-subject is plain (the first in order decides); a mix needs declared
+    /// priorities, the highest winning; equal or missing priorities between conflicting rules are an error, never a
+    /// silent first match.
+    /// </summary>
+    private int Resolve(ScreeningCase c, ulong holding)
+    {
+        if (holding == 0)
+        {
+            return -1;
+        }
+
+        if ((holding & rules.SubjectRuleMask) == 0)
+        {
+            return System.Numerics.BitOperations.TrailingZeroCount(holding);
+        }
+
+        var compiled = rules.Compiled;
+        var held = Enumerable.Range(0, compiled.Count).Where(k => (holding & (1UL << k)) != 0).Select(k => compiled[k]).ToList();
+        var notSubject = held.Where(h => h.Rule.Outcome == RuleOutcome.NotSubject).ToList();
+        var subject = held.Where(h => h.Rule.Outcome == RuleOutcome.Subject).ToList();
         if (notSubject.Count == 0)
         {
-            return false;
+            return subject[0].Order;
         }
 
-        var unranked = holding.Where(h => h.Rule.Priority is null).Select(h => h.Rule.Code).ToArray();
+        var unranked = held.Where(h => h.Rule.Priority is null).Select(h => h.Rule.Code).ToArray();
         if (unranked.Length > 0)
         {
             throw new ScreeningConflictException($"case {c.Id}: rules {string.Join(", ", notSubject.Select(h => h.Rule.Code))} (not subject) and {string.Join(", ", subject.Select(h => h.Rule.Code))} (subject) both apply with no declared priority (unranked: {string.Join(", ", unranked)}) in {rules.Policy.SourceName}");
         }
 
-        var top = holding.Max(h => h.Rule.Priority!.Value);
-        var winners = holding.Where(h => h.Rule.Priority == top).ToList();
+        var top = held.Max(h => h.Rule.Priority!.Value);
+        var winners = held.Where(h => h.Rule.Priority == top).ToList();
         if (winners.Select(h => h.Rule.Outcome).Distinct().Count() > 1)
         {
             throw new ScreeningConflictException($"case {c.Id}: rules {string.Join(", ", winners.Select(h => h.Rule.Code))} conflict at the same priority {top} in {rules.Policy.SourceName}");
         }
 
-        decisive = winners[0];
-        return decisive.Rule.Outcome == RuleOutcome.NotSubject;
+        return winners[0].Order;
     }
 }

@@ -86,7 +86,13 @@ public sealed class CompiledScreening
     {
         Policy = policy;
         Rules = policy.Screening ?? throw new InvalidOperationException($"{policy.Id} has no screening rules");
+        if (Rules.Rules.Count > 64)
+        {
+            throw new LawFileException(policy.SourceName, 0, "a policy may declare at most 64 screening rules");
+        }
+
         Compiled = Rules.Rules.Select((r, i) => new CompiledRule(r, i)).ToArray();
+        SubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.Subject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
         SubjectPlaceMask = Rules.SubjectPlaces.Aggregate(0, (m, p) => m | (1 << (int)(p switch
         {
             "between-ports" => EntryPlace.BetweenPorts,
@@ -96,6 +102,36 @@ public sealed class CompiledScreening
     }
 
     public PolicyDocument Policy { get; }
+
+    /// <summary>Bits of the rules whose outcome is "subject" (counter-exceptions), for the conflict check.</summary>
+    internal ulong SubjectRuleMask { get; }
+
+    /// <summary>Index of an accepted ground of exceptionally compelling circumstances, or -1 (not a ground here).</summary>
+    internal int GroundIndex(string code)
+    {
+        var grounds = Rules.Limitation.Grounds;
+        for (var i = 0; i < grounds.Count; i++)
+        {
+            if (grounds[i].Code == code)
+            {
+                return i;
+            }
+        }
+
+        return Rules.Limitation.GroundsOpen && code == "other" ? grounds.Count : -1;
+    }
+
+    internal static Component ComponentsOf(IEnumerable<string> names) => names.Aggregate(Component.None, (c, n) => c | n switch
+    {
+        "asylum-limitation" => Component.AsylumLimitation,
+        "fear-manifestation" => Component.FearManifestation,
+        "reasonable-probability" => Component.ReasonableProbability,
+        "suspension" => Component.Suspension,
+        _ => Component.None,
+    });
+
+    internal Component Vacated(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
+        ComponentsOf(OrdersOn(decidedOn, switchedOff).SelectMany(o => o.Vacates));
 
     public ScreeningRules Rules { get; }
 

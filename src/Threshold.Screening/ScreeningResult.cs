@@ -79,3 +79,36 @@ public sealed record ScreeningResult(
     IReadOnlyList<ScreeningCourtOrder> AppliedOrders,
     IReadOnlyList<Citation> Citations,
     IReadOnlyList<TraceStep> Trace);
+
+/// <summary>Rule components a court order can vacate (see <see cref="ScreeningCourtOrder"/>).</summary>
+[Flags]
+public enum Component
+{
+    None = 0,
+    AsylumLimitation = 1,
+    FearManifestation = 2,
+    ReasonableProbability = 4,
+    Suspension = 8,
+}
+
+/// <summary>
+/// The decision for one case without any text: the fast path's result (see <see cref="CaseScreener.Classify"/>).
+/// <see cref="HoldingRules"/> has bit k set when the policy's k-th labelled rule holds; <see cref="DecisiveRule"/> is the
+/// index of the rule that decided, or -1; <see cref="GroundIndex"/> is the accepted compelling ground, or -1.
+/// </summary>
+public readonly record struct ScreeningOutcome(
+    DayStatus Status,
+    LocalDate StatusDay,
+    bool InPeriod,
+    bool CoveredPlace,
+    ulong HoldingRules,
+    int DecisiveRule,
+    bool Excepted,
+    bool SuspensionApplies,
+    bool LimitedBeforeRelief,
+    int GroundIndex,
+    bool AsylumLimitationApplies,
+    bool FearReferral,
+    string? ScreeningStandard,
+    RemovalPath Removal,
+    Component Vacated);

@@ -1,0 +1,73 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Returns;
+
+namespace Threshold.Screening.Tests;
+
+/// <summary>Invariants of every screening answer under Proclamation 10773, over random cases.</summary>
+public sealed class ScreeningPropertyTests
+{
+    private static readonly Lazy<CaseProcessor> Processor = new(() =>
+    {
+        var start = new LocalDate(2024, 5, 1);
+        const int n = 250;
+        var between = Enumerable.Range(0, n).Select(i => i is > 70 and < 90 ? 1000 : 3000).ToArray();
+        var series = new EncounterSeries("property", start, n, new Dictionary<EncounterColumn, int[]>
+        {
+            [EncounterColumn.BetweenPorts] = between,
+            [EncounterColumn.Coastal] = new int[n],
+            [EncounterColumn.UcNoncontiguousBetweenPorts] = new int[n],
+        }, null, []);
+        var timeline = SuspensionReplay.Run(CompiledPolicy.Compile(BuiltInPolicies.Get("proclamation-10773")), series);
+        return new CaseProcessor(new CaseScreener(timeline), new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false));
+    });
+
+    private static readonly string[] Countries = ["MX", "GT", "HN", "SV", "CU", "HT", "NI", "VE", "EC", "CO", "IN", "CN"];
+    private static readonly string?[] Grounds = [null, null, "medical-emergency", "imminent-threat", "trafficking-victim", "other"];
+
+    private static Arbitrary<ScreeningCase> Cases() =>
+        Gen.Choose(0, 240 * 24 - 1).Zip(Gen.Choose(0, ushort.MaxValue)).Zip(Gen.Choose(0, 1000)).Select(t =>
+        {
+            var ((hours, facts), pick) = t;
+            var entered = new LocalDateTime(2024, 5, 2, 0, 0).PlusHours(hours).PlusSeconds(pick % 120).InZoneLeniently(EasternTime.Zone).ToOffsetDateTime();
+            return new ScreeningCase(
+                $"p{hours}-{facts}-{pick}", entered, (EntryPlace)(pick % 3), Countries[pick % Countries.Length],
+                (CaseFacts)(facts & 0x1FF & (pick % 4 == 0 ? 0x1FF : 0x100)), (OfficerDiscretion)(pick % 7 == 0 ? 1 + (pick % 2) : 0), Grounds[pick % Grounds.Length]);
+        }).ToArbitrary();
+
+    [Property(MaxTest = 2000)]
+    public Property Screen_AnswersAreConsistent() => Prop.ForAll(Cases(), c =>
+    {
+        var d = Processor.Value.Process(c);
+        var r = d.Screening;
+        return (!r.FearReferral || r.SuspensionApplies)
+            && ((r.ScreeningStandard is not null) == r.FearReferral)
+            && (!r.AsylumLimitationApplies || r.SuspensionApplies)
+            && (r.Exception is null || !r.SuspensionApplies)
+            && (r.Exception is null) == (r.Exceptions.Count == 0)
+            && (!c.Has(CaseFacts.UnaccompaniedChild) || !r.SuspensionApplies)
+            && (d.ReturnDestination is null || (r.SuspensionApplies && !r.FearReferral))
+            && (!r.SuspensionApplies || r.FearReferral || d.ReturnDestination is not null)
+            && (!d.Overflow || d.ReturnDestination == c.Citizenship)
+            && r.Trace.Count >= 2 + 10
+            && r.Citations.Count > 0;
+    });
+
+    [Property(MaxTest = 2000)]
+    public Property Classify_AgreesWithScreen() => Prop.ForAll(Cases(), c =>
+    {
+        var screener = Processor.Value.Screener;
+        var fast = screener.Classify(c);
+        var full = screener.Screen(c);
+        return fast.SuspensionApplies == full.SuspensionApplies
+            && fast.AsylumLimitationApplies == full.AsylumLimitationApplies
+            && fast.FearReferral == full.FearReferral
+            && fast.ScreeningStandard == full.ScreeningStandard
+            && fast.Removal == full.Removal
+            && fast.StatusDay == full.StatusDay;
+    });
+}
