@@ -85,7 +85,6 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         }
 
         var ledger = new ReturnsLedger(arrangements, recordEvents: false);
-        var bulk = new CaseProcessor(screener, ledger);
         var path = settings.Cases!;
         if (!File.Exists(path))
         {
@@ -100,14 +99,14 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         long count = 0;
         void Run(Action<double>? progress)
         {
-            OutputFile.Write(settings.Out, writer =>
+            OutputFile.WriteStream(settings.Out, output =>
             {
+                using var lines = new CaseDecisionLineWriter(screener, ledger, output, decidedOn);
                 foreach (var (line, c) in cases)
                 {
-                    CaseDecision decision;
                     try
                     {
-                        decision = bulk.Process(c);
+                        lines.Write(c);
                     }
                     catch (UnknownPeriodException e)
                     {
@@ -118,7 +117,6 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
                         throw new CaseInputException(path, line, null, e.Message);
                     }
 
-                    writer.WriteLine(JsonSerializer.Serialize(CaseDecisionJson.Build(decision), CaseDecisionJson.Compact));
                     if ((++count & 0x3FFF) == 0)
                     {
                         progress?.Invoke(total == 0 ? 1 : (double)stream.Position / total);
@@ -158,14 +156,20 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
 /// </summary>
 internal static class OutputFile
 {
-    public static void Write(string? target, Action<TextWriter> write)
+    public static void Write(string? target, Action<TextWriter> write) => WriteStream(target, stream =>
+    {
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        write(writer);
+    });
+
+    public static void WriteStream(string? target, Action<Stream> write)
     {
         var temp = target is null ? Path.GetTempFileName() : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
         try
         {
-            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false), 1 << 16))
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(writer);
+                write(file);
             }
 
             if (target is null)
