@@ -17,8 +17,6 @@ public static class PolicyYamlReader
     /// <summary>Largest policy file accepted, in bytes.</summary>
     public const int MaxBytes = 1 << 20;
 
-    private const int MaxEvents = 100_000;
-
     private static readonly LocalDatePattern IsoDate = LocalDatePattern.Iso;
 
     public static PolicyDocument ReadFile(string path)
@@ -44,56 +42,17 @@ public static class PolicyYamlReader
             throw new LawFileException(sourceName, 0, $"text is longer than {MaxBytes} characters");
         }
 
-        RefuseAliasesAndBombs(yaml, sourceName);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new LawFileException(sourceName, e.Start.Line, $"not valid YAML: {e.Message}");
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new LawFileException(sourceName, 1, "expected one YAML document whose top level is a mapping");
-        }
-
+        var root = StrictYamlReader.LoadRoot(yaml, sourceName, MaxBytes, "policy", (line, problem) => new LawFileException(sourceName, line, problem));
         return new Reader(sourceName).Policy(root);
     }
 
-    private static void RefuseAliasesAndBombs(string yaml, string sourceName)
+    private sealed class Reader(string source) : StrictYamlReader(source)
     {
-        var parser = new Parser(new StringReader(yaml));
-        var events = 0;
-        try
-        {
-            while (parser.MoveNext())
-            {
-                if (parser.Current is AnchorAlias alias)
-                {
-                    throw new LawFileException(sourceName, alias.Start.Line, "YAML aliases (*name) are not allowed in policy files");
-                }
+        protected override Exception Fail(long line, string problem) => new LawFileException(Source, line, problem);
 
-                if (++events > MaxEvents)
-                {
-                    throw new LawFileException(sourceName, parser.Current?.Start.Line ?? 0, $"more than {MaxEvents} YAML nodes; a policy file is far smaller");
-                }
-            }
-        }
-        catch (YamlException e)
-        {
-            throw new LawFileException(sourceName, e.Start.Line, $"not valid YAML: {e.Message}");
-        }
-    }
-
-    private sealed class Reader(string source)
-    {
         private static readonly string[] TopKeys = ["id", "title", "summary", "standing", "mechanism", "last_verified", "in_force", "caveats", "parameters", "court_orders", "screening"];
         private static readonly string[] ParameterKeys = ["description", "unit", "type", "values"];
         private static readonly string[] ValueKeys = ["from", "value", "citation", "note"];
-        private static readonly string[] CitationKeys = ["instrument", "section", "fr", "status", "source"];
         private static readonly string[] CourtOrderKeys = ["description", "sets", "citation"];
 
         public PolicyDocument Policy(YamlMappingNode root)
@@ -168,7 +127,7 @@ public static class PolicyYamlReader
                 parameters,
                 courtOrders,
                 caveats,
-                source,
+                Source,
                 Child(root, "last_verified") is YamlScalarNode lv ? lv.Value : null)
             {
                 Screening = screening,
@@ -357,9 +316,6 @@ public static class PolicyYamlReader
         private List<string> Texts(YamlNode node, string what) =>
             AsSequence(node, what).Children.Select(c => Scalar(c)).ToList();
 
-        private YamlSequenceNode AsSequence(YamlNode node, string what) =>
-            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list");
-
         private YamlNode RequiredNode(YamlMappingNode map, string key) =>
             Child(map, key) ?? throw Error(map, $"missing required key '{key}'");
 
@@ -437,70 +393,6 @@ public static class PolicyYamlReader
 
             return new CourtOrderSwitch(id, RequiredText(map, "description"), sets, Citation(RequiredMapping(map, "citation")));
         }
-
-        private Citation Citation(YamlMappingNode map)
-        {
-            OnlyKeys(map, CitationKeys, "citation");
-            var statusNode = RequiredScalar(map, "status");
-            if (!VerificationStatusCodes.TryParse(statusNode.Value ?? string.Empty, out var status))
-            {
-                throw Error(statusNode, $"citation status '{statusNode.Value}' must be one of V, V-off, S, U");
-            }
-
-            return new Citation(
-                RequiredText(map, "instrument"),
-                Child(map, "section") is YamlScalarNode s ? s.Value ?? string.Empty : string.Empty,
-                Child(map, "fr") is YamlScalarNode fr && !string.IsNullOrEmpty(fr.Value) ? fr.Value : null,
-                status,
-                Child(map, "source") is YamlScalarNode src && !string.IsNullOrEmpty(src.Value) ? src.Value : null);
-        }
-
-        private LocalDate ParseDate(YamlScalarNode node)
-        {
-            var result = IsoDate.Parse(node.Value ?? string.Empty);
-            return result.Success ? result.Value : throw Error(node, $"'{node.Value}' is not a date in yyyy-MM-dd form");
-        }
-
-        private static YamlNode? Child(YamlMappingNode map, string key) =>
-            map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
-
-        private void OnlyKeys(YamlMappingNode map, string[] allowed, string what)
-        {
-            foreach (var key in map.Children.Keys)
-            {
-                var name = Scalar(key);
-                if (Array.IndexOf(allowed, name) < 0)
-                {
-                    throw Error(key, $"unknown key '{name}' in {what}; expected one of: {string.Join(", ", allowed)}");
-                }
-            }
-        }
-
-        private YamlScalarNode RequiredScalar(YamlMappingNode map, string key) => Child(map, key) switch
-        {
-            YamlScalarNode s when !string.IsNullOrEmpty(s.Value) => s,
-            null => throw Error(map, $"missing required key '{key}'"),
-            var other => throw Error(other, $"'{key}' must be a non-empty value"),
-        };
-
-        private string RequiredText(YamlMappingNode map, string key) => RequiredScalar(map, key).Value!;
-
-        private YamlMappingNode RequiredMapping(YamlMappingNode map, string key) => Child(map, key) switch
-        {
-            YamlMappingNode m => m,
-            null => throw Error(map, $"missing required key '{key}'"),
-            var other => throw Error(other, $"'{key}' must be a mapping"),
-        };
-
-        private YamlMappingNode AsMapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping");
-
-        private string Scalar(YamlNode node) =>
-            node is YamlScalarNode { Value: { } v } ? v : throw Error(node, "expected a plain value");
-
-        private LawFileException Error(YamlNode node, string problem) => new(source, node.Start.Line, problem);
-
-        private static bool IsToken(string s) => s.Length is > 0 and <= 64 && s.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
         private static bool IsParameterName(string s) =>
             s.Length is > 0 and <= 100 && s.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.') && !s.StartsWith('.') && !s.EndsWith('.');

@@ -21,8 +21,6 @@ public static class ArrangementYamlReader
     /// <summary>Largest arrangement file accepted, in bytes (or characters, for text).</summary>
     public const int MaxBytes = 1 << 20;
 
-    private const int MaxEvents = 100_000;
-
     /// <summary>Reads a file from disk; a missing or oversized file is an <see cref="ArrangementFileException"/>.</summary>
     public static ArrangementDocument ReadFile(string path)
     {
@@ -46,105 +44,21 @@ public static class ArrangementYamlReader
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
-        if (yaml.Length > MaxBytes)
-        {
-            throw new ArrangementFileException(sourceName, 0, $"text is longer than {MaxBytes} characters");
-        }
-
-        RefuseAliasesAndBombs(yaml, sourceName);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new ArrangementFileException(sourceName, e.Start.Line, $"not valid YAML: {e.Message}");
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new ArrangementFileException(sourceName, 1, "expected one YAML document whose top level is a mapping");
-        }
+        var root = StrictYamlReader.LoadRoot(yaml, sourceName, MaxBytes, "arrangement", (line, problem) => new ArrangementFileException(sourceName, line, problem));
 
         var document = new Reader(sourceName).Document(root);
         ArrangementTimeline.Build(document.Arrangements); // overlaps inside one file are reported with this file's lines
         return document;
     }
 
-    private static void RefuseAliasesAndBombs(string yaml, string sourceName)
+    private sealed class Reader(string source) : StrictYamlReader(source)
     {
-        var parser = new Parser(new StringReader(yaml));
-        var events = 0;
-        var frames = new Stack<KeyFrame>();
-        try
-        {
-            while (parser.MoveNext())
-            {
-                var current = parser.Current!;
-                if (current is AnchorAlias alias)
-                {
-                    throw new ArrangementFileException(sourceName, alias.Start.Line, "YAML aliases (*name) are not allowed in arrangement files");
-                }
+        protected override Exception Fail(long line, string problem) => new ArrangementFileException(Source, line, problem);
 
-                if (++events > MaxEvents)
-                {
-                    throw new ArrangementFileException(sourceName, current.Start.Line, $"more than {MaxEvents} YAML nodes; an arrangement file is far smaller");
-                }
-
-                if (current is MappingEnd or SequenceEnd)
-                {
-                    frames.Pop();
-                    continue;
-                }
-
-                if (current is not (Scalar or MappingStart or SequenceStart))
-                {
-                    continue;
-                }
-
-                // Track mapping keys so a duplicate key is an error with its line, not a silent overwrite.
-                if (frames.TryPeek(out var parent) && parent.Keys is { } seen)
-                {
-                    var isKey = parent.ExpectKey;
-                    parent.ExpectKey = !isKey;
-                    if (isKey && current is Scalar key && !seen.Add(key.Value))
-                    {
-                        throw new ArrangementFileException(sourceName, key.Start.Line, $"duplicate key '{key.Value}'");
-                    }
-                }
-
-                if (current is MappingStart)
-                {
-                    frames.Push(new KeyFrame(new HashSet<string>(StringComparer.Ordinal)));
-                }
-                else if (current is SequenceStart)
-                {
-                    frames.Push(new KeyFrame(null));
-                }
-            }
-        }
-        catch (YamlException e)
-        {
-            throw new ArrangementFileException(sourceName, e.Start.Line, $"not valid YAML: {e.Message}");
-        }
-    }
-
-    /// <summary>One open mapping (with the keys seen so far) or sequence (no keys) while scanning events.</summary>
-    private sealed class KeyFrame(HashSet<string>? keys)
-    {
-        public HashSet<string>? Keys { get; } = keys;
-
-        public bool ExpectKey { get; set; } = true;
-    }
-
-    private sealed class Reader(string source)
-    {
         private static readonly string[] TopKeys = ["id", "title", "last_verified", "caveats", "rules", "arrangements"];
         private static readonly string[] RulesKeys = ["unaccompanied_children", "mexican_nationals", "citizenship"];
         private static readonly string[] RuleKeys = ["citation", "also", "note"];
         private static readonly string[] ArrangementKeys = ["id", "title", "from", "to", "nationalities", "monthly_cap", "priority", "citation", "also", "note"];
-        private static readonly string[] CitationKeys = ["instrument", "section", "fr", "status", "source"];
 
         public ArrangementDocument Document(YamlMappingNode root)
         {
@@ -200,7 +114,7 @@ public static class ArrangementYamlReader
                 arrangements.Add(arrangement);
             }
 
-            return new ArrangementDocument(id, RequiredText(root, "title"), lastVerified, caveats, rules, arrangements, source);
+            return new ArrangementDocument(id, RequiredText(root, "title"), lastVerified, caveats, rules, arrangements, Source);
         }
 
         private ReturnRule Rule(YamlMappingNode rules, string name)
@@ -266,7 +180,7 @@ public static class ArrangementYamlReader
                 Citation(RequiredMapping(map, "citation")),
                 Also(map),
                 RequiredText(map, "note"),
-                source,
+                Source,
                 node.Start.Line);
         }
 
@@ -309,79 +223,12 @@ public static class ArrangementYamlReader
             ? [.. AsSequence(also, "also").Children.Select(c => Citation(AsMapping(c, "a citation in 'also'")))]
             : [];
 
-        private Citation Citation(YamlMappingNode map)
-        {
-            OnlyKeys(map, CitationKeys, "citation");
-            var statusNode = RequiredScalar(map, "status");
-            if (!VerificationStatusCodes.TryParse(statusNode.Value ?? string.Empty, out var status))
-            {
-                throw Error(statusNode, $"citation status '{statusNode.Value}' must be one of V, V-off, S, U");
-            }
-
-            return new Citation(
-                RequiredText(map, "instrument"),
-                Child(map, "section") is { } s ? AsScalar(s, "section").Value ?? string.Empty : string.Empty,
-                Child(map, "fr") is { } fr && !string.IsNullOrEmpty(AsScalar(fr, "fr").Value) ? ((YamlScalarNode)fr).Value : null,
-                status,
-                Child(map, "source") is { } src && !string.IsNullOrEmpty(AsScalar(src, "source").Value) ? ((YamlScalarNode)src).Value : null);
-        }
-
-        private LocalDate ParseDate(YamlScalarNode node)
-        {
-            var result = LocalDatePattern.Iso.Parse(node.Value ?? string.Empty);
-            return result.Success ? result.Value : throw Error(node, $"'{node.Value}' is not a date in yyyy-MM-dd form");
-        }
-
         private static bool IsNull(YamlScalarNode node) =>
             node.Style == ScalarStyle.Plain && node.Value is null or "" or "null" or "Null" or "NULL" or "~";
-
-        private static YamlNode? Child(YamlMappingNode map, string key) =>
-            map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
-
-        private void OnlyKeys(YamlMappingNode map, string[] allowed, string what)
-        {
-            foreach (var key in map.Children.Keys)
-            {
-                var name = AsScalar(key, "a key").Value ?? string.Empty;
-                if (Array.IndexOf(allowed, name) < 0)
-                {
-                    throw Error(key, $"unknown key '{name}' in {what}; expected one of: {string.Join(", ", allowed)}");
-                }
-            }
-        }
-
-        private YamlScalarNode RequiredScalar(YamlMappingNode map, string key) => Child(map, key) switch
-        {
-            YamlScalarNode s when !string.IsNullOrEmpty(s.Value) => s,
-            null => throw Error(map, $"missing required key '{key}'"),
-            var other => throw Error(other, $"'{key}' must be a non-empty value"),
-        };
-
-        private string RequiredText(YamlMappingNode map, string key) => RequiredScalar(map, key).Value!;
-
-        private YamlMappingNode RequiredMapping(YamlMappingNode map, string key) => Child(map, key) switch
-        {
-            YamlMappingNode m => m,
-            null => throw Error(map, $"missing required key '{key}'"),
-            var other => throw Error(other, $"'{key}' must be a mapping"),
-        };
-
-        private YamlMappingNode AsMapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping");
-
-        private YamlSequenceNode AsSequence(YamlNode node, string what) =>
-            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list");
-
-        private YamlScalarNode AsScalar(YamlNode node, string what) =>
-            node as YamlScalarNode ?? throw Error(node, $"{what} must be a plain value");
 
         private string NonEmpty(YamlNode node, string what) =>
             AsScalar(node, what).Value is { Length: > 0 } v ? v : throw Error(node, $"{what} must be a non-empty text");
 
-        private ArrangementFileException Error(YamlNode node, string problem) => new(source, node.Start.Line, problem);
-
         private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
-
-        private static bool IsToken(string s) => s.Length is > 0 and <= 64 && s.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
     }
 }

@@ -68,3 +68,14 @@ public sealed class PolicyYamlReaderTests
         Assert.Equal("/nonexistent/p.yaml: file not found", e.Message);
     }
 }
+
+public sealed class StrictYamlTests
+{
+    [Fact]
+    public void Read_DuplicateKey_IsRefusedWithItsLine()
+    {
+        const string yaml = "id: a\ntitle: t\nid: b\n";
+        var e = Assert.Throws<LawFileException>(() => PolicyYamlReader.Read(yaml, "dup.yaml"));
+        Assert.StartsWith("dup.yaml:3:", e.Message, StringComparison.Ordinal);
+    }
+}
