@@ -17,6 +17,8 @@ public sealed class CaseScreener
     private readonly LocalDate? decidedOn;
     private readonly IReadOnlySet<string> switchedOff;
     private readonly long[] dayStarts;
+    private readonly LocalDate[] days;
+    private readonly DayStatus[] statuses;
     private readonly (long StartTicks, Component Components)[] orderStarts;
     private Component? fixedVacated;
 
@@ -31,9 +33,15 @@ public sealed class CaseScreener
         this.switchedOff = switchedOff ?? new HashSet<string>();
         var series = timeline.Series;
         dayStarts = new long[series.Length + 1];
+        days = new LocalDate[series.Length];
+        statuses = timeline.Statuses.ToArray();
         for (var i = 0; i <= series.Length; i++)
         {
             dayStarts[i] = EasternTime.TransitionInstant(series.Start.PlusDays(i)).ToInstant().ToUnixTimeTicks();
+            if (i < series.Length)
+            {
+                days[i] = series.Start.PlusDays(i);
+            }
         }
 
         orderStarts = rules.Rules.CourtOrders.Where(o => !this.switchedOff.Contains(o.Id))
@@ -69,7 +77,8 @@ public sealed class CaseScreener
     /// </summary>
     public ScreeningOutcome Classify(ScreeningCase c)
     {
-        var status = StatusAt(c.EntryInstant, out var dayIndex, out var day)
+        var ticks = c.EntryInstant.ToUnixTimeTicks();
+        var status = StatusAt(ticks, out var day)
             ?? throw new UnknownPeriodException($"case {c.Id}: entered {NodaTime.Text.OffsetDateTimePattern.Rfc3339.Format(c.EnteredAt)}, whose status day {day:yyyy-MM-dd} is outside the encounter series ({timeline.Series.Start:yyyy-MM-dd} to {timeline.Series.End:yyyy-MM-dd}); the timeline there is unknown");
         var r = rules.Rules;
         var inPeriod = status == DayStatus.Active;
@@ -78,17 +87,24 @@ public sealed class CaseScreener
         // Labelled rules: every one is evaluated; the holding set is a bit mask in instrument order.
         ulong holding = 0;
         var compiled = rules.Compiled;
-        for (var k = 0; k < compiled.Count; k++)
+        if (rules.HoldingTable is { } table)
         {
-            if (compiled[k].Holds(c))
+            holding = table[CompiledScreening.TableKey(c)];
+        }
+        else
+        {
+            for (var k = 0; k < compiled.Count; k++)
             {
-                holding |= 1UL << k;
+                if (compiled[k].Holds(c))
+                {
+                    holding |= 1UL << k;
+                }
             }
         }
 
         var decisive = Resolve(c, holding);
         var excepted = decisive >= 0 && compiled[decisive].Rule.Outcome == RuleOutcome.NotSubject;
-        var vacated = VacatedComponents(c);
+        var vacated = VacatedComponents(ticks);
         var suspensionVacated = (vacated & Component.Suspension) != 0;
         var subject = inPeriod && covered && !excepted && !suspensionVacated;
 
@@ -213,7 +229,7 @@ public sealed class CaseScreener
     }
 
     /// <summary>The rule components vacated for this case's decision date by the orders not switched off.</summary>
-    private Component VacatedComponents(ScreeningCase c)
+    private Component VacatedComponents(long ticks)
     {
         if (rules.Rules.CourtOrders.Count == 0)
         {
@@ -226,7 +242,6 @@ public sealed class CaseScreener
         }
 
         // Decided on the entry date: compare instants, so no time-zone conversion is needed per case.
-        var ticks = c.EntryInstant.ToUnixTimeTicks();
         var vacated = Component.None;
         foreach (var (startTicks, components) in orderStarts)
         {
@@ -239,20 +254,36 @@ public sealed class CaseScreener
         return vacated;
     }
 
-    /// <summary>Status at an instant by binary search over each day's 12:01 a.m. Eastern, falling back to the time-zone path outside the series.</summary>
-    private DayStatus? StatusAt(Instant instant, out int dayIndex, out LocalDate day)
+    /// <summary>
+    /// Status at an instant: the day is estimated from 24-hour days and corrected by at most a day either way (DST
+    /// moves a 12:01 a.m. start by an hour), falling back to the time-zone path outside the series.
+    /// </summary>
+    private DayStatus? StatusAt(long ticks, out LocalDate day)
     {
-        var ticks = instant.ToUnixTimeTicks();
-        if (ticks >= dayStarts[0] && ticks < dayStarts[^1])
+        var starts = dayStarts;
+        if (ticks >= starts[0] && ticks < starts[^1])
         {
-            var i = Array.BinarySearch(dayStarts, ticks);
-            dayIndex = i >= 0 ? i : ~i - 1;
-            day = timeline.Series.Start.PlusDays(dayIndex);
-            return timeline.StatusOn(dayIndex);
+            var i = (int)((ticks - starts[0]) / NodaConstants.TicksPerDay);
+            if (i >= days.Length)
+            {
+                i = days.Length - 1;
+            }
+
+            while (ticks < starts[i])
+            {
+                i--;
+            }
+
+            while (ticks >= starts[i + 1])
+            {
+                i++;
+            }
+
+            day = days[i];
+            return statuses[i];
         }
 
-        dayIndex = -1;
-        return timeline.StatusAt(instant, out day);
+        return timeline.StatusAt(Instant.FromUnixTimeTicks(ticks), out day);
     }
 
     /// <summary>
@@ -273,6 +304,12 @@ public sealed class CaseScreener
             return System.Numerics.BitOperations.TrailingZeroCount(holding);
         }
 
+        return ResolveConflict(c, holding);
+    }
+
+    /// <summary>The rare path where a counter-exception holds: priorities decide, or it is an error.</summary>
+    private int ResolveConflict(ScreeningCase c, ulong holding)
+    {
         var compiled = rules.Compiled;
         var held = Enumerable.Range(0, compiled.Count).Where(k => (holding & (1UL << k)) != 0).Select(k => compiled[k]).ToList();
         var notSubject = held.Where(h => h.Rule.Outcome == RuleOutcome.NotSubject).ToList();

@@ -93,6 +93,30 @@ public sealed class CompiledScreening
 
         Compiled = Rules.Rules.Select((r, i) => new CompiledRule(r, i)).ToArray();
         SubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.Subject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
+
+        // When no rule tests citizenship or a compelling ground, a rule's result depends only on the 9 facts, the
+        // place and the officer exception (2^13 combinations): evaluate every rule once for each and look it up.
+        if (Rules.Rules.All(r => !r.When.Requirements.ContainsKey("citizenship") && !r.When.Requirements.ContainsKey("exceptionallyCompelling")))
+        {
+            HoldingTable = new ulong[1 << 13];
+            for (var key = 0; key < HoldingTable.Length; key++)
+            {
+                var (facts, place, officer) = ((CaseFacts)(key & 0x1FF), (EntryPlace)((key >> 9) & 3), (OfficerDiscretion)((key >> 11) & 3));
+                if ((int)place > 2 || (int)officer > 2)
+                {
+                    continue;
+                }
+
+                var probe = new ScreeningCase("probe", default, place, "ZZ", facts, officer, null);
+                for (var k = 0; k < Compiled.Count; k++)
+                {
+                    if (Compiled[k].Holds(probe))
+                    {
+                        HoldingTable[key] |= 1UL << k;
+                    }
+                }
+            }
+        }
         SubjectPlaceMask = Rules.SubjectPlaces.Aggregate(0, (m, p) => m | (1 << (int)(p switch
         {
             "between-ports" => EntryPlace.BetweenPorts,
@@ -102,6 +126,11 @@ public sealed class CompiledScreening
     }
 
     public PolicyDocument Policy { get; }
+
+    /// <summary>Holding-rule masks by (facts, place, officer exception), when the rules test nothing else; null otherwise.</summary>
+    internal ulong[]? HoldingTable { get; }
+
+    internal static int TableKey(ScreeningCase c) => (int)c.Facts | ((int)c.Place << 9) | ((int)c.OfficerDiscretion << 11);
 
     /// <summary>Bits of the rules whose outcome is "subject" (counter-exceptions), for the conflict check.</summary>
     internal ulong SubjectRuleMask { get; }

@@ -70,4 +70,20 @@ public sealed class ScreeningPropertyTests
             && fast.Removal == full.Removal
             && fast.StatusDay == full.StatusDay;
     });
+
+    [Property(MaxTest = 2000)]
+    public Property Classify_LookupTableAgreesWithEveryRule() => Prop.ForAll(Cases(), c =>
+    {
+        var screener = Processor.Value.Screener;
+        var expected = 0UL;
+        for (var k = 0; k < screener.Rules.Compiled.Count; k++)
+        {
+            if (screener.Rules.Compiled[k].Holds(c))
+            {
+                expected |= 1UL << k;
+            }
+        }
+
+        return screener.Rules.HoldingTable is not null && screener.Classify(c).HoldingRules == expected;
+    });
 }
