@@ -24,6 +24,13 @@ app.Configure(config =>
         returns.AddCommand<ArrangementsCommand>("arrangements")
             .WithDescription("List the dated return arrangements with their caps, citations and status.");
     });
+    config.AddBranch("cases", cases =>
+    {
+        cases.SetDescription("SYNTHETIC case populations drawn from the real monthly mix (docs/population.md).");
+        cases.AddCommand<CasesGenerateCommand>("generate")
+            .WithDescription("Draw SYNTHETIC cases for one month from the real nationality, family status, contiguity and place mix in data/source.")
+            .WithExample("cases", "generate", "--month", "2024-07", "--count", "100000", "--seed", "1", "--out", "cases-2024-07.synthetic.jsonl");
+    });
     config.AddCommand<PoliciesCommand>("policies")
         .WithDescription("List the built-in policies with every parameter, its dates, citation and verification status.");
     config.AddBranch("data", data =>
