@@ -55,6 +55,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         }
 
         long screened = 0;
+        long synthetic = 0;
         using (var stream = File.OpenRead(path))
         {
             var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
@@ -66,6 +67,10 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
                 {
                     processor.Process(c);
                     screened++;
+                    if (c.Id.StartsWith("synthetic-", StringComparison.Ordinal))
+                    {
+                        synthetic++;
+                    }
                 }
                 catch (Exception e) when (e is UnknownPeriodException or ScreeningConflictException)
                 {
@@ -77,7 +82,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         var report = ledger.Report();
         if (settings.Format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, casesScreened = screened, report }, ReplayReport.JsonOptions));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, casesScreened = screened, syntheticCases = synthetic, report = LedgerReportJson.Build(report) }, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
         }
 
@@ -121,6 +126,11 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         if (timeline.Series.IsModeled)
         {
             console.MarkupLine("[yellow]Suspension periods come from a MODELED encounter series.[/]");
+        }
+
+        if (synthetic > 0)
+        {
+            console.MarkupLine($"[yellow]{synthetic:N0} of the {screened:N0} cases are SYNTHETIC (ids starting 'synthetic-'): drawn from the real monthly mix, not real people.[/]");
         }
 
         return ExitCodes.Ok;
