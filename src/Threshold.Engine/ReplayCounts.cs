@@ -1,7 +1,8 @@
 namespace Threshold.Engine;
 
 /// <summary>
-/// Counted values and rolling window sums of one series under each rule version of a policy. Versions with the same
+/// Counted values and rolling window sums of one series under each rule version of a policy, for display and
+/// explanations (the replay kernel streams them instead). Versions with the same
 /// counting rule and window share arrays. A window sum is −1 when the window is incomplete (before the series start)
 /// and −2 when it touches a missing day, so validity costs no separate array.
 /// </summary>
@@ -52,10 +53,6 @@ internal sealed class ReplayCounts
 
     /// <summary>Window sum ending on <paramref name="day"/>, or a negative marker when invalid (also for days outside the series).</summary>
     public long Sum(int version, int day) => day >= 0 && day < series.Length ? sumByVersion[version][day] : Incomplete;
-
-    internal long[] Sums(int version) => sumByVersion[version];
-
-    internal int[] CountedArray(int version) => countedByVersion[version];
 
     /// <summary>Why the window ending on <paramref name="day"/> cannot be determined, or null if it can.</summary>
     public string? WhyInvalid(int version, int day)
