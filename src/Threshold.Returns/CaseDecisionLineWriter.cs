@@ -10,24 +10,31 @@ namespace Threshold.Returns;
 
 /// <summary>
 /// Writes bulk screening results as JSONL, one compact line per case, in constant memory. Each line has the decision
-/// fields of the public contract plus <c>citations[]</c> (citation texts, each ending in its verification mark) and
-/// <c>trace[]</c> (every rule considered: <c>rule</c> — the rule's label — <c>held</c> and <c>citation</c>). The rule
-/// texts are in <c>threshold policies</c> and in single-case output.
-/// The cases are decided on the fast path (<see cref="CaseScreener.Classify"/>); the citation and trace arrays
-/// depend only on the outcome's shape, so they are built once per distinct shape and reused as raw JSON.
+/// fields of the public contract plus <c>citations[]</c> (full citation texts, each ending in its verification mark) and
+/// <c>trace[]</c> (every rule considered: <c>rule</c> — the rule's label — <c>held</c> and <c>citation</c>, the short
+/// form instrument + section + mark, e.g. "Proclamation 10773 §3(b)(i) [V]"; the full texts are in <c>citations[]</c>,
+/// in <c>threshold policies</c> and in single-case output).
+/// The cases are decided on the fast path (<see cref="CaseScreener.Classify"/>); everything on a line except the id,
+/// the dates, the return allocation and the status depends only on the outcome's shape, so it is built once per
+/// distinct shape as UTF-8 and copied. Lines are assembled in an internal buffer: call <see cref="Flush"/> or
+/// <see cref="Dispose"/> to write the rest to the stream.
 /// </summary>
 public sealed class CaseDecisionLineWriter : IDisposable
 {
+    private const int BufferSize = 1 << 18;
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     private readonly CaseScreener screener;
     private readonly ReturnsLedger ledger;
     private readonly Stream output;
-    private readonly ArrayBufferWriter<byte> buffer = new(4096);
-    private readonly Utf8JsonWriter json;
-    private readonly Dictionary<ShapeKey, Fragments> fragments = [];
-    private readonly Dictionary<LocalDate, JsonEncodedText> dates = [];
+    private readonly byte[] buffer = new byte[BufferSize];
+    private readonly Dictionary<PackedKey, Fragments> fragments = [];
+    private readonly Dictionary<ShapeKey, Fragments> unusual = [];
+    private readonly Dictionary<object, byte[]> texts = new(ReferenceEqualityComparer.Instance);
     private readonly (long From, long To)[] flagWindows;
     private readonly long[] orderStarts;
-    private readonly JsonEncodedText policy;
+    private readonly ulong fixedOrderMask;
+    private readonly byte[] policy;
+    private int used;
 
     public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn)
     {
@@ -35,19 +42,29 @@ public sealed class CaseDecisionLineWriter : IDisposable
         this.ledger = ledger;
         this.output = output;
         DecidedOn = decidedOn;
-        json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         var rules = screener.Rules.Rules;
         flagWindows = rules.Flags.Select(f => (
             f.EntryFrom is { } from ? from.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MinValue,
             f.EntryTo is { } to ? to.PlusDays(1).AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MaxValue)).ToArray();
         orderStarts = rules.CourtOrders.Select(o => o.Decided.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks()).ToArray();
-        policy = JsonEncodedText.Encode(screener.Rules.Policy.Id);
+        if (decidedOn is { } d)
+        {
+            for (var k = 0; k < rules.CourtOrders.Count; k++)
+            {
+                if (rules.CourtOrders[k].Decided <= d)
+                {
+                    fixedOrderMask |= 1UL << k;
+                }
+            }
+        }
+
+        policy = JsonEncodedText.Encode(screener.Rules.Policy.Id).EncodedUtf8Bytes.ToArray();
     }
 
     public LocalDate? DecidedOn { get; }
 
     /// <summary>Distinct outcome shapes seen so far (each built once with its full trace).</summary>
-    public int Shapes => fragments.Count;
+    public int Shapes => fragments.Count + unusual.Count;
 
     /// <summary>Screens, allocates and writes one case as one line.</summary>
     public void Write(ScreeningCase c)
@@ -55,139 +72,290 @@ public sealed class CaseDecisionLineWriter : IDisposable
         var o = screener.Classify(c);
         var ticks = c.EntryInstant.ToUnixTimeTicks();
         var flagMask = 0UL;
-        for (var k = 0; k < flagWindows.Length; k++)
+        var windows = flagWindows;
+        for (var k = 0; k < windows.Length; k++)
         {
-            if (ticks >= flagWindows[k].From && ticks < flagWindows[k].To)
+            if (ticks >= windows[k].From && ticks < windows[k].To)
             {
                 flagMask |= 1UL << k;
             }
         }
 
-        var orderMask = 0UL;
-        for (var k = 0; k < orderStarts.Length; k++)
+        var orderMask = fixedOrderMask;
+        if (DecidedOn is null)
         {
-            if (DecidedOn is { } d ? screener.Rules.Rules.CourtOrders[k].Decided <= d : ticks >= orderStarts[k])
+            var starts = orderStarts;
+            for (var k = 0; k < starts.Length; k++)
             {
-                orderMask |= 1UL << k;
+                if (ticks >= starts[k])
+                {
+                    orderMask |= 1UL << k;
+                }
             }
         }
 
-        var key = new ShapeKey(o with { StatusDay = default }, c.Place, c.ExceptionallyCompelling, c.Has(CaseFacts.ManifestsFear), flagMask, orderMask);
-        if (!fragments.TryGetValue(key, out var f))
-        {
-            f = Build(screener.Screen(c));
-            fragments[key] = f;
-        }
-
+        var f = Shape(c, o, flagMask, orderMask);
         ReturnAllocation? allocation = o.Removal == RemovalPath.Removable
             ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
             : null;
-        var destination = o.Removal switch
-        {
-            RemovalPath.ContiguousReturn => "MX",
-            RemovalPath.Removable => allocation!.Destination,
-            _ => null,
-        };
 
-        json.Reset();
-        buffer.ResetWrittenCount();
-        json.WriteStartObject();
-        json.WriteString("id", c.Id);
-        json.WriteString("policy", policy);
-        json.WriteBoolean("suspensionApplies", o.SuspensionApplies);
-        json.WritePropertyName("exception");
-        json.WriteRawValue(f.Exception, skipInputValidation: true);
-        json.WritePropertyName("exceptions");
-        json.WriteRawValue(f.Exceptions, skipInputValidation: true);
-        json.WriteBoolean("asylumLimitationApplies", o.AsylumLimitationApplies);
-        json.WritePropertyName("exceptionallyCompelling");
-        json.WriteRawValue(f.Compelling, skipInputValidation: true);
-        json.WriteBoolean("fearReferral", o.FearReferral);
-        if (o.ScreeningStandard is { } standard)
+        // An upper bound of the line's length: the id escapes to at most 6 bytes a character, the rest is bounded.
+        var allocationLength = allocation is { } al ? Text(al.Reason).Length + Text(al.ArrangementId ?? string.Empty).Length + Text(al.Destination).Length + 80 : 0;
+        Reserve((c.Id.Length * 6) + f.Length + allocationLength + 128);
+        var span = buffer.AsSpan(used);
+        var at = 0;
+        Put(span, ref at, "{\"id\":\""u8);
+        if (IsPlain(c.Id))
         {
-            json.WriteString("screeningStandard", standard);
+            at += System.Text.Encoding.ASCII.GetBytes(c.Id, span[at..]);
         }
         else
         {
-            json.WriteNull("screeningStandard");
+            Put(span, ref at, JsonEncodedText.Encode(c.Id, Encoder).EncodedUtf8Bytes);
         }
 
-        if (destination is null)
+        Put(span, ref at, f.Head);
+        switch (o.Removal)
         {
-            json.WriteNull("returnDestination");
-        }
-        else
-        {
-            json.WriteString("returnDestination", destination);
+            case RemovalPath.ContiguousReturn:
+                Put(span, ref at, "\"MX\""u8);
+                break;
+            case RemovalPath.Removable:
+                span[at++] = (byte)'"';
+                Put(span, ref at, Text(allocation!.Destination));
+                span[at++] = (byte)'"';
+                break;
+            default:
+                Put(span, ref at, "null"u8);
+                break;
         }
 
-        json.WriteBoolean("overflow", allocation?.Overflow ?? false);
-        json.WriteStartObject("removal");
-        json.WritePropertyName("path");
-        json.WriteRawValue(f.RemovalPath, skipInputValidation: true);
+        Put(span, ref at, allocation?.Overflow == true ? ",\"overflow\":true"u8 : ",\"overflow\":false"u8);
+        Put(span, ref at, f.Removal);
         if (allocation is { } a)
         {
             if (a.ArrangementId is null)
             {
-                json.WriteNull("arrangementId");
+                Put(span, ref at, ",\"arrangementId\":null"u8);
             }
             else
             {
-                json.WriteString("arrangementId", a.ArrangementId);
+                Put(span, ref at, ",\"arrangementId\":\""u8);
+                Put(span, ref at, Text(a.ArrangementId));
+                span[at++] = (byte)'"';
             }
 
-            json.WriteString("reason", a.Reason);
-            json.WriteString("ledgerMonth", a.Month.ToString("yyyy-MM", null));
+            Put(span, ref at, ",\"reason\":\""u8);
+            Put(span, ref at, Text(a.Reason));
+            Put(span, ref at, "\",\"ledgerMonth\":\""u8);
+            at += WriteDigits(span[at..], a.Month.Year, 4);
+            span[at++] = (byte)'-';
+            at += WriteDigits(span[at..], a.Month.Month, 2);
+            span[at++] = (byte)'"';
         }
 
-        json.WriteEndObject();
-        json.WriteStartObject("entry");
-        json.WriteString("statusDay", Date(o.StatusDay));
-        json.WriteString("status", ReplayReport.StatusName(o.Status));
-        json.WriteEndObject();
-        json.WriteString("decidedOn", Date(DecidedOn ?? c.EntryDateEastern));
-        json.WritePropertyName("flags");
-        json.WriteRawValue(f.Flags, skipInputValidation: true);
-        json.WritePropertyName("appliedOrders");
-        json.WriteRawValue(f.Orders, skipInputValidation: true);
-        json.WritePropertyName("citations");
-        json.WriteRawValue(f.Citations, skipInputValidation: true);
-        json.WritePropertyName("trace");
-        json.WriteRawValue(f.Trace, skipInputValidation: true);
-        json.WriteEndObject();
-        json.Flush();
-        output.Write(buffer.WrittenSpan);
-        output.WriteByte((byte)'\n');
+        Put(span, ref at, "},\"entry\":{\"statusDay\":\""u8);
+        at += WriteDate(span[at..], o.StatusDay);
+        Put(span, ref at, f.Status);
+        at += WriteDate(span[at..], DecidedOn ?? c.EntryDateEastern);
+        Put(span, ref at, f.Tail);
+        used += at;
     }
 
-    public void Dispose() => json.Dispose();
-
-    private JsonEncodedText Date(LocalDate date)
+    /// <summary>Writes the buffered lines to the stream.</summary>
+    public void Flush()
     {
-        if (!dates.TryGetValue(date, out var text))
+        if (used > 0)
         {
-            text = JsonEncodedText.Encode(LocalDatePattern.Iso.Format(date));
-            dates[date] = text;
+            output.Write(buffer, 0, used);
+            used = 0;
         }
-
-        return text;
     }
 
-    private static Fragments Build(ScreeningResult r)
+    public void Dispose() => Flush();
+
+    private void Reserve(int length)
+    {
+        if (length > buffer.Length)
+        {
+            throw new InvalidOperationException($"a result line of up to {length} bytes does not fit the {buffer.Length}-byte line buffer");
+        }
+
+        if (buffer.Length - used < length)
+        {
+            Flush();
+        }
+    }
+
+    private static void Put(Span<byte> span, ref int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(span[at..]);
+        at += bytes.Length;
+    }
+
+    /// <summary>Whether the text is printable ASCII that JSON writes unescaped.</summary>
+    private static bool IsPlain(string text)
+    {
+        foreach (var ch in text)
+        {
+            if (ch is < (char)0x20 or > (char)0x7E or '"' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int WriteDigits(Span<byte> span, int value, int width)
+    {
+        if (value < 0 || value >= (width == 4 ? 10000 : 100))
+        {
+            var text = System.Text.Encoding.ASCII.GetBytes(value.ToString(width == 4 ? "0000" : "00", System.Globalization.CultureInfo.InvariantCulture));
+            text.CopyTo(span);
+            return text.Length;
+        }
+
+        for (var k = width - 1; k >= 0; k--)
+        {
+            span[k] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+
+        return width;
+    }
+
+    private static int WriteDate(Span<byte> span, LocalDate date)
+    {
+        if (date.Year is < 1 or > 9999)
+        {
+            var text = System.Text.Encoding.UTF8.GetBytes(LocalDatePattern.Iso.Format(date));
+            text.CopyTo(span);
+            return text.Length;
+        }
+
+        WriteDigits(span, date.Year, 4);
+        span[4] = (byte)'-';
+        WriteDigits(span[5..], date.Month, 2);
+        span[7] = (byte)'-';
+        WriteDigits(span[8..], date.Day, 2);
+        return 10;
+    }
+
+    /// <summary>A string's JSON-escaped UTF-8 (without quotes), cached by reference: the ledger shares its reason strings.</summary>
+    private byte[] Text(string text)
+    {
+        if (!texts.TryGetValue(text, out var bytes))
+        {
+            if (texts.Count >= 100_000)
+            {
+                texts.Clear();
+            }
+
+            bytes = JsonEncodedText.Encode(text, Encoder).EncodedUtf8Bytes.ToArray();
+            texts[text] = bytes;
+        }
+
+        return bytes;
+    }
+
+    private Fragments Shape(ScreeningCase c, ScreeningOutcome o, ulong flagMask, ulong orderMask)
+    {
+        // The compelling ground only shapes the line when the limitation is considered; a known ground is then o.GroundIndex.
+        var unknownGround = o.LimitedBeforeRelief && o.GroundIndex < 0 && c.ExceptionallyCompelling is not null;
+        var vacated = (ulong)(uint)o.Vacated;
+        if (!unknownGround && o.DecisiveRule < 0xFFFF && o.GroundIndex < 0xFF && vacated < 0xFFFF && (uint)o.Status < 0xFF && (uint)o.Removal < 0xF && (uint)c.Place < 4)
+        {
+            var bits = unchecked(
+                (ulong)(uint)o.Status
+                | ((ulong)(uint)(o.DecisiveRule + 1) << 8)
+                | ((ulong)(uint)(o.GroundIndex + 1) << 24)
+                | (vacated << 32)
+                | ((ulong)(uint)o.Removal << 48)
+                | ((ulong)(uint)c.Place << 52)
+                | (o.InPeriod ? 1UL << 54 : 0)
+                | (o.CoveredPlace ? 1UL << 55 : 0)
+                | (o.Excepted ? 1UL << 56 : 0)
+                | (o.SuspensionApplies ? 1UL << 57 : 0)
+                | (o.LimitedBeforeRelief ? 1UL << 58 : 0)
+                | (o.AsylumLimitationApplies ? 1UL << 59 : 0)
+                | (o.FearReferral ? 1UL << 60 : 0)
+                | (c.Has(CaseFacts.ManifestsFear) ? 1UL << 61 : 0)
+                | (o.ScreeningStandard is null ? 0 : 1UL << 62));
+            var key = new PackedKey(o.HoldingRules, bits, flagMask, orderMask);
+            if (!fragments.TryGetValue(key, out var f))
+            {
+                f = Build(screener.Screen(c), o);
+                fragments[key] = f;
+            }
+
+            return f;
+        }
+
+        var shape = new ShapeKey(o with { StatusDay = default }, c.Place, o.LimitedBeforeRelief ? c.ExceptionallyCompelling : null, c.Has(CaseFacts.ManifestsFear), flagMask, orderMask);
+        if (!unusual.TryGetValue(shape, out var u))
+        {
+            u = Build(screener.Screen(c), o);
+            unusual[shape] = u;
+        }
+
+        return u;
+    }
+
+    private Fragments Build(ScreeningResult r, ScreeningOutcome o)
     {
         static byte[] Raw(object? value) => JsonSerializer.SerializeToUtf8Bytes(value, CaseDecisionJson.Compact);
-        return new Fragments(
-            Raw(r.Exception),
-            Raw(r.Exceptions),
-            Raw(r.ExceptionallyCompelling),
-            Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null }),
-            Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
-            Raw(r.AppliedOrders.Select(x => x.Id)),
-            Raw(r.Citations.Select(x => x.Text)),
-            Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = t.Citation?.Text })));
+        static byte[] Str(string? value) => value is null ? "null"u8.ToArray() : [(byte)'"', .. JsonEncodedText.Encode(value, Encoder).EncodedUtf8Bytes, (byte)'"'];
+        static byte[] Bool(bool value) => value ? "true"u8.ToArray() : "false"u8.ToArray();
+        byte[] head =
+        [
+            .. "\",\"policy\":\""u8, .. policy, .. "\",\"suspensionApplies\":"u8, .. Bool(o.SuspensionApplies),
+            .. ",\"exception\":"u8, .. Raw(r.Exception), .. ",\"exceptions\":"u8, .. Raw(r.Exceptions),
+            .. ",\"asylumLimitationApplies\":"u8, .. Bool(o.AsylumLimitationApplies),
+            .. ",\"exceptionallyCompelling\":"u8, .. Raw(r.ExceptionallyCompelling),
+            .. ",\"fearReferral\":"u8, .. Bool(o.FearReferral), .. ",\"screeningStandard\":"u8, .. Str(o.ScreeningStandard),
+            .. ",\"returnDestination\":"u8,
+        ];
+        byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null })];
+        byte[] status = [.. "\",\"status\":"u8, .. Str(ReplayReport.StatusName(o.Status)), .. "},\"decidedOn\":\""u8];
+        byte[] tail =
+        [
+            .. "\",\"flags\":"u8, .. Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
+            .. ",\"appliedOrders\":"u8, .. Raw(r.AppliedOrders.Select(x => x.Id)),
+            .. ",\"citations\":"u8, .. Raw(r.Citations.Select(x => x.Text)),
+            .. ",\"trace\":"u8, .. Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) })),
+            .. "}\n"u8,
+        ];
+        return new Fragments(head, removal, status, tail);
     }
+
+    /// <summary>The short form of a citation in trace entries: instrument, section and verification mark.</summary>
+    public static string? ShortCitation(Citation? citation) => citation is null ? null
+        : citation.Section.Length == 0 ? $"{citation.Instrument} [{citation.Status.Code()}]"
+        : $"{citation.Instrument} {citation.Section} [{citation.Status.Code()}]";
 
     private readonly record struct ShapeKey(ScreeningOutcome Outcome, EntryPlace Place, string? Compelling, bool ManifestsFear, ulong Flags, ulong Orders);
 
-    private sealed record Fragments(byte[] Exception, byte[] Exceptions, byte[] Compelling, byte[] RemovalPath, byte[] Flags, byte[] Orders, byte[] Citations, byte[] Trace);
+    private readonly struct PackedKey(ulong holding, ulong bits, ulong flags, ulong orders) : IEquatable<PackedKey>
+    {
+        private readonly ulong holding = holding;
+        private readonly ulong bits = bits;
+        private readonly ulong flags = flags;
+        private readonly ulong orders = orders;
+
+        public bool Equals(PackedKey other) => holding == other.holding && bits == other.bits && flags == other.flags && orders == other.orders;
+
+        public override bool Equals(object? obj) => obj is PackedKey other && Equals(other);
+
+        public override int GetHashCode() => unchecked((int)(((holding * 0x9E3779B97F4A7C15UL) ^ (bits * 0xC2B2AE3D27D4EB4FUL) ^ (flags * 0x165667B19E3779F9UL) ^ (orders * 0x27D4EB2F165667C5UL)) >> 32));
+    }
+
+    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail)
+    {
+        public byte[] Head { get; } = head;
+        public byte[] Removal { get; } = removal;
+        public byte[] Status { get; } = status;
+        public byte[] Tail { get; } = tail;
+        public int Length { get; } = head.Length + removal.Length + status.Length + tail.Length;
+    }
 }

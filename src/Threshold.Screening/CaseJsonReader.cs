@@ -56,7 +56,7 @@ public static class CaseJsonReader
                     start += newline + 1;
                     if (!IsBlank(content))
                     {
-                        yield return (line, Parse(content, sourceName, line, multiLine: false));
+                        yield return (line, TryParseFast(content) ?? Parse(content, sourceName, line, multiLine: false));
                     }
                 }
 
@@ -69,7 +69,7 @@ public static class CaseJsonReader
                     if (filled > 0 && !IsBlank(buffer.AsSpan(0, filled)))
                     {
                         line++;
-                        yield return (line, Parse(buffer.AsSpan(0, filled), sourceName, line, multiLine: false));
+                        yield return (line, TryParseFast(buffer.AsSpan(0, filled)) ?? Parse(buffer.AsSpan(0, filled), sourceName, line, multiLine: false));
                     }
 
                     yield break;
@@ -93,6 +93,198 @@ public static class CaseJsonReader
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The fast path for the common shape of a JSONL line: one flat object, keys and string values printable ASCII
+    /// without escapes, no whitespace between tokens, every value valid. It returns null for anything else (escapes,
+    /// whitespace, non-ASCII, a BOM, unknown, repeated or missing fields, invalid values, trailing text), and the caller
+    /// then runs <see cref="Parse"/>, which accepts the same cases and names the problem with any other line; so the
+    /// fast path changes speed, never results or errors.
+    /// </summary>
+    internal static ScreeningCase? TryParseFast(ReadOnlySpan<byte> s)
+    {
+        var n = s.Length;
+        while (n > 0 && s[n - 1] is (byte)' ' or (byte)'\r' or (byte)'\t')
+        {
+            n--;
+        }
+
+        if (n < 2 || s[0] != (byte)'{' || s[n - 1] != (byte)'}')
+        {
+            return null;
+        }
+
+        s = s[..n];
+        string? id = null, citizenship = null, compelling = null;
+        OffsetDateTime entered = default;
+        var place = EntryPlace.BetweenPorts;
+        var officer = OfficerDiscretion.None;
+        var facts = CaseFacts.None;
+        var seen = 0;
+        var i = 1;
+        while (true)
+        {
+            if (i >= n || s[i] != (byte)'"')
+            {
+                return null;
+            }
+
+            var keyLength = s[(i + 1)..].IndexOf((byte)'"');
+            if (keyLength < 0)
+            {
+                return null;
+            }
+
+            var field = CaseFields.IndexOf(s.Slice(i + 1, keyLength));
+            i += keyLength + 2;
+            if (field < 0 || (seen & (1 << field)) != 0 || i >= n || s[i] != (byte)':')
+            {
+                return null;
+            }
+
+            seen |= 1 << field;
+            i++;
+            if (i >= n)
+            {
+                return null;
+            }
+
+            if (s[i] == (byte)'"')
+            {
+                var length = s[(i + 1)..].IndexOf((byte)'"');
+                if (length < 0)
+                {
+                    return null;
+                }
+
+                var v = s.Slice(i + 1, length);
+                i += length + 2;
+                if (v.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0 || v.Contains((byte)'\\'))
+                {
+                    return null;
+                }
+
+                switch (field)
+                {
+                    case CaseFields.IdIndex:
+                        if (v.Length is 0 or > 200)
+                        {
+                            return null;
+                        }
+
+                        id = Encoding.ASCII.GetString(v);
+                        break;
+                    case CaseFields.EnteredAtIndex:
+                        if (!CaseFields.TryParseInstantFast(v, out entered))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case CaseFields.PlaceIndex:
+                        if (v.SequenceEqual("between-ports"u8))
+                        {
+                            place = EntryPlace.BetweenPorts;
+                        }
+                        else if (v.SequenceEqual("port-of-entry"u8))
+                        {
+                            place = EntryPlace.PortOfEntry;
+                        }
+                        else if (v.SequenceEqual("coastal"u8))
+                        {
+                            place = EntryPlace.Coastal;
+                        }
+                        else
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case CaseFields.CitizenshipIndex:
+                        citizenship = CaseFields.CountryCode(v);
+                        if (citizenship is null)
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case CaseFields.OfficerIndex:
+                        if (v.SequenceEqual("totality"u8))
+                        {
+                            officer = OfficerDiscretion.Totality;
+                        }
+                        else if (v.SequenceEqual("operational"u8))
+                        {
+                            officer = OfficerDiscretion.Operational;
+                        }
+                        else if (!v.IsEmpty)
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case CaseFields.CompellingIndex:
+                        if (!v.IsEmpty)
+                        {
+                            compelling = CaseFields.CompellingGround(v);
+                            if (compelling is null)
+                            {
+                                return null;
+                            }
+                        }
+
+                        break;
+                    default:
+                        return null;
+                }
+            }
+            else if (s[i..].StartsWith("true"u8))
+            {
+                i += 4;
+                var fact = CaseFields.FactAt(field);
+                if (fact == CaseFacts.None)
+                {
+                    return null;
+                }
+
+                facts |= fact;
+            }
+            else if (s[i..].StartsWith("false"u8) || s[i..].StartsWith("null"u8))
+            {
+                var isNull = s[i] == (byte)'n';
+                i += isNull ? 4 : 5;
+                if (CaseFields.FactAt(field) == CaseFacts.None && !(isNull && field is CaseFields.OfficerIndex or CaseFields.CompellingIndex))
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                return null;
+            }
+
+            if (i >= n)
+            {
+                return null;
+            }
+
+            if (s[i] == (byte)',')
+            {
+                i++;
+                continue;
+            }
+
+            if (i == n - 1)
+            {
+                break;
+            }
+
+            return null;
+        }
+
+        const int required = (1 << CaseFields.IdIndex) | (1 << CaseFields.EnteredAtIndex) | (1 << CaseFields.PlaceIndex) | (1 << CaseFields.CitizenshipIndex);
+        return (seen & required) != required ? null : new ScreeningCase(id!, entered, place, citizenship!, facts, officer, compelling);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim("\r\n\t "u8).IsEmpty;
