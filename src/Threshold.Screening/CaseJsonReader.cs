@@ -359,11 +359,12 @@ public static class CaseJsonReader
                         break;
                     case "officerException":
                         officer = text;
-                        problem = CaseFields.Officer(officer, out _);
+                        // In JSON, absence is null; an empty string is a mistake, not a way to say "none".
+                        problem = officer == string.Empty ? "must be null, totality or operational, not an empty string" : CaseFields.Officer(officer, out _);
                         break;
                     case "exceptionallyCompelling":
                         compelling = text;
-                        problem = CaseFields.Compelling(compelling);
+                        problem = compelling == string.Empty ? "must be null or a ground code, not an empty string" : CaseFields.Compelling(compelling);
                         break;
                     default:
                         var fact = ScreeningCase.FactFields.First(f => f.Field == name).Fact;

@@ -87,3 +87,27 @@ public sealed class ScreeningPropertyTests
         return screener.Rules.HoldingTable is not null && screener.Classify(c).HoldingRules == expected;
     });
 }
+
+public sealed class CaseJsonReaderTests
+{
+    [Theory]
+    [InlineData("officerException")]
+    [InlineData("exceptionallyCompelling")]
+    public void Parse_EmptyStringForANullableCode_IsAnErrorNamingTheField(string field)
+    {
+        var json = $$"""{"id":"a","enteredAt":"2024-07-01T10:00:00-04:00","place":"coastal","citizenship":"HT","{{field}}":""}""";
+        var e = Assert.Throws<CaseInputException>(() => CaseJsonReader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "c.jsonl", 7, multiLine: false));
+        Assert.StartsWith($"c.jsonl:7: field '{field}'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadLines_FastAndFallbackPaths_GiveTheSameCase()
+    {
+        var fast = """{"id":"a","enteredAt":"2024-07-01T10:00:00-04:00","place":"coastal","citizenship":"HT","manifestsFear":true}""";
+        var slow = """{ "manifestsFear": true, "citizenship": "HT", "place": "coastal", "enteredAt": "2024-07-01T10:00:00.000-04:00", "id": "a" }""";
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(fast + "\n" + slow + "\n"));
+        var cases = CaseJsonReader.ReadLines(stream, "x.jsonl").Select(x => x.Case).ToList();
+        Assert.Equal(2, cases.Count);
+        Assert.Equal(cases[0], cases[1]);
+    }
+}
