@@ -32,8 +32,8 @@ internal static class CliRunner
 
     private static string? Describe(Exception e) => e switch
     {
-        InputFileException or LawFileException or ReplayRequestException or SourceDataException or UsageException
-            or Threshold.Screening.CaseInputException or Threshold.Screening.UnknownPeriodException or Threshold.Screening.ScreeningConflictException or Threshold.Returns.ArrangementFileException => e.Message,
+        LocatedInputException or ReplayRequestException or UsageException
+            or Threshold.Screening.UnknownPeriodException or Threshold.Screening.ScreeningConflictException => e.Message,
         CommandParseException or CommandRuntimeException => e.Message.ReplaceLineEndings(" "),
         _ => null,
     };

@@ -1,3 +1,5 @@
+using Threshold.Law;
+
 namespace Threshold.Synthesis;
 
 /// <summary>
@@ -5,42 +7,27 @@ namespace Threshold.Synthesis;
 /// synthesis needs. Names the file, the 1-based line (0 when the problem is not tied to one
 /// line) and the problem.
 /// </summary>
-public sealed class SourceDataException : Exception
+public sealed class SourceDataException : LocatedInputException
 {
-    public SourceDataException(string fileName, long lineNumber, string problem)
-        : base(lineNumber > 0 ? $"{fileName}, line {lineNumber}: {problem}" : $"{fileName}: {problem}")
+    public SourceDataException(string fileName, long line, string problem)
+        : base(fileName, line, problem)
     {
-        FileName = fileName;
-        LineNumber = lineNumber;
-        Problem = problem;
     }
 
     public SourceDataException()
     {
-        FileName = string.Empty;
-        Problem = string.Empty;
     }
 
     public SourceDataException(string message)
         : base(message)
     {
-        FileName = string.Empty;
-        Problem = message;
     }
 
     public SourceDataException(string message, Exception innerException)
         : base(message, innerException)
     {
-        FileName = string.Empty;
-        Problem = message;
     }
 
-    /// <summary>The file name (without directory), e.g. <c>cbp_sbo_encounters_fy22_fy25_aug.csv</c>.</summary>
-    public string FileName { get; }
-
-    /// <summary>1-based line in the file (the header is line 1), or 0 when not tied to a line.</summary>
-    public long LineNumber { get; }
-
-    /// <summary>The problem without the file/line prefix.</summary>
-    public string Problem { get; }
+    /// <summary>The 1-based line (same as <see cref="LocatedInputException.Line"/>).</summary>
+    public long LineNumber => Line;
 }

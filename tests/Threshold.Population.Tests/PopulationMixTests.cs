@@ -148,7 +148,7 @@ public sealed class PopulationMixTests : IDisposable
         var ex = LoadFails();
         Assert.Equal(PopulationMix.CitizenshipFile, ex.FileName);
         Assert.Equal(line, ex.LineNumber);
-        Assert.Contains($"line {line}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($":{line}: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("22x20", ex.Message, StringComparison.Ordinal);
     }
 

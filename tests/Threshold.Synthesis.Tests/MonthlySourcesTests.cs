@@ -58,7 +58,7 @@ public sealed class MonthlySourcesTests : IDisposable
         var ex = Assert.Throws<SourceDataException>(() => MonthlySources.Load(tempDir));
         Assert.Equal(MonthlySources.SboEncountersFile, ex.FileName);
         Assert.Equal(100, ex.LineNumber);
-        Assert.Contains("line 100", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(":100: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("12x", ex.Message, StringComparison.Ordinal);
     }
 
