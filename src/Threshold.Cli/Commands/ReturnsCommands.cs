@@ -11,27 +11,11 @@ using Threshold.Screening;
 
 namespace Threshold.Cli.Commands;
 
-internal sealed class ReturnsReportSettings : ReplaySettings
+internal sealed class ReturnsReportSettings : CaseRunSettings
 {
-    [CommandOption("--cases <FILE>")]
-    [Description("The cases to screen and allocate: JSONL or CSV.")]
-    public string? Cases { get; init; }
-
     [CommandOption("--format <table|json>")]
     [Description("table (default) or json.")]
     public string Format { get; init; } = "table";
-
-    [CommandOption("--decided-on <DATE>")]
-    [Description("Decision date for the court orders (default: each case's entry date).")]
-    public string? DecidedOn { get; init; }
-
-    [CommandOption("--without-order <ID>")]
-    [Description("Leave a court order out (repeatable).")]
-    public string[] WithoutOrder { get; init; } = [];
-
-    [CommandOption("--arrangements <FILE>")]
-    [Description("An extra returns-arrangement YAML file (repeatable).")]
-    public string[] Arrangements { get; init; } = [];
 }
 
 /// <summary><c>threshold returns report</c>: screens the cases in input order and reports the ledger.</summary>

@@ -10,15 +10,11 @@ using Threshold.Screening;
 
 namespace Threshold.Cli.Commands;
 
-internal sealed class ScreenSettings : ReplaySettings
+internal sealed class ScreenSettings : CaseRunSettings
 {
     [CommandOption("--case <FILE>")]
     [Description("One case as a JSON object (the case contract).")]
     public string? Case { get; init; }
-
-    [CommandOption("--cases <FILE>")]
-    [Description("Many cases: JSONL (one object a line) or CSV with contract field names in the header.")]
-    public string? Cases { get; init; }
 
     [CommandOption("--out <FILE>")]
     [Description("Write results here instead of stdout; written whole or not at all.")]
@@ -27,18 +23,6 @@ internal sealed class ScreenSettings : ReplaySettings
     [CommandOption("--format <json|table>")]
     [Description("json (default; JSONL for many cases) or table (a readable explanation of one case).")]
     public string Format { get; init; } = "json";
-
-    [CommandOption("--decided-on <DATE>")]
-    [Description("Decision date: the court orders in force on it apply (default: each case's Eastern entry date).")]
-    public string? DecidedOn { get; init; }
-
-    [CommandOption("--without-order <ID>")]
-    [Description("Leave a court order out, e.g. las-americas-2025 ('what if it is reversed on appeal?') (repeatable).")]
-    public string[] WithoutOrder { get; init; } = [];
-
-    [CommandOption("--arrangements <FILE>")]
-    [Description("An extra returns-arrangement YAML file (a new nationality list or cap), added to the built-ins (repeatable).")]
-    public string[] Arrangements { get; init; } = [];
 
     [CommandOption("--ledger-report")]
     [Description("After a bulk run, print the returns ledger report to stderr.")]
