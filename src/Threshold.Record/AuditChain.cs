@@ -1,0 +1,180 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+using NodaTime;
+
+namespace Threshold.Record;
+
+/// <summary>One entry of the decision log.</summary>
+public sealed record AuditEntry(long Seq, string Kind, Instant RecordedAt, string Payload, string PrevHash, string Hash);
+
+/// <summary>Why verification stopped.</summary>
+public enum ChainFailure
+{
+    /// <summary>The stored hash is not the hash of the entry's own content and prev_hash.</summary>
+    HashMismatch,
+
+    /// <summary>The entry's prev_hash is not the hash of the entry before it (or the genesis value for seq 1).</summary>
+    PrevMismatch,
+
+    /// <summary>A sequence number is missing: the entry was deleted (or entries were renumbered).</summary>
+    GapInSeq,
+
+    /// <summary>A stored field cannot be read (payload not canonical JSON, malformed instant).</summary>
+    Malformed,
+}
+
+/// <summary>
+/// The outcome of <see cref="IAuditLog.Verify"/>: either the whole chain holds (<see cref="IsValid"/>, with the
+/// count and head hash to anchor elsewhere), or the first entry at which it breaks and why.
+/// </summary>
+public sealed record ChainVerification(long EntryCount, string HeadHash, long? FailedSeq, ChainFailure? Failure, string? Reason)
+{
+    public bool IsValid => FailedSeq is null;
+}
+
+/// <summary>The tamper-evident, append-only decision log.</summary>
+public interface IAuditLog
+{
+    /// <summary>Appends one entry in its own transaction and returns it.</summary>
+    AuditEntry Append(string kind, JsonObject payload);
+
+    IReadOnlyList<AuditEntry> Entries();
+
+    /// <summary>Walks the chain from seq 1 and names the first entry that fails.</summary>
+    ChainVerification Verify();
+}
+
+/// <summary>
+/// The hash chain over <c>audit_log</c>. For entry n:
+/// <c>hash(n) = lower-hex(SHA-256(UTF-8(prev_hash(n) + canonical_json({"kind":…,"payload":…,"recordedAt":…,"seq":n}))))</c>,
+/// where <c>prev_hash(1)</c> is <see cref="GenesisHash"/> and <c>prev_hash(n)</c> = <c>hash(n−1)</c> otherwise;
+/// <c>prev_hash</c> enters the hash as its 64 lower-case hex characters. See docs/record.md.
+/// </summary>
+public sealed class AuditChain : IAuditLog
+{
+    /// <summary>The prev_hash of the first entry: 64 zeros.</summary>
+    public static readonly string GenesisHash = new('0', 64);
+
+    private readonly IRecordDatabase database;
+    private readonly IClock clock;
+
+    internal AuditChain(IRecordDatabase database, IClock clock)
+    {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /// <summary>The hash of an entry, from its fields: the definition every verifier must reproduce.</summary>
+    public static string ComputeHash(string prevHash, long seq, string kind, Instant recordedAt, string canonicalPayload)
+    {
+        var entry = new JsonObject
+        {
+            ["seq"] = seq,
+            ["kind"] = kind,
+            ["recordedAt"] = RecordTime.Format(recordedAt),
+            ["payload"] = JsonNode.Parse(canonicalPayload),
+        };
+        var text = prevHash + CanonicalJson.Serialize(entry);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public AuditEntry Append(string kind, JsonObject payload)
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        var entry = Append(connection, transaction, kind, payload, clock.GetCurrentInstant());
+        transaction.Commit();
+        return entry;
+    }
+
+    /// <summary>
+    /// Appends inside the caller's transaction, so an entry is written exactly when the change it records is. The
+    /// recorded instant may not precede the last entry's: the log is in time order, which as-of reads rely on.
+    /// </summary>
+    internal static AuditEntry Append(DbConnection connection, DbTransaction transaction, string kind, JsonObject payload, Instant at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        at = RecordTime.Normalise(at);
+        var last = connection.QuerySingleOrDefault<HeadRow>("SELECT seq AS Seq, recorded_at AS RecordedAt, hash AS Hash FROM audit_log ORDER BY seq DESC LIMIT 1", transaction: transaction);
+        if (last is not null && RecordTime.ParseInstant(last.RecordedAt) > at)
+        {
+            throw new RecordException($"the clock reads {RecordTime.Format(at)}, before the last log entry ({last.RecordedAt}); refusing to record out of time order");
+        }
+
+        var seq = last is null ? 1 : checked(last.Seq + 1);
+        var prev = last?.Hash ?? GenesisHash;
+        var canonical = CanonicalJson.Serialize(payload);
+        var hash = ComputeHash(prev, seq, kind, at, canonical);
+        connection.Execute(
+            "INSERT INTO audit_log (seq, kind, recorded_at, payload, prev_hash, hash) VALUES (@Seq, @Kind, @RecordedAt, @Payload, @PrevHash, @Hash)",
+            new { Seq = seq, Kind = kind, RecordedAt = RecordTime.Format(at), Payload = canonical, PrevHash = prev, Hash = hash },
+            transaction);
+        return new AuditEntry(seq, kind, at, canonical, prev, hash);
+    }
+
+    public IReadOnlyList<AuditEntry> Entries()
+    {
+        using var connection = database.OpenConnection();
+        return [.. ReadRows(connection).Select(r => new AuditEntry(r.Seq, r.Kind, RecordTime.ParseInstant(r.RecordedAt), r.Payload, r.PrevHash, r.Hash))];
+    }
+
+    public ChainVerification Verify()
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction(); // one consistent snapshot
+        long expected = 1;
+        var prev = GenesisHash;
+        foreach (var row in ReadRows(connection, transaction))
+        {
+            if (row.Seq != expected)
+            {
+                return Fail(expected, ChainFailure.GapInSeq, row.Seq > expected
+                    ? $"seq {expected} is missing (the next entry is seq {row.Seq})"
+                    : $"seq {row.Seq} appears where seq {expected} was expected");
+            }
+
+            string recomputed;
+            try
+            {
+                var payload = CanonicalJson.Canonicalize(row.Payload);
+                if (payload != row.Payload)
+                {
+                    return Fail(row.Seq, ChainFailure.Malformed, "payload is not in canonical JSON form");
+                }
+
+                recomputed = ComputeHash(row.PrevHash, row.Seq, row.Kind, RecordTime.ParseInstant(row.RecordedAt), payload);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or NodaTime.Text.UnparsableValueException or InvalidOperationException)
+            {
+                return Fail(row.Seq, ChainFailure.Malformed, e.Message);
+            }
+
+            if (recomputed != row.Hash)
+            {
+                return Fail(row.Seq, ChainFailure.HashMismatch, $"stored hash {row.Hash} but the entry hashes to {recomputed}");
+            }
+
+            if (row.PrevHash != prev)
+            {
+                return Fail(row.Seq, ChainFailure.PrevMismatch, $"prev_hash {row.PrevHash} but the previous entry's hash is {prev}");
+            }
+
+            prev = row.Hash;
+            expected = checked(expected + 1);
+        }
+
+        return new ChainVerification(expected - 1, prev, null, null, null);
+
+        ChainVerification Fail(long seq, ChainFailure failure, string reason) => new(expected - 1, prev, seq, failure, reason);
+    }
+
+    private static IEnumerable<AuditRow> ReadRows(DbConnection connection, DbTransaction? transaction = null) =>
+        connection.Query<AuditRow>("SELECT seq AS Seq, kind AS Kind, recorded_at AS RecordedAt, payload AS Payload, prev_hash AS PrevHash, hash AS Hash FROM audit_log ORDER BY seq", transaction: transaction);
+
+    private sealed record HeadRow(long Seq, string RecordedAt, string Hash);
+
+    private sealed record AuditRow(long Seq, string Kind, string RecordedAt, string Payload, string PrevHash, string Hash);
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using NodaTime;
+using Threshold.Engine;
+
+namespace Threshold.Record;
+
+/// <summary>
+/// A determination as an official made it (e.g. the Secretary's determination that the 7-day average fell below the
+/// discontinuation threshold), recorded with the window of data it rests on. It is a fact about what was decided,
+/// distinct from what the engine computes a determination should have been.
+/// </summary>
+public sealed record RecordedDetermination(
+    long DeterminationId,
+    LocalDate Date,
+    DeterminationKind Kind,
+    LocalDate WindowStart,
+    LocalDate WindowEnd,
+    string By,
+    string? Note,
+    Instant RecordedAt,
+    long AuditSeq);
+
+/// <summary>Recorded determinations; each one is also an audit-log entry of kind "determination".</summary>
+public interface IDeterminationRecord
+{
+    RecordedDetermination RecordDetermination(LocalDate determinedOn, DeterminationKind kind, LocalDate windowStart, LocalDate windowEnd, string by, string? note = null);
+
+    /// <summary>Every recorded determination, by date then by the order recorded.</summary>
+    IReadOnlyList<RecordedDetermination> List();
+}
+
+/// <summary>The <see cref="IDeterminationRecord"/> over the portable schema of migration 0001.</summary>
+public sealed class DeterminationRecord : IDeterminationRecord
+{
+    private readonly IRecordDatabase database;
+    private readonly IClock clock;
+
+    internal DeterminationRecord(IRecordDatabase database, IClock clock)
+    {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    public RecordedDetermination RecordDetermination(LocalDate determinedOn, DeterminationKind kind, LocalDate windowStart, LocalDate windowEnd, string by, string? note = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+
+        if (windowStart > windowEnd)
+        {
+            throw new ArgumentException($"the window starts ({windowStart}) after it ends ({windowEnd})", nameof(windowStart));
+        }
+
+        if (windowEnd > determinedOn)
+        {
+            throw new ArgumentException($"a determination made on {determinedOn} cannot rest on data through {windowEnd}", nameof(windowEnd));
+        }
+
+        var at = RecordTime.Normalise(clock.GetCurrentInstant());
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        var payload = new JsonObject
+        {
+            ["date"] = RecordTime.Format(determinedOn),
+            ["kind"] = kind.ToString(),
+            ["windowStart"] = RecordTime.Format(windowStart),
+            ["windowEnd"] = RecordTime.Format(windowEnd),
+            ["by"] = by,
+            ["note"] = note,
+        };
+        var entry = AuditChain.Append(connection, transaction, "determination", payload, at);
+        var id = connection.ExecuteScalar<long>(
+            """
+            INSERT INTO recorded_determination (determined_on, kind, window_start, window_end, made_by, note, recorded_at, audit_seq)
+            VALUES (@Date, @Kind, @WindowStart, @WindowEnd, @By, @Note, @RecordedAt, @AuditSeq)
+            RETURNING determination_id
+            """,
+            new
+            {
+                Date = RecordTime.Format(determinedOn),
+                Kind = kind.ToString(),
+                WindowStart = RecordTime.Format(windowStart),
+                WindowEnd = RecordTime.Format(windowEnd),
+                By = by,
+                Note = note,
+                RecordedAt = RecordTime.Format(at),
+                AuditSeq = entry.Seq,
+            },
+            transaction);
+        transaction.Commit();
+        return new RecordedDetermination(id, determinedOn, kind, windowStart, windowEnd, by, note, at, entry.Seq);
+    }
+
+    public IReadOnlyList<RecordedDetermination> List()
+    {
+        using var connection = database.OpenConnection();
+        return [.. connection.Query<Row>(
+            """
+            SELECT determination_id AS DeterminationId, determined_on AS DeterminedOn, kind AS Kind, window_start AS WindowStart,
+                   window_end AS WindowEnd, made_by AS MadeBy, note AS Note, recorded_at AS RecordedAt, audit_seq AS AuditSeq
+            FROM recorded_determination ORDER BY determined_on, determination_id
+            """)
+            .Select(r => new RecordedDetermination(
+                r.DeterminationId,
+                RecordTime.ParseDate(r.DeterminedOn),
+                Enum.Parse<DeterminationKind>(r.Kind),
+                RecordTime.ParseDate(r.WindowStart),
+                RecordTime.ParseDate(r.WindowEnd),
+                r.MadeBy,
+                r.Note,
+                RecordTime.ParseInstant(r.RecordedAt),
+                r.AuditSeq))];
+    }
+
+    private sealed record Row(long DeterminationId, string DeterminedOn, string Kind, string WindowStart, string WindowEnd, string MadeBy, string? Note, string RecordedAt, long AuditSeq);
+}
