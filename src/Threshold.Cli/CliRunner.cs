@@ -32,7 +32,7 @@ internal static class CliRunner
 
     private static string? Describe(Exception e) => e switch
     {
-        LocatedInputException or ReplayRequestException or UsageException
+        LocatedInputException or ReplayRequestException or UsageException or Threshold.Record.RecordException
             or Threshold.Screening.UnknownPeriodException or Threshold.Screening.ScreeningConflictException => e.Message,
         CommandParseException or CommandRuntimeException => e.Message.ReplaceLineEndings(" "),
         _ => null,

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>Bad input or usage: one message on stderr naming the file, line or option, and nothing on stdout.</summary>
     public const int BadInput = 2;
+
+    /// <summary>The audit chain does not verify: stderr names the first entry that fails.</summary>
+    public const int VerificationFailed = 3;
 }

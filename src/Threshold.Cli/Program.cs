@@ -31,6 +31,23 @@ app.Configure(config =>
             .WithDescription("Draw SYNTHETIC cases for one month from the real nationality, family status, contiguity and place mix in data/source.")
             .WithExample("cases", "generate", "--month", "2024-07", "--count", "100000", "--seed", "1", "--out", "cases-2024-07.synthetic.jsonl");
     });
+    config.AddBranch("store", store =>
+    {
+        store.SetDescription("The record: bitemporal encounter data in the embedded SQLite store (--data-dir).");
+        store.AddCommand<StoreImportCommand>("import").WithDescription("Record a daily encounter CSV; an identical re-import changes nothing, a revision keeps the old values.");
+        store.AddCommand<StoreHistoryCommand>("history").WithDescription("Every recorded import: when, from which file, what it changed.");
+    });
+    config.AddBranch("audit", audit =>
+    {
+        audit.SetDescription("The tamper-evident log.");
+        audit.AddCommand<AuditVerifyCommand>("verify").WithDescription("Check the whole hash chain; name the first entry that fails (exit 3).");
+    });
+    config.AddBranch("determinations", determinations =>
+    {
+        determinations.SetDescription("The Secretary's recorded factual determinations.");
+        determinations.AddCommand<DeterminationRecordCommand>("record").WithDescription("Record a determination: date, kind, window relied on, who, note.");
+        determinations.AddCommand<DeterminationListCommand>("list").WithDescription("List the recorded determinations.");
+    });
     config.AddCommand<PoliciesCommand>("policies")
         .WithDescription("List the built-in policies with every parameter, its dates, citation and verification status.");
     config.AddBranch("data", data =>

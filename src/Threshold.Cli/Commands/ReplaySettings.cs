@@ -18,6 +18,18 @@ internal class ReplaySettings : CommandSettings
     [Description("Daily encounter CSV: date,between_ports,coastal,ports_of_entry,uc_noncontiguous_between_ports,uc_noncontiguous_ports.")]
     public string? Encounters { get; init; }
 
+    [CommandOption("--series <NAME>")]
+    [Description("Replay a series from the record instead of a file (see 'threshold store import').")]
+    public string? Series { get; init; }
+
+    [CommandOption("--as-known-on <INSTANT>")]
+    [Description("With --series: the data as recorded at this instant (ISO-8601), so later revisions do not rewrite the past.")]
+    public string? AsKnownOn { get; init; }
+
+    [CommandOption("--data-dir <DIR>")]
+    [Description("Folder of the embedded SQLite record (default: $THRESHOLD_DATA_DIR, else ./.threshold-data).")]
+    public string? DataDir { get; init; }
+
     [CommandOption("--allow-gaps")]
     [Description("Accept missing dates; every window touching one is undeterminable (never counted as zero).")]
     public bool AllowGaps { get; init; }
@@ -57,10 +69,33 @@ internal class ReplaySettings : CommandSettings
             Determinations = Determination.Select(ParseDetermination).ToArray(),
         };
         var compiled = CompiledPolicy.Compile(policy, options);
-        var series = EncounterCsvReader.ReadFile(Encounters ?? throw new UsageException("--encounters is required (a daily encounter CSV)"), AllowGaps);
+        var series = LoadSeries();
         var timeline = SuspensionReplay.Run(compiled, series);
         OverlayEvaluation.RequireEffect(timeline);
         return timeline;
+    }
+
+    private EncounterSeries LoadSeries()
+    {
+        if (Series is null)
+        {
+            if (AsKnownOn is not null)
+            {
+                throw new UsageException("--as-known-on needs --series (a series in the record)");
+            }
+
+            return EncounterCsvReader.ReadFile(Encounters ?? throw new UsageException("--encounters FILE or --series NAME is required"), AllowGaps);
+        }
+
+        if (Encounters is not null)
+        {
+            throw new UsageException("give --encounters FILE or --series NAME, not both");
+        }
+
+        var store = new StoreSettings { DataDir = DataDir }.Open();
+        var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", AsKnownOn);
+        return store.Encounters.AsKnownOn(Series, at)
+            ?? throw new UsageException($"--series {Series}: nothing recorded under that name" + (AsKnownOn is null ? string.Empty : $" as of {AsKnownOn}") + $" in {new StoreSettings { DataDir = DataDir }.ResolveDataDirectory()}");
     }
 
     internal static LocalDate ParseDate(string option, string text)

@@ -1,0 +1,192 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Text;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Record;
+
+namespace Threshold.Cli.Commands;
+
+/// <summary>Where the embedded SQLite record lives: --data-dir, else THRESHOLD_DATA_DIR, else ./.threshold-data.</summary>
+internal class StoreSettings : CommandSettings
+{
+    public const string DefaultDirectory = ".threshold-data";
+
+    [CommandOption("--data-dir <DIR>")]
+    [Description("Folder of the embedded SQLite record (default: $THRESHOLD_DATA_DIR, else ./.threshold-data).")]
+    public string? DataDir { get; init; }
+
+    public string ResolveDataDirectory() =>
+        DataDir ?? (Environment.GetEnvironmentVariable("THRESHOLD_DATA_DIR") is { Length: > 0 } env ? env : DefaultDirectory);
+
+    /// <summary>Opens (and migrates) the record; the system clock is read here, at the edge, never in rules.</summary>
+    public RecordStore Open() => RecordStore.Open(ResolveDataDirectory(), SystemClock.Instance);
+
+    internal static Instant ParseInstant(string option, string text)
+    {
+        var result = InstantPattern.ExtendedIso.Parse(text);
+        if (result.Success)
+        {
+            return result.Value;
+        }
+
+        var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
+        return offset.Success ? offset.Value.ToInstant() : throw new UsageException($"{option} {text}: not an ISO-8601 instant, e.g. 2024-08-01T12:00:00Z or 2024-08-01T08:00:00-04:00");
+    }
+}
+
+internal sealed class StoreImportSettings : StoreSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("Daily encounter CSV (the encounter contract).")]
+    public string File { get; init; } = string.Empty;
+
+    [CommandOption("--series <NAME>")]
+    [Description("Name of the stored series (default: the file name without extension).")]
+    public string? Series { get; init; }
+
+    [CommandOption("--allow-gaps")]
+    [Description("Accept missing dates (stored as missing, never as zero).")]
+    public bool AllowGaps { get; init; }
+}
+
+/// <summary><c>threshold store import</c>: records a daily series bitemporally; an identical re-import changes nothing.</summary>
+internal sealed class StoreImportCommand : Command<StoreImportSettings>
+{
+    public override int Execute(CommandContext context, StoreImportSettings settings, CancellationToken cancellationToken)
+    {
+        var series = settings.Series ?? Path.GetFileNameWithoutExtension(settings.File);
+        var store = settings.Open();
+        var result = store.Encounters.ImportFile(series, settings.File, settings.AllowGaps);
+        Console.Out.WriteLine(result.Outcome == ImportOutcome.Unchanged
+            ? $"unchanged: series '{series}' already holds these {result.DayCount} days; nothing was written"
+            : $"recorded: series '{series}', {result.DayCount} days ({result.NewDayCount} new, {result.RevisedDayCount} revised) at {InstantPattern.ExtendedIso.Format(result.RecordedAt!.Value)}; audit entry {result.AuditSeq}");
+        return ExitCodes.Ok;
+    }
+}
+
+internal sealed class StoreHistorySettings : StoreSettings
+{
+    [CommandOption("--series <NAME>")]
+    [Description("The series (default: every series).")]
+    public string? Series { get; init; }
+}
+
+/// <summary><c>threshold store history</c>: every recorded import, when, from which file and what it changed.</summary>
+internal sealed class StoreHistoryCommand : Command<StoreHistorySettings>
+{
+    public override int Execute(CommandContext context, StoreHistorySettings settings, CancellationToken cancellationToken)
+    {
+        var store = settings.Open();
+        var names = settings.Series is { } one ? [one] : store.Encounters.SeriesNames();
+        var table = new Table().Border(TableBorder.Rounded).Title($"Recorded imports in {Markup.Escape(settings.ResolveDataDirectory())}");
+        foreach (var h in new[] { "Series", "Import", "Recorded at (UTC)", "Source", "SHA-256", "Days", "New", "Revised" })
+        {
+            table.AddColumn(h);
+        }
+
+        foreach (var name in names)
+        {
+            foreach (var i in store.Encounters.ImportHistory(name))
+            {
+                table.AddRow(Markup.Escape(name), i.ImportId.ToString(CultureInfo.InvariantCulture), InstantPattern.ExtendedIso.Format(i.RecordedAt), Markup.Escape(i.SourceName), i.ContentSha256[..16] + "…", $"{i.DayCount:N0}", $"{i.NewDayCount:N0}", $"{i.RevisedDayCount:N0}");
+            }
+        }
+
+        Terminal.Create().Write(table);
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary><c>threshold audit verify</c>: checks the whole hash chain and names the first entry that fails.</summary>
+internal sealed class AuditVerifyCommand : Command<StoreSettings>
+{
+    public override int Execute(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
+    {
+        var result = settings.Open().Audit.Verify();
+        if (result.IsValid)
+        {
+            Console.Out.WriteLine($"verified: {result.EntryCount} entries; chain head {result.HeadHash}");
+            return ExitCodes.Ok;
+        }
+
+        Console.Error.WriteLine($"threshold: audit chain FAILS at entry {result.FailedSeq}: {result.Failure} — {result.Reason}");
+        return ExitCodes.VerificationFailed;
+    }
+}
+
+internal sealed class DeterminationRecordSettings : StoreSettings
+{
+    [CommandOption("--date <DATE>")]
+    [Description("The date the Secretary made the factual determination (yyyy-MM-dd).")]
+    public string? Date { get; init; }
+
+    [CommandOption("--kind <activation|deactivation>")]
+    [Description("activation (the suspension applies) or deactivation (discontinuation).")]
+    public string? Kind { get; init; }
+
+    [CommandOption("--window-start <DATE>")]
+    [Description("First day of the window relied on.")]
+    public string? WindowStart { get; init; }
+
+    [CommandOption("--window-end <DATE>")]
+    [Description("Last day of the window relied on.")]
+    public string? WindowEnd { get; init; }
+
+    [CommandOption("--by <WHO>")]
+    [Description("Who records it (operator name or role).")]
+    public string? By { get; init; }
+
+    [CommandOption("--note <TEXT>")]
+    [Description("A note, e.g. the memo it rests on.")]
+    public string? Note { get; init; }
+}
+
+/// <summary><c>threshold determinations record</c>: records the Secretary's factual determination in the audit chain.</summary>
+internal sealed class DeterminationRecordCommand : Command<DeterminationRecordSettings>
+{
+    public override int Execute(CommandContext context, DeterminationRecordSettings settings, CancellationToken cancellationToken)
+    {
+        LocalDate Need(string option, string? value) => ReplaySettings.ParseDate(option, value ?? throw new UsageException($"{option} is required"));
+        var kind = settings.Kind switch
+        {
+            "activation" => DeterminationKind.Activation,
+            "deactivation" => DeterminationKind.Deactivation,
+            null => throw new UsageException("--kind is required (activation or deactivation)"),
+            var other => throw new UsageException($"--kind {other}: must be activation or deactivation"),
+        };
+        var start = Need("--window-start", settings.WindowStart);
+        var end = Need("--window-end", settings.WindowEnd);
+        if (end < start)
+        {
+            throw new UsageException($"--window-end {end:yyyy-MM-dd} is before --window-start {start:yyyy-MM-dd}");
+        }
+
+        var by = settings.By is { Length: > 0 } b ? b : throw new UsageException("--by is required (who records the determination)");
+        var recorded = settings.Open().Determinations.RecordDetermination(Need("--date", settings.Date), kind, start, end, by, settings.Note);
+        Console.Out.WriteLine(JsonSerializer.Serialize(DeterminationJson.From(recorded), ReplayReport.JsonOptions));
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary><c>threshold determinations list</c>: the recorded determinations.</summary>
+internal sealed class DeterminationListCommand : Command<StoreSettings>
+{
+    public override int Execute(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
+    {
+        var list = settings.Open().Determinations.List();
+        Console.Out.WriteLine(JsonSerializer.Serialize(list.Select(DeterminationJson.From), ReplayReport.JsonOptions));
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>The JSON form of a recorded determination: ISO dates, the kind by name, the recording instant and its audit entry.</summary>
+internal sealed record DeterminationJson(long DeterminationId, string Date, string Kind, string WindowStart, string WindowEnd, string By, string? Note, string RecordedAt, long AuditSeq)
+{
+    public static DeterminationJson From(RecordedDetermination d) => new(
+        d.DeterminationId, ReplayReport.Iso(d.Date), ReplayReport.KindName(d.Kind), ReplayReport.Iso(d.WindowStart), ReplayReport.Iso(d.WindowEnd), d.By, d.Note, InstantPattern.ExtendedIso.Format(d.RecordedAt), d.AuditSeq);
+}

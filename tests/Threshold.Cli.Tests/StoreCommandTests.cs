@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace Threshold.Cli.Tests;
+
+/// <summary>The record through the CLI: bitemporal imports, replay as known on an instant, the audit chain and recorded determinations.</summary>
+public sealed class StoreCommandTests : IDisposable
+{
+    private const string Bundled = "data/modeled/daily_encounters_2024-01-01_2025-01-19.modeled.csv";
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private CliResult Store(params string[] args) => Cli.Run([.. args, "--data-dir", temp.PathOf("store")]);
+
+    [Fact]
+    public void Import_Twice_SecondChangesNothing_RevisionKeepsTheOldValueForAsKnownOn()
+    {
+        var first = Store("store", "import", Bundled, "--series", "bundled");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.StartsWith("recorded:", first.Stdout, StringComparison.Ordinal);
+        var again = Store("store", "import", Bundled, "--series", "bundled");
+        Assert.StartsWith("unchanged:", again.Stdout, StringComparison.Ordinal);
+
+        // Between the original import and the revision: a point in time the replay must reproduce exactly.
+        Thread.Sleep(1100);
+        var before = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Thread.Sleep(1100);
+        var lines = File.ReadAllLines(Path.Combine(Cli.RepositoryRoot, Bundled))
+            .Select(l => l.StartsWith("2024-12-20,", StringComparison.Ordinal) ? "2024-12-20,9999" + l[l.IndexOf(',', 11)..] : l);
+        var revised = temp.Write("revised.csv", string.Join("\n", lines) + "\n");
+        var revision = Store("store", "import", revised, "--series", "bundled");
+        Assert.Contains("1 revised", revision.Stdout, StringComparison.Ordinal);
+
+        int Counted(CliResult r) => JsonDocument.Parse(r.Stdout).RootElement.GetProperty("days").EnumerateArray()
+            .Single(d => d.GetProperty("date").GetString() == "2024-12-20").GetProperty("counted").GetInt32();
+        var then = Store("replay", "--policy", "proclamation-10773", "--series", "bundled", "--as-known-on", before, "--format", "json");
+        var now = Store("replay", "--policy", "proclamation-10773", "--series", "bundled", "--format", "json");
+        Assert.True(then.ExitCode == 0, then.ToString());
+        Assert.Equal(1542, Counted(then));
+        Assert.Equal(9999 + 10, Counted(now));
+        Assert.True(JsonDocument.Parse(then.Stdout).RootElement.GetProperty("series").GetProperty("modeled").GetBoolean());
+
+        var verify = Store("audit", "verify");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.StartsWith("verified: 2 entries", verify.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Determinations_RecordAndList_JoinTheChain()
+    {
+        var recorded = Store("determinations", "record", "--date", "2024-07-15", "--kind", "deactivation", "--window-start", "2024-07-08", "--window-end", "2024-07-14", "--by", "operator A", "--note", "test");
+        Assert.True(recorded.ExitCode == 0, recorded.ToString());
+        var list = Store("determinations", "list");
+        Assert.Contains("2024-07-15", list.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("verified: 1 entries", Store("audit", "verify").Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("replay", "--policy", "proclamation-10773", "--series", "nothing-here", "--format", "json")]
+    [InlineData("replay", "--policy", "proclamation-10773", "--series", "x", "--as-known-on", "yesterday")]
+    [InlineData("replay", "--policy", "proclamation-10773", "--encounters", Bundled, "--as-known-on", "2024-01-01T00:00:00Z")]
+    [InlineData("determinations", "record", "--date", "2024-07-15", "--kind", "sideways", "--window-start", "2024-07-08", "--window-end", "2024-07-14", "--by", "x")]
+    [InlineData("determinations", "record", "--date", "2024-07-15", "--kind", "activation", "--window-start", "2024-07-14", "--window-end", "2024-07-08", "--by", "x")]
+    public void BadInput_ExitsTwoWithOneLineAndNoStdout(params string[] args)
+    {
+        var r = Store(args);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Equal(string.Empty, r.Stdout);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+}
