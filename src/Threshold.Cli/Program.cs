@@ -47,6 +47,7 @@ app.Configure(config =>
         determinations.SetDescription("The Secretary's recorded factual determinations.");
         determinations.AddCommand<DeterminationRecordCommand>("record").WithDescription("Record a determination: date, kind, window relied on, who, note.");
         determinations.AddCommand<DeterminationListCommand>("list").WithDescription("List the recorded determinations.");
+        determinations.AddCommand<DeterminationDiffCommand>("diff").WithDescription("Where the recorded (official) and proposed (from the data) determinations part.");
     });
     config.AddCommand<PoliciesCommand>("policies")
         .WithDescription("List the built-in policies with every parameter, its dates, citation and verification status.");

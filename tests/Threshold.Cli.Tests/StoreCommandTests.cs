@@ -55,6 +55,22 @@ public sealed class StoreCommandTests : IDisposable
         Assert.StartsWith("verified: 1 entries", Store("audit", "verify").Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DeterminationsDiff_ShowsProposalsNotRecordedAndRecordsTheDataDoesNotSupport()
+    {
+        Store("determinations", "record", "--date", "2024-07-15", "--kind", "deactivation", "--window-start", "2024-07-08", "--window-end", "2024-07-14", "--by", "operator A");
+        var diff = Store("determinations", "diff", "--policy", "proclamation-10773", "--set", "deactivate.threshold=2000", "--encounters", Bundled, "--format", "json");
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        var rows = JsonDocument.Parse(diff.Stdout).RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Contains(rows, r => r.GetProperty("status").GetString() == "proposed-not-recorded" && r.GetProperty("date").GetString() == "2024-06-26");
+        Assert.Contains(rows, r => r.GetProperty("status").GetString() == "recorded-supported-not-proposed" && r.GetProperty("date").GetString() == "2024-07-15");
+
+        var plain = Store("determinations", "diff", "--policy", "proclamation-10773", "--encounters", Bundled, "--format", "json");
+        var unsupported = JsonDocument.Parse(plain.Stdout).RootElement.GetProperty("rows").EnumerateArray().Single();
+        Assert.Equal("recorded-not-supported", unsupported.GetProperty("status").GetString());
+        Assert.Contains("≥ 1,500", unsupported.GetProperty("evidence").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("replay", "--policy", "proclamation-10773", "--series", "nothing-here", "--format", "json")]
     [InlineData("replay", "--policy", "proclamation-10773", "--series", "x", "--as-known-on", "yesterday")]

@@ -190,3 +190,78 @@ internal sealed record DeterminationJson(long DeterminationId, string Date, stri
     public static DeterminationJson From(RecordedDetermination d) => new(
         d.DeterminationId, ReplayReport.Iso(d.Date), ReplayReport.KindName(d.Kind), ReplayReport.Iso(d.WindowStart), ReplayReport.Iso(d.WindowEnd), d.By, d.Note, InstantPattern.ExtendedIso.Format(d.RecordedAt), d.AuditSeq);
 }
+
+internal sealed class DeterminationDiffSettings : ReplaySettings
+{
+    [CommandOption("--format <table|json>")]
+    [Description("table (default) or json.")]
+    public string Format { get; init; } = "table";
+}
+
+/// <summary>
+/// <c>threshold determinations diff</c>: where the official timeline (recorded determinations) and the proposed one (the
+/// data) part: proposals not recorded, and recorded determinations the data does not support.
+/// </summary>
+internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettings>
+{
+    public override int Execute(CommandContext context, DeterminationDiffSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Format is not ("table" or "json"))
+        {
+            throw new UsageException($"--format {settings.Format}: must be table or json");
+        }
+
+        var timeline = settings.Replay();
+        var recorded = new StoreSettings { DataDir = settings.DataDir }.Open().Determinations.List();
+        var rows = new List<DiffRow>();
+        foreach (var p in timeline.Determinations.Where(d => d.Kind != DeterminationKind.DeactivationCancelled))
+        {
+            if (!recorded.Any(r => r.Date == p.Date && r.Kind == p.Kind))
+            {
+                rows.Add(new DiffRow("proposed-not-recorded", ReplayReport.Iso(p.Date), ReplayReport.KindName(p.Kind), ReplayReport.Iso(p.WindowStart), ReplayReport.Iso(p.WindowEnd), null, p.Rule, p.Citations[0].Text));
+            }
+        }
+
+        foreach (var r in recorded)
+        {
+            var support = DeterminationEvidence.Check(timeline, r.Date, r.Kind, r.WindowStart, r.WindowEnd);
+            var proposed = timeline.Determinations.Any(p => p.Date == r.Date && p.Kind == r.Kind);
+            var status = !support.Supported ? "recorded-not-supported" : proposed ? "agree" : "recorded-supported-not-proposed";
+            rows.Add(new DiffRow(status, ReplayReport.Iso(r.Date), ReplayReport.KindName(r.Kind), ReplayReport.Iso(r.WindowStart), ReplayReport.Iso(r.WindowEnd), r.By, support.Explanation, null));
+        }
+
+        rows = [.. rows.OrderBy(r => r.Date, StringComparer.Ordinal)];
+        if (settings.Format == "json")
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, rows }, ReplayReport.JsonOptions));
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("Recorded (official) against proposed (from the data) determinations");
+        foreach (var h in new[] { "Where", "Date", "Kind", "Window", "Recorded by", "The data", "Citation" })
+        {
+            table.AddColumn(h);
+        }
+
+        foreach (var r in rows)
+        {
+            table.AddRow(r.Status, r.Date, r.Kind, $"{r.WindowStart} to {r.WindowEnd}", Markup.Escape(r.RecordedBy ?? "—"), Markup.Escape(r.Evidence), Markup.Escape(r.Citation ?? "—"));
+        }
+
+        if (rows.Count == 0)
+        {
+            table.AddRow("—", "—", "—", "—", "—", "no determination recorded or proposed", "—");
+        }
+
+        var console = Terminal.Create();
+        console.Write(table);
+        if (timeline.Series.IsModeled)
+        {
+            console.MarkupLine("[yellow]Proposals come from a MODELED encounter series, not an official daily count.[/]");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private sealed record DiffRow(string Status, string Date, string Kind, string WindowStart, string WindowEnd, string? RecordedBy, string Evidence, string? Citation);
+}
