@@ -41,6 +41,7 @@ app.Configure(config =>
     {
         audit.SetDescription("The tamper-evident log.");
         audit.AddCommand<AuditVerifyCommand>("verify").WithDescription("Check the whole hash chain; name the first entry that fails (exit 3).");
+        audit.AddCommand<AuditExportCommand>("export").WithDescription("Export entries (--from, --to) as JSONL with their hashes, then the verified chain head.");
     });
     config.AddBranch("determinations", determinations =>
     {

@@ -43,6 +43,14 @@ public sealed class StoreCommandTests : IDisposable
         var verify = Store("audit", "verify");
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.StartsWith("verified: 2 entries", verify.Stdout, StringComparison.Ordinal);
+
+        var export = Store("audit", "export");
+        var exported = export.Stdout.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, exported.Count);
+        Assert.All(exported.Take(2), l => Assert.Equal("entry", l.GetProperty("type").GetString()));
+        Assert.Equal(exported[1].GetProperty("hash").GetString(), exported[2].GetProperty("headHash").GetString());
+        Assert.Contains(exported[2].GetProperty("headHash").GetString()!, verify.Stdout, StringComparison.Ordinal);
+        Assert.Equal(exported[0].GetProperty("hash").GetString(), exported[1].GetProperty("prevHash").GetString());
     }
 
     [Fact]

@@ -265,3 +265,60 @@ internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettin
 
     private sealed record DiffRow(string Status, string Date, string Kind, string WindowStart, string WindowEnd, string? RecordedBy, string Evidence, string? Citation);
 }
+
+internal sealed class AuditExportSettings : StoreSettings
+{
+    [CommandOption("--from <INSTANT>")]
+    [Description("First recording instant to export (inclusive; ISO-8601). Default: the first entry.")]
+    public string? From { get; init; }
+
+    [CommandOption("--to <INSTANT>")]
+    [Description("Last recording instant to export (inclusive). Default: the last entry.")]
+    public string? To { get; init; }
+
+    [CommandOption("--out <FILE>")]
+    [Description("Write the export here (written whole or not at all); default stdout.")]
+    public string? Out { get; init; }
+}
+
+/// <summary>
+/// <c>threshold audit export</c>: the chain's entries in a period as JSONL, each with its hash and the previous hash so
+/// anyone can recompute them (docs/record.md: the hash covers <c>canonicalPayload</c>, the exact text stored), then one
+/// line with the verified chain head, for handing to a court.
+/// </summary>
+internal sealed class AuditExportCommand : Command<AuditExportSettings>
+{
+    public override int Execute(CommandContext context, AuditExportSettings settings, CancellationToken cancellationToken)
+    {
+        var from = settings.From is null ? Instant.MinValue : StoreSettings.ParseInstant("--from", settings.From);
+        var to = settings.To is null ? Instant.MaxValue : StoreSettings.ParseInstant("--to", settings.To);
+        if (to < from)
+        {
+            throw new UsageException("--to is before --from");
+        }
+
+        var store = settings.Open();
+        var verification = store.Audit.Verify();
+        if (!verification.IsValid)
+        {
+            Console.Error.WriteLine($"threshold: refusing to export: the audit chain FAILS at entry {verification.FailedSeq}: {verification.Reason}");
+            return ExitCodes.VerificationFailed;
+        }
+
+        var entries = store.Audit.Entries().Where(e => e.RecordedAt >= from && e.RecordedAt <= to).ToList();
+        OutputFile.Write(settings.Out, writer =>
+        {
+            foreach (var e in entries)
+            {
+                writer.WriteLine(JsonSerializer.Serialize(
+                    new { type = "entry", seq = e.Seq, kind = e.Kind, recordedAt = InstantPattern.ExtendedIso.Format(e.RecordedAt), payload = JsonDocument.Parse(e.Payload).RootElement, canonicalPayload = e.Payload, prevHash = e.PrevHash, hash = e.Hash },
+                    Returns.CaseDecisionJson.Compact));
+            }
+
+            writer.WriteLine(JsonSerializer.Serialize(
+                new { type = "chain-head", entries = verification.EntryCount, headHash = verification.HeadHash, exported = entries.Count, engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current },
+                Returns.CaseDecisionJson.Compact));
+        });
+        return ExitCodes.Ok;
+    }
+}
