@@ -13,6 +13,14 @@ namespace Threshold.Cli.Commands;
 
 internal sealed class ReturnsReportSettings : CaseRunSettings
 {
+    [CommandOption("--from-record")]
+    [Description("Report the ledger held in the record (--data-dir) instead of screening --cases.")]
+    public bool FromRecord { get; init; }
+
+    [CommandOption("--as-of <INSTANT>")]
+    [Description("With --from-record: the ledger as it stood at this instant.")]
+    public string? AsOf { get; init; }
+
     [CommandOption("--format <table|json>")]
     [Description("table (default) or json.")]
     public string Format { get; init; } = "table";
@@ -28,7 +36,21 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
             throw new UsageException($"--format {settings.Format}: must be table or json");
         }
 
-        var path = settings.Cases ?? throw new UsageException("--cases FILE is required (JSONL or CSV)");
+        if (settings.FromRecord)
+        {
+            var store = new StoreSettings { DataDir = settings.DataDir }.Open();
+            var recordLedger = new Threshold.Record.LedgerRecord(store, ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance);
+            var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(StoreSettings.ParseInstant("--as-of", settings.AsOf));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf), events = snapshot.Allocations.Count, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
+            return ExitCodes.Ok;
+        }
+
+        if (settings.AsOf is not null)
+        {
+            throw new UsageException("--as-of needs --from-record");
+        }
+
+        var path = settings.Cases ?? throw new UsageException("--cases FILE is required (JSONL or CSV), or --from-record");
         var decidedOn = settings.DecidedOn is null ? (NodaTime.LocalDate?)null : ReplaySettings.ParseDate("--decided-on", settings.DecidedOn);
         var timeline = settings.Replay();
         var ledger = new ReturnsLedger(ArrangementSet.Load(settings.Arrangements), recordEvents: false);

@@ -24,6 +24,10 @@ internal sealed class ScreenSettings : CaseRunSettings
     [Description("json (default; JSONL for many cases) or table (a readable explanation of one case).")]
     public string Format { get; init; } = "json";
 
+    [CommandOption("--record")]
+    [Description("Store every decision and ledger allocation in the record (--data-dir), with the audit chain; the cap holds across concurrent runs.")]
+    public bool Record { get; init; }
+
     [CommandOption("--ledger-report")]
     [Description("After a bulk run, print the returns ledger report to stderr.")]
     public bool LedgerReport { get; init; }
@@ -56,6 +60,22 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         if (settings.Case is not null)
         {
             var processor = new CaseProcessor(screener, new ReturnsLedger(arrangements, recordEvents: false));
+            if (settings.Record)
+            {
+                if (settings.Format == "table")
+                {
+                    throw new UsageException("--record with --format table: record with json output, then explain the case without --record");
+                }
+
+                var recordedLine = new StringWriter();
+                var store = new StoreSettings { DataDir = settings.DataDir }.Open();
+                RecordedScreening.Run(store, screener, arrangements, [(1, CaseJsonReader.ReadSingle(settings.Case))], settings.Case, recordedLine);
+                var recorded = JsonDocument.Parse(recordedLine.ToString()).RootElement;
+                var wrapped = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, recorded = true, result = recorded }, ReplayReport.JsonOptions);
+                OutputFile.Write(settings.Out, writer => writer.WriteLine(wrapped));
+                return ExitCodes.Ok;
+            }
+
             CaseDecision decision;
             try
             {
@@ -93,6 +113,13 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
             ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8, true, 1 << 16), path)
             : CaseJsonReader.ReadLines(stream, path);
+        if (settings.Record)
+        {
+            var store = new StoreSettings { DataDir = settings.DataDir }.Open();
+            OutputFile.Write(settings.Out, writer => RecordedScreening.Run(store, screener, arrangements, cases, path, writer));
+            return ExitCodes.Ok;
+        }
+
         long count = 0;
         void Run(Action<double>? progress)
         {
