@@ -37,6 +37,12 @@ app.Configure(config =>
         store.AddCommand<StoreImportCommand>("import").WithDescription("Record a daily encounter CSV; an identical re-import changes nothing, a revision keeps the old values.");
         store.AddCommand<StoreHistoryCommand>("history").WithDescription("Every recorded import: when, from which file, what it changed.");
     });
+    config.AddBranch("db", db =>
+    {
+        db.SetDescription("Backup and restore of the embedded SQLite record.");
+        db.AddCommand<DbBackupCommand>("backup").WithDescription("Copy the record to FILE with SQLite's online backup API.");
+        db.AddCommand<DbRestoreCommand>("restore").WithDescription("Replace the record with FILE, after checking its audit chain.");
+    });
     config.AddBranch("audit", audit =>
     {
         audit.SetDescription("The tamper-evident log.");

@@ -322,3 +322,33 @@ internal sealed class AuditExportCommand : Command<AuditExportSettings>
         return ExitCodes.Ok;
     }
 }
+
+internal sealed class DbFileSettings : StoreSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("The backup file.")]
+    public string File { get; init; } = string.Empty;
+}
+
+/// <summary><c>threshold db backup FILE</c>: a consistent copy of the SQLite record through SQLite's online backup API.</summary>
+internal sealed class DbBackupCommand : Command<DbFileSettings>
+{
+    public override int Execute(CommandContext context, DbFileSettings settings, CancellationToken cancellationToken)
+    {
+        var dir = settings.ResolveDataDirectory();
+        SqliteBackup.Backup(dir, settings.File);
+        Console.Out.WriteLine($"backed up {Path.Combine(dir, SqliteRecordDatabase.FileName)} to {settings.File}");
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary><c>threshold db restore FILE</c>: replaces the record with a backup whose audit chain verifies.</summary>
+internal sealed class DbRestoreCommand : Command<DbFileSettings>
+{
+    public override int Execute(CommandContext context, DbFileSettings settings, CancellationToken cancellationToken)
+    {
+        var result = SqliteBackup.Restore(settings.File, settings.ResolveDataDirectory(), SystemClock.Instance);
+        Console.Out.WriteLine($"restored {settings.File}: {result.EntryCount} audit entries verified; chain head {result.HeadHash}");
+        return ExitCodes.Ok;
+    }
+}
