@@ -64,6 +64,14 @@ public sealed class DecisionRecord
         using var connection = database.OpenConnection();
         using var transaction = RecordTransactions.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: time order = commit order
+        var stored = StoreWithin(connection, transaction, decisions, ruleSetVersion, engineVersion, at);
+        transaction.Commit();
+        return stored;
+    }
+
+    /// <summary>Stores inside a write transaction the caller owns.</summary>
+    internal static List<StoredDecision> StoreWithin(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion, Instant at)
+    {
         var next = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction);
         var stored = new List<StoredDecision>();
         foreach (var (decision, input) in decisions)
@@ -72,7 +80,6 @@ public sealed class DecisionRecord
             stored.Add(Insert(connection, transaction, next, decision, input, ruleSetVersion, engineVersion, at));
         }
 
-        transaction.Commit();
         return stored;
     }
 

@@ -89,6 +89,14 @@ public sealed class LedgerRecord
         using var connection = database.OpenConnection();
         using var transaction = RecordTransactions.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: time order = sequence order
+        var result = AllocateWithin(connection, transaction, requests, at);
+        transaction.Commit();
+        return result;
+    }
+
+    /// <summary>Allocates inside a write transaction the caller owns (so a batch can also store its decisions in it).</summary>
+    internal List<RecordedAllocation> AllocateWithin(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IEnumerable<ReturnRequest> requests, Instant at)
+    {
         var seq = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(seq), 0) FROM ledger_event", transaction: transaction);
         var result = new List<RecordedAllocation>();
         foreach (var request in requests)
@@ -97,7 +105,6 @@ public sealed class LedgerRecord
             result.Add(Insert(connection, transaction, seq, request, at));
         }
 
-        transaction.Commit();
         return result;
     }
 

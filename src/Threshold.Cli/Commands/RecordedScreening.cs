@@ -10,8 +10,9 @@ namespace Threshold.Cli.Commands;
 
 /// <summary>
 /// Screening with <c>--record</c>: cases are screened in batches; each batch's removals are allocated against the
-/// ledger held in the record (one write-locked transaction, so concurrent writers never exceed a cap), then the batch's
-/// decisions are stored with their input, output, trace and versions. Every fact joins the audit chain.
+/// ledger held in the record and its decisions stored with their input, output, trace and versions, all in ONE
+/// write-locked transaction, so concurrent writers never exceed a cap and a killed run leaves whole batches only.
+/// A rerun resumes: cases whose decisions are already stored are skipped (and reported as skipped on stderr).
 /// </summary>
 internal static class RecordedScreening
 {
@@ -21,10 +22,18 @@ internal static class RecordedScreening
     {
         var clock = SystemClock.Instance;
         var ledger = new LedgerRecord(store, arrangements, clock);
-        var decisions = new DecisionRecord(store, clock);
+        var recorder = new ScreeningBatch(store, ledger, new DecisionRecord(store, clock), clock);
+        var done = recorder.StoredCaseIds();
+        var skipped = 0L;
         var batch = new List<(long Line, ScreeningCase Case, ScreeningResult Result)>(BatchSize);
         foreach (var (line, c) in cases)
         {
+            if (done.Contains(c.Id))
+            {
+                skipped++;
+                continue;
+            }
+
             ScreeningResult result;
             try
             {
@@ -42,14 +51,18 @@ internal static class RecordedScreening
             batch.Add((line, c, result));
             if (batch.Count == BatchSize)
             {
-                Flush(batch, ledger, decisions, arrangements, output);
+                Flush(batch, recorder, arrangements, output);
             }
         }
 
-        Flush(batch, ledger, decisions, arrangements, output);
+        Flush(batch, recorder, arrangements, output);
+        if (skipped > 0)
+        {
+            Console.Error.WriteLine($"threshold: resumed: {skipped:N0} case(s) already in the record were skipped");
+        }
     }
 
-    private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, LedgerRecord ledger, DecisionRecord decisions, ArrangementSet arrangements, TextWriter output)
+    private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, ScreeningBatch recorder, ArrangementSet arrangements, TextWriter output)
     {
         if (batch.Count == 0)
         {
@@ -57,16 +70,24 @@ internal static class RecordedScreening
         }
 
         var removable = batch.Where(b => b.Result.Removal == RemovalPath.Removable).ToList();
-        var allocated = ledger.AllocateMany(removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))));
-        var byCase = new Dictionary<ScreeningCase, RecordedAllocation>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < removable.Count; i++)
-        {
-            byCase[removable[i].Case] = allocated[i];
-        }
+        var requests = removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))).ToList();
+        List<(CaseDecision Decision, ScreeningCase Input)> built = [];
+        recorder.Store(
+            requests,
+            allocated =>
+            {
+                var byCase = new Dictionary<ScreeningCase, RecordedAllocation>(ReferenceEqualityComparer.Instance);
+                for (var i = 0; i < removable.Count; i++)
+                {
+                    byCase[removable[i].Case] = allocated[i];
+                }
 
-        var stored = batch.Select(b => (new CaseDecision(b.Result, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a, arrangements) : null), b.Case)).ToList();
-        decisions.StoreMany(stored, RuleSetVersion.Current, RuleSetVersion.EngineVersion);
-        foreach (var (decision, _) in stored)
+                built = batch.Select(b => (new CaseDecision(b.Result, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a, arrangements) : null), b.Case)).ToList();
+                return built;
+            },
+            RuleSetVersion.Current,
+            RuleSetVersion.EngineVersion);
+        foreach (var (decision, _) in built)
         {
             output.WriteLine(JsonSerializer.Serialize(CaseDecisionJson.Build(decision), CaseDecisionJson.Compact));
         }

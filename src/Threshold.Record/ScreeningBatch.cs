@@ -1,0 +1,35 @@
+using NodaTime;
+using Threshold.Returns;
+using Threshold.Screening;
+
+namespace Threshold.Record;
+
+/// <summary>
+/// Stores one batch of screened cases atomically: the ledger allocations of its removals and then its decisions, in ONE
+/// write transaction. After a crash at any point a batch is either fully present (events, decisions, audit entries) or
+/// fully absent, so a run can be resumed by skipping the cases already stored.
+/// </summary>
+public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, DecisionRecord decisions, IClock clock)
+{
+    /// <param name="removals">The ledger requests of the batch's removable cases, in input order.</param>
+    /// <param name="decide">Builds the batch's decisions from the recorded allocations (one per removal, same order).</param>
+    public IReadOnlyList<StoredDecision> Store(
+        IReadOnlyList<ReturnRequest> removals,
+        Func<IReadOnlyList<RecordedAllocation>, IReadOnlyList<(CaseDecision Decision, ScreeningCase Input)>> decide,
+        string ruleSetVersion,
+        string engineVersion)
+    {
+        ArgumentNullException.ThrowIfNull(removals);
+        ArgumentNullException.ThrowIfNull(decide);
+        using var connection = store.Database.OpenConnection();
+        using var transaction = RecordTransactions.BeginWrite(connection);
+        var at = RecordTime.Normalise(clock.GetCurrentInstant());
+        var allocations = ledger.AllocateWithin(connection, transaction, removals, at);
+        var stored = DecisionRecord.StoreWithin(connection, transaction, decide(allocations), ruleSetVersion, engineVersion, at);
+        transaction.Commit();
+        return stored;
+    }
+
+    /// <summary>Ids of the cases whose decisions are already stored (to resume an interrupted run).</summary>
+    public IReadOnlySet<string> StoredCaseIds() => decisions.List().Select(d => d.CaseId).ToHashSet(StringComparer.Ordinal);
+}
