@@ -352,3 +352,35 @@ internal sealed class DbRestoreCommand : Command<DbFileSettings>
         return ExitCodes.Ok;
     }
 }
+
+internal sealed class StoreImportMonthlySettings : StoreSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("A real CBP/OHSS monthly CSV: cbp_sbo_*.csv (Southwest Land Border Encounters) or usbp_khsm_monthly_region*.csv.")]
+    public string File { get; init; } = string.Empty;
+
+    [CommandOption("--layout <cbp-sbo|khsm>")]
+    [Description("Default: from the file name (cbp_sbo* is cbp-sbo, anything else khsm).")]
+    public string? Layout { get; init; }
+}
+
+/// <summary><c>threshold store import-monthly</c>: records a real monthly CBP/OHSS file; one bad row stores nothing of it.</summary>
+internal sealed class StoreImportMonthlyCommand : Command<StoreImportMonthlySettings>
+{
+    public override int Execute(CommandContext context, StoreImportMonthlySettings settings, CancellationToken cancellationToken)
+    {
+        var cbp = settings.Layout switch
+        {
+            null => Path.GetFileName(settings.File).StartsWith("cbp_sbo", StringComparison.OrdinalIgnoreCase),
+            "cbp-sbo" => true,
+            "khsm" => false,
+            var other => throw new UsageException($"--layout {other}: must be cbp-sbo or khsm"),
+        };
+        var store = settings.Open();
+        var r = cbp ? MonthlyImports.ImportCbpSbo(store, settings.File, SystemClock.Instance) : MonthlyImports.ImportKhsm(store, settings.File, SystemClock.Instance);
+        Console.Out.WriteLine(r.Outcome == ImportOutcome.Unchanged
+            ? $"unchanged: {r.Table} already holds these {r.RowCount} rows ({r.Layout}); nothing was written"
+            : $"recorded: {r.Table} ({r.Layout}), {r.RowCount} rows ({r.NewRowCount} new, {r.RevisedRowCount} revised) at {InstantPattern.ExtendedIso.Format(r.RecordedAt!.Value)}; audit entry {r.AuditSeq}");
+        return ExitCodes.Ok;
+    }
+}
