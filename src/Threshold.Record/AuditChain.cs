@@ -84,7 +84,7 @@ public sealed class AuditChain : IAuditLog
     public AuditEntry Append(string kind, JsonObject payload)
     {
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
+        using var transaction = database.BeginWrite(connection);
         var entry = Append(connection, transaction, kind, payload, clock.GetCurrentInstant());
         transaction.Commit();
         return entry;

@@ -62,7 +62,7 @@ public sealed class DecisionRecord
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
         using var connection = database.OpenConnection();
-        using var transaction = RecordTransactions.BeginWrite(connection);
+        using var transaction = database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: time order = commit order
         var stored = StoreWithin(connection, transaction, decisions, ruleSetVersion, engineVersion, at);
         transaction.Commit();

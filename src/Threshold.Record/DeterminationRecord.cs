@@ -60,9 +60,9 @@ public sealed class DeterminationRecord : IDeterminationRecord
             throw new ArgumentException($"a determination made on {determinedOn} cannot rest on data through {windowEnd}", nameof(windowEnd));
         }
 
-        var at = RecordTime.Normalise(clock.GetCurrentInstant());
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
+        using var transaction = database.BeginWrite(connection);
+        var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: the log stays in time order
         var payload = new JsonObject
         {
             ["date"] = RecordTime.Format(determinedOn),

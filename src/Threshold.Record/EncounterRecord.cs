@@ -102,10 +102,10 @@ public sealed class EncounterRecord : IEncounterRecord
             throw new ArgumentException("the content hash must be 64 lower-case hex digits", nameof(contentSha256));
         }
 
-        var at = RecordTime.Normalise(clock.GetCurrentInstant());
-        var atText = RecordTime.Format(at);
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
+        using var transaction = database.BeginWrite(connection);
+        var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: the log stays in time order
+        var atText = RecordTime.Format(at);
 
         var known = LatestRows(connection, transaction, seriesName, asOf: null).ToDictionary(r => r.Day, r => r.Values());
         var provenance = CanonicalJson.Serialize(new JsonArray([.. series.Provenance.Select(p => (JsonNode)JsonValue.Create(p))]));

@@ -17,4 +17,16 @@ public interface IRecordDatabase
 
     /// <summary>An open connection with the per-connection settings applied (foreign keys, busy timeout).</summary>
     DbConnection OpenConnection();
+
+    /// <summary>
+    /// A write transaction that holds the record's single write lock from its first statement, waiting for another
+    /// writer to finish: <c>BEGIN IMMEDIATE</c> on SQLite; on PostgreSQL, READ COMMITTED plus an EXCLUSIVE lock on
+    /// <c>audit_log</c>, which every writer takes (every stored fact joins the chain). Every statement after it therefore
+    /// sees all committed facts, and none can be committed by another writer before this transaction ends: the audit
+    /// sequence and the ledger's cap count are exact under concurrent writers.
+    /// </summary>
+    DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>A transaction for applying migrations that excludes any other process migrating the same database.</summary>
+    DbTransaction BeginMigration(DbConnection connection);
 }

@@ -87,7 +87,7 @@ public sealed class LedgerRecord
     {
         ArgumentNullException.ThrowIfNull(requests);
         using var connection = database.OpenConnection();
-        using var transaction = RecordTransactions.BeginWrite(connection);
+        using var transaction = database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: time order = sequence order
         var result = AllocateWithin(connection, transaction, requests, at);
         transaction.Commit();

@@ -66,11 +66,11 @@ public static partial class Migrations
     public static MigrationResult Apply(IRecordDatabase database, IReadOnlyList<Migration> migrations, IClock clock)
     {
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
+        using var transaction = database.BeginMigration(connection);
         connection.Execute(
             """
             CREATE TABLE IF NOT EXISTS schema_version (
-                version    INTEGER PRIMARY KEY,
+                version    BIGINT PRIMARY KEY,
                 name       TEXT NOT NULL,
                 checksum   TEXT NOT NULL,
                 applied_at TEXT NOT NULL

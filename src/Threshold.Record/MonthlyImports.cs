@@ -74,7 +74,7 @@ public static class MonthlyImports
         using var connection = store.Database.OpenConnection();
         return [.. connection.Query<TotalRow>(
             """
-            SELECT component AS Name, SUM(encounter_count) AS Total FROM (
+            SELECT component AS Name, CAST(SUM(encounter_count) AS BIGINT) AS Total FROM (
                 SELECT component, encounter_count,
                        ROW_NUMBER() OVER (PARTITION BY component, demographic, citizenship_grouping, title_of_authority, encounter_type
                                           ORDER BY recorded_at DESC, import_id DESC) AS rn
@@ -105,7 +105,7 @@ public static class MonthlyImports
         using var connection = store.Database.OpenConnection();
         return [.. connection.Query<TotalRow>(
             """
-            SELECT region AS Name, SUM(quantity) AS Total FROM (
+            SELECT region AS Name, CAST(SUM(quantity) AS BIGINT) AS Total FROM (
                 SELECT region, quantity,
                        ROW_NUMBER() OVER (PARTITION BY region, breakdown_value ORDER BY recorded_at DESC, import_id DESC) AS rn
                 FROM khsm_monthly
@@ -156,7 +156,7 @@ public static class MonthlyImports
         var sourceName = Path.GetFileName(path);
 
         using var connection = store.Database.OpenConnection();
-        using var transaction = RecordTransactions.BeginWrite(connection);
+        using var transaction = store.Database.BeginWrite(connection);
         var known = KnownCells(connection, transaction, spec);
         var changed = new List<MonthlyRow>();
         int newRows = 0, revisedRows = 0;
@@ -269,8 +269,8 @@ public static class MonthlyImports
             command.Parameters.Add(parameters[i]);
         }
 
-        command.Prepare();
         var keyCount = spec.KeyColumns.Length;
+        var prepared = false;
         foreach (var row in rows)
         {
             for (var i = 0; i < keyCount; i++)
@@ -283,6 +283,13 @@ public static class MonthlyImports
             for (var i = 0; i < row.Values.Length; i++)
             {
                 parameters[keyCount + 2 + i].Value = row.Values[i] ?? DBNull.Value;
+            }
+
+            if (!prepared)
+            {
+                // Npgsql infers each parameter's type from its first value, so prepare once the values are set.
+                command.Prepare();
+                prepared = true;
             }
 
             command.ExecuteNonQuery();

@@ -22,7 +22,7 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
         ArgumentNullException.ThrowIfNull(removals);
         ArgumentNullException.ThrowIfNull(decide);
         using var connection = store.Database.OpenConnection();
-        using var transaction = RecordTransactions.BeginWrite(connection);
+        using var transaction = store.Database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant());
         var allocations = ledger.AllocateWithin(connection, transaction, removals, at);
         var stored = DecisionRecord.StoreWithin(connection, transaction, decide(allocations), ruleSetVersion, engineVersion, at);

@@ -62,6 +62,10 @@ public sealed class SqliteRecordDatabase : IRecordDatabase
         }
     }
 
+    public DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    public DbTransaction BeginMigration(DbConnection connection) => BeginWrite(connection);
+
     /// <summary>Reads a connection-level PRAGMA, for checks and diagnostics.</summary>
     public T Pragma<T>(string name)
     {

@@ -10,10 +10,15 @@ namespace Threshold.Returns;
 
 /// <summary>
 /// Writes bulk screening results as JSONL, one compact line per case, in constant memory. Each line has the decision
-/// fields of the public contract plus <c>citations[]</c> (full citation texts, each ending in its verification mark) and
-/// <c>trace[]</c> (every rule considered: <c>rule</c> — the rule's label — <c>held</c> and <c>citation</c>, the short
-/// form instrument + section + mark, e.g. "Proclamation 10773 §3(b)(i) [V]"; the full texts are in <c>citations[]</c>,
-/// in <c>threshold policies</c> and in single-case output).
+/// fields of the public contract plus <c>citations[]</c> (full citation texts, each ending in its verification mark),
+/// <c>traceId</c> and the trace: every rule considered, as <c>rule</c> — the rule's label — <c>held</c> and
+/// <c>citation</c>, the short form instrument + section + mark, e.g. "Proclamation 10773 §3(b)(i) [V]" (the full texts
+/// are in <c>citations[]</c>, in <c>threshold policies</c> and in single-case output).
+/// <para>With <see cref="BulkTraceMode.Inline"/> every line carries its <c>trace[]</c>. With
+/// <see cref="BulkTraceMode.Shared"/> a trace is written in full on the first line that uses it and later lines carry only
+/// its <c>traceId</c>: the first 12 hex digits of the SHA-256 of the trace's JSON, the same in every file and run, so a
+/// reader resolves every id from an earlier line of the same file. Traces repeat across thousands of cases, and this
+/// keeps a line to about a third of its size.</para>
 /// The cases are decided on the fast path (<see cref="CaseScreener.Classify"/>); everything on a line except the id,
 /// the dates, the return allocation and the status depends only on the outcome's shape, so it is built once per
 /// distinct shape as UTF-8 and copied. Lines are assembled in an internal buffer: call <see cref="Flush"/> or
@@ -36,8 +41,12 @@ public sealed class CaseDecisionLineWriter : IDisposable
     private readonly byte[] policy;
     private int used;
 
-    public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn)
+    private readonly Dictionary<string, int> traceIds = new(StringComparer.Ordinal);
+    private readonly List<bool> traceWritten = [];
+
+    public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn, BulkTraceMode traceMode = BulkTraceMode.Inline)
     {
+        TraceMode = traceMode;
         this.screener = screener;
         this.ledger = ledger;
         this.output = output;
@@ -62,6 +71,11 @@ public sealed class CaseDecisionLineWriter : IDisposable
     }
 
     public LocalDate? DecidedOn { get; }
+
+    public BulkTraceMode TraceMode { get; }
+
+    /// <summary>Distinct traces written so far.</summary>
+    public int Traces => traceWritten.Count;
 
     /// <summary>Distinct outcome shapes seen so far (each built once with its full trace).</summary>
     public int Shapes => fragments.Count + unusual.Count;
@@ -159,6 +173,13 @@ public sealed class CaseDecisionLineWriter : IDisposable
         Put(span, ref at, f.Status);
         at += WriteDate(span[at..], DecidedOn ?? c.EntryDateEastern);
         Put(span, ref at, f.Tail);
+        if (TraceMode == BulkTraceMode.Inline || !traceWritten[f.TraceIndex])
+        {
+            Put(span, ref at, f.Trace);
+            traceWritten[f.TraceIndex] = true;
+        }
+
+        Put(span, ref at, "}\n"u8);
         used += at;
     }
 
@@ -318,15 +339,23 @@ public sealed class CaseDecisionLineWriter : IDisposable
         ];
         byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null })];
         byte[] status = [.. "\",\"status\":"u8, .. Str(ReplayReport.StatusName(o.Status)), .. "},\"decidedOn\":\""u8];
+        var trace = Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) }));
+        var traceId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace), 0, 6);
+        if (!traceIds.TryGetValue(traceId, out var traceIndex))
+        {
+            traceIndex = traceWritten.Count;
+            traceIds[traceId] = traceIndex;
+            traceWritten.Add(false);
+        }
+
         byte[] tail =
         [
             .. "\",\"flags\":"u8, .. Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
             .. ",\"appliedOrders\":"u8, .. Raw(r.AppliedOrders.Select(x => x.Id)),
             .. ",\"citations\":"u8, .. Raw(r.Citations.Select(x => x.Text)),
-            .. ",\"trace\":"u8, .. Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) })),
-            .. "}\n"u8,
+            .. ",\"traceId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(traceId), (byte)'"',
         ];
-        return new Fragments(head, removal, status, tail);
+        return new Fragments(head, removal, status, tail, [.. ",\"trace\":"u8, .. trace], traceIndex);
     }
 
     /// <summary>The short form of a citation in trace entries: instrument, section and verification mark.</summary>
@@ -350,12 +379,27 @@ public sealed class CaseDecisionLineWriter : IDisposable
         public override int GetHashCode() => unchecked((int)(((holding * 0x9E3779B97F4A7C15UL) ^ (bits * 0xC2B2AE3D27D4EB4FUL) ^ (flags * 0x165667B19E3779F9UL) ^ (orders * 0x27D4EB2F165667C5UL)) >> 32));
     }
 
-    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail)
+    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace, int traceIndex)
     {
+        /// <summary><c>,"trace":[…]</c>, written on every line or only on the first line with this trace.</summary>
+        public byte[] Trace { get; } = trace;
+
+        public int TraceIndex { get; } = traceIndex;
+
         public byte[] Head { get; } = head;
         public byte[] Removal { get; } = removal;
         public byte[] Status { get; } = status;
         public byte[] Tail { get; } = tail;
-        public int Length { get; } = head.Length + removal.Length + status.Length + tail.Length;
+        public int Length { get; } = head.Length + removal.Length + status.Length + tail.Length + trace.Length + 2;
     }
+}
+
+/// <summary>How a bulk JSONL file carries each case's trace.</summary>
+public enum BulkTraceMode
+{
+    /// <summary>Every line carries its full <c>trace[]</c>: each line stands alone.</summary>
+    Inline,
+
+    /// <summary>A trace is written in full on the first line that uses it; later lines name it by <c>traceId</c>.</summary>
+    Shared,
 }

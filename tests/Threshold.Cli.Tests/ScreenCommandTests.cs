@@ -317,6 +317,43 @@ public class ScreenCommandTests(ScreenFixture fx) : IClassFixture<ScreenFixture>
     }
 
     [Fact]
+    public void Screen_SharedTraces_WrittenOnceThenNamed_InlineGivesTheSameResults()
+    {
+        var shared = fx.Proclamation;
+        var inline = Cases.Screen("--cases", fx.SemanticsFile, "--trace", "inline");
+        CliAssert.Ok(shared);
+        CliAssert.Ok(inline);
+        var sharedLines = shared.Stdout.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var inlineLines = inline.Stdout.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+        // Shared: each traceId carries its trace on its first line only; inline: on every line.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in sharedLines)
+        {
+            var id = line.Str("traceId")!;
+            Assert.Matches("^[0-9a-f]{12}$", id);
+            Assert.Equal(seen.Add(id), line.TryGetProperty("trace", out _));
+        }
+
+        Assert.True(seen.Count < sharedLines.Count, "the semantics file repeats at least one trace");
+        Assert.All(inlineLines, l => Assert.True(l.TryGetProperty("trace", out _)));
+        Assert.True(shared.Stdout.Length < inline.Stdout.Length);
+
+        // Resolved, the two outputs are the same results, and the ids are the same in both.
+        Assert.Equal(
+            Cases.Results(inline).Select(e => e.GetRawText()),
+            Cases.Results(shared).Select(e => e.GetRawText()));
+    }
+
+    [Fact]
+    public void Screen_TraceModeUnknown_IsAUsageError()
+    {
+        var r = Cases.Screen("--cases", fx.SemanticsFile, "--trace", "none");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--trace none", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Screen_CsvCases_SameContractAndOrder()
     {
         var file = fx.Temp.Write("cases.csv",

@@ -21,18 +21,41 @@ internal static class Cases
     public static CliResult ScreenUnder(string[] policy, params string[] extra) =>
         Cli.Run(["screen", .. policy, "--encounters", Cli.Bundled, .. extra]);
 
-    /// <summary>Parses JSONL stdout: one result per non-empty line, in order.</summary>
-    public static List<JsonElement> Results(CliResult r)
+    /// <summary>
+    /// Parses JSONL stdout: one result per non-empty line, in order. A line that names its trace only by
+    /// <c>traceId</c> (the default shared trace mode) gets the <c>trace</c> of the earlier line that defined that id;
+    /// an id no earlier line defined fails the test.
+    /// </summary>
+    public static List<JsonElement> Results(CliResult r) => Results(r.Stdout);
+
+    public static List<JsonElement> Results(string jsonl)
     {
         var results = new List<JsonElement>();
-        foreach (var line in r.Stdout.Split('\n'))
+        var traces = new Dictionary<string, System.Text.Json.Nodes.JsonNode>(StringComparer.Ordinal);
+        var number = 0;
+        foreach (var line in jsonl.Split('\n'))
         {
+            number++;
             if (line.Trim().Length == 0)
             {
                 continue;
             }
 
-            using var doc = JsonDocument.Parse(line);
+            var node = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            if (node["traceId"]?.GetValue<string>() is { } id)
+            {
+                if (node["trace"] is { } trace)
+                {
+                    traces.TryAdd(id, trace.DeepClone());
+                }
+                else
+                {
+                    Assert.True(traces.TryGetValue(id, out var defined), $"line {number}: traceId {id} was not defined on an earlier line");
+                    node["trace"] = defined!.DeepClone();
+                }
+            }
+
+            using var doc = JsonDocument.Parse(node.ToJsonString());
             results.Add(doc.RootElement.Clone());
         }
 

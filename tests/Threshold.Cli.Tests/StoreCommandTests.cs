@@ -3,14 +3,11 @@ using System.Text.Json;
 namespace Threshold.Cli.Tests;
 
 /// <summary>The record through the CLI: bitemporal imports, replay as known on an instant, the audit chain and recorded determinations.</summary>
-public sealed class StoreCommandTests : IDisposable
+public abstract class StoreCommandTests(Backend backend) : RecordCommandTest(backend)
 {
     private const string Bundled = "data/modeled/daily_encounters_2024-01-01_2025-01-19.modeled.csv";
-    private readonly TempFolder temp = new();
 
-    public void Dispose() => temp.Dispose();
-
-    private CliResult Store(params string[] args) => Cli.Run([.. args, "--data-dir", temp.PathOf("store")]);
+    private CliResult Store(params string[] args) => Cli.Run([.. args, .. Target.Args]);
 
     [Fact]
     public void Import_Twice_SecondChangesNothing_RevisionKeepsTheOldValueForAsKnownOn()
@@ -27,7 +24,7 @@ public sealed class StoreCommandTests : IDisposable
         Thread.Sleep(1100);
         var lines = File.ReadAllLines(Path.Combine(Cli.RepositoryRoot, Bundled))
             .Select(l => l.StartsWith("2024-12-20,", StringComparison.Ordinal) ? "2024-12-20,9999" + l[l.IndexOf(',', 11)..] : l);
-        var revised = temp.Write("revised.csv", string.Join("\n", lines) + "\n");
+        var revised = Temp.Write("revised.csv", string.Join("\n", lines) + "\n");
         var revision = Store("store", "import", revised, "--series", "bundled");
         Assert.Contains("1 revised", revision.Stdout, StringComparison.Ordinal);
 
@@ -93,3 +90,7 @@ public sealed class StoreCommandTests : IDisposable
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 }
+
+public sealed class StoreCommandTestsOnSqlite() : StoreCommandTests(Backend.Sqlite);
+
+public sealed class StoreCommandTestsOnPostgres() : StoreCommandTests(Backend.Postgres);

@@ -4,18 +4,18 @@ using System.Text.Json.Nodes;
 
 namespace Threshold.Record.Tests;
 
-public class AuditChainTests
+public abstract class AuditChainTests(Backend backend)
 {
-    private static TempRecord WithEntries(int count)
+    private TempRecord WithEntries(int count)
     {
-        var record = new TempRecord();
+        var record = new TempRecord(backend);
         for (var i = 1; i <= count; i++)
         {
             record.Store.Audit.Append("note", new JsonObject { ["n"] = i, ["text"] = $"entry {i}" });
         }
 
         // An intruder with the file can drop the append-only triggers first; the chain must still tell.
-        record.Sql("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;");
+        record.DropAppendOnlyGuards("audit_log");
         return record;
     }
 
@@ -32,7 +32,7 @@ public class AuditChainTests
     [Fact]
     public void Verify_EmptyLog_IsValidWithGenesisHead()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var result = record.Store.Audit.Verify();
         Assert.True(result.IsValid);
         Assert.Equal(0, result.EntryCount);
@@ -42,7 +42,7 @@ public class AuditChainTests
     [Fact]
     public void Append_Hash_MatchesDocumentedRecipe()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var entry = record.Store.Audit.Append("note", new JsonObject { ["b"] = 2, ["a"] = "x" });
         var text = new string('0', 64) + "{\"kind\":\"note\",\"payload\":{\"a\":\"x\",\"b\":2},\"recordedAt\":\"2025-01-20T12:00:01.000000Z\",\"seq\":1}";
         var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
@@ -54,7 +54,7 @@ public class AuditChainTests
     [Fact]
     public void Append_UpdateOrDeleteThroughSql_IsRefusedByTriggers()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         record.Store.Audit.Append("note", new JsonObject { ["n"] = 1 });
         Assert.ThrowsAny<Exception>(() => record.Sql("UPDATE audit_log SET kind = 'x'"));
         Assert.ThrowsAny<Exception>(() => record.Sql("DELETE FROM audit_log"));
@@ -127,10 +127,14 @@ public class AuditChainTests
     [Fact]
     public void Append_ClockBehindLastEntry_IsRefused()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         record.Store.Audit.Append("note", new JsonObject { ["n"] = 1 });
         record.Clock.Reset(record.Clock.GetCurrentInstant().Minus(NodaTime.Duration.FromHours(1)));
         Assert.Throws<RecordException>(() => record.Store.Audit.Append("note", new JsonObject { ["n"] = 2 }));
         Assert.Single(record.Store.Audit.Entries());
     }
 }
+
+public sealed class AuditChainTestsOnSqlite() : AuditChainTests(Backend.Sqlite);
+
+public sealed class AuditChainTestsOnPostgres() : AuditChainTests(Backend.Postgres);

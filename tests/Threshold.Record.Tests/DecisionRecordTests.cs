@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Threshold.Returns;
 using Threshold.Screening;
 
 namespace Threshold.Record.Tests;
 
-public sealed class DecisionRecordTests
+public abstract class DecisionRecordTests(Backend backend)
 {
     private static (CaseDecision Decision, ScreeningCase Input)[] Decide(params ScreeningCase[] cases)
     {
@@ -17,7 +16,7 @@ public sealed class DecisionRecordTests
     [Fact]
     public void Store_OneDecision_RoundTripsInputAndOutputJson()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var decisions = new DecisionRecord(record.Store, record.Clock);
         var (decision, input) = Decide(RecordFixtures.Case("c-1", "VE", 3, CaseFacts.ManifestsFear))[0];
 
@@ -48,7 +47,7 @@ public sealed class DecisionRecordTests
     [Fact]
     public void StoreMany_Batch_StoresEveryDecisionWithItsOwnAuditEntry()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var decisions = new DecisionRecord(record.Store, record.Clock);
         var batch = Decide(
             RecordFixtures.Case("b-1", "MX", 4),
@@ -79,7 +78,7 @@ public sealed class DecisionRecordTests
     [Fact]
     public void StoreMany_ThrowsMidway_LeavesNothingAndChainStillVerifies()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var decisions = new DecisionRecord(record.Store, record.Clock);
         var first = Decide(RecordFixtures.Case("keep", "CU", 2))[0];
         decisions.Store(first.Decision, first.Input, "r", "e");
@@ -113,13 +112,17 @@ public sealed class DecisionRecordTests
     [Fact]
     public void StoredDecisions_AreAppendOnly()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var decisions = new DecisionRecord(record.Store, record.Clock);
         var (decision, input) = Decide(RecordFixtures.Case("c", "VE", 3))[0];
         decisions.Store(decision, input, "r", "e");
 
-        Assert.Throws<SqliteException>(() => record.Sql("UPDATE screening_decision SET output_json = '{}'"));
-        Assert.Throws<SqliteException>(() => record.Sql("DELETE FROM screening_decision"));
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => record.Sql("UPDATE screening_decision SET output_json = '{}'"));
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => record.Sql("DELETE FROM screening_decision"));
         Assert.Single(decisions.List());
     }
 }
+
+public sealed class DecisionRecordTestsOnSqlite() : DecisionRecordTests(Backend.Sqlite);
+
+public sealed class DecisionRecordTestsOnPostgres() : DecisionRecordTests(Backend.Postgres);

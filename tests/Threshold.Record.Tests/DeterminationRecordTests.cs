@@ -3,12 +3,12 @@ using Threshold.Engine;
 
 namespace Threshold.Record.Tests;
 
-public class DeterminationRecordTests
+public abstract class DeterminationRecordTests(Backend backend)
 {
     [Fact]
     public void RecordDetermination_Valid_IsListedAndLogged()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var made = record.Store.Determinations.RecordDetermination(
             new LocalDate(2024, 6, 4), DeterminationKind.Activation, new LocalDate(2024, 5, 27), new LocalDate(2024, 6, 2), "Proclamation 10773 §2(b)", "in force on signature");
         record.Store.Determinations.RecordDetermination(
@@ -30,7 +30,7 @@ public class DeterminationRecordTests
     [Fact]
     public void RecordDetermination_WindowAfterDate_IsRefusedAndNothingLogged()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         Assert.Throws<ArgumentException>(() => record.Store.Determinations.RecordDetermination(
             new LocalDate(2024, 6, 1), DeterminationKind.Activation, new LocalDate(2024, 5, 27), new LocalDate(2024, 6, 2), "someone"));
         Assert.Throws<ArgumentException>(() => record.Store.Determinations.RecordDetermination(
@@ -39,3 +39,7 @@ public class DeterminationRecordTests
         Assert.Empty(record.Store.Audit.Entries());
     }
 }
+
+public sealed class DeterminationRecordTestsOnSqlite() : DeterminationRecordTests(Backend.Sqlite);
+
+public sealed class DeterminationRecordTestsOnPostgres() : DeterminationRecordTests(Backend.Postgres);

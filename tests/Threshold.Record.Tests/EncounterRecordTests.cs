@@ -4,7 +4,7 @@ using Threshold.Law;
 
 namespace Threshold.Record.Tests;
 
-public class EncounterRecordTests
+public abstract class EncounterRecordTests(Backend backend)
 {
     private static readonly LocalDate Start = new(2024, 6, 1);
 
@@ -13,7 +13,7 @@ public class EncounterRecordTests
     [Fact]
     public void Import_NewFile_RecordsEveryDayAndOneAuditEntry()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var path = record.WriteCsv("a.csv", Start, Days(10, 3000));
         var result = record.Store.Encounters.ImportFile("daily", path);
         Assert.Equal(ImportOutcome.Recorded, result.Outcome);
@@ -33,7 +33,7 @@ public class EncounterRecordTests
     [Fact]
     public void Import_IdenticalFileAgain_IsUnchanged()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var path = record.WriteCsv("a.csv", Start, Days(10, 3000));
         record.Store.Encounters.ImportFile("daily", path);
         var again = record.Store.Encounters.ImportFile("daily", path);
@@ -47,7 +47,7 @@ public class EncounterRecordTests
     [Fact]
     public void Import_RevisingFile_AddsRevisionsOnlyForChangedDaysAndKeepsOldOnes()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         record.Store.Encounters.ImportFile("daily", record.WriteCsv("a.csv", Start, Days(10, 3000)));
         var revised = Days(12, 3000);
         revised[2] = 3100;
@@ -67,7 +67,7 @@ public class EncounterRecordTests
     [Fact]
     public void AsKnownOn_BetweenImports_RebuildsTheEarlierSeries()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var first = record.Store.Encounters.ImportFile("daily", record.WriteCsv("a.csv", Start, Days(10, 3000)));
         record.Clock.Advance(Duration.FromDays(3));
         var revised = Days(12, 3000);
@@ -94,7 +94,7 @@ public class EncounterRecordTests
     public void AsKnownOn_BundledSeries_ReplaysAsTheFileDoes()
     {
         var bundled = Path.Combine(RepoRoot(), "data", "modeled", "daily_encounters_2024-01-01_2025-01-19.modeled.csv");
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var result = record.Store.Encounters.ImportFile("bundled", bundled);
         var policy = CompiledPolicy.Compile(BuiltInPolicies.Get("proclamation-10773"));
         var fromFile = SuspensionReplay.Run(policy, EncounterCsvReader.ReadFile(bundled));
@@ -107,7 +107,7 @@ public class EncounterRecordTests
     [Fact]
     public void AsKnownOn_SeriesWithGap_KeepsTheGapMissing()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var path = record.WriteCsv("gap.csv", Start, Days(5, 3000));
         var lines = File.ReadAllLines(path).Where(l => !l.StartsWith("2024-06-03", StringComparison.Ordinal));
         File.WriteAllLines(path, lines);
@@ -122,7 +122,7 @@ public class EncounterRecordTests
     [Fact]
     public void Import_FailureAfterDaysWritten_LeavesStoreAsItWas()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         record.Store.Encounters.ImportFile("daily", record.WriteCsv("a.csv", Start, Days(10, 3000)));
         var encounters = (EncounterRecord)record.Store.Encounters;
         encounters.AfterDaysWritten = () => throw new InvalidOperationException("injected");
@@ -135,13 +135,13 @@ public class EncounterRecordTests
     [Fact]
     public void Import_RowRejectedByCheckConstraint_LeavesStoreAsItWas()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         record.Store.Encounters.ImportFile("daily", record.WriteCsv("a.csv", Start, Days(10, 3000)));
         // The CSV reader refuses negatives, so build the series by hand: the last day breaks CHECK (between_ports >= 0).
         var values = Days(12, 3100);
         values[^1] = -1;
         var bad = new EncounterSeries("bad", Start, 12, new Dictionary<EncounterColumn, int[]> { [EncounterColumn.BetweenPorts] = values }, null, []);
-        Assert.ThrowsAny<Microsoft.Data.Sqlite.SqliteException>(() => record.Store.Encounters.Import("daily", bad, "bad.csv", new string('a', 64)));
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => record.Store.Encounters.Import("daily", bad, "bad.csv", new string('a', 64)));
         AssertOnlyFirstImport(record);
     }
 
@@ -167,3 +167,7 @@ public class EncounterRecordTests
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }
+
+public sealed class EncounterRecordTestsOnSqlite() : EncounterRecordTests(Backend.Sqlite);
+
+public sealed class EncounterRecordTestsOnPostgres() : EncounterRecordTests(Backend.Postgres);

@@ -1,18 +1,17 @@
-using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Testing;
 using Threshold.Returns;
 
 namespace Threshold.Record.Tests;
 
-public sealed class LedgerRecordTests
+public abstract class LedgerRecordTests(Backend backend)
 {
     private static ReturnRequest Ve(string id, int day, bool child = false) => new(id, "VE", RecordFixtures.June(day), child);
 
     [Fact]
     public void Allocate_CapBoundary_FifthGoesToMexicoSixthOverflows()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var ledger = new LedgerRecord(record.Store, RecordFixtures.SmallCaps, record.Clock);
 
         var events = Enumerable.Range(1, 6).Select(i => ledger.Allocate(Ve($"ve-{i}", 10))).ToArray();
@@ -40,7 +39,7 @@ public sealed class LedgerRecordTests
     [Fact]
     public void Allocate_SameRequestsAsInMemoryLedger_SameAllocationsAndReport()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var ledger = new LedgerRecord(record.Store, RecordFixtures.SmallCaps, record.Clock);
         var memory = new ReturnsLedger(RecordFixtures.SmallCaps, recordEvents: true);
         string[] countries = ["VE", "EC", "EC", "EC", "EC", "MX", "CU", "GT", "IN", "HT"];
@@ -78,7 +77,7 @@ public sealed class LedgerRecordTests
     [Fact]
     public void AllocateMany_ThrowsMidway_LeavesNothingAndChainStillVerifies()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var ledger = new LedgerRecord(record.Store, RecordFixtures.SmallCaps, record.Clock);
         ledger.Allocate(Ve("first", 3));
 
@@ -96,14 +95,14 @@ public sealed class LedgerRecordTests
         Assert.Equal(1, record.Store.Audit.Verify().EntryCount);
         Assert.True(record.Store.Audit.Verify().IsValid);
         Assert.Equal(2, ledger.Allocate(Ve("next", 3)).Sequence);
-        Assert.Throws<SqliteException>(() => record.Sql("UPDATE ledger_event SET overflow = 1"));
-        Assert.Throws<SqliteException>(() => record.Sql("DELETE FROM ledger_event"));
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => record.Sql("UPDATE ledger_event SET overflow = 1"));
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => record.Sql("DELETE FROM ledger_event"));
     }
 
     [Fact]
     public void LedgerAsOf_ReturnsTheAllocationsRecordedByThen()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var ledger = new LedgerRecord(record.Store, RecordFixtures.SmallCaps, record.Clock);
         var before = record.Clock.GetCurrentInstant();
         var early = ledger.AllocateMany([Ve("a", 2), Ve("b", 2), Ve("c", 2)]);
@@ -124,7 +123,7 @@ public sealed class LedgerRecordTests
     [Fact]
     public void LedgerAsOf_UnderOtherArrangements_RefusesEventsTheyWouldNotProduce()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var ledger = new LedgerRecord(record.Store, RecordFixtures.SmallCaps, record.Clock);
         ledger.AllocateMany(Enumerable.Range(0, 6).Select(i => Ve($"v{i}", 9)));
 
@@ -143,13 +142,13 @@ public sealed class LedgerRecordTests
     {
         const int n = 60;
         const int cap = 50;
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var clock = new FakeClock(Instant.FromUtc(2025, 2, 1, 0, 0), Duration.FromMilliseconds(1)); // shared, thread-safe
         var seed = new LedgerRecord(record.Store, RecordFixtures.SmallCaps, clock);
         var early = seed.AllocateMany([new ReturnRequest("early-1", "EC", RecordFixtures.June(1), false), new ReturnRequest("early-2", "MX", RecordFixtures.June(1), false)]);
         var beforeRace = clock.GetCurrentInstant();
 
-        var writers = new[] { "A", "B" }.Select(name => new LedgerRecord(RecordStore.Open(record.Directory, clock), RecordFixtures.SmallCaps, clock)).ToArray();
+        var writers = new[] { "A", "B" }.Select(name => new LedgerRecord(RecordStore.Open(record.NewDatabase(), clock), RecordFixtures.SmallCaps, clock)).ToArray();
         using var start = new Barrier(writers.Length);
         var results = new List<RecordedAllocation>[writers.Length];
         var threads = writers.Select((writer, w) => new Thread(() =>
@@ -201,3 +200,7 @@ public sealed class LedgerRecordTests
         Assert.Equal(1, Assert.Single(then.Report().Arrangements).AllocatedToMexico);
     }
 }
+
+public sealed class LedgerRecordTestsOnSqlite() : LedgerRecordTests(Backend.Sqlite);
+
+public sealed class LedgerRecordTestsOnPostgres() : LedgerRecordTests(Backend.Postgres);

@@ -4,7 +4,7 @@ using Threshold.Engine;
 
 namespace Threshold.Record.Tests;
 
-public sealed class MonthlyImportTests
+public abstract class MonthlyImportTests(Backend backend)
 {
     private const string SboAug = "cbp_sbo_encounters_fy22_fy25_aug.csv";
     private const string SboTableau = "cbp_sbo_encounters_fy20_fy23feb_tableau_scrape.csv";
@@ -41,7 +41,7 @@ public sealed class MonthlyImportTests
     [InlineData(KhsmCitizenship, "khsm_monthly", "khsm-region-citizenship")]
     public void Import_RealFile_StoresEveryRowWithOneAuditEntry_AndReimportIsUnchanged(string name, string table, string layout)
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var path = Source(name);
         var expected = DataRows(path);
 
@@ -82,7 +82,7 @@ public sealed class MonthlyImportTests
     [Fact]
     public void Totals_RealFiles_MatchPublishedCbpFigures()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         MonthlyImports.ImportCbpSbo(record.Store, Source(SboAug), record.Clock);
         MonthlyImports.ImportKhsm(record.Store, Source(KhsmRegion), record.Clock);
         MonthlyImports.ImportKhsm(record.Store, Source(KhsmSector), record.Clock);
@@ -105,7 +105,7 @@ public sealed class MonthlyImportTests
     [Fact]
     public void Import_TableauThenRelease_KeepsOneCellPerMonthAndAddsRevisionsOnly()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         MonthlyImports.ImportCbpSbo(record.Store, Source(SboTableau), record.Clock);
         var afterTableau = record.Clock.GetCurrentInstant();
         var release = MonthlyImports.ImportCbpSbo(record.Store, Source(SboAug), record.Clock);
@@ -128,7 +128,7 @@ public sealed class MonthlyImportTests
     [InlineData(KhsmSector, "khsm_monthly", 4, "Quantity '12x' is not a whole number")]
     public void Import_CorruptedRow_ReportsFileAndLine_AndStoresNothing(string name, string table, int column, string problem)
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         // Something already recorded, so "nothing stored" is checked against a non-empty table and chain.
         if (table == "cbp_sbo_monthly")
         {
@@ -166,7 +166,7 @@ public sealed class MonthlyImportTests
     [InlineData(KhsmSector, 100, 3, "", "Sector is empty")]
     public void Import_BadCell_IsReportedWithItsLine(string name, int line, int column, string value, string problem)
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var path = WriteCopy(record, name, lines => lines[line - 1] = ReplaceField(lines[line - 1], column, value));
 
         var e = Assert.Throws<InputFileException>(() => name.StartsWith("cbp_", StringComparison.Ordinal)
@@ -181,7 +181,7 @@ public sealed class MonthlyImportTests
     [Fact]
     public void Import_WrongHeaderOrDuplicateCell_IsRefused()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var renamed = WriteCopy(record, KhsmRegion, lines => lines[0] = lines[0].Replace("Quantity", "Count", StringComparison.Ordinal));
         var e = Assert.Throws<InputFileException>(() => MonthlyImports.ImportKhsm(record.Store, renamed, record.Clock));
         Assert.StartsWith($"{renamed}:1: header does not match the KHSM monthly layout", e.Message, StringComparison.Ordinal);
@@ -200,7 +200,7 @@ public sealed class MonthlyImportTests
     [Fact]
     public void Import_RevisedCopy_AddsOnlyRevisions_AndAsKnownOnReturnsTheEarlierValue()
     {
-        using var record = new TempRecord();
+        using var record = new TempRecord(backend);
         var original = MonthlyImports.ImportKhsm(record.Store, Source(KhsmRegion), record.Clock);
         var beforeRevision = record.Clock.GetCurrentInstant();
 
@@ -262,3 +262,7 @@ public sealed class MonthlyImportTests
         return string.Join(",", fields);
     }
 }
+
+public sealed class MonthlyImportTestsOnSqlite() : MonthlyImportTests(Backend.Sqlite);
+
+public sealed class MonthlyImportTestsOnPostgres() : MonthlyImportTests(Backend.Postgres);

@@ -1,49 +1,86 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using NodaTime;
 using NodaTime.Testing;
 
+using Threshold.TestSupport;
+
 namespace Threshold.Record.Tests;
 
-/// <summary>A real SQLite record in a fresh temp folder, with a fake clock; deleted on dispose.</summary>
+/// <summary>The two real backends every record test runs against.</summary>
+public enum Backend
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// A real, empty record with a fake clock, deleted on dispose: a SQLite file in a fresh temp folder, or a fresh schema in
+/// the throwaway PostgreSQL cluster that <c>./run-tests</c> starts (<see cref="PostgresTestServer"/>). The temp folder
+/// exists for both, for input files.
+/// </summary>
 public sealed class TempRecord : IDisposable
 {
-    public TempRecord()
+    private readonly string? schema;
+
+    private readonly RecordStore? store;
+
+    /// <param name="open">False leaves the database empty (no schema) until the test opens it.</param>
+    public TempRecord(Backend backend = Backend.Sqlite, bool open = true)
     {
+        Backend = backend;
         Directory = Path.Combine(Path.GetTempPath(), "threshold-record-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
         Clock = new FakeClock(Instant.FromUtc(2025, 1, 20, 12, 0, 0), Duration.FromSeconds(1));
-        Store = RecordStore.Open(Directory, Clock);
+        if (backend == Backend.Postgres)
+        {
+            schema = "t_" + Guid.NewGuid().ToString("N");
+            ConnectionString = PostgresTestServer.CreateSchema(schema);
+        }
+
+        store = open ? Reopen() : null;
     }
+
+    public Backend Backend { get; }
 
     public string Directory { get; }
 
+    /// <summary>The PostgreSQL connection string (with its own search path), or null for SQLite.</summary>
+    public string? ConnectionString { get; }
+
     public FakeClock Clock { get; }
 
-    public RecordStore Store { get; }
+    public RecordStore Store => store ?? throw new InvalidOperationException("this record was created unopened");
 
     public string DbPath => Path.Combine(Directory, SqliteRecordDatabase.FileName);
 
-    public RecordStore Reopen() => RecordStore.Open(Directory, Clock);
+    /// <summary>A second handle on the same record, as another process would open it.</summary>
+    public IRecordDatabase NewDatabase() => Backend == Backend.Postgres ? new PostgresRecordDatabase(ConnectionString!) : new SqliteRecordDatabase(Directory);
 
-    /// <summary>Runs raw SQL against the file, as someone with access to it could.</summary>
+    public RecordStore Reopen() => RecordStore.Open(NewDatabase(), Clock);
+
+    /// <summary>Runs raw SQL against the database, as someone with access to it could.</summary>
     public void Sql(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        using var connection = OpenRaw();
+        connection.Execute(sql);
     }
 
     public long Scalar(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        using var connection = OpenRaw();
+        return Convert.ToInt64(connection.ExecuteScalar(sql), CultureInfo.InvariantCulture);
     }
+
+    /// <summary>What an intruder with write access does first: drop the append-only triggers of a table.</summary>
+    public void DropAppendOnlyGuards(string table) =>
+        Sql(Backend == Backend.Postgres
+            ? $"DROP TRIGGER {table}_no_update ON {table}; DROP TRIGGER {table}_no_delete ON {table};"
+            : $"DROP TRIGGER {table}_no_update; DROP TRIGGER {table}_no_delete;");
 
     /// <summary>Writes a daily CSV (all five columns) with the given between_ports values from <paramref name="start"/>.</summary>
     public string WriteCsv(string name, LocalDate start, IReadOnlyList<int> betweenPorts, string? comment = "modeled: test series")
@@ -67,7 +104,15 @@ public sealed class TempRecord : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        if (schema is not null)
+        {
+            PostgresTestServer.DropSchema(schema, ConnectionString!);
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -76,5 +121,19 @@ public sealed class TempRecord : IDisposable
         {
             // best effort
         }
+    }
+
+    private DbConnection OpenRaw()
+    {
+        if (Backend == Backend.Postgres)
+        {
+            var connection = new NpgsqlConnection(ConnectionString);
+            connection.Open();
+            return connection;
+        }
+
+        var sqlite = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        sqlite.Open();
+        return sqlite;
     }
 }

@@ -30,6 +30,13 @@ internal class ReplaySettings : CommandSettings
     [Description("Folder of the embedded SQLite record (default: $THRESHOLD_DATA_DIR, else ./.threshold-data).")]
     public string? DataDir { get; init; }
 
+    [CommandOption("--database <CONNECTION>")]
+    [Description("Npgsql connection string of a shared PostgreSQL record (default: $THRESHOLD_DATABASE; without either, the embedded SQLite record in --data-dir).")]
+    public string? Database { get; init; }
+
+    /// <summary>The record options of this command, to open the store.</summary>
+    internal StoreSettings Store => new() { DataDir = DataDir, Database = Database };
+
     [CommandOption("--allow-gaps")]
     [Description("Accept missing dates; every window touching one is undeterminable (never counted as zero).")]
     public bool AllowGaps { get; init; }
@@ -92,10 +99,10 @@ internal class ReplaySettings : CommandSettings
             throw new UsageException("give --encounters FILE or --series NAME, not both");
         }
 
-        var store = new StoreSettings { DataDir = DataDir }.Open();
+        var store = Store.Open();
         var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", AsKnownOn);
         return store.Encounters.AsKnownOn(Series, at)
-            ?? throw new UsageException($"--series {Series}: nothing recorded under that name" + (AsKnownOn is null ? string.Empty : $" as of {AsKnownOn}") + $" in {new StoreSettings { DataDir = DataDir }.ResolveDataDirectory()}");
+            ?? throw new UsageException($"--series {Series}: nothing recorded under that name" + (AsKnownOn is null ? string.Empty : $" as of {AsKnownOn}") + $" in {Store.Describe()}");
     }
 
     internal static LocalDate ParseDate(string option, string text)

@@ -38,7 +38,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
 
         if (settings.FromRecord)
         {
-            var store = new StoreSettings { DataDir = settings.DataDir }.Open();
+            var store = settings.Store.Open();
             var recordLedger = new Threshold.Record.LedgerRecord(store, ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance);
             var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(StoreSettings.ParseInstant("--as-of", settings.AsOf));
             Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf), events = snapshot.Allocations.Count, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));

@@ -28,6 +28,10 @@ internal sealed class ScreenSettings : CaseRunSettings
     [Description("Store every decision and ledger allocation in the record (--data-dir), with the audit chain; the cap holds across concurrent runs.")]
     public bool Record { get; init; }
 
+    [CommandOption("--trace <shared|inline>")]
+    [Description("Bulk JSONL only. shared (default): each distinct trace is written in full on the first line that uses it, later lines name it by traceId. inline: every line carries its full trace[].")]
+    public string Trace { get; init; } = "shared";
+
     [CommandOption("--ledger-report")]
     [Description("After a bulk run, print the returns ledger report to stderr.")]
     public bool LedgerReport { get; init; }
@@ -53,6 +57,12 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
             throw new UsageException("--format table explains one case: use it with --case");
         }
 
+        var traceMode = settings.Trace switch
+        {
+            "shared" => BulkTraceMode.Shared,
+            "inline" => BulkTraceMode.Inline,
+            _ => throw new UsageException($"--trace {settings.Trace}: must be shared or inline"),
+        };
         var decidedOn = settings.DecidedOn is null ? (NodaTime.LocalDate?)null : ReplaySettings.ParseDate("--decided-on", settings.DecidedOn);
         var timeline = settings.Replay();
         var screener = new CaseScreener(timeline, decidedOn, settings.WithoutOrder.ToHashSet(StringComparer.Ordinal));
@@ -68,7 +78,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
                 }
 
                 var recordedLine = new StringWriter();
-                var store = new StoreSettings { DataDir = settings.DataDir }.Open();
+                var store = settings.Store.Open();
                 RecordedScreening.Run(store, screener, arrangements, [(1, CaseJsonReader.ReadSingle(settings.Case))], settings.Case, recordedLine);
                 var recorded = JsonDocument.Parse(recordedLine.ToString()).RootElement;
                 var wrapped = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, recorded = true, result = recorded }, ReplayReport.JsonOptions);
@@ -115,7 +125,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
             : CaseJsonReader.ReadLines(stream, path);
         if (settings.Record)
         {
-            var store = new StoreSettings { DataDir = settings.DataDir }.Open();
+            var store = settings.Store.Open();
             OutputFile.Write(settings.Out, writer => RecordedScreening.Run(store, screener, arrangements, cases, path, writer));
             return ExitCodes.Ok;
         }
@@ -125,9 +135,9 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         {
             OutputFile.WriteStream(settings.Out, output =>
             {
-                // The file writes (a kernel copy of ~2.4 KB a line) run on a second thread, overlapping the screening.
+                // The file writes (a kernel copy of every line) run on a second thread, overlapping the screening.
                 using var pipe = new BackgroundWriteStream(output);
-                using (var lines = new CaseDecisionLineWriter(screener, ledger, pipe, decidedOn))
+                using (var lines = new CaseDecisionLineWriter(screener, ledger, pipe, decidedOn, traceMode))
                 {
                     foreach (var (line, c) in cases)
                     {

@@ -20,11 +20,34 @@ internal class StoreSettings : CommandSettings
     [Description("Folder of the embedded SQLite record (default: $THRESHOLD_DATA_DIR, else ./.threshold-data).")]
     public string? DataDir { get; init; }
 
+    [CommandOption("--database <CONNECTION>")]
+    [Description("Npgsql connection string of a shared PostgreSQL record, e.g. \"Host=db;Username=threshold;Database=threshold\" (default: $THRESHOLD_DATABASE; without either, the embedded SQLite record in --data-dir).")]
+    public string? Database { get; init; }
+
     public string ResolveDataDirectory() =>
         DataDir ?? (Environment.GetEnvironmentVariable("THRESHOLD_DATA_DIR") is { Length: > 0 } env ? env : DefaultDirectory);
 
+    /// <summary>The PostgreSQL connection string in force (--database, else $THRESHOLD_DATABASE), or null for SQLite.</summary>
+    public string? ResolveDatabase()
+    {
+        if (Database is not null && DataDir is not null)
+        {
+            throw new UsageException("give --data-dir (the embedded SQLite record) or --database (a PostgreSQL record), not both");
+        }
+
+        return Database ?? (DataDir is null && Environment.GetEnvironmentVariable("THRESHOLD_DATABASE") is { Length: > 0 } env ? env : null);
+    }
+
+    /// <summary>The backend in force: PostgreSQL when a connection string is given, else SQLite in the data directory.</summary>
+    public IRecordDatabase OpenDatabase() => ResolveDatabase() is { } connection
+        ? new PostgresRecordDatabase(connection)
+        : new SqliteRecordDatabase(ResolveDataDirectory());
+
     /// <summary>Opens (and migrates) the record; the system clock is read here, at the edge, never in rules.</summary>
-    public RecordStore Open() => RecordStore.Open(ResolveDataDirectory(), SystemClock.Instance);
+    public RecordStore Open() => RecordStore.Open(OpenDatabase(), SystemClock.Instance);
+
+    /// <summary>Where the record lives, for messages (never a password).</summary>
+    public string Describe() => ResolveDatabase() is not null ? OpenDatabase().Description : ResolveDataDirectory();
 
     internal static Instant ParseInstant(string option, string text)
     {
@@ -83,7 +106,7 @@ internal sealed class StoreHistoryCommand : Command<StoreHistorySettings>
     {
         var store = settings.Open();
         var names = settings.Series is { } one ? [one] : store.Encounters.SeriesNames();
-        var table = new Table().Border(TableBorder.Rounded).Title($"Recorded imports in {Markup.Escape(settings.ResolveDataDirectory())}");
+        var table = new Table().Border(TableBorder.Rounded).Title($"Recorded imports in {Markup.Escape(settings.Describe())}");
         foreach (var h in new[] { "Series", "Import", "Recorded at (UTC)", "Source", "SHA-256", "Days", "New", "Revised" })
         {
             table.AddColumn(h);
@@ -212,7 +235,7 @@ internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettin
         }
 
         var timeline = settings.Replay();
-        var recorded = new StoreSettings { DataDir = settings.DataDir }.Open().Determinations.List();
+        var recorded = settings.Store.Open().Determinations.List();
         var rows = new List<DiffRow>();
         foreach (var p in timeline.Determinations.Where(d => d.Kind != DeterminationKind.DeactivationCancelled))
         {
@@ -335,10 +358,19 @@ internal sealed class DbBackupCommand : Command<DbFileSettings>
 {
     public override int Execute(CommandContext context, DbFileSettings settings, CancellationToken cancellationToken)
     {
+        RequireSqlite(settings);
         var dir = settings.ResolveDataDirectory();
         SqliteBackup.Backup(dir, settings.File);
         Console.Out.WriteLine($"backed up {Path.Combine(dir, SqliteRecordDatabase.FileName)} to {settings.File}");
         return ExitCodes.Ok;
+    }
+
+    internal static void RequireSqlite(StoreSettings settings)
+    {
+        if (settings.ResolveDatabase() is not null)
+        {
+            throw new UsageException("db backup and db restore copy the embedded SQLite record; back up a PostgreSQL record with pg_dump and restore it with pg_restore (README, \"Backup\")");
+        }
     }
 }
 
@@ -347,6 +379,7 @@ internal sealed class DbRestoreCommand : Command<DbFileSettings>
 {
     public override int Execute(CommandContext context, DbFileSettings settings, CancellationToken cancellationToken)
     {
+        DbBackupCommand.RequireSqlite(settings);
         var result = SqliteBackup.Restore(settings.File, settings.ResolveDataDirectory(), SystemClock.Instance);
         Console.Out.WriteLine($"restored {settings.File}: {result.EntryCount} audit entries verified; chain head {result.HeadHash}");
         return ExitCodes.Ok;
