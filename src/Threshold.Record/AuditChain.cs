@@ -24,6 +24,9 @@ public enum ChainFailure
 
     /// <summary>A stored field cannot be read (payload not canonical JSON, malformed instant).</summary>
     Malformed,
+
+    /// <summary>The chain holds, but a stored fact (a decision row, a trace) no longer matches the entry recording it.</summary>
+    FactMismatch,
 }
 
 /// <summary>

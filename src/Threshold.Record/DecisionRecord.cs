@@ -12,8 +12,9 @@ namespace Threshold.Record;
 
 /// <summary>
 /// A screening decision as stored: the full input (<see cref="CaseJsonReader.Write"/>), the full output
-/// (<see cref="CaseDecisionJson.Build"/> serialised with <see cref="CaseDecisionJson.Compact"/>; it carries the trace),
-/// the versions that produced it, the instant recorded and the audit-log entry that records it.
+/// (<see cref="CaseDecisionJson.Build"/> serialised with <see cref="CaseDecisionJson.Compact"/>, trace included: the
+/// stored trace is joined back in), the versions that produced it, the instant recorded and the audit-log entry that
+/// records it (one <c>decision-batch</c> entry for the whole batch).
 /// </summary>
 public sealed record StoredDecision(
     long DecisionId,
@@ -30,12 +31,21 @@ public sealed record StoredDecision(
 }
 
 /// <summary>
-/// Screening decisions as stored facts (table <c>screening_decision</c>, migration 0002). Every decision is also one
-/// audit-log entry of kind <c>decision</c>, written in the same transaction; a batch is one transaction, all or
-/// nothing. Rows are never updated or deleted.
+/// Screening decisions as stored facts (table <c>screening_decision</c>, migrations 0002 and 0004). A call to
+/// <see cref="StoreMany"/> is one transaction, all or nothing, recorded by ONE audit entry of kind
+/// <c>decision-batch</c> whose payload carries the SHA-256 of the batch's rows (<see cref="BatchDigest"/>); each
+/// distinct trace is stored once in <c>screening_trace</c> under the SHA-256 of its JSON. Rows are never updated or
+/// deleted. <see cref="VerifyFacts"/> checks the stored rows against their audit entries.
 /// </summary>
 public sealed class DecisionRecord
 {
+    /// <summary>Audit-entry kind of a batch of decisions (migration 0004 on).</summary>
+    public const string BatchKind = "decision-batch";
+
+    /// <summary>Audit-entry kind of one decision stored before migration 0004.</summary>
+    public const string LegacyKind = "decision";
+
+    private static readonly byte[] TraceSuffix = ",\"trace\":[]}"u8.ToArray();
     private readonly IRecordDatabase database;
     private readonly IClock clock;
 
@@ -53,8 +63,9 @@ public sealed class DecisionRecord
         StoreMany([(decision, input)], ruleSetVersion, engineVersion)[0];
 
     /// <summary>
-    /// Stores every decision in ONE transaction: either all are stored (each with its audit entry, all with the same
-    /// recorded instant) or, if anything fails (a bad item, an exception thrown while enumerating), none is.
+    /// Stores every decision in ONE transaction with one audit entry: either all are stored (all with the same recorded
+    /// instant) or, if anything fails (a bad item, an exception thrown while enumerating), none is. An empty batch
+    /// stores nothing and writes no entry.
     /// </summary>
     public IReadOnlyList<StoredDecision> StoreMany(IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion)
     {
@@ -70,24 +81,54 @@ public sealed class DecisionRecord
     }
 
     /// <summary>Stores inside a write transaction the caller owns.</summary>
-    internal static List<StoredDecision> StoreWithin(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion, Instant at)
+    internal static List<StoredDecision> StoreWithin(DbConnection connection, DbTransaction transaction, IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion, Instant at)
     {
-        var next = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction);
-        var stored = new List<StoredDecision>();
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
+        ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
+        var atText = RecordTime.Format(at);
+        var first = checked(connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction) + 1);
+        var rows = new List<DecisionRow>();
+        var traces = new Dictionary<string, string>(StringComparer.Ordinal);
+        var serializer = new DecisionSerializer();
         foreach (var (decision, input) in decisions)
         {
-            next = checked(next + 1);
-            stored.Add(Insert(connection, transaction, next, decision, input, ruleSetVersion, engineVersion, at));
+            ArgumentNullException.ThrowIfNull(decision);
+            ArgumentNullException.ThrowIfNull(input);
+            if (!string.Equals(decision.Screening.Id, input.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"the decision is for case '{decision.Screening.Id}' but the input is case '{input.Id}'", nameof(decisions));
+            }
+
+            var (head, traceId, traceJson) = serializer.Split(decision);
+            traces.TryAdd(traceId, traceJson);
+            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), head, traceId));
         }
 
-        return stored;
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        InsertTraces(connection, transaction, traces);
+        var payload = new JsonObject
+        {
+            ["firstDecisionId"] = first,
+            ["lastDecisionId"] = rows[^1].DecisionId,
+            ["count"] = rows.Count,
+            ["rowsSha256"] = BatchDigest(rows.Select(r => r.Fields(ruleSetVersion, engineVersion, atText))),
+            ["ruleSetVersion"] = ruleSetVersion,
+            ["engineVersion"] = engineVersion,
+        };
+        var entry = AuditChain.Append(connection, transaction, BatchKind, payload, at);
+        InsertRows(connection, transaction, rows, ruleSetVersion, engineVersion, atText, entry.Seq);
+        return [.. rows.Select(r => new StoredDecision(r.DecisionId, r.CaseId, r.InputJson, Join(r.OutputHead, traces[r.TraceId]), ruleSetVersion, engineVersion, at, entry.Seq))];
     }
 
     /// <summary>One stored decision, or null.</summary>
     public StoredDecision? Get(long decisionId)
     {
         using var connection = database.OpenConnection();
-        return connection.QuerySingleOrDefault<Row>(Select + " WHERE decision_id = @decisionId", new { decisionId })?.ToDecision();
+        return connection.QuerySingleOrDefault<Row>(Select + " WHERE d.decision_id = @decisionId", new { decisionId })?.ToDecision();
     }
 
     /// <summary>Every stored decision of a case, in the order stored.</summary>
@@ -95,76 +136,323 @@ public sealed class DecisionRecord
     {
         ArgumentNullException.ThrowIfNull(caseId);
         using var connection = database.OpenConnection();
-        return [.. connection.Query<Row>(Select + " WHERE case_id = @caseId ORDER BY decision_id", new { caseId }).Select(r => r.ToDecision())];
+        return [.. connection.Query<Row>(Select + " WHERE d.case_id = @caseId ORDER BY d.decision_id", new { caseId }).Select(r => r.ToDecision())];
     }
 
     /// <summary>Every stored decision, in the order stored.</summary>
     public IReadOnlyList<StoredDecision> List()
     {
         using var connection = database.OpenConnection();
-        return [.. connection.Query<Row>(Select + " ORDER BY decision_id").Select(r => r.ToDecision())];
+        return [.. connection.Query<Row>(Select + " ORDER BY d.decision_id").Select(r => r.ToDecision())];
     }
 
-    /// <summary>The output JSON of a decision, exactly as stored.</summary>
+    /// <summary>The case ids of every stored decision (cheaper than <see cref="List"/>: no outputs are read).</summary>
+    public IReadOnlySet<string> CaseIds()
+    {
+        using var connection = database.OpenConnection();
+        return connection.Query<string>("SELECT case_id FROM screening_decision").ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The output JSON of a decision, exactly as <see cref="StoredDecision.OutputJson"/> gives it back.</summary>
     public static string OutputJson(CaseDecision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
         return JsonSerializer.Serialize(CaseDecisionJson.Build(decision), CaseDecisionJson.Compact);
     }
 
-    private const string Select =
-        """
-        SELECT decision_id AS DecisionId, case_id AS CaseId, input_json AS InputJson, output_json AS OutputJson,
-               rule_set_version AS RuleSetVersion, engine_version AS EngineVersion, recorded_at AS RecordedAt, audit_seq AS AuditSeq
-        FROM screening_decision
-        """;
-
-    private static StoredDecision Insert(DbConnection connection, DbTransaction transaction, long id, CaseDecision decision, ScreeningCase input, string ruleSetVersion, string engineVersion, Instant at)
+    /// <summary>
+    /// The <c>rowsSha256</c> of a <c>decision-batch</c> entry: lower-hex SHA-256 over the batch's rows in
+    /// decision_id order, each row given as its fields decision_id (decimal), case_id, input_json, output_json (as
+    /// stored, without trace[]), trace_id, rule_set_version, engine_version and recorded_at, each field written as its
+    /// UTF-8 byte length (8 bytes, big-endian) followed by its UTF-8 bytes.
+    /// </summary>
+    public static string BatchDigest(IEnumerable<IReadOnlyList<string>> rows)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        ArgumentNullException.ThrowIfNull(input);
-        if (!string.Equals(decision.Screening.Id, input.Id, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(rows);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[8];
+        var buffer = new byte[4096];
+        foreach (var row in rows)
         {
-            throw new ArgumentException($"the decision is for case '{decision.Screening.Id}' but the input is case '{input.Id}'", nameof(input));
+            foreach (var field in row)
+            {
+                var count = Encoding.UTF8.GetByteCount(field);
+                if (count > buffer.Length)
+                {
+                    buffer = new byte[Math.Max(count, buffer.Length * 2)];
+                }
+
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(length, count);
+                hash.AppendData(length);
+                hash.AppendData(buffer, 0, Encoding.UTF8.GetBytes(field, buffer));
+            }
         }
 
-        var inputJson = CaseJsonReader.Write(input);
-        var outputJson = OutputJson(decision);
-        var payload = new JsonObject
-        {
-            ["decisionId"] = id,
-            ["caseId"] = input.Id,
-            ["inputSha256"] = Sha256(inputJson),
-            ["outputSha256"] = Sha256(outputJson),
-            ["ruleSetVersion"] = ruleSetVersion,
-            ["engineVersion"] = engineVersion,
-        };
-        var entry = AuditChain.Append(connection, transaction, "decision", payload, at);
-        connection.Execute(
-            """
-            INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq)
-            VALUES (@Id, @CaseId, @InputJson, @OutputJson, @RuleSetVersion, @EngineVersion, @RecordedAt, @AuditSeq)
-            """,
-            new
-            {
-                Id = id,
-                CaseId = input.Id,
-                InputJson = inputJson,
-                OutputJson = outputJson,
-                RuleSetVersion = ruleSetVersion,
-                EngineVersion = engineVersion,
-                RecordedAt = RecordTime.Format(at),
-                AuditSeq = entry.Seq,
-            },
-            transaction);
-        return new StoredDecision(id, input.Id, inputJson, outputJson, ruleSetVersion, engineVersion, at, entry.Seq);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>
+    /// Checks every stored decision against the audit log: each <c>decision-batch</c> entry's rows still hash to its
+    /// <c>rowsSha256</c> and are exactly its id range; each legacy <c>decision</c> entry still matches its row's input
+    /// and output; every trace still hashes to its id; no row lies outside an entry. Returns the first failure (the
+    /// entry's seq and why), or null when every row matches. Run it after the chain itself has verified.
+    /// </summary>
+    public (long Seq, string Reason)? VerifyFacts()
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction(); // one snapshot on SQLite; single statements elsewhere
+        foreach (var trace in connection.Query<(string TraceId, string TraceJson)>("SELECT trace_id, trace_json FROM screening_trace ORDER BY trace_id", transaction: transaction))
+        {
+            if (Sha256(trace.TraceJson) != trace.TraceId)
+            {
+                var seq = connection.ExecuteScalar<long?>("SELECT MIN(audit_seq) FROM screening_decision WHERE trace_id = @Id", new { Id = trace.TraceId }, transaction) ?? 0;
+                return (seq, $"stored trace {trace.TraceId} no longer hashes to its id");
+            }
+        }
+
+        long covered = 0;
+        var entries = connection.Query<(long Seq, string Kind, string Payload)>(
+            "SELECT seq, kind, payload FROM audit_log WHERE kind IN (@Batch, @Legacy) ORDER BY seq",
+            new { Batch = BatchKind, Legacy = LegacyKind },
+            transaction);
+        foreach (var (seq, kind, payloadText) in entries)
+        {
+            var payload = JsonNode.Parse(payloadText)!.AsObject();
+            var failure = kind == BatchKind
+                ? VerifyBatch(connection, transaction, seq, payload, ref covered)
+                : VerifyLegacy(connection, transaction, seq, payload, ref covered);
+            if (failure is not null)
+            {
+                return (seq, failure);
+            }
+        }
+
+        var total = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM screening_decision", transaction: transaction);
+        if (total != covered)
+        {
+            var stray = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(audit_seq), 0) FROM screening_decision", transaction: transaction);
+            return (stray, $"{total - covered} stored decision(s) are not recorded by any decision entry");
+        }
+
+        return null;
+    }
+
+    private static string? VerifyBatch(DbConnection connection, DbTransaction transaction, long seq, JsonObject payload, ref long covered)
+    {
+        var first = (long)payload["firstDecisionId"]!;
+        var last = (long)payload["lastDecisionId"]!;
+        var count = (long)payload["count"]!;
+        var ruleSet = (string)payload["ruleSetVersion"]!;
+        var engine = (string)payload["engineVersion"]!;
+        var rows = connection.Query<(long DecisionId, string CaseId, string InputJson, string OutputJson, string? TraceId, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)>(
+            "SELECT decision_id, case_id, input_json, output_json, trace_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE audit_seq = @Seq OR decision_id BETWEEN @First AND @Last ORDER BY decision_id",
+            new { Seq = seq, First = first, Last = last },
+            transaction).ToList();
+        if (rows.Count != count || rows.Count != last - first + 1 || rows.Any(r => r.AuditSeq != seq) || rows[0].DecisionId != first || rows[^1].DecisionId != last)
+        {
+            return $"decision-batch entry {seq} records decisions {first}–{last} ({count}), but the table holds {rows.Count} row(s) for it";
+        }
+
+        if (rows.Any(r => r.RuleSetVersion != ruleSet || r.EngineVersion != engine))
+        {
+            return $"decisions {first}–{last}: a stored rule-set or engine version differs from entry {seq}";
+        }
+
+        var digest = BatchDigest(rows.Select(r => (IReadOnlyList<string>)[RecordTime.Invariant(r.DecisionId), r.CaseId, r.InputJson, r.OutputJson, r.TraceId ?? string.Empty, r.RuleSetVersion, r.EngineVersion, r.RecordedAt]));
+        if (digest != (string?)payload["rowsSha256"])
+        {
+            return $"stored decisions {first}–{last} no longer hash to the rowsSha256 of entry {seq}: a row was edited";
+        }
+
+        covered += rows.Count;
+        return null;
+    }
+
+    private static string? VerifyLegacy(DbConnection connection, DbTransaction transaction, long seq, JsonObject payload, ref long covered)
+    {
+        var id = (long)payload["decisionId"]!;
+        var row = connection.QuerySingleOrDefault<(string InputJson, string OutputJson, long AuditSeq)?>(
+            "SELECT input_json, output_json, audit_seq FROM screening_decision WHERE decision_id = @Id",
+            new { Id = id },
+            transaction);
+        if (row is not { } r || r.AuditSeq != seq)
+        {
+            return $"decision entry {seq} records decision {id}, which is missing";
+        }
+
+        if (Sha256(r.InputJson) != (string?)payload["inputSha256"] || Sha256(r.OutputJson) != (string?)payload["outputSha256"])
+        {
+            return $"stored decision {id} no longer hashes to entry {seq}: the row was edited";
+        }
+
+        covered++;
+        return null;
+    }
+
+    private static void InsertTraces(DbConnection connection, DbTransaction transaction, Dictionary<string, string> traces) =>
+        connection.Execute(
+            "INSERT INTO screening_trace (trace_id, trace_json) VALUES (@Id, @Json) ON CONFLICT (trace_id) DO NOTHING",
+            traces.Select(t => new { Id = t.Key, Json = t.Value }),
+            transaction);
+
+    private static void InsertRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, string ruleSetVersion, string engineVersion, string atText, long auditSeq)
+    {
+        if (connection is Npgsql.NpgsqlConnection postgres)
+        {
+            // Binary COPY: the bulk path PostgreSQL offers, one round trip for the whole batch.
+            using var import = postgres.BeginBinaryImport(
+                "COPY screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id) FROM STDIN (FORMAT BINARY)");
+            foreach (var r in rows)
+            {
+                import.StartRow();
+                import.Write(r.DecisionId, NpgsqlTypes.NpgsqlDbType.Bigint);
+                import.Write(r.CaseId, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(r.InputJson, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(r.OutputHead, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(ruleSetVersion, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(engineVersion, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(atText, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(auditSeq, NpgsqlTypes.NpgsqlDbType.Bigint);
+                import.Write(r.TraceId, NpgsqlTypes.NpgsqlDbType.Text);
+            }
+
+            import.Complete();
+            return;
+        }
+
+        // SQLite: one prepared statement, re-bound per row, inside the caller's transaction.
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id)
+            VALUES ($id, $case, $input, $output, $rules, $engine, $at, $seq, $trace)
+            """;
+        DbParameter Add(string name, object value)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            command.Parameters.Add(p);
+            return p;
+        }
+
+        var id = Add("$id", 0L);
+        var caseId = Add("$case", string.Empty);
+        var input = Add("$input", string.Empty);
+        var output = Add("$output", string.Empty);
+        Add("$rules", ruleSetVersion);
+        Add("$engine", engineVersion);
+        Add("$at", atText);
+        Add("$seq", auditSeq);
+        var trace = Add("$trace", string.Empty);
+        command.Prepare();
+        foreach (var r in rows)
+        {
+            id.Value = r.DecisionId;
+            caseId.Value = r.CaseId;
+            input.Value = r.InputJson;
+            output.Value = r.OutputHead;
+            trace.Value = r.TraceId;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The full output: the stored head (which ends where <c>,"trace":…</c> began) with the trace joined back.</summary>
+    private static string Join(string head, string traceJson) => string.Concat(head.AsSpan(0, head.Length - 1), ",\"trace\":", traceJson, "}");
 
     /// <summary>Lower-case hex SHA-256 of the UTF-8 text.</summary>
     internal static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)
+    private const string Select =
+        """
+        SELECT d.decision_id AS DecisionId, d.case_id AS CaseId, d.input_json AS InputJson, d.output_json AS OutputJson,
+               d.rule_set_version AS RuleSetVersion, d.engine_version AS EngineVersion, d.recorded_at AS RecordedAt, d.audit_seq AS AuditSeq,
+               t.trace_json AS TraceJson
+        FROM screening_decision d LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
+        """;
+
+    /// <summary>One decision as it will be stored.</summary>
+    private sealed record DecisionRow(long DecisionId, string CaseId, string InputJson, string OutputHead, string TraceId)
     {
-        public StoredDecision ToDecision() => new(DecisionId, CaseId, InputJson, OutputJson, RuleSetVersion, EngineVersion, RecordTime.ParseInstant(RecordedAt), AuditSeq);
+        public IReadOnlyList<string> Fields(string ruleSetVersion, string engineVersion, string atText) =>
+            [RecordTime.Invariant(DecisionId), CaseId, InputJson, OutputHead, TraceId, ruleSetVersion, engineVersion, atText];
+    }
+
+    /// <summary>
+    /// Splits a decision's output into the stored head (everything but <c>trace[]</c>, which the contract writes last)
+    /// and the trace JSON with its id. Traces repeat across thousands of decisions, so each distinct one is serialised
+    /// and hashed once: the cache key is the trace's steps compared by reference (steps come from the compiled rules).
+    /// </summary>
+    private sealed class DecisionSerializer
+    {
+        private readonly Dictionary<TraceKey, (string Id, string Json)> cache = [];
+
+        public (string Head, string TraceId, string TraceJson) Split(CaseDecision decision)
+        {
+            var dto = CaseDecisionJson.Build(decision);
+            var headBytes = JsonSerializer.SerializeToUtf8Bytes(dto with { Trace = [] }, CaseDecisionJson.Compact);
+            if (!headBytes.AsSpan().EndsWith(TraceSuffix))
+            {
+                throw new InvalidOperationException("the decision contract no longer ends with trace[]; the stored split needs updating");
+            }
+
+            var head = string.Concat(Encoding.UTF8.GetString(headBytes, 0, headBytes.Length - TraceSuffix.Length), "}");
+            var key = new TraceKey(decision.Screening.Trace);
+            if (!cache.TryGetValue(key, out var trace))
+            {
+                var json = JsonSerializer.Serialize(dto.Trace, CaseDecisionJson.Compact);
+                trace = (Sha256(json), json);
+                cache[key] = trace;
+            }
+
+            return (head, trace.Id, trace.Json);
+        }
+    }
+
+    /// <summary>A trace compared step by step: same rule, label, citation and note objects, same held.</summary>
+    private readonly struct TraceKey(IReadOnlyList<TraceStep> steps) : IEquatable<TraceKey>
+    {
+        private readonly IReadOnlyList<TraceStep> steps = steps;
+
+        public bool Equals(TraceKey other)
+        {
+            if (steps.Count != other.steps.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < steps.Count; i++)
+            {
+                var (a, b) = (steps[i], other.steps[i]);
+                if (a.Held != b.Held || !ReferenceEquals(a.Citation, b.Citation) || !string.Equals(a.Rule, b.Rule, StringComparison.Ordinal)
+                    || !string.Equals(a.Label, b.Label, StringComparison.Ordinal) || !string.Equals(a.Note, b.Note, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is TraceKey other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            foreach (var s in steps)
+            {
+                hash.Add(s.Rule);
+                hash.Add(s.Held);
+                hash.Add(s.Note);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
+    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq, string? TraceJson)
+    {
+        public StoredDecision ToDecision() => new(DecisionId, CaseId, InputJson, TraceJson is null ? OutputJson : Join(OutputJson, TraceJson), RuleSetVersion, EngineVersion, RecordTime.ParseInstant(RecordedAt), AuditSeq);
     }
 }

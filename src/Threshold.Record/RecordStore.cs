@@ -9,9 +9,12 @@ namespace Threshold.Record;
 /// </summary>
 public sealed class RecordStore
 {
+    private readonly IClock clock;
+
     private RecordStore(IRecordDatabase database, IClock clock, MigrationResult migration)
     {
         Database = database;
+        this.clock = clock;
         Migration = migration;
         Audit = new AuditChain(database, clock);
         Encounters = new EncounterRecord(database, clock);
@@ -28,6 +31,24 @@ public sealed class RecordStore
     public IEncounterRecord Encounters { get; }
 
     public IDeterminationRecord Determinations { get; }
+
+    /// <summary>
+    /// Verifies the whole record: the hash chain (<see cref="IAuditLog.Verify"/>), then every stored decision and
+    /// trace against the entry that records it (<see cref="DecisionRecord.VerifyFacts"/>). The result names the first
+    /// entry that fails.
+    /// </summary>
+    public ChainVerification Verify()
+    {
+        var chain = Audit.Verify();
+        if (!chain.IsValid)
+        {
+            return chain;
+        }
+
+        return new DecisionRecord(this, clock).VerifyFacts() is { } failure
+            ? chain with { FailedSeq = failure.Seq, Failure = ChainFailure.FactMismatch, Reason = failure.Reason }
+            : chain;
+    }
 
     /// <summary>Opens (creating if need be) the SQLite record <c>threshold.db</c> in <paramref name="dataDirectory"/>.</summary>
     public static RecordStore Open(string dataDirectory, IClock clock) => Open(new SqliteRecordDatabase(dataDirectory), clock);

@@ -31,5 +31,5 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
     }
 
     /// <summary>Ids of the cases whose decisions are already stored (to resume an interrupted run).</summary>
-    public IReadOnlySet<string> StoredCaseIds() => decisions.List().Select(d => d.CaseId).ToHashSet(StringComparer.Ordinal);
+    public IReadOnlySet<string> StoredCaseIds() => decisions.CaseIds();
 }

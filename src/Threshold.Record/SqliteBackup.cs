@@ -54,7 +54,7 @@ public static class SqliteBackup
         try
         {
             File.Copy(backupFile, Path.Combine(scratch, SqliteRecordDatabase.FileName));
-            var check = RecordStore.Open(scratch, clock).Audit.Verify();
+            var check = RecordStore.Open(scratch, clock).Verify();
             if (!check.IsValid)
             {
                 throw new RecordException($"{backupFile}: the backup's audit chain fails at entry {check.FailedSeq} ({check.Reason}); nothing was restored");
@@ -69,7 +69,7 @@ public static class SqliteBackup
                 from.BackupDatabase(to);
             }
 
-            return RecordStore.Open(dataDirectory, clock).Audit.Verify();
+            return RecordStore.Open(dataDirectory, clock).Verify();
         }
         finally
         {

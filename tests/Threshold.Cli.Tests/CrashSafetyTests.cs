@@ -116,7 +116,9 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
         Assert.Equal(removals, report.GetProperty("events").GetInt32());
         var verify = Cli.Run(["audit", "verify", .. Target.Args]);
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.StartsWith($"verified: {Count + removals} entries", verify.Stdout, StringComparison.Ordinal);
+        // One entry per ledger allocation and one per batch of 500 decisions: the resumed run's batches line up with the
+        // killed run's, so the record is exactly what one uninterrupted run makes.
+        Assert.StartsWith($"verified: {(Count / 500) + removals} entries", verify.Stdout, StringComparison.Ordinal);
     }
 }
 

@@ -35,13 +35,29 @@ public abstract class DecisionRecordTests(Backend backend)
         Assert.Equal(RecordTime.Normalise(back.RecordedAt), back.RecordedAt);
 
         var entry = Assert.Single(record.Store.Audit.Entries());
-        Assert.Equal("decision", entry.Kind);
+        Assert.Equal("decision-batch", entry.Kind);
         Assert.Equal(entry.Seq, back.AuditSeq);
         Assert.Equal(back.RecordedAt, entry.RecordedAt);
         var payload = JsonNode.Parse(entry.Payload)!;
-        Assert.Equal(DecisionRecord.Sha256(back.OutputJson), (string?)payload["outputSha256"]);
-        Assert.Equal(DecisionRecord.Sha256(back.InputJson), (string?)payload["inputSha256"]);
-        Assert.True(record.Store.Audit.Verify().IsValid);
+        Assert.Equal(1, (long)payload["count"]!);
+        Assert.Equal(stored.DecisionId, (long)payload["firstDecisionId"]!);
+
+        // The documented recipe, recomputed here from the raw row: each field as an 8-byte big-endian length + UTF-8.
+        var (storedOutput, traceId) = RawRow(record, stored.DecisionId);
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var field in new[] { stored.DecisionId.ToString(System.Globalization.CultureInfo.InvariantCulture), "c-1", back.InputJson, storedOutput, traceId, "proclamation-10773@test", "0.1.0", RecordTime.Format(back.RecordedAt) })
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(field);
+            var length = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(length, bytes.Length);
+            sha.AppendData(length);
+            sha.AppendData(bytes);
+        }
+
+        Assert.Equal(Convert.ToHexStringLower(sha.GetHashAndReset()), (string?)payload["rowsSha256"]);
+        Assert.DoesNotContain("\"trace\"", storedOutput, StringComparison.Ordinal); // the trace is stored once, by id
+        Assert.Equal(traceId, DecisionRecord.Sha256(JsonNode.Parse(back.OutputJson)!["trace"]!.ToJsonString(CaseDecisionJson.Compact)));
+        Assert.True(record.Store.Verify().IsValid);
     }
 
     [Fact]
@@ -67,7 +83,9 @@ public abstract class DecisionRecordTests(Backend backend)
             Assert.Equal(DecisionRecord.OutputJson(batch[i].Decision), all[i].OutputJson);
         }
 
-        Assert.Equal(4, record.Store.Audit.Entries().Count(e => e.Kind == "decision"));
+        var entry = Assert.Single(record.Store.Audit.Entries()); // one entry for the batch
+        Assert.Equal(4, (long)JsonNode.Parse(entry.Payload)!["count"]!);
+        Assert.All(all, d => Assert.Equal(entry.Seq, d.AuditSeq));
         Assert.Single(decisions.ForCase("b-3"));
         Assert.True(record.Store.Audit.Verify().IsValid);
 
@@ -107,6 +125,53 @@ public abstract class DecisionRecordTests(Backend backend)
         var next = decisions.Store(batch[2].Decision, batch[2].Input, "r", "e");
         Assert.Equal(2, next.DecisionId);
         Assert.True(record.Store.Audit.Verify().IsValid);
+    }
+
+    [Fact]
+    public void StoreMany_RepeatedTraces_AreStoredOnce()
+    {
+        using var record = new TempRecord(backend);
+        var decisions = new DecisionRecord(record.Store, record.Clock);
+        var batch = Decide([.. Enumerable.Range(0, 50).Select(i => RecordFixtures.Case($"same-{i}", "VE", 10))]);
+        decisions.StoreMany(batch, "r", "e");
+        Assert.Equal(1, record.Scalar("SELECT COUNT(*) FROM screening_trace"));
+        Assert.All(decisions.List(), (d, i) => Assert.Equal(DecisionRecord.OutputJson(batch[i].Decision), d.OutputJson));
+    }
+
+    [Theory]
+    [InlineData("UPDATE screening_decision SET output_json = replace(output_json, '\"id\":\"t-2\"', '\"id\":\"t-9\"') WHERE decision_id = 2", "a row was edited")]
+    [InlineData("UPDATE screening_decision SET case_id = 'someone-else' WHERE decision_id = 1", "a row was edited")]
+    [InlineData("DELETE FROM screening_decision WHERE decision_id = 2", "holds 2 row(s)")]
+    [InlineData("INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id) SELECT 99, 'forged', input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id FROM screening_decision WHERE decision_id = 1", "holds 4 row(s)")]
+    [InlineData("UPDATE screening_trace SET trace_json = replace(trace_json, 'true', 'false')", "no longer hashes to its id")]
+    public void Verify_DecisionRowsEditedDirectly_FailsNamingTheEntry(string tamper, string reason)
+    {
+        using var record = new TempRecord(backend);
+        var decisions = new DecisionRecord(record.Store, record.Clock);
+        decisions.StoreMany(Decide(RecordFixtures.Case("t-1", "VE", 3), RecordFixtures.Case("t-2", "CU", 3, CaseFacts.ManifestsFear), RecordFixtures.Case("t-3", "HN", 4)), "r", "e");
+        var entry = Assert.Single(record.Store.Audit.Entries());
+        Assert.True(record.Store.Verify().IsValid);
+
+        record.DropAppendOnlyGuards("screening_decision");
+        record.DropAppendOnlyGuards("screening_trace");
+        record.Sql(tamper);
+
+        Assert.True(record.Store.Audit.Verify().IsValid); // the log itself is untouched …
+        var result = record.Store.Verify();                 // … but the facts no longer match it
+        Assert.False(result.IsValid);
+        Assert.Equal(ChainFailure.FactMismatch, result.Failure);
+        Assert.Equal(entry.Seq, result.FailedSeq);
+        Assert.Contains(reason, result.Reason, StringComparison.Ordinal);
+    }
+
+    private static (string Output, string TraceId) RawRow(TempRecord record, long id)
+    {
+        using var connection = record.NewDatabase().OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT output_json, trace_id FROM screening_decision WHERE decision_id = {id}";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetString(0), reader.GetString(1));
     }
 
     [Fact]

@@ -91,7 +91,8 @@ public sealed class MigrationSetTests
     [Fact]
     public void Embedded_Sets_HaveTheSameMigrationsAndTables()
     {
-        static IEnumerable<string> Tables(Migration m) => System.Text.RegularExpressions.Regex.Matches(m.Sql, @"CREATE TABLE (\w+)").Select(x => x.Groups[1].Value);
+        static IEnumerable<string> Tables(Migration m) => System.Text.RegularExpressions.Regex.Matches(m.Sql, @"CREATE TABLE (\w+)").Select(x => x.Groups[1].Value)
+            .Where(t => !System.Text.RegularExpressions.Regex.IsMatch(t, @"_\d{4}$")); // SQLite's rebuild copies, e.g. screening_decision_0004
         var sqlite = Migrations.Embedded("Sqlite");
         var postgres = Migrations.Embedded("Postgres");
         Assert.Equal(sqlite.Select(m => m.Name), postgres.Select(m => m.Name));

@@ -130,7 +130,7 @@ internal sealed class AuditVerifyCommand : Command<StoreSettings>
 {
     public override int Execute(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
     {
-        var result = settings.Open().Audit.Verify();
+        var result = settings.Open().Verify();
         if (result.IsValid)
         {
             Console.Out.WriteLine($"verified: {result.EntryCount} entries; chain head {result.HeadHash}");
@@ -321,7 +321,7 @@ internal sealed class AuditExportCommand : Command<AuditExportSettings>
         }
 
         var store = settings.Open();
-        var verification = store.Audit.Verify();
+        var verification = store.Verify();
         if (!verification.IsValid)
         {
             Console.Error.WriteLine($"threshold: refusing to export: the audit chain FAILS at entry {verification.FailedSeq}: {verification.Reason}");
