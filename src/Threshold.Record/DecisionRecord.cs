@@ -30,6 +30,12 @@ public sealed record StoredDecision(
     public ScreeningCase Input() => CaseJsonReader.Parse(Encoding.UTF8.GetBytes(InputJson), $"decision {DecisionId}", 1, multiLine: false);
 }
 
+/// <summary>A stored batch of decisions: its id range (inclusive), its audit entry and the instant recorded.</summary>
+public sealed record StoredBatch(long FirstDecisionId, long LastDecisionId, long AuditSeq, Instant RecordedAt)
+{
+    public long Count => LastDecisionId - FirstDecisionId + 1;
+}
+
 /// <summary>
 /// Screening decisions as stored facts (table <c>screening_decision</c>, migrations 0002 and 0004). A call to
 /// <see cref="StoreMany"/> is one transaction, all or nothing, recorded by ONE audit entry of kind
@@ -80,13 +86,52 @@ public sealed class DecisionRecord
         return stored;
     }
 
+    /// <summary>
+    /// Stores bulk screening lines (<see cref="CaseDecisionLineWriter.Format"/>: the <c>screen --cases</c> contract,
+    /// the trace by id) with their inputs in ONE transaction with one audit entry, all or nothing, exactly like
+    /// <see cref="StoreMany"/>: the fast path for bulk runs, with no per-decision serialisation.
+    /// </summary>
+    public StoredBatch? StoreLines(IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        using var connection = database.OpenConnection();
+        using var transaction = database.BeginWrite(connection);
+        var at = RecordTime.Normalise(clock.GetCurrentInstant());
+        var stored = StoreLinesWithin(connection, transaction, lines, ruleSetVersion, engineVersion, at);
+        transaction.Commit();
+        return stored;
+    }
+
+    /// <summary><see cref="StoreLines"/> inside a write transaction the caller owns; null for no lines.</summary>
+    internal static StoredBatch? StoreLinesWithin(DbConnection connection, DbTransaction transaction, IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion, Instant at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
+        ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
+        var first = NextId(connection, transaction);
+        var rows = new List<DecisionRow>(lines.Count);
+        var traces = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (line, input) in lines)
+        {
+            ArgumentNullException.ThrowIfNull(line);
+            ArgumentNullException.ThrowIfNull(input);
+            if (!string.Equals(line.CaseId, input.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"the line is for case '{line.CaseId}' but the input is case '{input.Id}'", nameof(lines));
+            }
+
+            traces.TryAdd(line.TraceSha256, line.TraceJson);
+            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), line.Line, line.TraceSha256));
+        }
+
+        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at);
+    }
+
     /// <summary>Stores inside a write transaction the caller owns.</summary>
     internal static List<StoredDecision> StoreWithin(DbConnection connection, DbTransaction transaction, IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion, Instant at)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
-        var atText = RecordTime.Format(at);
-        var first = checked(connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction) + 1);
+        var first = NextId(connection, transaction);
         var rows = new List<DecisionRow>();
         var traces = new Dictionary<string, string>(StringComparer.Ordinal);
         var serializer = new DecisionSerializer();
@@ -104,11 +149,24 @@ public sealed class DecisionRecord
             rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), head, traceId));
         }
 
+        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at) is { } batch
+            ? [.. rows.Select(r => new StoredDecision(r.DecisionId, r.CaseId, r.InputJson, Join(r.OutputHead, traces[r.TraceId]), ruleSetVersion, engineVersion, at, batch.AuditSeq))]
+            : [];
+    }
+
+    private static long NextId(DbConnection connection, DbTransaction transaction) =>
+        checked(connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction) + 1);
+
+    /// <summary>The new traces, the batch's audit entry, then its rows; null (nothing written) for no rows.</summary>
+    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, Dictionary<string, string> traces, string ruleSetVersion, string engineVersion, Instant at)
+    {
         if (rows.Count == 0)
         {
-            return [];
+            return null;
         }
 
+        var atText = RecordTime.Format(at);
+        var first = rows[0].DecisionId;
         InsertTraces(connection, transaction, traces);
         var payload = new JsonObject
         {
@@ -121,7 +179,7 @@ public sealed class DecisionRecord
         };
         var entry = AuditChain.Append(connection, transaction, BatchKind, payload, at);
         InsertRows(connection, transaction, rows, ruleSetVersion, engineVersion, atText, entry.Seq);
-        return [.. rows.Select(r => new StoredDecision(r.DecisionId, r.CaseId, r.InputJson, Join(r.OutputHead, traces[r.TraceId]), ruleSetVersion, engineVersion, at, entry.Seq))];
+        return new StoredBatch(first, rows[^1].DecisionId, entry.Seq, at);
     }
 
     /// <summary>One stored decision, or null.</summary>

@@ -30,6 +30,27 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
         return stored;
     }
 
+    /// <summary>
+    /// The bulk form of <see cref="Store"/>: the batch's decisions are bulk screening lines
+    /// (<see cref="CaseDecisionLineWriter.Format"/>), built by <paramref name="format"/> from the recorded allocations.
+    /// </summary>
+    public StoredBatch? StoreLines(
+        IReadOnlyList<ReturnRequest> removals,
+        Func<IReadOnlyList<RecordedAllocation>, IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)>> format,
+        string ruleSetVersion,
+        string engineVersion)
+    {
+        ArgumentNullException.ThrowIfNull(removals);
+        ArgumentNullException.ThrowIfNull(format);
+        using var connection = store.Database.OpenConnection();
+        using var transaction = store.Database.BeginWrite(connection);
+        var at = RecordTime.Normalise(clock.GetCurrentInstant());
+        var allocations = ledger.AllocateWithin(connection, transaction, removals, at);
+        var stored = DecisionRecord.StoreLinesWithin(connection, transaction, format(allocations), ruleSetVersion, engineVersion, at);
+        transaction.Commit();
+        return stored;
+    }
+
     /// <summary>Ids of the cases whose decisions are already stored (to resume an interrupted run).</summary>
     public IReadOnlySet<string> StoredCaseIds() => decisions.CaseIds();
 }

@@ -43,6 +43,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
 
     private readonly Dictionary<string, int> traceIds = new(StringComparer.Ordinal);
     private readonly List<bool> traceWritten = [];
+    private readonly List<byte[]> fragmentsByTrace = [];
 
     public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn, BulkTraceMode traceMode = BulkTraceMode.Inline)
     {
@@ -84,6 +85,58 @@ public sealed class CaseDecisionLineWriter : IDisposable
     public void Write(ScreeningCase c)
     {
         var o = screener.Classify(c);
+        ReturnAllocation? allocation = o.Removal == RemovalPath.Removable
+            ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
+            : null;
+        var (f, at) = Append(c, o, allocation);
+        var span = buffer.AsSpan(used);
+        if (TraceMode == BulkTraceMode.Inline || !traceWritten[f.TraceIndex])
+        {
+            Put(span, ref at, f.Trace);
+            traceWritten[f.TraceIndex] = true;
+        }
+
+        Put(span, ref at, "}\n"u8);
+        used += at;
+    }
+
+    /// <summary>
+    /// Formats one case, already classified (<see cref="CaseScreener.Classify"/>) and with its return allocation
+    /// decided elsewhere (the record's ledger; null when the case is not removable), as the line the record stores:
+    /// the bulk line without its trace, which comes back separately with its full SHA-256 (the line's
+    /// <c>traceId</c> is that hash's first 12 digits). Nothing is written; see <see cref="WriteFormatted"/>.
+    /// </summary>
+    public FormattedDecision Format(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var (f, at) = Append(c, o, allocation);
+        var line = System.Text.Encoding.UTF8.GetString(buffer, used, at) + "}";
+        return new FormattedDecision(c.Id, line, f.TraceIndex, f.TraceSha256, f.TraceJson);
+    }
+
+    /// <summary>Writes a line made by <see cref="Format"/> of this writer, with its trace as <see cref="TraceMode"/> says.</summary>
+    public void WriteFormatted(FormattedDecision line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var head = System.Text.Encoding.UTF8.GetBytes(line.Line);
+        var trace = fragmentsByTrace[line.TraceIndex];
+        Reserve(head.Length + trace.Length + 2);
+        var span = buffer.AsSpan(used);
+        var at = 0;
+        Put(span, ref at, head.AsSpan(0, head.Length - 1));
+        if (TraceMode == BulkTraceMode.Inline || !traceWritten[line.TraceIndex])
+        {
+            Put(span, ref at, trace);
+            traceWritten[line.TraceIndex] = true;
+        }
+
+        Put(span, ref at, "}\n"u8);
+        used += at;
+    }
+
+    /// <summary>Appends the line without its trace and closing brace at <c>used</c> (not yet committed); returns its length.</summary>
+    private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
+    {
         var ticks = c.EntryInstant.ToUnixTimeTicks();
         var flagMask = 0UL;
         var windows = flagWindows;
@@ -109,9 +162,6 @@ public sealed class CaseDecisionLineWriter : IDisposable
         }
 
         var f = Shape(c, o, flagMask, orderMask);
-        ReturnAllocation? allocation = o.Removal == RemovalPath.Removable
-            ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
-            : null;
 
         // An upper bound of the line's length: the id escapes to at most 6 bytes a character, the rest is bounded.
         var allocationLength = allocation is { } al ? Text(al.Reason).Length + Text(al.ArrangementId ?? string.Empty).Length + Text(al.Destination).Length + 80 : 0;
@@ -173,14 +223,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
         Put(span, ref at, f.Status);
         at += WriteDate(span[at..], DecidedOn ?? c.EntryDateEastern);
         Put(span, ref at, f.Tail);
-        if (TraceMode == BulkTraceMode.Inline || !traceWritten[f.TraceIndex])
-        {
-            Put(span, ref at, f.Trace);
-            traceWritten[f.TraceIndex] = true;
-        }
-
-        Put(span, ref at, "}\n"u8);
-        used += at;
+        return (f, at);
     }
 
     /// <summary>Writes the buffered lines to the stream.</summary>
@@ -340,12 +383,15 @@ public sealed class CaseDecisionLineWriter : IDisposable
         byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null })];
         byte[] status = [.. "\",\"status\":"u8, .. Str(ReplayReport.StatusName(o.Status)), .. "},\"decidedOn\":\""u8];
         var trace = Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) }));
-        var traceId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace), 0, 6);
+        var traceSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace));
+        var traceId = traceSha256[..12];
+        byte[] traceMember = [.. ",\"trace\":"u8, .. trace];
         if (!traceIds.TryGetValue(traceId, out var traceIndex))
         {
             traceIndex = traceWritten.Count;
             traceIds[traceId] = traceIndex;
             traceWritten.Add(false);
+            fragmentsByTrace.Add(traceMember);
         }
 
         byte[] tail =
@@ -355,7 +401,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
             .. ",\"citations\":"u8, .. Raw(r.Citations.Select(x => x.Text)),
             .. ",\"traceId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(traceId), (byte)'"',
         ];
-        return new Fragments(head, removal, status, tail, [.. ",\"trace\":"u8, .. trace], traceIndex);
+        return new Fragments(head, removal, status, tail, traceMember, traceIndex, traceSha256, System.Text.Encoding.UTF8.GetString(trace));
     }
 
     /// <summary>The short form of a citation in trace entries: instrument, section and verification mark.</summary>
@@ -379,8 +425,14 @@ public sealed class CaseDecisionLineWriter : IDisposable
         public override int GetHashCode() => unchecked((int)(((holding * 0x9E3779B97F4A7C15UL) ^ (bits * 0xC2B2AE3D27D4EB4FUL) ^ (flags * 0x165667B19E3779F9UL) ^ (orders * 0x27D4EB2F165667C5UL)) >> 32));
     }
 
-    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace, int traceIndex)
+    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace, int traceIndex, string traceSha256, string traceJson)
     {
+        /// <summary>Lower-hex SHA-256 of the trace's JSON (the <c>traceId</c> is its first 12 digits).</summary>
+        public string TraceSha256 { get; } = traceSha256;
+
+        /// <summary>The trace array alone, as JSON.</summary>
+        public string TraceJson { get; } = traceJson;
+
         /// <summary><c>,"trace":[…]</c>, written on every line or only on the first line with this trace.</summary>
         public byte[] Trace { get; } = trace;
 
@@ -403,3 +455,11 @@ public enum BulkTraceMode
     /// <summary>A trace is written in full on the first line that uses it; later lines name it by <c>traceId</c>.</summary>
     Shared,
 }
+
+/// <summary>
+/// One case's bulk line as the record stores it (<see cref="CaseDecisionLineWriter.Format"/>): <see cref="Line"/> is
+/// the JSON object without <c>trace[]</c> (it names the trace by <c>traceId</c>); <see cref="TraceJson"/> is the trace
+/// array and <see cref="TraceSha256"/> its full SHA-256. <see cref="TraceIndex"/> identifies the trace to the writer
+/// that made the line.
+/// </summary>
+public sealed record FormattedDecision(string CaseId, string Line, int TraceIndex, string TraceSha256, string TraceJson);

@@ -175,6 +175,53 @@ public abstract class DecisionRecordTests(Backend backend)
     }
 
     [Fact]
+    public void StoreLines_BulkLines_StoredWithTracesOnce_ReadBackAsTheInlineLines()
+    {
+        using var record = new TempRecord(backend);
+        var cases = new[]
+        {
+            RecordFixtures.Case("l-1", "VE", 10), RecordFixtures.Case("l-2", "VE", 11), RecordFixtures.Case("l-3", "MX", 12),
+            RecordFixtures.Case("l-4", "GT", 12, CaseFacts.UnaccompaniedChild), RecordFixtures.Case("l-5", "CU", 13, CaseFacts.ManifestsFear),
+        };
+
+        // What `screen --cases --trace inline` prints for these cases: the expected stored-and-joined outputs.
+        var inline = new MemoryStream();
+        using (var writer = new CaseDecisionLineWriter(RecordFixtures.Screener, new ReturnsLedger(RecordFixtures.SmallCaps, recordEvents: false), inline, null, BulkTraceMode.Inline))
+        {
+            foreach (var c in cases)
+            {
+                writer.Write(c);
+            }
+        }
+
+        var expected = System.Text.Encoding.UTF8.GetString(inline.ToArray()).TrimEnd('\n').Split('\n');
+
+        // The record's path: classify, allocate (here in memory, as the record's ledger would), format, store.
+        var ledger = new ReturnsLedger(RecordFixtures.SmallCaps, recordEvents: false);
+        using var formatter = new CaseDecisionLineWriter(RecordFixtures.Screener, ledger, Stream.Null, null, BulkTraceMode.Shared);
+        var lines = cases.Select(c =>
+        {
+            var o = RecordFixtures.Screener.Classify(c);
+            var allocation = o.Removal == RemovalPath.Removable ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild))) : null;
+            return (formatter.Format(c, o, allocation), c);
+        }).ToList();
+        var batch = new DecisionRecord(record.Store, record.Clock).StoreLines(lines, "r", "e");
+
+        Assert.NotNull(batch);
+        Assert.Equal((1L, 5L), (batch.FirstDecisionId, batch.LastDecisionId));
+        var stored = new DecisionRecord(record.Store, record.Clock).List();
+        Assert.Equal(expected, stored.Select(d => d.OutputJson));
+        Assert.Equal(cases, stored.Select(d => d.Input()));
+        Assert.Equal(lines.Select(l => l.Item1.TraceSha256).Distinct().Count(), record.Scalar("SELECT COUNT(*) FROM screening_trace"));
+        Assert.Single(record.Store.Audit.Entries());
+        Assert.True(record.Store.Verify().IsValid);
+
+        record.DropAppendOnlyGuards("screening_decision");
+        record.Sql("UPDATE screening_decision SET output_json = replace(output_json, '\"overflow\":false', '\"overflow\":true') WHERE decision_id = 1");
+        Assert.Equal(ChainFailure.FactMismatch, record.Store.Verify().Failure);
+    }
+
+    [Fact]
     public void StoredDecisions_AreAppendOnly()
     {
         using var record = new TempRecord(backend);

@@ -18,14 +18,27 @@ internal static class RecordedScreening
 {
     public const int BatchSize = 500;
 
-    public static void Run(RecordStore store, CaseScreener screener, ArrangementSet arrangements, IEnumerable<(long Line, ScreeningCase Case)> cases, string path, TextWriter output)
+    /// <summary>Screens one case with --record: the full single-case contract is stored and printed.</summary>
+    public static void RunOne(RecordStore store, CaseScreener screener, ArrangementSet arrangements, ScreeningCase c, string path, TextWriter output)
+    {
+        var clock = SystemClock.Instance;
+        var recorder = new ScreeningBatch(store, new LedgerRecord(store, arrangements, clock), new DecisionRecord(store, clock), clock);
+        Flush([(1, c, Screen(screener, c, 1, path))], recorder, arrangements, output);
+    }
+
+    /// <summary>
+    /// Screens many cases with --record: each batch of <see cref="BatchSize"/> is classified, its removals allocated
+    /// in the record, and its lines (the <c>screen --cases</c> contract, formatted by <paramref name="lines"/>) stored and
+    /// written, in input order.
+    /// </summary>
+    public static void Run(RecordStore store, CaseScreener screener, ArrangementSet arrangements, IEnumerable<(long Line, ScreeningCase Case)> cases, string path, CaseDecisionLineWriter lines)
     {
         var clock = SystemClock.Instance;
         var ledger = new LedgerRecord(store, arrangements, clock);
         var recorder = new ScreeningBatch(store, ledger, new DecisionRecord(store, clock), clock);
         var done = recorder.StoredCaseIds();
         var skipped = 0L;
-        var batch = new List<(long Line, ScreeningCase Case, ScreeningResult Result)>(BatchSize);
+        var batch = new List<(ScreeningCase Case, ScreeningOutcome Outcome)>(BatchSize);
         foreach (var (line, c) in cases)
         {
             if (done.Contains(c.Id))
@@ -34,10 +47,10 @@ internal static class RecordedScreening
                 continue;
             }
 
-            ScreeningResult result;
+            ScreeningOutcome outcome;
             try
             {
-                result = screener.Screen(c);
+                outcome = screener.Classify(c);
             }
             catch (UnknownPeriodException e)
             {
@@ -48,26 +61,71 @@ internal static class RecordedScreening
                 throw new CaseInputException(path, line, null, e.Message);
             }
 
-            batch.Add((line, c, result));
+            batch.Add((c, outcome));
             if (batch.Count == BatchSize)
             {
-                Flush(batch, recorder, arrangements, output);
+                FlushLines(batch, recorder, arrangements, lines);
             }
         }
 
-        Flush(batch, recorder, arrangements, output);
+        FlushLines(batch, recorder, arrangements, lines);
         if (skipped > 0)
         {
             Console.Error.WriteLine($"threshold: resumed: {skipped:N0} case(s) already in the record were skipped");
         }
     }
 
-    private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, ScreeningBatch recorder, ArrangementSet arrangements, TextWriter output)
+    private static ScreeningResult Screen(CaseScreener screener, ScreeningCase c, long line, string path)
+    {
+        try
+        {
+            return screener.Screen(c);
+        }
+        catch (UnknownPeriodException e)
+        {
+            throw new CaseInputException(path, line, "enteredAt", e.Message);
+        }
+        catch (ScreeningConflictException e)
+        {
+            throw new CaseInputException(path, line, null, e.Message);
+        }
+    }
+
+    private static void FlushLines(List<(ScreeningCase Case, ScreeningOutcome Outcome)> batch, ScreeningBatch recorder, ArrangementSet arrangements, CaseDecisionLineWriter lines)
     {
         if (batch.Count == 0)
         {
             return;
         }
+
+        var removable = batch.Where(b => b.Outcome.Removal == RemovalPath.Removable).ToList();
+        var requests = removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))).ToList();
+        List<(FormattedDecision Line, ScreeningCase Input)> formatted = [];
+        recorder.StoreLines(
+            requests,
+            allocated =>
+            {
+                var byCase = new Dictionary<ScreeningCase, RecordedAllocation>(ReferenceEqualityComparer.Instance);
+                for (var i = 0; i < removable.Count; i++)
+                {
+                    byCase[removable[i].Case] = allocated[i];
+                }
+
+                formatted = batch.Select(b => (lines.Format(b.Case, b.Outcome, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a, arrangements) : null), b.Case)).ToList();
+                return formatted;
+            },
+            RuleSetVersion.Current,
+            RuleSetVersion.EngineVersion);
+        foreach (var (line, _) in formatted)
+        {
+            lines.WriteFormatted(line);
+        }
+
+        batch.Clear();
+    }
+
+    private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, ScreeningBatch recorder, ArrangementSet arrangements, TextWriter output)
+    {
 
         var removable = batch.Where(b => b.Result.Removal == RemovalPath.Removable).ToList();
         var requests = removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))).ToList();

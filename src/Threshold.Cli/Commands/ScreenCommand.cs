@@ -79,7 +79,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
 
                 var recordedLine = new StringWriter();
                 var store = settings.Store.Open();
-                RecordedScreening.Run(store, screener, arrangements, [(1, CaseJsonReader.ReadSingle(settings.Case))], settings.Case, recordedLine);
+                RecordedScreening.RunOne(store, screener, arrangements, CaseJsonReader.ReadSingle(settings.Case), settings.Case, recordedLine);
                 var recorded = JsonDocument.Parse(recordedLine.ToString()).RootElement;
                 var wrapped = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, recorded = true, result = recorded }, ReplayReport.JsonOptions);
                 OutputFile.Write(settings.Out, writer => writer.WriteLine(wrapped));
@@ -126,7 +126,13 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         if (settings.Record)
         {
             var store = settings.Store.Open();
-            OutputFile.Write(settings.Out, writer => RecordedScreening.Run(store, screener, arrangements, cases, path, writer));
+            OutputFile.WriteStream(settings.Out, output =>
+            {
+                using (var lines = new CaseDecisionLineWriter(screener, ledger, output, decidedOn, traceMode))
+                {
+                    RecordedScreening.Run(store, screener, arrangements, cases, path, lines);
+                }
+            });
             return ExitCodes.Ok;
         }
 
