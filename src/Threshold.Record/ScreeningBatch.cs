@@ -19,15 +19,9 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
         string ruleSetVersion,
         string engineVersion)
     {
-        ArgumentNullException.ThrowIfNull(removals);
         ArgumentNullException.ThrowIfNull(decide);
-        using var connection = store.Database.OpenConnection();
-        using var transaction = store.Database.BeginWrite(connection);
-        var at = RecordTime.Normalise(clock.GetCurrentInstant());
-        var allocations = ledger.AllocateWithin(connection, transaction, removals, at);
-        var stored = DecisionRecord.StoreWithin(connection, transaction, decide(allocations), ruleSetVersion, engineVersion, at);
-        transaction.Commit();
-        return stored;
+        return InOneTransaction(removals, (connection, transaction, allocations, at) =>
+            DecisionRecord.StoreWithin(connection, transaction, decide(allocations), ruleSetVersion, engineVersion, at));
     }
 
     /// <summary>
@@ -40,13 +34,19 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
         string ruleSetVersion,
         string engineVersion)
     {
-        ArgumentNullException.ThrowIfNull(removals);
         ArgumentNullException.ThrowIfNull(format);
+        return InOneTransaction(removals, (connection, transaction, allocations, at) =>
+            DecisionRecord.StoreLinesWithin(connection, transaction, format(allocations), ruleSetVersion, engineVersion, at));
+    }
+
+    /// <summary>Allocates the removals and stores what <paramref name="storeDecisions"/> builds from them, in ONE write transaction.</summary>
+    private T InOneTransaction<T>(IReadOnlyList<ReturnRequest> removals, Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, IReadOnlyList<RecordedAllocation>, Instant, T> storeDecisions)
+    {
+        ArgumentNullException.ThrowIfNull(removals);
         using var connection = store.Database.OpenConnection();
         using var transaction = store.Database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant());
-        var allocations = ledger.AllocateWithin(connection, transaction, removals, at);
-        var stored = DecisionRecord.StoreLinesWithin(connection, transaction, format(allocations), ruleSetVersion, engineVersion, at);
+        var stored = storeDecisions(connection, transaction, ledger.AllocateWithin(connection, transaction, removals, at), at);
         transaction.Commit();
         return stored;
     }

@@ -23,7 +23,7 @@ internal static class RecordedScreening
     {
         var clock = SystemClock.Instance;
         var recorder = new ScreeningBatch(store, new LedgerRecord(store, arrangements, clock), new DecisionRecord(store, clock), clock);
-        Flush([(1, c, Screen(screener, c, 1, path))], recorder, arrangements, output);
+        Flush([(1, c, Located(() => screener.Screen(c), 1, path))], recorder, arrangements, output);
     }
 
     /// <summary>
@@ -47,21 +47,7 @@ internal static class RecordedScreening
                 continue;
             }
 
-            ScreeningOutcome outcome;
-            try
-            {
-                outcome = screener.Classify(c);
-            }
-            catch (UnknownPeriodException e)
-            {
-                throw new CaseInputException(path, line, "enteredAt", e.Message);
-            }
-            catch (ScreeningConflictException e)
-            {
-                throw new CaseInputException(path, line, null, e.Message);
-            }
-
-            batch.Add((c, outcome));
+            batch.Add((c, Located(() => screener.Classify(c), line, path)));
             if (batch.Count == BatchSize)
             {
                 FlushLines(batch, recorder, arrangements, lines);
@@ -75,11 +61,12 @@ internal static class RecordedScreening
         }
     }
 
-    private static ScreeningResult Screen(CaseScreener screener, ScreeningCase c, long line, string path)
+    /// <summary>Runs one screening step, turning a case the rules cannot decide into bad input at its line.</summary>
+    private static T Located<T>(Func<T> screen, long line, string path)
     {
         try
         {
-            return screener.Screen(c);
+            return screen();
         }
         catch (UnknownPeriodException e)
         {
