@@ -302,9 +302,11 @@ public sealed class DecisionRecord
         var count = (long)payload["count"]!;
         var ruleSet = (string)payload["ruleSetVersion"]!;
         var engine = (string)payload["engineVersion"]!;
+        // A primary-key range read, so verifying the whole record stays linear. A row re-pointed to another entry shows
+        // here as a wrong audit_seq; a row outside every entry's range, in the total count at the end.
         var rows = connection.Query<(long DecisionId, string CaseId, string InputJson, string OutputJson, string? TraceId, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)>(
-            "SELECT decision_id, case_id, input_json, output_json, trace_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE audit_seq = @Seq OR decision_id BETWEEN @First AND @Last ORDER BY decision_id",
-            new { Seq = seq, First = first, Last = last },
+            "SELECT decision_id, case_id, input_json, output_json, trace_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE decision_id BETWEEN @First AND @Last ORDER BY decision_id",
+            new { First = first, Last = last },
             transaction).ToList();
         if (rows.Count != count || rows.Count != last - first + 1 || rows.Any(r => r.AuditSeq != seq) || rows[0].DecisionId != first || rows[^1].DecisionId != last)
         {

@@ -142,7 +142,7 @@ public abstract class DecisionRecordTests(Backend backend)
     [InlineData("UPDATE screening_decision SET output_json = replace(output_json, '\"id\":\"t-2\"', '\"id\":\"t-9\"') WHERE decision_id = 2", "a row was edited")]
     [InlineData("UPDATE screening_decision SET case_id = 'someone-else' WHERE decision_id = 1", "a row was edited")]
     [InlineData("DELETE FROM screening_decision WHERE decision_id = 2", "holds 2 row(s)")]
-    [InlineData("INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id) SELECT 99, 'forged', input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id FROM screening_decision WHERE decision_id = 1", "holds 4 row(s)")]
+    [InlineData("INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id) SELECT 99, 'forged', input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id FROM screening_decision WHERE decision_id = 1", "not recorded by any decision entry")]
     [InlineData("UPDATE screening_trace SET trace_json = replace(trace_json, 'true', 'false')", "no longer hashes to its id")]
     public void Verify_DecisionRowsEditedDirectly_FailsNamingTheEntry(string tamper, string reason)
     {
