@@ -68,6 +68,7 @@ internal sealed class FlowModel
     private readonly double[] season;
     private readonly LocalDate[] dates;
     private readonly int[] monthOfDay;
+    private readonly bool[] batchEnds;
 
     public FlowModel(Calibration calibration, LocalDate first, int days, int warmUp)
     {
@@ -89,6 +90,16 @@ internal sealed class FlowModel
         var start = first.PlusDays(warmUp);
         horizonStartMonthKey = (start.Year * 12) + start.Month - 1;
         monthOfDay = dates.Select(d => (d.Year * 12) + d.Month - 1 - horizonStartMonthKey).ToArray();
+
+        // Removal batches end on Sundays, before a new month, before the horizon starts, and around every arrangement
+        // date, so one batch never spans two cap months or two arrangement regimes.
+        var boundaries = ArrangementSet.BuiltIn.Arrangements.SelectMany(a => a.To is { } to ? new[] { a.From, to.PlusDays(1) } : [a.From]).ToHashSet();
+        batchEnds = new bool[days];
+        for (var t = 0; t < days; t++)
+        {
+            var next = first.PlusDays(t + 1);
+            batchEnds[t] = t == days - 1 || dates[t].DayOfWeek == IsoDayOfWeek.Sunday || next.Day == 1 || t + 1 == warmUp || boundaries.Contains(next);
+        }
     }
 
     public int Days => days;
@@ -116,6 +127,25 @@ internal sealed class FlowModel
 
         /// <summary>Encounters between ports of entry (the USBP southwest figure, coast excluded) in each horizon month, horizon days only.</summary>
         public long[] MonthlyBetweenPorts = [];
+
+        /// <summary>Returns to Mexico under an arrangement, and overflow, in each horizon month (horizon batches only).</summary>
+        public long[] MonthlyUnderArrangement = [];
+
+        public long[] MonthlyOverflow = [];
+
+        /// <summary>The path's northbound migrants a day (<see cref="FlowModel.Northbound"/>).</summary>
+        public readonly double[] Northbound = new double[days];
+
+        /// <summary>Returns to Mexico of each removal batch in the last full pass (on the batch's last day; 0 elsewhere).</summary>
+        public readonly double[] ToMexicoAtBatch = new double[days];
+
+        /// <summary>The re-attempt pool and the contiguous returns of the open batch at the start of each day (restart points).</summary>
+        public readonly double[] PoolAt = new double[days];
+
+        public readonly double[] ContiguousAt = new double[days];
+
+        /// <summary>The path's parameter values (<see cref="PathDraw.Values"/>).</summary>
+        public double[] Values = [];
     }
 
     /// <summary>Number of calendar months the horizon touches.</summary>
@@ -164,58 +194,122 @@ internal sealed class FlowModel
     }
 
     /// <summary>Solves one path under one policy; fills <paramref name="outcome"/> and returns the converged timeline.</summary>
+    /// <remarks>
+    /// Two kinds of pass: a full pass (screening weights and the returns ledger) and a counts-only pass that takes the
+    /// returns to Mexico of the last full pass as given. Counts-only passes find the fixed point for those returns
+    /// cheaply; a full pass then checks it with the real ledger. The answer is accepted only when a FULL pass under the
+    /// candidate statuses gives the same statuses back, so the shortcut changes the cost, never the result.
+    /// </remarks>
     public SuspensionTimeline Run(PolicyContext policy, PathDraw draw, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
     {
         Array.Fill(ws.Status, DayStatus.Inactive);
-        SuspensionTimeline? timeline = null;
+        Array.Clear(ws.ToMexicoAtBatch);
+        SuspensionTimeline timeline;
         ReturnsLedger? ledger = null;
+        var replays = 0;
         outcome = default;
-        for (var pass = 1; pass <= MaxPasses; pass++)
+        var from = 0;
+        while (true)
         {
-            outcome = default;
-            ledger = Pass(policy, draw, ws, weights, ref outcome);
-            var series = new EncounterSeries(
-                "simulated path (MODELED)",
-                first,
-                days,
-                new Dictionary<EncounterColumn, int[]>
+            // Counts-only passes until the statuses reproduce themselves under the current returns. Days before the
+            // first changed status are unchanged, so each pass restarts there from the saved state of that day.
+            while (true)
+            {
+                var ignored = default(PathOutcome);
+                Pass(policy, ws, weights, ref ignored, full: false, from);
+                timeline = Replay(policy, ws);
+                replays++;
+                from = ws.Next.AsSpan().CommonPrefixLength(ws.Status);
+                if (from == days || replays >= MaxPasses)
                 {
-                    [EncounterColumn.BetweenPorts] = (int[])ws.BetweenPorts.Clone(),
-                    [EncounterColumn.Coastal] = (int[])ws.Coastal.Clone(),
-                    [EncounterColumn.PortsOfEntry] = (int[])ws.Ports.Clone(),
-                    [EncounterColumn.UcNoncontiguousBetweenPorts] = (int[])ws.UcBetween.Clone(),
-                    [EncounterColumn.UcNoncontiguousPorts] = (int[])ws.UcPorts.Clone(),
-                },
-                null,
-                ["modeled: scenario simulator path"]);
-            timeline = SuspensionReplay.Run(policy.Compiled, series);
-            timeline.Statuses.CopyTo(ws.Next);
-            outcome.Passes = pass;
-            if (ws.Next.AsSpan().SequenceEqual(ws.Status))
+                    break;
+                }
+
+                (ws.Status, ws.Next) = (ws.Next, ws.Status);
+            }
+
+            outcome = default;
+            ledger = Pass(policy, ws, weights, ref outcome, full: true, 0);
+            timeline = Replay(policy, ws);
+            replays++;
+            outcome.Passes = replays;
+            from = ws.Next.AsSpan().CommonPrefixLength(ws.Status);
+            if (from == days)
             {
                 outcome.Converged = true;
                 break;
             }
 
             (ws.Status, ws.Next) = (ws.Next, ws.Status);
+            if (replays >= MaxPasses)
+            {
+                break;
+            }
         }
 
-        Summarise(timeline!, ledger!, ws, ref outcome);
+        _ = draw;
+        Summarise(timeline, ledger!, ws, ref outcome);
         if (keepDaily)
         {
-            SevenDayAverages(policy, timeline!, ws);
+            SevenDayAverages(policy, timeline, ws);
         }
 
-        return timeline!;
+        return timeline;
     }
 
-    private ReturnsLedger Pass(PolicyContext policy, PathDraw draw, Workspace ws, Weights weights, ref PathOutcome o)
+    /// <summary>Runs the real engine over the workspace's count columns; the statuses go to <see cref="Workspace.Next"/>.</summary>
+    private SuspensionTimeline Replay(PolicyContext policy, Workspace ws)
+    {
+        // The columns are the workspace's own arrays: the series is read by this replay (and the day's averages) only,
+        // before the next pass overwrites them.
+        var series = new EncounterSeries(
+            "simulated path (MODELED)",
+            first,
+            days,
+            new Dictionary<EncounterColumn, int[]>
+            {
+                [EncounterColumn.BetweenPorts] = ws.BetweenPorts,
+                [EncounterColumn.Coastal] = ws.Coastal,
+                [EncounterColumn.PortsOfEntry] = ws.Ports,
+                [EncounterColumn.UcNoncontiguousBetweenPorts] = ws.UcBetween,
+                [EncounterColumn.UcNoncontiguousPorts] = ws.UcPorts,
+            },
+            null,
+            ["modeled: scenario simulator path"]);
+        var timeline = SuspensionReplay.Run(policy.Compiled, series);
+        timeline.Statuses.CopyTo(ws.Next);
+        return timeline;
+    }
+
+    /// <summary>
+    /// The path's northbound migrants each day before Mexico's enforcement: the calibrated level × level scale × month
+    /// factor × weekday factor × exp(noise). The same for every policy and pass, so computed once per path.
+    /// </summary>
+    public void Northbound(PathDraw draw, Workspace ws)
     {
         var v = draw.Values;
         var level = calibration.NorthboundLevelPerDay * v[ParameterIndex.Of(ModelParameters.LevelScale)];
         var weekendFactor = v[ParameterIndex.Of(ModelParameters.WeekendFactor)];
         // Normalised so a week's mean factor is 1 whatever the weekend factor.
         var weekdayScale = 7 / (5 + (2 * weekendFactor));
+        var noise = draw.Noise;
+        ws.Values = v;
+        for (var t = 0; t < days; t++)
+        {
+            ws.Northbound[t] = level * season[t] * (weekend[t] ? weekendFactor * weekdayScale : weekdayScale) * Math.Exp(noise[t]);
+        }
+    }
+
+    /// <summary>
+    /// One pass of the flows under the candidate statuses in <see cref="Workspace.Status"/>: fills the count columns and
+    /// the outcome. Removals reach the ledger in weekly batches (Monday to Sunday, cut at month ends, at the horizon
+    /// start and at arrangement start and end dates), dated the batch's last day: the cap's month and the arrangement in
+    /// force are those of every day of the batch, and a re-attempt follows the batch [U: processing takes days].
+    /// </summary>
+    /// <param name="from">First day to recompute (counts-only passes); earlier days keep their columns and saved state.</param>
+    private ReturnsLedger? Pass(PolicyContext policy, Workspace ws, Weights weights, ref PathOutcome o, bool full, int from)
+    {
+        var v = ws.Values;
         var mexico = v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
         var deterrence = v[ParameterIndex.Of(ModelParameters.DeterrenceEffect)];
         var lag = (int)v[ParameterIndex.Of(ModelParameters.DeterrenceLag)];
@@ -224,63 +318,109 @@ internal sealed class FlowModel
         var baseUse = v[ParameterIndex.Of(ModelParameters.AppointmentBaselineUse)] * capacity;
         var unscheduled = v[ParameterIndex.Of(ModelParameters.UnscheduledPoe)];
         var reencounter = v[ParameterIndex.Of(ModelParameters.ReencounterShare)];
-        var delay = v[ParameterIndex.Of(ModelParameters.ReencounterDelay)];
+        var leave = 1 / v[ParameterIndex.Of(ModelParameters.ReencounterDelay)];
         var table = policy.Table;
         var ucShare = table.UcNoncontiguousShare;
         var coastalShare = CoastalShare;
         var kinds = table.RemovalKinds;
-        var ledger = new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false);
-        Array.Clear(ws.Carry);
-        Array.Clear(ws.MonthlyBetweenPorts);
-        var status = ws.Status;
-        var noise = draw.Noise;
-        var pool = 0.0;
-        Span<double> flow = stackalloc double[4];
-        for (var t = 0; t < days; t++)
+        var kindCount = kinds.Count;
+        var stride = weights.Stride;
+        var ledger = full ? new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false) : null;
+        var carry = ws.Carry;
+        if (full)
         {
-            var northbound = level * season[t] * (weekend[t] ? weekendFactor * weekdayScale : weekdayScale) * Math.Exp(noise[t]);
-            var again = pool / delay;
+            Array.Clear(carry);
+            Array.Clear(ws.MonthlyBetweenPorts);
+            Array.Clear(ws.MonthlyUnderArrangement);
+            Array.Clear(ws.MonthlyOverflow);
+        }
+        var status = ws.Status;
+        var northbound = ws.Northbound;
+        var pool = from > 0 ? ws.PoolAt[from] : 0.0;
+        var contiguousBatch = from > 0 ? ws.ContiguousAt[from] : 0.0;
+        double subject = 0, fear = 0, contiguous = 0;
+        Span<double> flow = stackalloc double[4];
+        for (var t = from; t < days; t++)
+        {
+            ws.PoolAt[t] = pool;
+            ws.ContiguousAt[t] = contiguousBatch;
+            var again = pool * leave;
             pool -= again;
-            var attempts = (northbound * (1 - mexico)) + again;
+            var attempts = (northbound[t] * (1 - mexico)) + again;
             var deterred = t >= lag && status[t - lag] == DayStatus.Active ? deterrence * attempts : 0;
             var crossing = attempts - deterred;
-            flow[(int)Flow.BetweenPorts] = crossing * (1 - coastalShare);
-            flow[(int)Flow.Coastal] = crossing * coastalShare;
-            flow[(int)Flow.PortScheduled] = Math.Min(capacity, baseUse + (displacement * deterred));
-            flow[(int)Flow.PortUnscheduled] = unscheduled;
+            flow[0] = crossing * (1 - coastalShare);
+            flow[1] = crossing * coastalShare;
+            flow[2] = Math.Min(capacity, baseUse + (displacement * deterred));
+            flow[3] = unscheduled;
             var between = ws.BetweenPorts[t] = (int)Math.Round(flow[0]);
             var coastal = ws.Coastal[t] = (int)Math.Round(flow[1]);
             var ports = ws.Ports[t] = (int)Math.Round(flow[2] + flow[3]);
             ws.UcBetween[t] = (int)Math.Round((flow[0] * ucShare[0]) + (flow[1] * ucShare[1]));
             ws.UcPorts[t] = (int)Math.Round((flow[2] * ucShare[2]) + (flow[3] * ucShare[3]));
 
-            double subject = 0, fear = 0, contiguous = 0;
-            var day = status[t];
+            var inHorizon = t >= warmUp;
+            var w = weights.Day(t, status[t]);
+            if (!full)
+            {
+                // Counts only: what feeds back into attempts is the contiguous returns (and, at batch ends, the last
+                // full pass's returns to Mexico).
+                for (var f = 0; f < 4; f++)
+                {
+                    contiguousBatch += flow[f] * w[(f * stride) + Weights.Contiguous];
+                }
+
+                if (batchEnds[t])
+                {
+                    pool += reencounter * (ws.ToMexicoAtBatch[t] + contiguousBatch);
+                    contiguousBatch = 0;
+                }
+
+                continue;
+            }
+
+            double daySubject = 0, dayFear = 0, dayContiguous = 0;
             for (var f = 0; f < 4; f++)
             {
-                var w = weights.For(t, day, (Flow)f);
                 var n = flow[f];
-                subject += n * w[Weights.Subject];
-                fear += n * w[Weights.Fear];
-                contiguous += n * w[Weights.Contiguous];
-                for (var k = 0; k < kinds.Count; k++)
+                var row = w.Slice(f * stride, stride);
+                daySubject += n * row[Weights.Subject];
+                dayFear += n * row[Weights.Fear];
+                dayContiguous += n * row[Weights.Contiguous];
+                var removals = row[Weights.FirstRemoval..];
+                for (var k = 0; k < kindCount; k++)
                 {
-                    ws.Carry[k] += n * w[Weights.FirstRemoval + k];
+                    carry[k] += n * removals[k];
                 }
             }
 
-            var inHorizon = t >= warmUp;
-            long toMexico = 0;
-            for (var k = 0; k < kinds.Count; k++)
+            contiguousBatch += dayContiguous;
+            if (inHorizon)
             {
-                var whole = Math.Round(ws.Carry[k]);
+                subject += daySubject;
+                fear += dayFear;
+                contiguous += dayContiguous;
+                o.EncountersBetweenPorts += between + coastal;
+                ws.MonthlyBetweenPorts[monthOfDay[t]] += between;
+                o.EncountersPorts += ports;
+            }
+
+            if (!batchEnds[t])
+            {
+                continue;
+            }
+
+            long toMexico = 0;
+            for (var k = 0; k < kindCount; k++)
+            {
+                var whole = Math.Round(carry[k]);
                 if (whole < 1)
                 {
                     continue;
                 }
 
-                ws.Carry[k] -= whole;
-                var a = ledger.AllocateCount(dates[t], kinds[k].Citizenship, kinds[k].UnaccompaniedChild, (long)whole);
+                carry[k] -= whole;
+                var a = ledger!.AllocateCount(dates[t], kinds[k].Citizenship, kinds[k].UnaccompaniedChild, (long)whole);
                 toMexico += a.ToMexico;
                 if (inHorizon)
                 {
@@ -288,22 +428,19 @@ internal sealed class FlowModel
                     o.Overflow += a.Overflow;
                     o.MexicanNationalsReturned += a.MexicanNationals;
                     o.RemovedToCitizenship += a.ToCitizenship;
+                    ws.MonthlyUnderArrangement[monthOfDay[t]] += a.UnderArrangement;
+                    ws.MonthlyOverflow[monthOfDay[t]] += a.Overflow;
                 }
             }
 
-            var contiguousWhole = (long)Math.Round(contiguous);
-            pool += reencounter * (toMexico + contiguousWhole);
-            if (inHorizon)
-            {
-                o.EncountersBetweenPorts += between + coastal;
-                ws.MonthlyBetweenPorts[monthOfDay[t]] += between;
-                o.EncountersPorts += ports;
-                o.Subject += (long)Math.Round(subject);
-                o.FearReferrals += (long)Math.Round(fear);
-                o.ContiguousReturns += contiguousWhole;
-            }
+            ws.ToMexicoAtBatch[t] = toMexico;
+            pool += reencounter * (toMexico + contiguousBatch);
+            contiguousBatch = 0;
         }
 
+        o.Subject = (long)Math.Round(subject);
+        o.FearReferrals = (long)Math.Round(fear);
+        o.ContiguousReturns = (long)Math.Round(contiguous);
         return ledger;
     }
 
@@ -335,24 +472,14 @@ internal sealed class FlowModel
             }
         }
 
-        var report = ledger.Report();
-        Array.Clear(ws.MonthlyUnderCaps);
-        foreach (var line in report.MexicoBurden)
+        for (var m = 0; m < ws.MonthlyUnderArrangement.Length; m++)
         {
-            var m = (line.Month.Year * 12) + line.Month.Month - 1 - horizonStartMonthKey;
-            if (m >= 0 && m < ws.MonthlyUnderCaps.Length)
-            {
-                ws.MonthlyUnderCaps[m] = line.UnderCaps;
-                o.MaxMonthlyUnderCaps = Math.Max(o.MaxMonthlyUnderCaps, line.UnderCaps);
-            }
+            ws.MonthlyUnderCaps[m] = ws.MonthlyUnderArrangement[m];
+            o.MaxMonthlyUnderCaps = Math.Max(o.MaxMonthlyUnderCaps, ws.MonthlyUnderArrangement[m]);
+            // The ledger overflows only once a monthly cap is used up: a month with overflow is a month at the cap.
+            o.CapBindingMonths += ws.MonthlyOverflow[m] > 0 ? 1 : 0;
         }
 
-        foreach (var line in report.Arrangements)
-        {
-            if (line.Cap is { } cap && line.AllocatedToMexico >= cap && (line.Month.Year * 12) + line.Month.Month - 1 >= horizonStartMonthKey)
-            {
-                o.CapBindingMonths++;
-            }
-        }
+        _ = ledger;
     }
 }

@@ -2,47 +2,51 @@ namespace Threshold.Simulation;
 
 /// <summary>
 /// A streaming quantile estimator with bounded memory and exact, order-independent counts: values fall into fixed
-/// logarithmic bins, so merging the histograms of several threads is integer addition and the result never depends on
+/// log-linear bins, so merging the histograms of several threads is integer addition and the result never depends on
 /// the order the paths finished in (determinism regardless of thread count).
 /// </summary>
 /// <remarks>
-/// <para>Bin 0 holds values below 1 (zero). Bin b ≥ 1 holds [r^(b−1), r^b) for the ratio r. With r = 1.001 every whole
-/// number below 1,000 has its own bin, so quantiles of day counts are exact; above that a quantile is within 0.1% of
-/// the true order statistic. Values beyond the last bin are clamped into it and counted in <see cref="Clamped"/>.</para>
+/// <para>The bins are those of an HDR histogram: each power of two [2^e, 2^(e+1)) is split into 2^b equal sub-bins, the
+/// bin read straight from the bits of the double (no logarithm). Bin 0 holds values below 1 (zero). With b = 10 every
+/// whole number below 2,048 has its own bin, so quantiles of day counts are exact; above that a quantile is within
+/// 2^−10 (0.1%) of the true order statistic. Values from 2^<c>maxExponent</c> up are clamped into the last bin and
+/// counted in <see cref="Clamped"/>.</para>
 /// <para>Quantiles use the nearest-rank rule: P_q is the smallest bin value v with at least ⌈q·N⌉ values ≤ v, reported as
-/// the smallest whole number in the bin (for whole-number outputs), or the bin's geometric middle otherwise.</para>
-/// <para>The exact sum of the (whole-number) values is kept as well, so means are exact too.</para>
+/// the smallest whole number in the bin (for whole-number outputs), or the bin's middle otherwise.</para>
+/// <para>The exact sum of the (rounded) values is kept as well, so means of whole-number outputs are exact.</para>
 /// </remarks>
 public sealed class LogHistogram
 {
     private readonly long[] counts;
-    private readonly double logRatio;
+    private readonly int subBits;
+    private readonly int maxExponent;
     private readonly bool wholeNumbers;
 
-    /// <param name="ratio">Bin width as a ratio (&gt; 1).</param>
-    /// <param name="maxValue">Largest value with its own bin.</param>
-    /// <param name="wholeNumbers">Whether the values are whole numbers (quantiles reported as whole numbers, sums exact).</param>
-    public LogHistogram(double ratio, double maxValue, bool wholeNumbers)
+    /// <param name="subBits">log2 of the sub-bins per power of two (relative bin width 2^−subBits).</param>
+    /// <param name="maxExponent">Values up to 2^maxExponent have their own bins.</param>
+    /// <param name="wholeNumbers">Whether the values are whole numbers (quantiles reported as whole numbers).</param>
+    public LogHistogram(int subBits, int maxExponent, bool wholeNumbers)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ratio, 1.0);
-        Ratio = ratio;
-        logRatio = Math.Log(ratio);
+        ArgumentOutOfRangeException.ThrowIfNegative(subBits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(subBits, 20);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxExponent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxExponent, 62);
+        this.subBits = subBits;
+        this.maxExponent = maxExponent;
         this.wholeNumbers = wholeNumbers;
-        counts = new long[2 + (int)Math.Ceiling(Math.Log(Math.Max(maxValue, 1)) / logRatio)];
+        counts = new long[1 + (maxExponent << subBits)];
     }
 
-    /// <summary>A histogram for whole-number per-path outputs (days, people): exact below 1,000, ±0.1% above, up to 10^10.</summary>
-    public static LogHistogram ForCounts() => new(1.001, 1e10, wholeNumbers: true);
-
-    public double Ratio { get; }
+    /// <summary>A histogram for whole-number per-path outputs (days, people): exact below 2,048, ±0.1% above, up to 2^34 (1.7 × 10^10).</summary>
+    public static LogHistogram ForCounts() => new(10, 34, wholeNumbers: true);
 
     /// <summary>Number of values added.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Exact sum of the values added, for whole-number histograms (rounded values otherwise).</summary>
+    /// <summary>Exact sum of the values added, each rounded to a whole number.</summary>
     public long Sum { get; private set; }
 
-    /// <summary>Values larger than the last bin (clamped into it).</summary>
+    /// <summary>Values beyond the last bin (clamped into it).</summary>
     public long Clamped { get; private set; }
 
     public void Add(double value)
@@ -63,7 +67,7 @@ public sealed class LogHistogram
     public void Merge(LogHistogram other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other.counts.Length != counts.Length || other.Ratio != Ratio)
+        if (other.counts.Length != counts.Length || other.subBits != subBits)
         {
             throw new ArgumentException("histograms of different shapes cannot be merged", nameof(other));
         }
@@ -102,7 +106,24 @@ public sealed class LogHistogram
 
     public double Mean => Count == 0 ? 0 : (double)Sum / Count;
 
-    private int Bin(double value) => value < 1 ? 0 : 1 + (int)Math.Floor(Math.Log(value) / logRatio);
+    /// <summary>Bin of a value: 0 below 1, else 1 + (exponent · 2^b + the top b bits of the mantissa).</summary>
+    private int Bin(double value)
+    {
+        if (!(value >= 1))
+        {
+            return 0;
+        }
+
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+        if (exponent >= maxExponent)
+        {
+            return counts.Length;
+        }
+
+        var sub = (int)((bits >> (52 - subBits)) & ((1L << subBits) - 1));
+        return 1 + (exponent << subBits) + sub;
+    }
 
     private double Representative(int bin)
     {
@@ -111,7 +132,10 @@ public sealed class LogHistogram
             return 0;
         }
 
-        var low = Math.Exp((bin - 1) * logRatio);
-        return wholeNumbers ? Math.Ceiling(low - 1e-9) : Math.Exp((bin - 0.5) * logRatio);
+        var exponent = (bin - 1) >> subBits;
+        var sub = (bin - 1) & ((1 << subBits) - 1);
+        var scale = Math.ScaleB(1.0, exponent);
+        var low = scale * (1 + ((double)sub / (1 << subBits)));
+        return wholeNumbers ? Math.Ceiling(low) : low + (scale / (1 << subBits) / 2);
     }
 }

@@ -51,8 +51,8 @@ public static class MonteCarlo
         new("mexican_nationals_returned", "Mexican nationals removed to Mexico (outside any cap)", o => o.MexicanNationalsReturned),
         new("removed_to_citizenship", "removals to the country of citizenship (no arrangement took them)", o => o.RemovedToCitizenship),
         new("contiguous_returns", "returns to contiguous territory pending proceedings (H.R. 2 as summarised)", o => o.ContiguousReturns),
-        new("max_monthly_returns_under_cap", "largest monthly number returned to Mexico under capped arrangements", o => o.MaxMonthlyUnderCaps),
-        new("months_at_mexico_cap", "months in which a capped arrangement's cap was used up", o => o.CapBindingMonths),
+        new("max_monthly_returns_under_arrangement", "largest monthly number returned to Mexico under an arrangement (from 2023-05-12 the only one is capped at 30,000 a month)", o => o.MaxMonthlyUnderCaps),
+        new("months_at_mexico_cap", "months in which the ledger sent someone over a monthly cap (overflow), i.e. the cap was used up", o => o.CapBindingMonths),
     ];
 
     /// <summary>Runs <paramref name="scenario"/>; <paramref name="progress"/> receives the number of paths finished.</summary>
@@ -115,7 +115,7 @@ public static class MonteCarlo
             0,
             chunks,
             parallel,
-            () => new Worker(new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands), new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count)) { MonthlyUnderCaps = new long[horizonMonths], MonthlyBetweenPorts = new long[horizonMonths] }),
+            () => new Worker(new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands), new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count)) { MonthlyUnderCaps = new long[horizonMonths], MonthlyBetweenPorts = new long[horizonMonths], MonthlyUnderArrangement = new long[horizonMonths], MonthlyOverflow = new long[horizonMonths] }),
             (c, _, worker) =>
             {
                 var end = Math.Min(scenario.Paths, (c + 1) * chunk);
@@ -123,6 +123,7 @@ public static class MonteCarlo
                 {
                     var draw = PathDraw.Create(scenario.Seed, path, settings, model.Days, worker.Noise);
                     worker.Noise = draw.Noise;
+                    model.Northbound(draw, worker.Space);
                     for (var p = 0; p < prepared.Policies.Count; p++)
                     {
                         var policy = prepared.Policies[p];
@@ -186,9 +187,9 @@ internal sealed class Accumulator
         for (var p = 0; p < policies; p++)
         {
             Outputs[p] = MonteCarlo.Outputs.Select(_ => LogHistogram.ForCounts()).ToArray();
-            Daily[p] = bands ? Enumerable.Range(0, horizonDays).Select(_ => new LogHistogram(1.01, 1e5, wholeNumbers: false)).ToArray() : [];
-            Monthly[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(1.005, 1e7, wholeNumbers: true)).ToArray() : [];
-            MonthlyEncounters[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(1.002, 1e8, wholeNumbers: true)).ToArray() : [];
+            Daily[p] = bands ? Enumerable.Range(0, horizonDays).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray() : [];
+            Monthly[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(8, 24, wholeNumbers: true)).ToArray() : [];
+            MonthlyEncounters[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(9, 27, wholeNumbers: true)).ToArray() : [];
         }
     }
 

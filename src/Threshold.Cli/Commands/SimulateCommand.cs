@@ -163,7 +163,7 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
             table.AddColumn(Markup.Escape(p.Label));
         }
 
-        foreach (var key in new[] { "days_active", "transitions", "cap_binding_days", "encounters_between_ports", "people_subject", "fear_referrals", "returned_to_mexico_under_arrangement", "overflow_to_citizenship", "max_monthly_returns_under_cap" })
+        foreach (var key in new[] { "days_active", "transitions", "cap_binding_days", "encounters_between_ports", "people_subject", "fear_referrals", "returned_to_mexico_under_arrangement", "overflow_to_citizenship", "max_monthly_returns_under_arrangement" })
         {
             table.AddRow([key, .. result.Policies.Select(p => Band(p.Output(key).Band))]);
         }
