@@ -61,6 +61,7 @@ public static class ResultFormats
 
             w.WriteEndArray();
             Strings(w, "calibration", result.CalibrationProvenance);
+            w.WriteString("mixNote", "the simulator uses the real mix below only as weights of kinds of people (nationality, unaccompanied children, place); it draws no individual cases");
             Strings(w, "mix", result.MixProvenance);
             w.WriteNumber("mexicoMonthlyCap", result.MexicoMonthlyCap);
             w.WriteStartArray("policies");

@@ -124,3 +124,21 @@ public class ScenarioFileTests
         }
     }
 }
+
+public class DocumentationTests
+{
+    [Fact]
+    public void SimulationGuide_DocumentsEveryParameterAndOutput()
+    {
+        var guide = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "docs", "simulation.md"));
+        foreach (var p in ModelParameters.Catalogue)
+        {
+            Assert.Contains($"`{p.Name}`", guide, StringComparison.Ordinal);
+        }
+
+        foreach (var o in MonteCarlo.Outputs)
+        {
+            Assert.Contains($"`{o.Key}`", guide, StringComparison.Ordinal);
+        }
+    }
+}
