@@ -102,4 +102,18 @@ public sealed partial class ReturnsLedger
         monthCounts.Overflow += overflow;
         return new ReturnCountAllocation(under, overflow, 0, 0);
     }
+
+    /// <summary>
+    /// Forgets every allocation: counts, caps used and events, as if the ledger were new over the same arrangements
+    /// (the cached reason texts, which depend only on the arrangements, are kept). Lets a long run reuse one ledger for
+    /// many independent futures instead of allocating one each time.
+    /// </summary>
+    public void Clear()
+    {
+        capUsed.Clear();
+        lines.Clear();
+        months.Clear();
+        events?.Clear();
+        Count = 0;
+    }
 }

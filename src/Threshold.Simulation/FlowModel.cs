@@ -144,6 +144,9 @@ internal sealed class FlowModel
 
         public readonly double[] ContiguousAt = new double[days];
 
+        /// <summary>The worker's ledger, cleared before each full pass (one future at a time).</summary>
+        public readonly ReturnsLedger Ledger = new(ArrangementSet.BuiltIn, recordEvents: false);
+
         /// <summary>The path's parameter values (<see cref="PathDraw.Values"/>).</summary>
         public double[] Values = [];
     }
@@ -325,7 +328,8 @@ internal sealed class FlowModel
         var kinds = table.RemovalKinds;
         var kindCount = kinds.Count;
         var stride = weights.Stride;
-        var ledger = full ? new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false) : null;
+        var ledger = full ? ws.Ledger : null;
+        ledger?.Clear();
         var carry = ws.Carry;
         if (full)
         {

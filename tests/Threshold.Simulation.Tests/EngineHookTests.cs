@@ -46,6 +46,18 @@ public class EngineHookTests
     }
 
     [Fact]
+    public void Clear_MakesTheLedgerAsNew_SoTheCapStartsAgain()
+    {
+        var ledger = new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false);
+        var day = new LocalDate(2024, 7, 10);
+        ledger.AllocateCount(day, "VE", false, 30_000);
+        ledger.Clear();
+        Assert.Equal(0, ledger.Count);
+        Assert.Equal(new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false).Report(), ledger.Report());
+        Assert.Equal(new ReturnCountAllocation(30_000, 5, 0, 0), ledger.AllocateCount(day, "VE", false, 30_005));
+    }
+
+    [Fact]
     public void AllocateCount_RefusesALedgerThatRecordsEvents()
     {
         var ledger = new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: true);
