@@ -69,6 +69,7 @@ internal sealed class FlowModel
     private readonly LocalDate[] dates;
     private readonly int[] monthOfDay;
     private readonly bool[] batchEnds;
+    private readonly int[] batchStart;
 
     public FlowModel(Calibration calibration, LocalDate first, int days, int warmUp)
     {
@@ -99,6 +100,12 @@ internal sealed class FlowModel
         {
             var next = first.PlusDays(t + 1);
             batchEnds[t] = t == days - 1 || dates[t].DayOfWeek == IsoDayOfWeek.Sunday || next.Day == 1 || t + 1 == warmUp || boundaries.Contains(next);
+        }
+
+        batchStart = new int[days];
+        for (var t = 1; t < days; t++)
+        {
+            batchStart[t] = batchEnds[t - 1] ? t : batchStart[t - 1];
         }
     }
 
@@ -139,10 +146,8 @@ internal sealed class FlowModel
         /// <summary>Returns to Mexico of each removal batch in the last full pass (on the batch's last day; 0 elsewhere).</summary>
         public readonly double[] ToMexicoAtBatch = new double[days];
 
-        /// <summary>The re-attempt pool and the contiguous returns of the open batch at the start of each day (restart points).</summary>
+        /// <summary>The re-attempt pool at the start of each removal batch (the restart points of counts-only passes).</summary>
         public readonly double[] PoolAt = new double[days];
-
-        public readonly double[] ContiguousAt = new double[days];
 
         /// <summary>The worker's ledger, cleared before each full pass (one future at a time).</summary>
         public readonly ReturnsLedger Ledger = new(ArrangementSet.BuiltIn, recordEvents: false);
@@ -203,12 +208,12 @@ internal sealed class FlowModel
     /// cheaply; a full pass then checks it with the real ledger. The answer is accepted only when a FULL pass under the
     /// candidate statuses gives the same statuses back, so the shortcut changes the cost, never the result.
     /// </remarks>
-    public SuspensionTimeline Run(PolicyContext policy, PathDraw draw, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
+    /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound"/> already filled in.</param>
+    public SuspensionTimeline Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
     {
         Array.Fill(ws.Status, DayStatus.Inactive);
         Array.Clear(ws.ToMexicoAtBatch);
         SuspensionTimeline timeline;
-        ReturnsLedger? ledger = null;
         var replays = 0;
         outcome = default;
         var from = 0;
@@ -232,7 +237,7 @@ internal sealed class FlowModel
             }
 
             outcome = default;
-            ledger = Pass(policy, ws, weights, ref outcome, full: true, 0);
+            Pass(policy, ws, weights, ref outcome, full: true, 0);
             timeline = Replay(policy, ws);
             replays++;
             outcome.Passes = replays;
@@ -250,8 +255,7 @@ internal sealed class FlowModel
             }
         }
 
-        _ = draw;
-        Summarise(timeline, ledger!, ws, ref outcome);
+        Summarise(timeline, ws, ref outcome);
         if (keepDaily)
         {
             SevenDayAverages(policy, timeline, ws);
@@ -310,7 +314,7 @@ internal sealed class FlowModel
     /// force are those of every day of the batch, and a re-attempt follows the batch [U: processing takes days].
     /// </summary>
     /// <param name="from">First day to recompute (counts-only passes); earlier days keep their columns and saved state.</param>
-    private ReturnsLedger? Pass(PolicyContext policy, Workspace ws, Weights weights, ref PathOutcome o, bool full, int from)
+    private void Pass(PolicyContext policy, Workspace ws, Weights weights, ref PathOutcome o, bool full, int from)
     {
         var v = ws.Values;
         var mexico = v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
@@ -327,7 +331,6 @@ internal sealed class FlowModel
         var coastalShare = CoastalShare;
         var kinds = table.RemovalKinds;
         var kindCount = kinds.Count;
-        var stride = weights.Stride;
         var ledger = full ? ws.Ledger : null;
         ledger?.Clear();
         var carry = ws.Carry;
@@ -340,14 +343,25 @@ internal sealed class FlowModel
         }
         var status = ws.Status;
         var northbound = ws.Northbound;
-        var pool = from > 0 ? ws.PoolAt[from] : 0.0;
-        var contiguousBatch = from > 0 ? ws.ContiguousAt[from] : 0.0;
-        double subject = 0, fear = 0, contiguous = 0;
+        // A counts-only pass restarts at the start of the batch holding day `from`, from the pool saved there.
+        var t0 = from > 0 ? batchStart[from] : 0;
+        var pool = t0 > 0 ? ws.PoolAt[t0] : 0.0;
+        double contiguousBatch = 0, subject = 0, fear = 0, contiguous = 0;
         Span<double> flow = stackalloc double[4];
-        for (var t = from; t < days; t++)
+
+        // People of the open batch by (status, flow): the screening weights are per (regime, status), so a batch's
+        // removals, referrals and returns are its summed flows times the weights, applied when the batch closes (or
+        // the regime changes inside it).
+        Span<double> sums = stackalloc double[StatusCount * 4];
+        sums.Clear();
+        var regime = weights.RegimeOf(t0);
+        for (var t = t0; t < days; t++)
         {
-            ws.PoolAt[t] = pool;
-            ws.ContiguousAt[t] = contiguousBatch;
+            if (batchStart[t] == t)
+            {
+                ws.PoolAt[t] = pool;
+            }
+
             var again = pool * leave;
             pool -= again;
             var attempts = (northbound[t] * (1 - mexico)) + again;
@@ -364,46 +378,21 @@ internal sealed class FlowModel
             ws.UcPorts[t] = (int)Math.Round((flow[2] * ucShare[2]) + (flow[3] * ucShare[3]));
 
             var inHorizon = t >= warmUp;
-            var w = weights.Day(t, status[t]);
-            if (!full)
+            var dayRegime = weights.RegimeOf(t);
+            if (dayRegime != regime)
             {
-                // Counts only: what feeds back into attempts is the contiguous returns (and, at batch ends, the last
-                // full pass's returns to Mexico).
-                for (var f = 0; f < 4; f++)
-                {
-                    contiguousBatch += flow[f] * w[(f * stride) + Weights.Contiguous];
-                }
-
-                if (batchEnds[t])
-                {
-                    pool += reencounter * (ws.ToMexicoAtBatch[t] + contiguousBatch);
-                    contiguousBatch = 0;
-                }
-
-                continue;
+                // The horizon starts on a batch boundary, so a whole batch is in it or out of it.
+                ApplyWeights(weights, regime, sums, carry, full, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
+                regime = dayRegime;
             }
 
-            double daySubject = 0, dayFear = 0, dayContiguous = 0;
-            for (var f = 0; f < 4; f++)
+            var cell = sums.Slice((int)status[t] * 4, 4);
+            cell[0] += flow[0];
+            cell[1] += flow[1];
+            cell[2] += flow[2];
+            cell[3] += flow[3];
+            if (full && inHorizon)
             {
-                var n = flow[f];
-                var row = w.Slice(f * stride, stride);
-                daySubject += n * row[Weights.Subject];
-                dayFear += n * row[Weights.Fear];
-                dayContiguous += n * row[Weights.Contiguous];
-                var removals = row[Weights.FirstRemoval..];
-                for (var k = 0; k < kindCount; k++)
-                {
-                    carry[k] += n * removals[k];
-                }
-            }
-
-            contiguousBatch += dayContiguous;
-            if (inHorizon)
-            {
-                subject += daySubject;
-                fear += dayFear;
-                contiguous += dayContiguous;
                 o.EncountersBetweenPorts += between + coastal;
                 ws.MonthlyBetweenPorts[monthOfDay[t]] += between;
                 o.EncountersPorts += ports;
@@ -411,6 +400,15 @@ internal sealed class FlowModel
 
             if (!batchEnds[t])
             {
+                continue;
+            }
+
+            ApplyWeights(weights, regime, sums, carry, full, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
+            if (!full)
+            {
+                // Counts only: the returns to Mexico are those of the last full pass.
+                pool += reencounter * (ws.ToMexicoAtBatch[t] + contiguousBatch);
+                contiguousBatch = 0;
                 continue;
             }
 
@@ -440,18 +438,65 @@ internal sealed class FlowModel
             ws.ToMexicoAtBatch[t] = toMexico;
             pool += reencounter * (toMexico + contiguousBatch);
             contiguousBatch = 0;
+
         }
 
         o.Subject = (long)Math.Round(subject);
         o.FearReferrals = (long)Math.Round(fear);
         o.ContiguousReturns = (long)Math.Round(contiguous);
-        return ledger;
+    }
+
+    private static readonly int StatusCount = Enum.GetValues<DayStatus>().Length;
+
+    /// <summary>
+    /// Turns the summed flows of a batch (by status) into its contiguous returns, its removals by kind (into
+    /// <paramref name="carry"/>) and, in the horizon, its people subject and fear referrals; then clears the sums.
+    /// </summary>
+    private static void ApplyWeights(Weights weights, int regime, Span<double> sums, double[] carry, bool full, bool inHorizon, ref double contiguousBatch, ref double subject, ref double fear, ref double contiguous)
+    {
+        var stride = weights.Stride;
+        for (var s = 0; s < StatusCount; s++)
+        {
+            var cell = sums.Slice(s * 4, 4);
+            if (cell[0] == 0 && cell[1] == 0 && cell[2] == 0 && cell[3] == 0)
+            {
+                continue;
+            }
+
+            var w = weights.For(regime, (DayStatus)s);
+            for (var f = 0; f < 4; f++)
+            {
+                var n = cell[f];
+                var row = w.Slice(f * stride, stride);
+                var c = n * row[Weights.Contiguous];
+                contiguousBatch += c;
+                if (!full)
+                {
+                    continue;
+                }
+
+                if (inHorizon)
+                {
+                    subject += n * row[Weights.Subject];
+                    fear += n * row[Weights.Fear];
+                    contiguous += c;
+                }
+
+                var removals = row[Weights.FirstRemoval..];
+                for (var k = 0; k < removals.Length; k++)
+                {
+                    carry[k] += n * removals[k];
+                }
+            }
+
+            cell.Clear();
+        }
     }
 
     /// <summary>The coastal share of people crossing outside ports (from the mix); set by the simulator.</summary>
     public double CoastalShare { get; init; }
 
-    private void Summarise(SuspensionTimeline timeline, ReturnsLedger ledger, Workspace ws, ref PathOutcome o)
+    private void Summarise(SuspensionTimeline timeline, Workspace ws, ref PathOutcome o)
     {
         var statuses = timeline.Statuses;
         for (var t = warmUp; t < days; t++)
@@ -483,7 +528,5 @@ internal sealed class FlowModel
             // The ledger overflows only once a monthly cap is used up: a month with overflow is a month at the cap.
             o.CapBindingMonths += ws.MonthlyOverflow[m] > 0 ? 1 : 0;
         }
-
-        _ = ledger;
     }
 }

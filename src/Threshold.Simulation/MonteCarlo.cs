@@ -129,7 +129,7 @@ public static class MonteCarlo
                         var policy = prepared.Policies[p];
                         var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
                         var outcome = default(PathOutcome);
-                        var timeline = model.Run(policy, draw, worker.Space, ref outcome, w, options.Bands);
+                        var timeline = model.Run(policy, worker.Space, ref outcome, w, options.Bands);
                         if (path == 0)
                         {
                             firstTimelines[p] = timeline;

@@ -271,11 +271,11 @@ public sealed class Weights
 
     internal void Add(int regime, int status, int flow, int slot, double weight) => values[Offset(regime, status, flow) + slot] += weight;
 
-    /// <summary>The coefficients of one flow on a day (index from the table's first day) under a status: [subject, fear, contiguous, removal kinds…].</summary>
-    public ReadOnlySpan<double> For(int day, DayStatus status, Flow flow) => values.AsSpan(Offset(regimeOfDay[day], (int)status, (int)flow), stride);
+    /// <summary>The regime (set of screening answers) of a day, by index from the table's first day.</summary>
+    public int RegimeOf(int day) => regimeOfDay[day];
 
-    /// <summary>The coefficients of every flow on a day under a status, flow after flow (<see cref="Stride"/> each).</summary>
-    public ReadOnlySpan<double> Day(int day, DayStatus status) => values.AsSpan(Offset(regimeOfDay[day], (int)status, 0), stride * flows);
+    /// <summary>The coefficients of every flow in a regime under a status, flow after flow (<see cref="Stride"/> each).</summary>
+    public ReadOnlySpan<double> For(int regime, DayStatus status) => values.AsSpan(Offset(regime, (int)status, 0), stride * flows);
 
     private int Offset(int regime, int status, int flow) => (((regime * statuses) + status) * flows + flow) * stride;
 }
