@@ -211,9 +211,8 @@ public static class Backtest
     public static string MonthlyCsv(BacktestReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var sb = new StringBuilder();
         var f = CultureInfo.InvariantCulture;
-        sb.Append(f, $"# {SimulationResult.ModeledNotice}\n# backtest; real = CBP published USBP southwest monthly total ({MonthlySources.UsbpSwbFile})\n");
+        var sb = ResultFormats.CsvStart($"backtest; real = CBP published USBP southwest monthly total ({MonthlySources.UsbpSwbFile})");
         sb.Append("month,real,modeled_p10,modeled_p50,modeled_p90,p50_relative_error,real_within_p10_p90,modeled\n");
         foreach (var m in report.Months)
         {
@@ -226,13 +225,12 @@ public static class Backtest
     public static string StatementsCsv(BacktestReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var sb = new StringBuilder();
         var f = CultureInfo.InvariantCulture;
-        sb.Append(f, $"# {SimulationResult.ModeledNotice}\n# published statements from {StatementsFile}\n");
+        var sb = ResultFormats.CsvStart($"published statements from {StatementsFile}");
         sb.Append("reference_date,qualifier,value,source_type,window,modeled_p10,modeled_p50,modeled_p90,median_meets,note,modeled\n");
         foreach (var s in report.Statements)
         {
-            sb.Append(f, $"{s.ReferenceDate},{s.Qualifier},{s.Value},\"{s.SourceType}\",\"{s.Window}\",{s.P10:0},{s.P50:0},{s.P90:0},{(s.MedianMeetsBound ? "true" : "false")},\"{s.Note}\",true\n");
+            sb.Append(f, $"{s.ReferenceDate},{s.Qualifier},{s.Value},{ResultFormats.Quote(s.SourceType)},{ResultFormats.Quote(s.Window)},{s.P10:0},{s.P50:0},{s.P90:0},{(s.MedianMeetsBound ? "true" : "false")},{ResultFormats.Quote(s.Note)},true\n");
         }
 
         return sb.ToString();
@@ -241,12 +239,8 @@ public static class Backtest
     public static string Json(BacktestReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return ResultFormats.JsonText(w =>
         {
-            w.WriteStartObject();
-            w.WriteString("notice", SimulationResult.ModeledNotice);
-            w.WriteBoolean("modeled", true);
             w.WriteString("backtest", $"{report.First:yyyy-MM} to {report.Last:yyyy-MM}, Proclamation 10773 (with the 10817 amendments from 2024-10-01) as built in");
             w.WriteNumber("paths", report.Run.Paths);
             w.WriteNumber("seed", report.Run.Seed);
@@ -288,9 +282,6 @@ public static class Backtest
             }
 
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 }

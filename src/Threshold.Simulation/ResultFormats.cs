@@ -17,12 +17,8 @@ public static class ResultFormats
     public static string Json(SimulationResult result, SensitivityTable? sensitivity = null)
     {
         ArgumentNullException.ThrowIfNull(result);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonText(w =>
         {
-            w.WriteStartObject();
-            w.WriteString("notice", SimulationResult.ModeledNotice);
-            w.WriteBoolean("modeled", true);
             w.WriteString("engine", RuleSetVersion.EngineVersion);
             w.WriteString("ruleSet", RuleSetVersion.Current);
             w.WriteStartObject("scenario");
@@ -126,7 +122,19 @@ public static class ResultFormats
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
+        });
+    }
 
+    /// <summary>One indented JSON object, opened with the MODELED notice and <c>"modeled": true</c>, then <paramref name="body"/>; a final newline.</summary>
+    internal static string JsonText(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("notice", SimulationResult.ModeledNotice);
+            w.WriteBoolean("modeled", true);
+            body(w);
             w.WriteEndObject();
         }
 
@@ -218,11 +226,19 @@ public static class ResultFormats
         return sb.ToString();
     }
 
-    private static StringBuilder Header(SimulationResult result)
+    private static StringBuilder Header(SimulationResult result) => CsvStart(
+        string.Create(Invariant, $"scenario {result.ScenarioName}; seed {result.Seed}; {result.Paths} paths; {Iso(result.Start)} to {Iso(result.End)} inclusive; engine {RuleSetVersion.EngineVersion}; rule set {RuleSetVersion.Current}"));
+
+    /// <summary>A CSV's first lines: the MODELED notice, then each of <paramref name="comments"/>, as "# " lines.</summary>
+    internal static StringBuilder CsvStart(params string[] comments)
     {
         var sb = new StringBuilder();
         sb.Append(Invariant, $"# {SimulationResult.ModeledNotice}\n");
-        sb.Append(Invariant, $"# scenario {result.ScenarioName}; seed {result.Seed}; {result.Paths} paths; {Iso(result.Start)} to {Iso(result.End)} inclusive; engine {RuleSetVersion.EngineVersion}; rule set {RuleSetVersion.Current}\n");
+        foreach (var c in comments)
+        {
+            sb.Append(Invariant, $"# {c}\n");
+        }
+
         return sb;
     }
 
@@ -249,5 +265,5 @@ public static class ResultFormats
 
     private static string N(double v) => Math.Round(v, 3).ToString("0.###", Invariant);
 
-    private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    internal static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -35,10 +35,7 @@ public static class SimulationCharts
         var plot = new Plot();
         plot.Title($"Backtest {report.First:yyyy-MM} to {report.Last:yyyy-MM}: MODELED monthly USBP encounters (P10–P90, P50) against the real totals");
         var xs = report.Months.Select(m => OaDate(m.Month.OnDayOfMonth(15))).ToArray();
-        var fill = plot.Add.FillY(xs, report.Months.Select(m => m.Modeled.P10).ToArray(), report.Months.Select(m => m.Modeled.P90).ToArray());
-        fill.LegendText = "MODELED P10–P90";
-        var median = plot.Add.Scatter(xs, report.Months.Select(m => m.Modeled.P50).ToArray());
-        median.LegendText = "MODELED P50";
+        AddBand(plot, xs, [.. report.Months.Select(m => m.Modeled)], "MODELED ");
         var real = plot.Add.Scatter(xs, report.Months.Select(m => (double)m.Actual).ToArray());
         real.LegendText = "real (CBP published)";
         real.LineWidth = 3;
@@ -54,21 +51,11 @@ public static class SimulationCharts
         plot.Title($"{policy.Label}: 7-day average of the counted encounters, P10–P90 and P50 over {result.Paths:N0} paths (MODELED)");
         var n = policy.DailyAverage.Count;
         var xs = Enumerable.Range(0, n).Select(d => OaDate(result.Start.PlusDays(d))).ToArray();
-        var fill = plot.Add.FillY(xs, policy.DailyAverage.Select(b => b.P10).ToArray(), policy.DailyAverage.Select(b => b.P90).ToArray());
-        fill.LegendText = "P10–P90";
-        fill.FillStyle.Color = Colors.SteelBlue.WithAlpha(0.35);
-        fill.LineStyle.Width = 0;
-        var median = plot.Add.Scatter(xs, policy.DailyAverage.Select(b => b.P50).ToArray());
-        median.MarkerSize = 0;
-        median.LegendText = "P50";
+        AddBand(plot, xs, policy.DailyAverage, string.Empty);
         foreach (var t in policy.Thresholds.DistinctBy(t => (t.Activate, t.Deactivate)))
         {
-            var up = plot.Add.HorizontalLine((double)t.Activate);
-            up.LegendText = $"activate ≥ {t.Activate:N0} (from {t.From:yyyy-MM-dd})";
-            up.LinePattern = LinePattern.Dashed;
-            var down = plot.Add.HorizontalLine((double)t.Deactivate);
-            down.LegendText = $"deactivate < {t.Deactivate:N0} (from {t.From:yyyy-MM-dd})";
-            down.LinePattern = LinePattern.Dotted;
+            AddLevel(plot, (double)t.Activate, $"activate ≥ {t.Activate:N0} (from {t.From:yyyy-MM-dd})", LinePattern.Dashed);
+            AddLevel(plot, (double)t.Deactivate, $"deactivate < {t.Deactivate:N0} (from {t.From:yyyy-MM-dd})", LinePattern.Dotted);
         }
 
         plot.Axes.DateTimeTicksBottom();
@@ -107,19 +94,34 @@ public static class SimulationCharts
         foreach (var p in result.Policies)
         {
             var xs = Enumerable.Range(0, p.MonthlyUnderCaps.Count).Select(m => OaDate(start.PlusMonths(m).OnDayOfMonth(15))).ToArray();
-            var fill = plot.Add.FillY(xs, p.MonthlyUnderCaps.Select(b => b.P10).ToArray(), p.MonthlyUnderCaps.Select(b => b.P90).ToArray());
-            fill.FillStyle.Color = fill.FillStyle.Color.WithAlpha(0.25);
-            var line = plot.Add.Scatter(xs, p.MonthlyUnderCaps.Select(b => b.P50).ToArray());
-            line.LegendText = $"{p.Label} P50";
+            AddBand(plot, xs, p.MonthlyUnderCaps, $"{p.Label} ");
         }
 
-        var cap = plot.Add.HorizontalLine(result.MexicoMonthlyCap);
-        cap.LegendText = $"Mexico's monthly cap ({result.MexicoMonthlyCap:N0}; CBP statement May 2023 [V-off], carried forward [U])";
-        cap.LinePattern = LinePattern.Dashed;
+        AddLevel(plot, result.MexicoMonthlyCap, $"Mexico's monthly cap ({result.MexicoMonthlyCap:N0}; CBP statement May 2023 [V-off], carried forward [U])", LinePattern.Dashed);
         plot.Axes.DateTimeTicksBottom();
         plot.YLabel("people a month");
         plot.ShowLegend();
         return plot;
+    }
+
+    /// <summary>A P10–P90 band (translucent) and the P50 line over <paramref name="xs"/>, labelled with <paramref name="prefix"/>.</summary>
+    private static void AddBand(Plot plot, double[] xs, IReadOnlyList<Band> bands, string prefix)
+    {
+        var fill = plot.Add.FillY(xs, bands.Select(b => b.P10).ToArray(), bands.Select(b => b.P90).ToArray());
+        fill.LegendText = $"{prefix}P10–P90";
+        fill.FillStyle.Color = fill.FillStyle.Color.WithAlpha(0.3);
+        fill.LineStyle.Width = 0;
+        var median = plot.Add.Scatter(xs, bands.Select(b => b.P50).ToArray());
+        median.MarkerSize = 0;
+        median.LegendText = $"{prefix}P50";
+    }
+
+    /// <summary>A labelled horizontal level (a threshold or a cap).</summary>
+    private static void AddLevel(Plot plot, double y, string label, LinePattern pattern)
+    {
+        var line = plot.Add.HorizontalLine(y);
+        line.LegendText = label;
+        line.LinePattern = pattern;
     }
 
     private static double OaDate(NodaTime.LocalDate date) => date.ToDateTimeUnspecified().ToOADate();
