@@ -67,6 +67,8 @@ public static class ResultFormats
                 w.WriteString("label", p.Label);
                 w.WriteString("policy", p.PolicyId);
                 w.WriteString("title", p.Title);
+                w.WriteString("standing", p.Standing);
+                Strings(w, "caveats", p.Caveats);
                 Strings(w, "overlays", p.Overlays);
                 w.WriteStartArray("thresholds");
                 foreach (var t in p.Thresholds)

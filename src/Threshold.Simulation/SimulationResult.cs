@@ -21,10 +21,14 @@ public sealed record ThresholdLine(LocalDate From, decimal Activate, decimal Dea
 /// <param name="MonthlyEncounters">Per horizon month, the band of encounters between ports of entry (comparable with the USBP southwest monthly total; horizon days only).</param>
 /// <param name="MeanPasses">Mean number of engine passes a path needed to reach its fixed point.</param>
 /// <param name="UnconvergedPaths">Paths that had not converged after <see cref="FlowModel.MaxPasses"/> (should be 0).</param>
+/// <param name="Standing">"in-force" for an instrument that took effect, "hypothetical" for a bill (never law) or a what-if.</param>
+/// <param name="Caveats">The policy's own caveats plus one per what-if overlay, as <c>./threshold replay</c> reports them.</param>
 public sealed record PolicyResult(
     string Label,
     string PolicyId,
     string Title,
+    string Standing,
+    IReadOnlyList<string> Caveats,
     IReadOnlyList<string> Overlays,
     IReadOnlyList<ThresholdLine> Thresholds,
     IReadOnlyList<OutputBand> Outputs,
@@ -71,6 +75,8 @@ public sealed record SimulationResult(
             p.Policy.Label,
             p.Policy.Policy.Id,
             p.Policy.Policy.Title,
+            p.Policy.Policy.Standing == LegalStanding.InForce && p.Compiled.Overlays.Count == 0 && p.Policy.Options.InForce is null ? "in-force" : "hypothetical",
+            p.Compiled.Policy.Caveats,
             p.Compiled.Overlays.Select(o => o.Label).Distinct().ToArray(),
             p.Compiled.Versions.Select(v => new ThresholdLine(v.From, v.ActivateThreshold, v.DeactivationLevel(v.ActivateThreshold))).ToArray(),
             MonteCarlo.Outputs.Select((o, k) => new OutputBand(o.Key, o.Description, Band.Of(total.Outputs[i][k]))).ToArray(),

@@ -162,6 +162,17 @@ public class SimulationBehaviourTests
     }
 
     [Fact]
+    public void Result_SaysWhichPoliciesAreHypothetical()
+    {
+        // LEGAL-SPEC §4.1: neither Senate vehicle was enacted; 10773 took effect June 5, 2024 (§1.1 [V]).
+        var result = MonteCarlo.Run(TestData.Small(paths: 4), TestData.Inputs);
+        Assert.Equal("in-force", result.Policy("proclamation-10773").Standing);
+        Assert.Equal("hypothetical", result.Policy("senate").Standing);
+        Assert.Contains(result.Policy("senate").Caveats, c => c.Contains("in-force date", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("\"standing\": \"hypothetical\"", ResultFormats.Json(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EveryOutput_SaysModeled()
     {
         var result = MonteCarlo.Run(TestData.Small(paths: 8), TestData.Inputs, new SimulationOptions { Bands = true });
