@@ -78,7 +78,10 @@ public sealed record SimulationResult(
             p.Policy.Policy.Standing == LegalStanding.InForce && p.Compiled.Overlays.Count == 0 && p.Policy.Options.InForce is null ? "in-force" : "hypothetical",
             p.Compiled.Policy.Caveats,
             p.Compiled.Overlays.Select(o => o.Label).Distinct().ToArray(),
-            p.Compiled.Versions.Select(v => new ThresholdLine(v.From, v.ActivateThreshold, v.DeactivationLevel(v.ActivateThreshold))).ToArray(),
+            // A policy triggered by a dated determination (H.R. 2) has no numeric thresholds to draw.
+            p.Compiled.Policy.Mechanism == MechanismKind.EncounterThreshold
+                ? p.Compiled.Versions.Select(v => new ThresholdLine(v.From, v.ActivateThreshold, v.DeactivationLevel(v.ActivateThreshold))).ToArray()
+                : [],
             MonteCarlo.Outputs.Select((o, k) => new OutputBand(o.Key, o.Description, Band.Of(total.Outputs[i][k]))).ToArray(),
             total.Daily[i].Select(Band.Of).ToArray(),
             total.Monthly[i].Select(Band.Of).ToArray(),

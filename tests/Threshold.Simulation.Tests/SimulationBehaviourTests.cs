@@ -162,6 +162,29 @@ public class SimulationBehaviourTests
     }
 
     [Fact]
+    public void Hr2_DatedDeterminations_ApplyExactlyBetweenThem()
+    {
+        // H.R. 2 has no numeric trigger (LEGAL-SPEC §5): the suspension follows the dated determinations supplied,
+        // whatever the flows. law/policies/hr2-2023.yaml: active by default from the in-force date (no operational
+        // control, Secure Fence Act §2(b) [U]); a determination takes effect the next day [U]. So active from
+        // 2024-06-05 to 2025-01-01 inclusive (the 2024-07-01 "active" changes nothing) = 211 days, one transition.
+        var scenario = TestData.Read("""
+            name: hr2
+            seed: 2
+            paths: 8
+            horizon: { start: 2024-06-05, years: 1 }
+            policies:
+              - id: hr2-2023
+                in_force: 2024-06-05
+                determinations: { 2024-07-01: active, 2025-01-01: inactive }
+            """);
+        var hr2 = MonteCarlo.Run(scenario, TestData.Inputs).Policy("hr2-2023");
+        Assert.Empty(hr2.Thresholds);
+        Assert.Equal(new Band(211, 211, 211, 211), hr2.Output("days_active").Band);
+        Assert.Equal(1, hr2.Output("transitions").Band.P50);
+    }
+
+    [Fact]
     public void Result_SaysWhichPoliciesAreHypothetical()
     {
         // LEGAL-SPEC §4.1: neither Senate vehicle was enacted; 10773 took effect June 5, 2024 (§1.1 [V]).
