@@ -105,19 +105,29 @@ public static class MonteCarlo
         var model = prepared.Model;
         var horizonMonths = model.HorizonMonths;
         var total = new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands);
-        var gate = new object();
         var done = 0;
         const int chunk = 16;
         var chunks = (scenario.Paths + chunk - 1) / chunk;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
-        var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
-        Parallel.For(
-            0,
-            chunks,
-            parallel,
-            () => new Worker(new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands), new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count)) { MonthlyUnderCaps = new long[horizonMonths], MonthlyBetweenPorts = new long[horizonMonths], MonthlyUnderArrangement = new long[horizonMonths], MonthlyOverflow = new long[horizonMonths] }),
-            (c, _, worker) =>
+        // Exactly one worker (workspace and histograms) per thread, taking chunks of paths from a shared counter, so
+        // memory is (threads × histograms) whatever the number of paths.
+        var threads = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, chunks));
+        var workers = Enumerable.Range(0, threads).Select(_ => new Worker(
+            new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands),
+            new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count))
             {
+                MonthlyUnderCaps = new long[horizonMonths],
+                MonthlyBetweenPorts = new long[horizonMonths],
+                MonthlyUnderArrangement = new long[horizonMonths],
+                MonthlyOverflow = new long[horizonMonths],
+            })).ToArray();
+        var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
+        var nextChunk = -1;
+        void Work(Worker worker)
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref nextChunk)) < chunks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
                 var end = Math.Min(scenario.Paths, (c + 1) * chunk);
                 for (var path = c * chunk; path < end; path++)
                 {
@@ -139,17 +149,55 @@ public static class MonteCarlo
                     }
                 }
 
-                var finished = Interlocked.Add(ref done, end - (c * chunk));
-                progress?.Report(finished);
-                return worker;
-            },
-            worker =>
+                progress?.Report(Interlocked.Add(ref done, end - (c * chunk)));
+            }
+        }
+
+        void WorkOrStop(Worker worker)
+        {
+            try
             {
-                lock (gate)
-                {
-                    total.Merge(worker.Totals);
-                }
-            });
+                Work(worker);
+            }
+            catch
+            {
+                // Let the other workers stop after their current chunk.
+                Interlocked.Exchange(ref nextChunk, chunks);
+                throw;
+            }
+        }
+
+        var tasks = workers.Skip(1).Select(worker => Task.Factory.StartNew(() => WorkOrStop(worker), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        Exception? failure = null;
+        try
+        {
+            WorkOrStop(workers[0]);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        try
+        {
+            Task.WaitAll(tasks, CancellationToken.None);
+        }
+        catch (AggregateException e)
+        {
+            failure ??= e.InnerExceptions[0];
+        }
+
+        if (failure is not null)
+        {
+            // The failure itself (e.g. a rule error the CLI turns into exit 2), not a wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        // Integer addition: the merge order cannot change the result.
+        foreach (var worker in workers)
+        {
+            total.Merge(worker.Totals);
+        }
 
         // A reform that changed nothing the replay evaluated is an error, as in ./threshold replay.
         foreach (var timeline in firstTimelines)
