@@ -57,6 +57,9 @@ app.Configure(config =>
         determinations.AddCommand<DeterminationListCommand>("list").WithDescription("List the recorded determinations.");
         determinations.AddCommand<DeterminationDiffCommand>("diff").WithDescription("Where the recorded (official) and proposed (from the data) determinations part.");
     });
+    config.AddCommand<SimulateCommand>("simulate")
+        .WithDescription("MODELED Monte Carlo futures of border flows under each policy of a scenario, through the real engine, screener and returns ledger (docs/simulation.md).")
+        .WithExample("simulate", "scenarios/mexico-2023-levels.yaml", "--paths", "2000", "--seed", "1", "--out", "out/mexico-2023");
     config.AddCommand<PoliciesCommand>("policies")
         .WithDescription("List the built-in policies with every parameter, its dates, citation and verification status.");
     config.AddBranch("data", data =>

@@ -27,7 +27,7 @@ namespace Threshold.Returns;
 /// first allocation of each (outcome, arrangement, nationality). With <c>recordEvents: false</c> memory is bounded by
 /// the number of (month, arrangement, nationality) combinations, not by the number of requests. Not thread-safe.</para>
 /// </remarks>
-public sealed class ReturnsLedger
+public sealed partial class ReturnsLedger
 {
     /// <summary>America/New_York: the zone of the calendar dates and months used for arrangements and caps.</summary>
     public static readonly DateTimeZone Eastern = DateTimeZoneProviders.Tzdb["America/New_York"];

@@ -80,6 +80,22 @@ public sealed class CaseScreener
         var ticks = c.EntryInstant.ToUnixTimeTicks();
         var status = StatusAt(ticks, out var day)
             ?? throw new UnknownPeriodException($"case {c.Id}: entered {NodaTime.Text.OffsetDateTimePattern.Rfc3339.Format(c.EnteredAt)}, whose status day {day:yyyy-MM-dd} is outside the encounter series ({timeline.Series.Start:yyyy-MM-dd} to {timeline.Series.End:yyyy-MM-dd}); the timeline there is unknown");
+        return ClassifyWithStatus(c, status, day);
+    }
+
+    /// <summary>
+    /// Decides one case as <see cref="Classify"/> does, but with the suspension status of the entry day given instead
+    /// of read from the timeline: the same rules, exceptions, court orders (by the case's entry instant or the fixed
+    /// decision date) and fear and removal paths. For aggregate models (the scenario simulator) that tabulate the
+    /// outcome of each kind of case under each status once, rather than screening every person.
+    /// </summary>
+    /// <param name="status">The status in force at the entry instant.</param>
+    /// <param name="statusDay">The day whose status that is (reported in the outcome).</param>
+    public ScreeningOutcome ClassifyWithStatus(ScreeningCase c, DayStatus status, LocalDate statusDay)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var ticks = c.EntryInstant.ToUnixTimeTicks();
+        var day = statusDay;
         var r = rules.Rules;
         var inPeriod = status == DayStatus.Active;
         var covered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Threshold.Simulation;
+
+namespace Threshold.Benchmarks;
+
+/// <summary>
+/// The simulator's target workload (issue 6): scenarios/baseline-2024.yaml with 10,000 paths, 3 years of daily steps
+/// (1,095 days) under 3 policies, about 33 million path-days, each with counting, the real engine and the real ledger,
+/// on 1 and then 2 worker threads. Data loading and the screening tables (<c>MonteCarlo.Prepare</c>) are outside the
+/// timed operation; everything per path is inside. One operation takes tens of seconds, so: 1 warm-up, 3 measured
+/// iterations, one invocation each, the median reported.
+/// </summary>
+[Config(typeof(SimulationConfig))]
+public class SimulationBenchmarks
+{
+    private MonteCarlo.Prepared prepared = null!;
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [Params(10_000)]
+    public int Paths { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var root = RepositoryRoot();
+        var scenario = ScenarioYamlReader.ReadFile(Path.Combine(root, "scenarios", "baseline-2024.yaml")).WithRun(Paths, null);
+        var inputs = SimulationInputs.Load(Path.Combine(root, "data", "source"), scenario.MixMonth);
+        prepared = MonteCarlo.Prepare(scenario, inputs);
+    }
+
+    [Benchmark]
+    public SimulationResult Simulate() => MonteCarlo.Run(prepared, new SimulationOptions { Threads = Threads }, null, default);
+
+    private static string RepositoryRoot([CallerFilePath] string source = "")
+    {
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(source) ?? Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Threshold.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (Threshold.sln)");
+    }
+}
+
+/// <summary>Monitoring runs (no pilot, one invocation an iteration), the median and path-day-steps per second.</summary>
+public sealed class SimulationConfig : ManualConfig
+{
+    public SimulationConfig()
+    {
+        AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1).WithId("Simulation"));
+        AddColumn(StatisticColumn.Median, new PathDaysPerSecondColumn());
+    }
+}
+
+/// <summary>Path-day-steps per second from the median: paths × days × policies ÷ median time.</summary>
+internal sealed class PathDaysPerSecondColumn : IColumn
+{
+    public string Id => nameof(PathDaysPerSecondColumn);
+
+    public string ColumnName => "Path-day-steps/s (median)";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "paths × 1,095 days × 3 policies ÷ median time of one operation";
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var median = summary[benchmarkCase]?.ResultStatistics?.Median;
+        var paths = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Paths")?.Value as int?;
+        if (median is not { } ns || ns <= 0 || paths is not { } n)
+        {
+            return "NA";
+        }
+
+        return (n * 1095.0 * 3 / (ns / 1e9)).ToString("N0", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,218 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Threshold.Simulation;
+
+namespace Threshold.Cli.Commands;
+
+internal sealed class SimulateSettings : CommandSettings
+{
+    [CommandArgument(0, "[SCENARIO]")]
+    [Description("Scenario YAML (see scenarios/ and docs/simulation.md). Not needed with --backtest.")]
+    public string? Scenario { get; init; }
+
+    [CommandOption("--paths <N>")]
+    [Description("Number of random futures (replaces the scenario's 'paths'), 1 to 1,000,000.")]
+    public string? Paths { get; init; }
+
+    [CommandOption("--seed <S>")]
+    [Description("Random seed (replaces the scenario's 'seed'): the same scenario and seed give identical files.")]
+    public string? Seed { get; init; }
+
+    [CommandOption("--out <DIR>")]
+    [Description("Folder for the JSON, CSV and chart files; each file is written whole (temp folder, then moved).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--threads <N>")]
+    [Description("Worker threads (default: every core). The results do not depend on it.")]
+    public string? Threads { get; init; }
+
+    [CommandOption("--source <DIR>")]
+    [Description("Folder with the real monthly CBP/OHSS files (default: data/source).")]
+    public string Source { get; init; } = "data/source";
+
+    [CommandOption("--no-sensitivity")]
+    [Description("Skip the sensitivity table (it reruns the scenario twice per parameter).")]
+    public bool NoSensitivity { get; init; }
+
+    [CommandOption("--no-charts")]
+    [Description("Skip the PNG and SVG charts.")]
+    public bool NoCharts { get; init; }
+
+    [CommandOption("--backtest")]
+    [Description("Run the June 2024 – January 2025 backtest against the real monthly totals and the published 7-day statements instead of a scenario.")]
+    public bool Backtest { get; init; }
+
+    public static int? ParseInt(string option, string? text, int max) => text is null ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= max ? v
+        : throw new UsageException($"{option} {text}: must be a whole number from 1 to {max.ToString("N0", CultureInfo.InvariantCulture)}");
+
+    public ulong? ParseSeed() => Seed is null ? null
+        : ulong.TryParse(Seed, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s
+        : throw new UsageException($"--seed {Seed}: must be a whole number from 0 to 18446744073709551615");
+}
+
+/// <summary>
+/// <c>threshold simulate</c>: Monte Carlo futures of border flows under each policy of a scenario, through the real
+/// engine, screener and returns ledger. Every file it writes says MODELED.
+/// </summary>
+internal sealed class SimulateCommand : Command<SimulateSettings>
+{
+    public override int Execute(CommandContext context, SimulateSettings settings, CancellationToken cancellationToken)
+    {
+        var outDir = settings.Out ?? throw new UsageException("--out DIR is required (the folder for the result files)");
+        var paths = SimulateSettings.ParseInt("--paths", settings.Paths, Simulation.Scenario.MaxPaths);
+        var threads = SimulateSettings.ParseInt("--threads", settings.Threads, 256);
+        var seed = settings.ParseSeed();
+        if (settings.Backtest)
+        {
+            if (settings.Scenario is not null)
+            {
+                throw new UsageException("--backtest runs its own fixed scenario; give no SCENARIO file with it");
+            }
+
+            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, cancellationToken));
+            var files = new Dictionary<string, byte[]>
+            {
+                ["backtest.json"] = Encoding.UTF8.GetBytes(Backtest.Json(report)),
+                ["backtest-monthly.csv"] = Encoding.UTF8.GetBytes(Backtest.MonthlyCsv(report)),
+                ["backtest-statements.csv"] = Encoding.UTF8.GetBytes(Backtest.StatementsCsv(report)),
+            };
+            if (!settings.NoCharts)
+            {
+                foreach (var (name, bytes) in SimulationCharts.Backtest(report))
+                {
+                    files[name] = bytes;
+                }
+            }
+
+            OutputFolder.Write(outDir, files);
+            Console.Out.WriteLine(SimulationResult.ModeledNotice);
+            Console.Out.WriteLine(Backtest.Summary(report));
+            Console.Out.WriteLine($"wrote {files.Count} files to {outDir}: {string.Join(", ", files.Keys.Order(StringComparer.Ordinal))}");
+            return ExitCodes.Ok;
+        }
+
+        var scenario = ScenarioYamlReader.ReadFile(settings.Scenario ?? throw new UsageException("SCENARIO is required (a scenario YAML file), or --backtest"))
+            .WithRun(paths, seed);
+        var inputs = SimulationInputs.Load(settings.Source, scenario.MixMonth);
+        var result = WithProgress("paths", scenario.Paths, p => MonteCarlo.Run(scenario, inputs, new SimulationOptions { Threads = threads }, p, cancellationToken));
+        SensitivityTable? sensitivity = null;
+        if (!settings.NoSensitivity)
+        {
+            var count = (scenario.Sensitivity?.Parameters.Count ?? ModelParameters.Catalogue.Count);
+            sensitivity = WithProgress("sensitivity (parameters)", count, p => Sensitivity.Run(scenario, inputs, threads, p, cancellationToken));
+        }
+
+        var output = new Dictionary<string, byte[]>
+        {
+            ["result.json"] = Encoding.UTF8.GetBytes(ResultFormats.Json(result, sensitivity)),
+            ["summary.csv"] = Encoding.UTF8.GetBytes(ResultFormats.SummaryCsv(result)),
+            ["daily-average-bands.csv"] = Encoding.UTF8.GetBytes(ResultFormats.DailyCsv(result)),
+            ["mexico-returns-monthly.csv"] = Encoding.UTF8.GetBytes(ResultFormats.MonthlyReturnsCsv(result)),
+            ["parameters.csv"] = Encoding.UTF8.GetBytes(ResultFormats.ParametersCsv(result)),
+        };
+        if (sensitivity is not null)
+        {
+            output["sensitivity.csv"] = Encoding.UTF8.GetBytes(ResultFormats.SensitivityCsv(result, sensitivity));
+        }
+
+        if (!settings.NoCharts)
+        {
+            foreach (var (name, bytes) in SimulationCharts.All(result))
+            {
+                output[name] = bytes;
+            }
+        }
+
+        OutputFolder.Write(outDir, output);
+        WriteSummary(result);
+        Console.Out.WriteLine($"wrote {output.Count} files to {outDir}: {string.Join(", ", output.Keys.Order(StringComparer.Ordinal))}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar on stderr when it is a terminal; silently otherwise.</summary>
+    private static T WithProgress<T>(string what, int total, Func<IProgress<int>?, T> work)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return work(null);
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        T result = default!;
+        console.Progress().AutoClear(true).Start(ctx =>
+        {
+            var task = ctx.AddTask(what, maxValue: total);
+            result = work(new Progress<int>(done => task.Value = Math.Max(task.Value, done)));
+            task.Value = total;
+        });
+        return result;
+    }
+
+    private static void WriteSummary(SimulationResult result)
+    {
+        var console = Terminal.Create();
+        console.WriteLine(SimulationResult.ModeledNotice);
+        var table = new Table().Title($"{Markup.Escape(result.ScenarioName)}: {result.Paths:N0} paths, {result.Start:yyyy-MM-dd} to {result.End:yyyy-MM-dd} — P10 / P50 / P90 (MODELED)");
+        table.AddColumn("output");
+        foreach (var p in result.Policies)
+        {
+            table.AddColumn(Markup.Escape(p.Label));
+        }
+
+        foreach (var key in new[] { "days_active", "transitions", "cap_binding_days", "encounters_between_ports", "people_subject", "fear_referrals", "returned_to_mexico_under_arrangement", "overflow_to_citizenship", "max_monthly_returns_under_arrangement" })
+        {
+            table.AddRow([key, .. result.Policies.Select(p => Band(p.Output(key).Band))]);
+        }
+
+        console.Write(table);
+    }
+
+    private static string Band(Band b) => string.Create(CultureInfo.InvariantCulture, $"{b.P10:N0} / {b.P50:N0} / {b.P90:N0}");
+}
+
+/// <summary>Writes a set of files so that none is ever half-written: all go to a temporary folder beside the target, then each is moved into place.</summary>
+internal static class OutputFolder
+{
+    public static void Write(string directory, IReadOnlyDictionary<string, byte[]> files)
+    {
+        var full = Path.GetFullPath(directory);
+        var parent = Path.GetDirectoryName(full) ?? throw new UsageException($"--out {directory}: not a folder that can have a parent");
+        if (File.Exists(full))
+        {
+            throw new UsageException($"--out {directory}: is a file, not a folder");
+        }
+
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            foreach (var (name, bytes) in files)
+            {
+                File.WriteAllBytes(Path.Combine(temp, name), bytes);
+            }
+
+            if (!Directory.Exists(full))
+            {
+                Directory.Move(temp, full);
+                return;
+            }
+
+            foreach (var name in files.Keys)
+            {
+                File.Move(Path.Combine(temp, name), Path.Combine(full, name), overwrite: true);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+using NodaTime;
+using Threshold.Engine;
+using Threshold.Population;
+using Threshold.Screening;
+
+namespace Threshold.Simulation;
+
+/// <summary>The real data a run needs: the calibration and the nationality and family mix (both from <c>data/source</c>).</summary>
+public sealed record SimulationInputs(Calibration Calibration, PopulationMix Mix)
+{
+    /// <summary>Loads both from <paramref name="sourceDirectory"/> for the scenario's mix month.</summary>
+    public static SimulationInputs Load(string sourceDirectory, YearMonth mixMonth) =>
+        new(Calibration.Load(sourceDirectory), PopulationMix.Load(sourceDirectory, mixMonth));
+}
+
+/// <summary>How to run: threads, whether to keep the daily and monthly bands, and parameter values that replace the scenario's (the sensitivity swings).</summary>
+public sealed record SimulationOptions
+{
+    /// <summary>Worker threads; null for every core. The results do not depend on it.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Keep the daily 7-day-average bands and the monthly returns bands (the fan charts).</summary>
+    public bool Bands { get; init; } = true;
+
+    /// <summary>Fixed values that replace the scenario's settings, by parameter name.</summary>
+    public IReadOnlyDictionary<string, double> Fixed { get; init; } = new Dictionary<string, double>();
+}
+
+/// <summary>One output of the model: its key, what it counts, and how to read it from a path's outcome.</summary>
+internal sealed record OutputDefinition(string Key, string Description, Func<PathOutcome, long> Read);
+
+/// <summary>
+/// Runs a scenario's paths under every policy: each path's random future (<see cref="PathDraw"/>) is drawn once and
+/// run under each policy (common random numbers). Per-path results stream into fixed histograms
+/// (<see cref="LogHistogram"/>), so memory does not grow with the number of paths; worker histograms merge by integer
+/// addition, so results are identical for any number of threads.
+/// </summary>
+public static class MonteCarlo
+{
+    internal static readonly IReadOnlyList<OutputDefinition> Outputs =
+    [
+        new("days_active", "days in the horizon on which the suspension applied (status active)", o => o.DaysActive),
+        new("transitions", "changes of status by determination or cap in the horizon", o => o.Transitions),
+        new("cap_binding_days", "days the year's cap of active days was used up (status cap-reached; Senate authority)", o => o.CapBindingDays),
+        new("encounters_between_ports", "encounters between ports of entry and on the southern coast (people)", o => o.EncountersBetweenPorts),
+        new("encounters_ports_of_entry", "inadmissibles at southwest ports of entry, appointments included (people)", o => o.EncountersPorts),
+        new("people_subject", "people to whom the suspension applied (screened by the real screener)", o => o.Subject),
+        new("fear_referrals", "people subject to the suspension referred to a fear screening", o => o.FearReferrals),
+        new("returned_to_mexico_under_arrangement", "removals to Mexico under an arrangement (within its cap)", o => o.ReturnedUnderArrangement),
+        new("overflow_to_citizenship", "removals of an arrangement's nationalities over Mexico's monthly cap, sent to the country of citizenship", o => o.Overflow),
+        new("mexican_nationals_returned", "Mexican nationals removed to Mexico (outside any cap)", o => o.MexicanNationalsReturned),
+        new("removed_to_citizenship", "removals to the country of citizenship (no arrangement took them)", o => o.RemovedToCitizenship),
+        new("contiguous_returns", "returns to contiguous territory pending proceedings (H.R. 2 as summarised)", o => o.ContiguousReturns),
+        new("max_monthly_returns_under_arrangement", "largest monthly number returned to Mexico under an arrangement (from 2023-05-12 the only one is capped at 30,000 a month)", o => o.MaxMonthlyUnderCaps),
+        new("months_at_mexico_cap", "months in which the ledger sent someone over a monthly cap (overflow), i.e. the cap was used up", o => o.CapBindingMonths),
+    ];
+
+    /// <summary>Runs <paramref name="scenario"/>; <paramref name="progress"/> receives the number of paths finished.</summary>
+    public static SimulationResult Run(Scenario scenario, SimulationInputs inputs, SimulationOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(inputs);
+        options ??= new SimulationOptions();
+        var prepared = Prepare(scenario, inputs);
+        return Run(prepared, options, progress, cancellationToken);
+    }
+
+    /// <summary>The per-policy work that does not depend on the paths (compiling, screening tables); reused by sensitivity runs.</summary>
+    internal sealed record Prepared(Scenario Scenario, SimulationInputs Inputs, FlowModel Model, IReadOnlyList<PolicyContext> Policies, IReadOnlyList<ModelParameter> Catalogue);
+
+    internal static Prepared Prepare(Scenario scenario, SimulationInputs inputs)
+    {
+        var first = scenario.Start.PlusDays(-Scenario.WarmUpDays);
+        var days = Scenario.WarmUpDays + scenario.HorizonDays;
+        var between = inputs.Mix.For(EntryPlace.BetweenPorts).Share;
+        var coastal = inputs.Mix.For(EntryPlace.Coastal).Share;
+        var model = new FlowModel(inputs.Calibration, first, days, Scenario.WarmUpDays) { CoastalShare = coastal / (between + coastal) };
+        var zeros = new Dictionary<EncounterColumn, int[]>();
+        foreach (var column in EncounterColumns.All)
+        {
+            zeros[column] = new int[days];
+        }
+
+        var probe = new EncounterSeries("screening probe", first, days, zeros, null, ["modeled: screening probe"]);
+        var policies = scenario.Policies.Select(p =>
+        {
+            var compiled = p.Compile();
+            var screener = new CaseScreener(SuspensionReplay.Run(compiled, probe));
+            return new PolicyContext(p, compiled, ScreeningTable.Build(screener, inputs.Mix, first, days));
+        }).ToArray();
+        return new Prepared(scenario, inputs, model, policies, inputs.Calibration.CalibratedCatalogue());
+    }
+
+    internal static SimulationResult Run(Prepared prepared, SimulationOptions options, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var scenario = prepared.Scenario;
+        var catalogue = prepared.Catalogue;
+        var settings = catalogue.Select(p => options.Fixed.TryGetValue(p.Name, out var v)
+            ? ParameterSetting.Fixed(p, v, "sensitivity swing")
+            : scenario.Setting(p.Name, catalogue)).ToArray();
+        var fear = settings[ParameterIndex.Of(ModelParameters.FearManifestation)];
+        var officer = settings[ParameterIndex.Of(ModelParameters.OfficerExceptionShare)];
+        var fixedWeights = !fear.IsRange && !officer.IsRange;
+        var weights = prepared.Policies.Select(p => fixedWeights ? p.Table.Weigh(fear.Low, officer.Low) : null).ToArray();
+        var model = prepared.Model;
+        var horizonMonths = model.HorizonMonths;
+        var total = new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands);
+        var done = 0;
+        const int chunk = 16;
+        var chunks = (scenario.Paths + chunk - 1) / chunk;
+        // Exactly one worker (workspace and histograms) per thread, taking chunks of paths from a shared counter, so
+        // memory is (threads × histograms) whatever the number of paths.
+        var threads = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, chunks));
+        var workers = Enumerable.Range(0, threads).Select(_ => new Worker(
+            new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands),
+            new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count))
+            {
+                MonthlyUnderCaps = new long[horizonMonths],
+                MonthlyBetweenPorts = new long[horizonMonths],
+                MonthlyUnderArrangement = new long[horizonMonths],
+                MonthlyOverflow = new long[horizonMonths],
+            })).ToArray();
+        var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
+        var nextChunk = -1;
+        void Work(Worker worker)
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref nextChunk)) < chunks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var end = Math.Min(scenario.Paths, (c + 1) * chunk);
+                for (var path = c * chunk; path < end; path++)
+                {
+                    var draw = PathDraw.Create(scenario.Seed, path, settings, model.Days, worker.Noise);
+                    worker.Noise = draw.Noise;
+                    model.Northbound(draw, worker.Space);
+                    for (var p = 0; p < prepared.Policies.Count; p++)
+                    {
+                        var policy = prepared.Policies[p];
+                        var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
+                        var outcome = default(PathOutcome);
+                        var timeline = model.Run(policy, worker.Space, ref outcome, w, options.Bands);
+                        if (path == 0)
+                        {
+                            firstTimelines[p] = timeline;
+                        }
+
+                        worker.Totals.Add(p, outcome, worker.Space, Scenario.WarmUpDays);
+                    }
+                }
+
+                progress?.Report(Interlocked.Add(ref done, end - (c * chunk)));
+            }
+        }
+
+        void WorkOrStop(Worker worker)
+        {
+            try
+            {
+                Work(worker);
+            }
+            catch
+            {
+                // Let the other workers stop after their current chunk.
+                Interlocked.Exchange(ref nextChunk, chunks);
+                throw;
+            }
+        }
+
+        var tasks = workers.Skip(1).Select(worker => Task.Factory.StartNew(() => WorkOrStop(worker), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        Exception? failure = null;
+        try
+        {
+            WorkOrStop(workers[0]);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        try
+        {
+            Task.WaitAll(tasks, CancellationToken.None);
+        }
+        catch (AggregateException e)
+        {
+            failure ??= e.InnerExceptions[0];
+        }
+
+        if (failure is not null)
+        {
+            // The failure itself (e.g. a rule error the CLI turns into exit 2), not a wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        // Integer addition: the merge order cannot change the result.
+        foreach (var worker in workers)
+        {
+            total.Merge(worker.Totals);
+        }
+
+        // A reform that changed nothing the replay evaluated is an error, as in ./threshold replay.
+        foreach (var timeline in firstTimelines)
+        {
+            if (timeline is not null)
+            {
+                OverlayEvaluation.RequireEffect(timeline);
+            }
+        }
+
+        return SimulationResult.From(prepared, settings, total);
+    }
+
+    private sealed class Worker(Accumulator totals, FlowModel.Workspace space)
+    {
+        public Accumulator Totals { get; } = totals;
+
+        public FlowModel.Workspace Space { get; } = space;
+
+        public double[]? Noise { get; set; }
+    }
+}
+
+/// <summary>The histograms of a run (or of one worker's share of it), per policy.</summary>
+internal sealed class Accumulator
+{
+    public Accumulator(int policies, int horizonDays, int horizonMonths, bool bands)
+    {
+        Outputs = new LogHistogram[policies][];
+        Daily = new LogHistogram[policies][];
+        Monthly = new LogHistogram[policies][];
+        MonthlyEncounters = new LogHistogram[policies][];
+        Passes = new long[policies];
+        Unconverged = new long[policies];
+        for (var p = 0; p < policies; p++)
+        {
+            Outputs[p] = MonteCarlo.Outputs.Select(_ => LogHistogram.ForCounts()).ToArray();
+            Daily[p] = bands ? Enumerable.Range(0, horizonDays).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray() : [];
+            Monthly[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(8, 24, wholeNumbers: true)).ToArray() : [];
+            MonthlyEncounters[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(9, 27, wholeNumbers: true)).ToArray() : [];
+        }
+    }
+
+    public LogHistogram[][] Outputs { get; }
+
+    /// <summary>Per policy, per horizon day: the 7-day average of the policy's own count.</summary>
+    public LogHistogram[][] Daily { get; }
+
+    /// <summary>Per policy, per horizon month: returns to Mexico under capped arrangements.</summary>
+    public LogHistogram[][] Monthly { get; }
+
+    /// <summary>Per policy, per horizon month: encounters between ports of entry (horizon days only).</summary>
+    public LogHistogram[][] MonthlyEncounters { get; }
+
+    public long[] Passes { get; }
+
+    public long[] Unconverged { get; }
+
+    public void Add(int policy, in PathOutcome outcome, FlowModel.Workspace space, int warmUp)
+    {
+        var outputs = Outputs[policy];
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            outputs[i].Add(MonteCarlo.Outputs[i].Read(outcome));
+        }
+
+        Passes[policy] += outcome.Passes;
+        Unconverged[policy] += outcome.Converged ? 0 : 1;
+        var daily = Daily[policy];
+        for (var d = 0; d < daily.Length; d++)
+        {
+            daily[d].Add(space.Average7[warmUp + d]);
+        }
+
+        var monthly = Monthly[policy];
+        for (var m = 0; m < monthly.Length; m++)
+        {
+            monthly[m].Add(space.MonthlyUnderCaps[m]);
+            MonthlyEncounters[policy][m].Add(space.MonthlyBetweenPorts[m]);
+        }
+    }
+
+    public void Merge(Accumulator other)
+    {
+        for (var p = 0; p < Outputs.Length; p++)
+        {
+            for (var i = 0; i < Outputs[p].Length; i++)
+            {
+                Outputs[p][i].Merge(other.Outputs[p][i]);
+            }
+
+            for (var d = 0; d < Daily[p].Length; d++)
+            {
+                Daily[p][d].Merge(other.Daily[p][d]);
+            }
+
+            for (var m = 0; m < Monthly[p].Length; m++)
+            {
+                Monthly[p][m].Merge(other.Monthly[p][m]);
+                MonthlyEncounters[p][m].Merge(other.MonthlyEncounters[p][m]);
+            }
+
+            Passes[p] += other.Passes[p];
+            Unconverged[p] += other.Unconverged[p];
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text;
+using ScottPlot;
+
+namespace Threshold.Simulation;
+
+/// <summary>
+/// The charts of a run, drawn with ScottPlot as PNG and SVG: a fan chart of the daily 7-day average per policy with its
+/// thresholds, days active by policy, and Mexico's monthly returns under capped arrangements against the cap. Every
+/// title says MODELED.
+/// </summary>
+public static class SimulationCharts
+{
+    private const int Width = 1100;
+    private const int Height = 560;
+
+    /// <summary>File name → bytes for every chart of <paramref name="result"/>.</summary>
+    public static IReadOnlyList<(string Name, byte[] Bytes)> All(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var files = new List<(string, byte[])>();
+        foreach (var p in result.Policies)
+        {
+            files.AddRange(Both($"fan-{p.Label}", FanChart(result, p)));
+        }
+
+        files.AddRange(Both("days-active", DaysActive(result)));
+        files.AddRange(Both("mexico-returns", MexicoReturns(result)));
+        return files;
+    }
+
+    /// <summary>The backtest's chart: modeled monthly bands against the real monthly totals.</summary>
+    public static IReadOnlyList<(string Name, byte[] Bytes)> Backtest(BacktestReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var plot = new Plot();
+        plot.Title($"Backtest {report.First:yyyy-MM} to {report.Last:yyyy-MM}: MODELED monthly USBP encounters (P10–P90, P50) against the real totals");
+        var xs = report.Months.Select(m => OaDate(m.Month.OnDayOfMonth(15))).ToArray();
+        AddBand(plot, xs, [.. report.Months.Select(m => m.Modeled)], "MODELED ");
+        var real = plot.Add.Scatter(xs, report.Months.Select(m => (double)m.Actual).ToArray());
+        real.LegendText = "real (CBP published)";
+        real.LineWidth = 3;
+        plot.Axes.DateTimeTicksBottom();
+        plot.YLabel("USBP southwest encounters per month");
+        plot.ShowLegend();
+        return [.. Both("backtest-monthly", plot)];
+    }
+
+    private static Plot FanChart(SimulationResult result, PolicyResult policy)
+    {
+        var plot = new Plot();
+        plot.Title($"{policy.Label}: 7-day average of the counted encounters, P10–P90 and P50 over {result.Paths:N0} paths (MODELED)");
+        var n = policy.DailyAverage.Count;
+        var xs = Enumerable.Range(0, n).Select(d => OaDate(result.Start.PlusDays(d))).ToArray();
+        AddBand(plot, xs, policy.DailyAverage, string.Empty);
+        foreach (var t in policy.Thresholds.DistinctBy(t => (t.Activate, t.Deactivate)))
+        {
+            AddLevel(plot, (double)t.Activate, $"activate ≥ {t.Activate:N0} (from {t.From:yyyy-MM-dd})", LinePattern.Dashed);
+            AddLevel(plot, (double)t.Deactivate, $"deactivate < {t.Deactivate:N0} (from {t.From:yyyy-MM-dd})", LinePattern.Dotted);
+        }
+
+        plot.Axes.DateTimeTicksBottom();
+        plot.YLabel("encounters a day (7-day average)");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    private static Plot DaysActive(SimulationResult result)
+    {
+        var plot = new Plot();
+        plot.Title($"Days the suspension applied, by policy: P50 with P10–P90 ({result.Paths:N0} paths, MODELED)");
+        var ticks = new List<Tick>();
+        for (var i = 0; i < result.Policies.Count; i++)
+        {
+            var band = result.Policies[i].Output("days_active").Band;
+            var bar = plot.Add.Bar(position: i, value: band.P50);
+            bar.Bars[0].Error = 0;
+            var whisker = plot.Add.Line(i, band.P10, i, band.P90);
+            whisker.LineWidth = 3;
+            whisker.Color = Colors.Black;
+            ticks.Add(new Tick(i, result.Policies[i].Label));
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
+        plot.YLabel($"days active in {result.Start:yyyy-MM-dd} to {result.End:yyyy-MM-dd}");
+        plot.Axes.Margins(bottom: 0);
+        return plot;
+    }
+
+    private static Plot MexicoReturns(SimulationResult result)
+    {
+        var plot = new Plot();
+        plot.Title($"Returns to Mexico under capped arrangements each month against the {result.MexicoMonthlyCap:N0} cap (P10–P90, P50; MODELED)");
+        var start = result.Start.ToYearMonth();
+        foreach (var p in result.Policies)
+        {
+            var xs = Enumerable.Range(0, p.MonthlyUnderCaps.Count).Select(m => OaDate(start.PlusMonths(m).OnDayOfMonth(15))).ToArray();
+            AddBand(plot, xs, p.MonthlyUnderCaps, $"{p.Label} ");
+        }
+
+        AddLevel(plot, result.MexicoMonthlyCap, $"Mexico's monthly cap ({result.MexicoMonthlyCap:N0}; CBP statement May 2023 [V-off], carried forward [U])", LinePattern.Dashed);
+        plot.Axes.DateTimeTicksBottom();
+        plot.YLabel("people a month");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    /// <summary>A P10–P90 band (translucent) and the P50 line over <paramref name="xs"/>, labelled with <paramref name="prefix"/>.</summary>
+    private static void AddBand(Plot plot, double[] xs, IReadOnlyList<Band> bands, string prefix)
+    {
+        var fill = plot.Add.FillY(xs, bands.Select(b => b.P10).ToArray(), bands.Select(b => b.P90).ToArray());
+        fill.LegendText = $"{prefix}P10–P90";
+        fill.FillStyle.Color = fill.FillStyle.Color.WithAlpha(0.3);
+        fill.LineStyle.Width = 0;
+        var median = plot.Add.Scatter(xs, bands.Select(b => b.P50).ToArray());
+        median.MarkerSize = 0;
+        median.LegendText = $"{prefix}P50";
+    }
+
+    /// <summary>A labelled horizontal level (a threshold or a cap).</summary>
+    private static void AddLevel(Plot plot, double y, string label, LinePattern pattern)
+    {
+        var line = plot.Add.HorizontalLine(y);
+        line.LegendText = label;
+        line.LinePattern = pattern;
+    }
+
+    private static double OaDate(NodaTime.LocalDate date) => date.ToDateTimeUnspecified().ToOADate();
+
+    private static IEnumerable<(string, byte[])> Both(string name, Plot plot)
+    {
+        yield return ($"{name}.png", plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        yield return ($"{name}.svg", Encoding.UTF8.GetBytes(plot.GetSvgXml(Width, Height)));
+    }
+}

@@ -1,0 +1,144 @@
+using Threshold.Simulation;
+
+namespace Threshold.Simulation.Tests;
+
+public class HistogramTests
+{
+    [Fact]
+    public void Quantiles_OfSmallWholeNumbers_AreExact()
+    {
+        var h = LogHistogram.ForCounts();
+        for (var v = 0; v <= 100; v++)
+        {
+            h.Add(v);
+        }
+
+        Assert.Equal(10, h.Quantile(0.10));
+        Assert.Equal(50, h.Quantile(0.50));
+        Assert.Equal(90, h.Quantile(0.90));
+        Assert.Equal(50, h.Mean);
+    }
+
+    [Fact]
+    public void Merge_InAnyOrder_GivesTheSameQuantiles()
+    {
+        var values = Enumerable.Range(0, 5000).Select(i => (double)((i * 7919L) % 100_003)).ToArray();
+        LogHistogram Build(IEnumerable<double> vs)
+        {
+            var h = LogHistogram.ForCounts();
+            foreach (var v in vs)
+            {
+                h.Add(v);
+            }
+
+            return h;
+        }
+
+        var a = Build(values.Take(2000));
+        a.Merge(Build(values.Skip(2000)));
+        var b = Build(values.Skip(2000));
+        b.Merge(Build(values.Take(2000)));
+        var sorted = values.Order().ToArray();
+        foreach (var q in new[] { 0.1, 0.5, 0.9 })
+        {
+            Assert.Equal(a.Quantile(q), b.Quantile(q));
+            var exact = sorted[(int)Math.Ceiling(q * sorted.Length) - 1];
+            Assert.InRange(a.Quantile(q), exact * 0.999, exact * 1.001);
+        }
+    }
+}
+
+public class ScenarioFileTests
+{
+    private static ScenarioFileException Bad(string yaml) => Assert.Throws<ScenarioFileException>(() => TestData.Read(yaml));
+
+    private const string Head = """
+        name: bad
+        horizon: { start: 2024-06-05, years: 1 }
+        policies:
+          - id: proclamation-10773
+
+        """;
+
+    [Fact]
+    public void UnknownParameter_IsAnErrorNamingTheKeyAndFile()
+    {
+        var e = Bad(Head + "parameters:\n  deterrence.strength: 0.3\n");
+        Assert.Contains("test.yaml:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("parameters.deterrence.strength", e.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown parameter", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OutOfRangeValue_IsAnErrorNamingTheKeyAndRange()
+    {
+        var e = Bad(Head + "parameters:\n  mexico.enforcement_share: 1.5\n");
+        Assert.Contains("parameters.mexico.enforcement_share", e.Message, StringComparison.Ordinal);
+        Assert.Contains("out of range", e.Message, StringComparison.Ordinal);
+        Assert.Equal(6, e.Line);
+    }
+
+    [Fact]
+    public void ImpossibleHorizon_IsAnErrorNamingTheKey()
+    {
+        var e = Bad("""
+            name: bad
+            horizon: { start: 2024-06-05, end: 2024-01-01 }
+            policies:
+              - id: proclamation-10773
+            """);
+        Assert.Contains("horizon.end", e.Message, StringComparison.Ordinal);
+        Assert.Contains("impossible horizon", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("paths: 0\n", "paths")]
+    [InlineData("colour: red\n", "unknown key 'colour'")]
+    [InlineData("parameters:\n  deterrence.effect: { low: 0.5, high: 0.2 }\n", "parameters.deterrence.effect")]
+    [InlineData("parameters:\n  mexico.enforcement_share: { preset: \"1999\" }\n", "unknown preset")]
+    public void OtherBadInput_IsAnErrorNamingWhatIsWrong(string tail, string expected)
+    {
+        var e = Bad(Head + tail);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BillWithoutInForceDate_IsAnError()
+    {
+        var e = Bad("""
+            name: bad
+            horizon: { start: 2024-06-05, years: 1 }
+            policies:
+              - id: senate-border-act-2024
+            """);
+        Assert.Contains("policies.in_force", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BundledScenarios_AllRead()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(TestData.RepositoryRoot, "scenarios"), "*.yaml"))
+        {
+            var s = ScenarioYamlReader.ReadFile(file);
+            Assert.NotEmpty(s.Policies);
+        }
+    }
+}
+
+public class DocumentationTests
+{
+    [Fact]
+    public void SimulationGuide_DocumentsEveryParameterAndOutput()
+    {
+        var guide = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "docs", "simulation.md"));
+        foreach (var p in ModelParameters.Catalogue)
+        {
+            Assert.Contains($"`{p.Name}`", guide, StringComparison.Ordinal);
+        }
+
+        foreach (var o in MonteCarlo.Outputs)
+        {
+            Assert.Contains($"`{o.Key}`", guide, StringComparison.Ordinal);
+        }
+    }
+}
