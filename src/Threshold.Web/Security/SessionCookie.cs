@@ -15,8 +15,8 @@ public static class SessionCookie
 {
     public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/signin", SignInAsync).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/signout", async (HttpContext context) =>
+        app.MapPost("/session/signin", SignInAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/session/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return TypedResults.LocalRedirect("/");
