@@ -56,6 +56,7 @@ public static class ThresholdWebApp
         services.AddSingleton(new ServerBinding(builder.Configuration["urls"]!));
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance); // the edge: rules never read it
         services.AddSingleton<RecordHolder>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<TimelineService>();
         services.AddSingleton<ScreeningService>();
         // The build-time OpenAPI generator starts the host to read its endpoints; it must not create a record.

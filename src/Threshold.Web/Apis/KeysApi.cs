@@ -27,9 +27,17 @@ public static class KeysApi
         api.MapGet("/", (RecordHolder record) => TypedResults.Ok(record.Keys.List().Select(KeyDto.From).ToList()))
             .WithName("ListKeys").WithSummary("Every API key (never the secrets), revoked ones included.");
         api.MapPost("/", Create).WithName("CreateKey").WithSummary("Create a key for a role; the response is the only time the key is shown.");
-        api.MapDelete("/{keyId}", (string keyId, RecordHolder record, HttpContext context) => TypedResults.Ok(KeyDto.From(record.Keys.Revoke(keyId, context.User.Identity?.Name ?? "api"))))
+        api.MapDelete("/{keyId}", Revoke)
             .WithName("RevokeKey").WithSummary("Revoke a key; it stops working at once.");
         return app;
+    }
+
+    public static Ok<KeyDto> Revoke(string keyId, RecordHolder record, ApiKeyCache cache, HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var revoked = record.Keys.Revoke(keyId, context?.User.Identity?.Name ?? "api");
+        cache.Clear();
+        return TypedResults.Ok(KeyDto.From(revoked));
     }
 
     public static Created<CreatedKeyDto> Create(CreateKeyRequest body, RecordHolder record, HttpContext context)

@@ -21,22 +21,25 @@ public static class SeriesApi
     public static Ok<Stamped<IReadOnlyList<SeriesDto>>> ListSeries(RecordHolder record) => TypedResults.Ok(Stamped.Of<IReadOnlyList<SeriesDto>>(
         [.. record.Store.Encounters.SeriesNames().Select(n => new SeriesDto(n, [.. record.Store.Encounters.ImportHistory(n).Select(ImportDto.From)]))]));
 
-    public static async Task<Ok<Stamped<ImportResultDto>>> Import(string name, [FromQuery] string? source, bool? allowGaps, HttpRequest request, RecordHolder record, ThresholdSettings settings, CancellationToken cancellationToken)
+    public static async Task<Ok<Stamped<ImportResultDto>>> Import(string name, [FromQuery] string? source, bool? allowGaps, HttpRequest request, RecordHolder record, TimelineService timelines, ThresholdSettings settings, CancellationToken cancellationToken)
     {
         var text = await ThresholdWebApp.ReadBodyTextAsync(request, settings.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(Stamped.Of<ImportResultDto>(ImportText(record, name, source ?? TimelineApi.UploadedSource, text, allowGaps ?? false)));
+        return TypedResults.Ok(Stamped.Of<ImportResultDto>(ImportText(record, timelines, name, source ?? TimelineApi.UploadedSource, text, allowGaps ?? false)));
     }
 
     /// <summary>Validates and records CSV text; shared by the API and the dashboard's upload form.</summary>
-    public static ImportResultDto ImportText(RecordHolder record, string name, string source, string csv, bool allowGaps)
+    public static ImportResultDto ImportText(RecordHolder record, TimelineService timelines, string name, string source, string csv, bool allowGaps)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(timelines);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
         {
             throw new RequestValidationException("name", "the series name must be 1 to 100 characters");
         }
 
         var series = TimelineService.Uploaded(csv, Path.GetFileName(source), allowGaps);
-        return ImportResultDto.From(record.Store.Encounters.Import(name, series, Path.GetFileName(source), TimelineService.Sha256(csv)));
+        var result = ImportResultDto.From(record.Store.Encounters.Import(name, series, Path.GetFileName(source), TimelineService.Sha256(csv)));
+        timelines.Invalidate(name);
+        return result;
     }
 }

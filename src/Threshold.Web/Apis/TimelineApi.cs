@@ -14,7 +14,7 @@ public static class TimelineApi
     public static IEndpointRouteBuilder MapTimelineApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Timeline");
-        api.MapGet("/timeline", StoredTimeline).RequireAuthorization(Roles.Viewer)
+        api.MapGet("/timeline", StoredTimeline).RequireAuthorization(Roles.Viewer).Produces<ReplayReport.ReplayDocument>(StatusCodes.Status200OK, "application/json")
             .WithName("Timeline").WithSummary("Replay a stored series (as known on an instant): day statuses, determinations, transitions, each cited.");
         api.MapPost("/timeline", UploadedTimeline).RequireAuthorization(Roles.Analyst).Accepts<string>("text/csv")
             .WithName("TimelineOfUpload").WithSummary("Replay an uploaded daily encounter CSV (the body) without storing it.");
@@ -25,8 +25,9 @@ public static class TimelineApi
         return app;
     }
 
-    public static Ok<ReplayReport.ReplayDocument> StoredTimeline([AsParameters] ReplayQuery query, TimelineService timelines) =>
-        TypedResults.Ok(ReplayReport.Build(timelines.ReplayStored(query)));
+    /// <remarks>The document of a stored series is serialized once per series version and options, then served as bytes.</remarks>
+    public static FileContentHttpResult StoredTimeline([AsParameters] ReplayQuery query, TimelineService timelines) =>
+        TypedResults.Bytes(timelines.ReplayDocumentJson(query), "application/json");
 
     public static async Task<Ok<ReplayReport.ReplayDocument>> UploadedTimeline([AsParameters] ReplayQuery query, bool? allowGaps, HttpRequest request, ThresholdSettings settings, CancellationToken cancellationToken) =>
         TypedResults.Ok(ReplayReport.Build(TimelineService.Replay(query, await UploadAsync(request, allowGaps, settings, cancellationToken).ConfigureAwait(false))));

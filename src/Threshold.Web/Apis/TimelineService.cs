@@ -17,6 +17,15 @@ public sealed class TimelineService(RecordHolder record)
 {
     private const int MaxCachedSeries = 64;
 
+    /// <summary>
+    /// How long the latest import of a series is taken as known without asking the record again. Imports through this
+    /// server clear it at once; an import by another process (the CLI) is seen within this time.
+    /// </summary>
+    private const long LatestImportTtlMilliseconds = 1000;
+
+    private readonly ConcurrentDictionary<string, (long ImportId, long CheckedAt)> latestImports = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(EncounterSeries Series, string Query), byte[]> documentCache = new();
+
     private readonly ConcurrentDictionary<(string Name, string Version), EncounterSeries> seriesCache = new();
     private readonly ConcurrentDictionary<(EncounterSeries Series, string Query), SuspensionTimeline> timelineCache = new();
 
@@ -38,9 +47,7 @@ public sealed class TimelineService(RecordHolder record)
         }
         else
         {
-            var latest = (record.Store.Encounters.ImportHistory(name) is { Count: > 0 } history ? history[^1] : null)
-                ?? throw new RequestValidationException("series", $"series '{name}': nothing recorded under that name");
-            version = "import:" + latest.ImportId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            version = "import:" + LatestImportId(name).ToString(System.Globalization.CultureInfo.InvariantCulture);
             asKnownOn = now;
         }
 
@@ -55,10 +62,49 @@ public sealed class TimelineService(RecordHolder record)
         {
             seriesCache.Clear();
             timelineCache.Clear();
+            documentCache.Clear();
         }
 
         seriesCache[(name, version)] = series;
         return series;
+    }
+
+    /// <summary>Forgets what is cached about a series, after this server imported into it.</summary>
+    public void Invalidate(string name) => latestImports.TryRemove(name, out _);
+
+    /// <summary>The replay document (the CLI's replay JSON contract) of a stored series as UTF-8 JSON, cached with the timeline.</summary>
+    public byte[] ReplayDocumentJson(ReplayQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var timeline = ReplayStored(query);
+        var key = (timeline.Series, QueryKey(query));
+        if (documentCache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ReplayReport.Build(timeline), Threshold.Returns.CaseDecisionJson.Compact);
+        if (documentCache.Count >= MaxCachedSeries)
+        {
+            documentCache.Clear();
+        }
+
+        documentCache[key] = json;
+        return json;
+    }
+
+    private long LatestImportId(string name)
+    {
+        var now = Environment.TickCount64;
+        if (latestImports.TryGetValue(name, out var known) && now - known.CheckedAt < LatestImportTtlMilliseconds)
+        {
+            return known.ImportId;
+        }
+
+        var latest = (record.Store.Encounters.ImportHistory(name) is { Count: > 0 } history ? history[^1] : null)
+            ?? throw new RequestValidationException("series", $"series '{name}': nothing recorded under that name");
+        latestImports[name] = (latest.ImportId, now);
+        return latest.ImportId;
     }
 
     /// <summary>Reads an uploaded CSV body (the encounter contract); errors name the line.</summary>

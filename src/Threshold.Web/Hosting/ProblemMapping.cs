@@ -50,6 +50,8 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
                 return q;
             case ReplayRequestException or UnknownPeriodException or ScreeningConflictException or RecordException or ArgumentException:
                 return BadRequest("The request cannot be answered as asked.", exception.Message);
+            case Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException:
+                return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The form has expired.", Detail = "Reload the page and submit the form again." };
             case BadHttpRequestException bad:
                 return new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = Scrub(bad.Message) };
             default:

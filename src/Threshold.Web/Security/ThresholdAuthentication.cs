@@ -19,7 +19,7 @@ internal sealed class ThresholdAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    RecordHolder record,
+    ApiKeyCache keys,
     ThresholdSettings settings,
     ServerBinding binding)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -34,7 +34,7 @@ internal sealed class ThresholdAuthenticationHandler(
     {
         if (Request.Headers.TryGetValue(ApiKeyHeader, out var presented))
         {
-            var key = record.Keys.Authenticate(presented.ToString());
+            var key = keys.Authenticate(presented.ToString());
             return key is null
                 ? AuthenticateResult.Fail("unknown or revoked API key")
                 : Success(Roles.Principal(key.Name, key.Role, SchemeName, key.KeyId));

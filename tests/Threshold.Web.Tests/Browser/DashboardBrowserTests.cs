@@ -36,7 +36,7 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
     public async Task Screen_AnAnalystFillsTheCaseForm_AndReadsTheAnswer()
     {
         var page = await server.NewPageAsync();
-        await LiveServer.SignInAsync(page, server.AnalystKey);
+        await LiveServer.SignInAsync(page, server.AnalystKey, "browser analyst");
         await page.GotoAsync("/screen");
         await page.GetByLabel("Case id").FillAsync("client-7");
         await page.GetByLabel("Entered at").FillAsync("2024-07-01T10:00:00-04:00");
@@ -61,7 +61,7 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
     public async Task Data_AnOperatorUploadsCsv_SeesALineNumberedError_RecordsADetermination_AndVerifiesTheChain()
     {
         var page = await server.NewPageAsync();
-        await LiveServer.SignInAsync(page, server.OperatorKey);
+        await LiveServer.SignInAsync(page, server.OperatorKey, "browser operator");
         await page.GotoAsync("/data");
         await page.GetByLabel("Series name").FillAsync("browser-upload");
 

@@ -70,13 +70,13 @@ public sealed class LiveServer : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Signs in through the sign-in form, typing the key and clicking the button.</summary>
-    public static async Task SignInAsync(IPage page, string key)
+    /// <summary>Signs in through the sign-in form, typing the key and clicking the button; waits until the dashboard names the key.</summary>
+    public static async Task SignInAsync(IPage page, string key, string keyName)
     {
         await page.GotoAsync("/signin");
         await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(keyName, new() { Timeout = 20_000 });
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
