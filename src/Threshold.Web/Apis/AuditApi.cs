@@ -49,18 +49,37 @@ public static class AuditApi
             return null;
         }
 
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        WriteEntries(store, verification, from, to, text);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes the export (the CLI's <c>audit export</c> format, one definition for both): each entry recorded between
+    /// <paramref name="from"/> and <paramref name="to"/> inclusive as a JSON line with its payload, the exact canonical
+    /// payload text that was hashed, the previous hash and its hash; then one chain-head line from a verification that
+    /// passed.
+    /// </summary>
+    public static void WriteEntries(RecordStore store, ChainVerification verification, Instant from, Instant to, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(verification);
+        ArgumentNullException.ThrowIfNull(writer);
+        if (!verification.IsValid)
+        {
+            throw new InvalidOperationException("the export needs a chain that verifies");
+        }
+
         var entries = store.Audit.Entries().Where(e => e.RecordedAt >= from && e.RecordedAt <= to).ToList();
-        var text = new System.Text.StringBuilder();
         foreach (var e in entries)
         {
-            text.AppendLine(JsonSerializer.Serialize(
+            writer.WriteLine(JsonSerializer.Serialize(
                 new { type = "entry", seq = e.Seq, kind = e.Kind, recordedAt = InstantPattern.ExtendedIso.Format(e.RecordedAt), payload = JsonDocument.Parse(e.Payload).RootElement, canonicalPayload = e.Payload, prevHash = e.PrevHash, hash = e.Hash },
                 CaseDecisionJson.Compact));
         }
 
-        text.AppendLine(JsonSerializer.Serialize(
+        writer.WriteLine(JsonSerializer.Serialize(
             new { type = "chain-head", entries = verification.EntryCount, headHash = verification.HeadHash, exported = entries.Count, engineVersion = Threshold.Law.RuleSetVersion.EngineVersion, ruleSetVersion = Threshold.Law.RuleSetVersion.Current },
             CaseDecisionJson.Compact));
-        return text.ToString();
     }
 }
