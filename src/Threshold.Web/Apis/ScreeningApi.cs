@@ -22,7 +22,7 @@ public static class ScreeningApi
         api.MapPost("/", ScreenOne).Accepts<string>("application/json")
             .WithName("ScreenCase").WithSummary("Screen one case (JSON body, the case contract) against a stored series: result, reasons, citations, trace.");
         api.MapPost("/bulk", ScreenMany).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson")
-            .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent.");
+            .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes.");
         return app;
     }
 
@@ -35,8 +35,16 @@ public static class ScreeningApi
         return TypedResults.Ok(new ScreenDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Series.IsModeled, CaseDecisionJson.Build(decision)));
     }
 
-    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpContext context, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
+    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, HttpContext context, TimelineService timelines, ScreeningService screeners, RecordHolder recordHolder, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        if (record == true && !context.User.IsInRole(Roles.Operator))
+        {
+            // Storing decisions allocates the returns ledger: an operator's act.
+            await TypedResults.Forbid().ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var screener = screeners.Screener(timelines.ReplayStored(replay), screening);
         var decidedOn = screening.DecidedOnDate();
         var csv = IsCsv(context.Request);
@@ -56,6 +64,18 @@ public static class ScreeningApi
 
         context.Response.ContentType = "application/x-ndjson";
         context.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true; // the line writer is synchronous; it runs off the request thread
+        if (record == true)
+        {
+            await Task.Run(
+                () =>
+                {
+                    using var writer = new StreamWriter(context.Response.Body, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+                    RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, ArrangementSet.BuiltIn, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, writer);
+                },
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await Task.Run(
             () =>
             {

@@ -126,6 +126,25 @@ public sealed class ApiBehaviourTests : IDisposable
     }
 
     [Fact]
+    public async Task ScreenMany_Recorded_StoresDecisionsAndAllocations_OperatorOnly_AndARerunResumes()
+    {
+        var lines = string.Join('\n', Enumerable.Range(1, 30).Select(i => $$"""{"id":"rec{{i}}","enteredAt":"2024-07-02T10:00:00-04:00","place":"between-ports","citizenship":"{{(i % 2 == 0 ? "VE" : "MX")}}"}"""));
+        HttpContent Body() => new StringContent(lines, Encoding.UTF8, "application/x-ndjson");
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.PostAsync($"/api/v1/screen/bulk?{Policy}&record=true", Body())).StatusCode);
+
+        var first = await op.PostAsync($"/api/v1/screen/bulk?{Policy}&record=true", Body());
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(30, (await first.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var ledger = await op.GetFromJsonAsync<JsonElement>("/api/v1/returns/ledger");
+        Assert.Equal(30, ledger.GetProperty("events").GetInt32());
+
+        var again = await op.PostAsync($"/api/v1/screen/bulk?{Policy}&record=true", Body());
+        Assert.Empty((await again.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(30, (await op.GetFromJsonAsync<JsonElement>("/api/v1/returns/ledger")).GetProperty("events").GetInt32());
+        Assert.True(factory.Record.Store.Audit.Verify().IsValid);
+    }
+
+    [Fact]
     public async Task Import_Revision_KeepsTheOldValues_AndAsKnownOnReadsThem()
     {
         var header = "date,between_ports,coastal,ports_of_entry,uc_noncontiguous_between_ports,uc_noncontiguous_ports\n";
