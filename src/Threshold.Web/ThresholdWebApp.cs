@@ -162,6 +162,7 @@ public static class ThresholdWebApp
         app.MapScreeningApi();
         app.MapReturnsApi();
         app.MapSeriesApi();
+        app.MapMonthlyApi();
         app.MapDeterminationsApi();
         app.MapAuditApi();
         app.MapKeysApi();

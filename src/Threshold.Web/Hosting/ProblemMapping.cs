@@ -64,7 +64,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
     /// <summary>Removes the server's own folders from a message: the caller needs the line and the problem, not where the record lives.</summary>
     private string Scrub(string message)
     {
-        foreach (var folder in new[] { record.DataDirectory, AppContext.BaseDirectory, Environment.CurrentDirectory })
+        foreach (var folder in new[] { Threshold.Web.Apis.MonthlyApi.UploadFolder, record.DataDirectory, AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetTempPath() })
         {
             if (folder.Length > 1)
             {

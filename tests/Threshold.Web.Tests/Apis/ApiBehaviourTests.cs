@@ -145,6 +145,28 @@ public sealed class ApiBehaviourTests : IDisposable
     }
 
     [Fact]
+    public async Task MonthlyImport_RealKhsmFile_IsRecordedOnce_AndABadRowStoresNothingNamingItsLine()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "data", "source", "usbp_khsm_monthly_region_fy2000_fy2025nov.csv"));
+        var first = await op.PostAsync("/api/v1/monthly?layout=khsm&source=usbp_khsm_monthly_region_fy2000_fy2025nov.csv", RoleBoundaryTests.Csv(text));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var result = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
+        Assert.Equal("recorded", result.GetProperty("outcome").GetString());
+        Assert.Equal(File.ReadAllLines(Path.Combine(RepositoryRoot(), "data", "source", "usbp_khsm_monthly_region_fy2000_fy2025nov.csv")).Length - 1, result.GetProperty("rows").GetInt32());
+        var again = (await (await op.PostAsync("/api/v1/monthly?layout=khsm&source=again.csv", RoleBoundaryTests.Csv(text))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
+        Assert.Equal("unchanged", again.GetProperty("outcome").GetString());
+
+        var lines = text.Split('\n');
+        lines[2] = lines[2].Replace(",1250,", ",lots,", StringComparison.Ordinal);
+        var bad = await op.PostAsync("/api/v1/monthly?layout=khsm&source=bad.csv", RoleBoundaryTests.Csv(string.Join('\n', lines)));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadAsStringAsync();
+        Assert.Equal(3, JsonDocument.Parse(problem).RootElement.GetProperty("line").GetInt64());
+        Assert.DoesNotContain(Path.GetTempPath(), problem, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.PostAsync("/api/v1/monthly?layout=khsm", RoleBoundaryTests.Csv(text))).StatusCode);
+    }
+
+    [Fact]
     public async Task Import_Revision_KeepsTheOldValues_AndAsKnownOnReadsThem()
     {
         var header = "date,between_ports,coastal,ports_of_entry,uc_noncontiguous_between_ports,uc_noncontiguous_ports\n";
