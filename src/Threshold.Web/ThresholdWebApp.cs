@@ -177,15 +177,19 @@ public static class ThresholdWebApp
         : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     /// <summary>Reads a request body as UTF-8 text, bounded by <paramref name="maxBytes"/>.</summary>
-    internal static async Task<string> ReadBodyTextAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    internal static async Task<string> ReadBodyTextAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken) =>
+        Encoding.UTF8.GetString((await ReadBodyBytesAsync(request, maxBytes, cancellationToken).ConfigureAwait(false)).Span);
+
+    /// <summary>Reads a request body, bounded by <paramref name="maxBytes"/>.</summary>
+    internal static async Task<ReadOnlyMemory<byte>> ReadBodyBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream(request.ContentLength is { } n and > 0 and < 1 << 20 ? (int)n : 4096);
         await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (buffer.Length > maxBytes)
         {
             throw new RequestValidationException("body", $"the body is {buffer.Length} bytes; the limit is {maxBytes}");
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 }

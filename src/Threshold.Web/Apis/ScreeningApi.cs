@@ -28,8 +28,8 @@ public static class ScreeningApi
 
     public static async Task<Ok<ScreenDocument>> ScreenOne([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
     {
-        var text = await ThresholdWebApp.ReadBodyTextAsync(request, CaseJsonReader.MaxLineBytes, cancellationToken).ConfigureAwait(false);
-        var c = CaseJsonReader.Parse(System.Text.Encoding.UTF8.GetBytes(text), BodySource, 1, multiLine: true);
+        var json = await ThresholdWebApp.ReadBodyBytesAsync(request, CaseJsonReader.MaxLineBytes, cancellationToken).ConfigureAwait(false);
+        var c = CaseJsonReader.Parse(json.Span, BodySource, 1, multiLine: true);
         var timeline = timelines.ReplayStored(replay);
         var decision = ScreeningService.Decide(screeners.Screener(timeline, screening), c, BodySource, 1);
         return TypedResults.Ok(new ScreenDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Series.IsModeled, CaseDecisionJson.Build(decision)));
