@@ -37,7 +37,8 @@ public sealed record MonitorView(
         var dates = days.Select(d => d.Date.ToDateTimeUnspecified()).ToList();
         var average = days.Select(d => d.Average is { } a ? (double?)decimal.ToDouble(decimal.Round(a, 2)) : null).ToList();
         var thresholds = effectivePolicy.Parameters
-            .Where(p => p.Type == ParameterType.Number && p.Name.EndsWith("threshold", StringComparison.Ordinal))
+            // Only levels in encounters a day can be drawn against the counts (not, e.g., a fraction of another threshold).
+            .Where(p => p.Type == ParameterType.Number && p.Name.EndsWith("threshold", StringComparison.Ordinal) && p.Unit.StartsWith("encounters", StringComparison.Ordinal))
             .Select(p => new ThresholdLine(p.Name, p.Description, [.. days.Select(d => ValueOn(p, d.Date))]))
             .Where(l => l.PerDay.Any(v => v is not null))
             .ToList();

@@ -30,6 +30,10 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         // Choosing another policy replays the same series under it.
         await page.GetByLabel("Policy").SelectOptionAsync("senate-border-act-2024");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("in-force");
+        await page.GetByLabel("In force from").FillAsync("2024-01-01");
+        await page.GetByLabel("In force from").PressAsync("Tab");
+        await Assertions.Expect(page.GetByTestId("last-status")).ToBeVisibleAsync();
+        await LiveServer.ScreenshotAsync(page, "monitor-senate");
     }
 
     [Fact]
