@@ -60,6 +60,15 @@ app.Configure(config =>
     config.AddCommand<SimulateCommand>("simulate")
         .WithDescription("MODELED Monte Carlo futures of border flows under each policy of a scenario, through the real engine, screener and returns ledger (docs/simulation.md).")
         .WithExample("simulate", "scenarios/mexico-2023-levels.yaml", "--paths", "2000", "--seed", "1", "--out", "out/mexico-2023");
+    config.AddCommand<ServeCommand>("serve")
+        .WithDescription("Serve the REST API, its OpenAPI document and reference, and the dashboard on http://127.0.0.1:5080 (--urls).");
+    config.AddBranch("keys", keys =>
+    {
+        keys.SetDescription("API keys of the web service (stored hashed; each change joins the audit chain).");
+        keys.AddCommand<KeysCreateCommand>("create").WithDescription("Create a key for a role; it is printed once.");
+        keys.AddCommand<KeysListCommand>("list").WithDescription("List the keys, never their secrets.");
+        keys.AddCommand<KeysRevokeCommand>("revoke").WithDescription("Revoke a key by its id.");
+    });
     config.AddCommand<PoliciesCommand>("policies")
         .WithDescription("List the built-in policies with every parameter, its dates, citation and verification status.");
     config.AddBranch("data", data =>

@@ -31,31 +31,8 @@ internal sealed class PoliciesCommand : Command<PoliciesSettings>
         var policies = settings.Policy is null ? BuiltInPolicies.All() : [PolicyArgument.Load(settings.Policy)];
         if (settings.Format == "json")
         {
-            var doc = new
-            {
-                engineVersion = RuleSetVersion.EngineVersion,
-                ruleSetVersion = RuleSetVersion.Current,
-                policies = policies.Select(p => new
-                {
-                    id = p.Id,
-                    title = p.Title,
-                    summary = p.Summary,
-                    standing = p.Standing == LegalStanding.InForce ? "in-force" : "hypothetical",
-                    mechanism = p.Mechanism == MechanismKind.EncounterThreshold ? "encounter-threshold" : "secretary-determination",
-                    inForce = p.InForce.Date is { } d ? ReplayReport.Iso(d) : null,
-                    inForceCitation = ReplayReport.CitationDto.From(p.InForce.Citation),
-                    lastVerified = p.LastVerified,
-                    caveats = p.Caveats,
-                    parameters = p.Parameters.Select(x => new
-                    {
-                        name = x.Name,
-                        description = x.Description,
-                        unit = x.Unit,
-                        values = x.Values.Select(v => new { from = ReplayReport.Iso(v.From), value = v.Value.ToString(), citation = ReplayReport.CitationDto.From(v.Citation), note = v.Note }),
-                    }),
-                    courtOrders = p.CourtOrders.Select(c => new { id = c.Id, description = c.Description, sets = c.Sets.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), citation = ReplayReport.CitationDto.From(c.Citation) }),
-                }),
-            };
+            // The same document as GET /api/v1/policies.
+            var doc = new Threshold.Web.Apis.PoliciesDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [.. policies.Select(Threshold.Web.Apis.PolicyDocumentDto.From)]);
             Console.Out.WriteLine(JsonSerializer.Serialize(doc, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
         }

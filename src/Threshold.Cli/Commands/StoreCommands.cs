@@ -236,24 +236,8 @@ internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettin
 
         var timeline = settings.Replay();
         var recorded = settings.Store.Open().Determinations.List();
-        var rows = new List<DiffRow>();
-        foreach (var p in timeline.Determinations.Where(d => d.Kind != DeterminationKind.DeactivationCancelled))
-        {
-            if (!recorded.Any(r => r.Date == p.Date && r.Kind == p.Kind))
-            {
-                rows.Add(new DiffRow("proposed-not-recorded", ReplayReport.Iso(p.Date), ReplayReport.KindName(p.Kind), ReplayReport.Iso(p.WindowStart), ReplayReport.Iso(p.WindowEnd), null, p.Rule, p.Citations[0].Text));
-            }
-        }
-
-        foreach (var r in recorded)
-        {
-            var support = DeterminationEvidence.Check(timeline, r.Date, r.Kind, r.WindowStart, r.WindowEnd);
-            var proposed = timeline.Determinations.Any(p => p.Date == r.Date && p.Kind == r.Kind);
-            var status = !support.Supported ? "recorded-not-supported" : proposed ? "agree" : "recorded-supported-not-proposed";
-            rows.Add(new DiffRow(status, ReplayReport.Iso(r.Date), ReplayReport.KindName(r.Kind), ReplayReport.Iso(r.WindowStart), ReplayReport.Iso(r.WindowEnd), r.By, support.Explanation, null));
-        }
-
-        rows = [.. rows.OrderBy(r => r.Date, StringComparer.Ordinal)];
+        // One definition of the comparison, shared with the web service.
+        var rows = Threshold.Web.Apis.DeterminationComparison.Between(timeline, recorded).Rows;
         if (settings.Format == "json")
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new { policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, rows }, ReplayReport.JsonOptions));
@@ -285,8 +269,6 @@ internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettin
 
         return ExitCodes.Ok;
     }
-
-    private sealed record DiffRow(string Status, string Date, string Kind, string WindowStart, string WindowEnd, string? RecordedBy, string Evidence, string? Citation);
 }
 
 internal sealed class AuditExportSettings : StoreSettings
@@ -328,20 +310,7 @@ internal sealed class AuditExportCommand : Command<AuditExportSettings>
             return ExitCodes.VerificationFailed;
         }
 
-        var entries = store.Audit.Entries().Where(e => e.RecordedAt >= from && e.RecordedAt <= to).ToList();
-        OutputFile.Write(settings.Out, writer =>
-        {
-            foreach (var e in entries)
-            {
-                writer.WriteLine(JsonSerializer.Serialize(
-                    new { type = "entry", seq = e.Seq, kind = e.Kind, recordedAt = InstantPattern.ExtendedIso.Format(e.RecordedAt), payload = JsonDocument.Parse(e.Payload).RootElement, canonicalPayload = e.Payload, prevHash = e.PrevHash, hash = e.Hash },
-                    Returns.CaseDecisionJson.Compact));
-            }
-
-            writer.WriteLine(JsonSerializer.Serialize(
-                new { type = "chain-head", entries = verification.EntryCount, headHash = verification.HeadHash, exported = entries.Count, engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current },
-                Returns.CaseDecisionJson.Compact));
-        });
+        OutputFile.Write(settings.Out, writer => Threshold.Web.Apis.AuditApi.WriteEntries(store, verification, from, to, writer));
         return ExitCodes.Ok;
     }
 }

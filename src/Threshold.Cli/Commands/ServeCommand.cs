@@ -1,0 +1,45 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Threshold.Web;
+
+namespace Threshold.Cli.Commands;
+
+internal sealed class ServeSettings : StoreSettings
+{
+    [CommandOption("--urls <URLS>")]
+    [Description("Addresses to listen on, separated by ';' (default http://127.0.0.1:5080). Bound to anything but loopback, every request needs a key or a token.")]
+    public string? Urls { get; init; }
+
+    [CommandOption("--no-anonymous-read")]
+    [Description("Refuse unauthenticated reads even on loopback (by default a loopback-only server lets anyone on this machine read).")]
+    public bool NoAnonymousRead { get; init; }
+}
+
+/// <summary>
+/// <c>threshold serve</c>: the REST API, its OpenAPI document and reference, and the dashboard, over the embedded
+/// SQLite record (<c>--data-dir</c>) or a shared PostgreSQL one (<c>--database</c>). On a record with no series yet, the bundled MODELED daily series is imported first.
+/// </summary>
+internal sealed class ServeCommand : Command<ServeSettings>
+{
+    public override int Execute(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
+    {
+        var args = new List<string>
+        {
+            "--urls", settings.Urls ?? Threshold.Web.Hosting.ThresholdSettings.DefaultUrls,
+            $"--{Threshold.Web.Hosting.ThresholdSettings.Section}:DataDirectory={Path.GetFullPath(settings.ResolveDataDirectory())}",
+        };
+        if (settings.ResolveDatabase() is { } database)
+        {
+            args[^1] = $"--{Threshold.Web.Hosting.ThresholdSettings.Section}:Database={database}";
+        }
+
+        if (settings.NoAnonymousRead)
+        {
+            args.Add($"--{Threshold.Web.Hosting.ThresholdSettings.Section}:AllowAnonymousRead=false");
+        }
+
+        using var app = ThresholdWebApp.Build([.. args]);
+        app.Run();
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using NodaTime;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Returns;
+using Threshold.Screening;
+
+namespace Threshold.Record;
+
+/// <summary>
+/// Screening with <c>--record</c>: cases are screened in batches; each batch's removals are allocated against the
+/// ledger held in the record and its decisions stored with their input, output, trace and versions, all in ONE
+/// write-locked transaction, so concurrent writers never exceed a cap and a killed run leaves whole batches only.
+/// A rerun resumes: cases whose decisions are already stored are skipped, and counted in the return value. Used by
+/// <c>screen --record</c> and by <c>POST /api/v1/screen/bulk?record=true</c>.
+/// </summary>
+public static class RecordedScreening
+{
+    public const int BatchSize = 500;
+
+    /// <summary>Screens one case with --record: the full single-case contract is stored and printed.</summary>
+    public static void RunOne(RecordStore store, IClock clock, CaseScreener screener, ArrangementSet arrangements, ScreeningCase c, string path, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(screener);
+        ArgumentNullException.ThrowIfNull(output);
+        var recorder = new ScreeningBatch(store, new LedgerRecord(store, arrangements, clock), new DecisionRecord(store, clock), clock);
+        Flush([(1, c, Located(() => screener.Screen(c), 1, path))], recorder, arrangements, output);
+    }
+
+    /// <summary>
+    /// Screens many cases with --record: each batch of <see cref="BatchSize"/> is classified, its removals allocated
+    /// in the record, and its lines (the <c>screen --cases</c> contract, formatted by <paramref name="lines"/>) stored and
+    /// written, in input order.
+    /// </summary>
+    /// <returns>How many cases were skipped because their decisions were already stored.</returns>
+    public static long Run(RecordStore store, IClock clock, CaseScreener screener, ArrangementSet arrangements, IEnumerable<(long Line, ScreeningCase Case)> cases, string path, CaseDecisionLineWriter lines)
+    {
+        ArgumentNullException.ThrowIfNull(screener);
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(lines);
+        var ledger = new LedgerRecord(store, arrangements, clock);
+        var recorder = new ScreeningBatch(store, ledger, new DecisionRecord(store, clock), clock);
+        var done = recorder.StoredCaseIds();
+        var skipped = 0L;
+        var batch = new List<(ScreeningCase Case, ScreeningOutcome Outcome)>(BatchSize);
+        foreach (var (line, c) in cases)
+        {
+            if (done.Contains(c.Id))
+            {
+                skipped++;
+                continue;
+            }
+
+            batch.Add((c, Located(() => screener.Classify(c), line, path)));
+            if (batch.Count == BatchSize)
+            {
+                FlushLines(batch, recorder, arrangements, lines);
+            }
+        }
+
+        FlushLines(batch, recorder, arrangements, lines);
+        return skipped;
+    }
+
+    /// <summary>Runs one screening step, turning a case the rules cannot decide into bad input at its line.</summary>
+    private static T Located<T>(Func<T> screen, long line, string path)
+    {
+        try
+        {
+            return screen();
+        }
+        catch (UnknownPeriodException e)
+        {
+            throw new CaseInputException(path, line, "enteredAt", e.Message);
+        }
+        catch (ScreeningConflictException e)
+        {
+            throw new CaseInputException(path, line, null, e.Message);
+        }
+    }
+
+    private static void FlushLines(List<(ScreeningCase Case, ScreeningOutcome Outcome)> batch, ScreeningBatch recorder, ArrangementSet arrangements, CaseDecisionLineWriter lines)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var removable = batch.Where(b => b.Outcome.Removal == RemovalPath.Removable).ToList();
+        var requests = removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))).ToList();
+        List<(FormattedDecision Line, ScreeningCase Input)> formatted = [];
+        recorder.StoreLines(
+            requests,
+            allocated =>
+            {
+                var byCase = new Dictionary<ScreeningCase, RecordedAllocation>(ReferenceEqualityComparer.Instance);
+                for (var i = 0; i < removable.Count; i++)
+                {
+                    byCase[removable[i].Case] = allocated[i];
+                }
+
+                formatted = batch.Select(b => (lines.Format(b.Case, b.Outcome, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a, arrangements) : null), b.Case)).ToList();
+                return formatted;
+            },
+            RuleSetVersion.Current,
+            RuleSetVersion.EngineVersion);
+        foreach (var (line, _) in formatted)
+        {
+            lines.WriteFormatted(line);
+        }
+
+        batch.Clear();
+    }
+
+    private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, ScreeningBatch recorder, ArrangementSet arrangements, TextWriter output)
+    {
+
+        var removable = batch.Where(b => b.Result.Removal == RemovalPath.Removable).ToList();
+        var requests = removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))).ToList();
+        List<(CaseDecision Decision, ScreeningCase Input)> built = [];
+        recorder.Store(
+            requests,
+            allocated =>
+            {
+                var byCase = new Dictionary<ScreeningCase, RecordedAllocation>(ReferenceEqualityComparer.Instance);
+                for (var i = 0; i < removable.Count; i++)
+                {
+                    byCase[removable[i].Case] = allocated[i];
+                }
+
+                built = batch.Select(b => (new CaseDecision(b.Result, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a, arrangements) : null), b.Case)).ToList();
+                return built;
+            },
+            RuleSetVersion.Current,
+            RuleSetVersion.EngineVersion);
+        foreach (var (decision, _) in built)
+        {
+            output.WriteLine(JsonSerializer.Serialize(CaseDecisionJson.Build(decision), CaseDecisionJson.Compact));
+        }
+
+        batch.Clear();
+    }
+
+    /// <summary>The recorded allocation in the screening contract's terms, cited to the arrangement or rule that decided it.</summary>
+    private static ReturnAllocation ToAllocation(RecordedAllocation a, ArrangementSet arrangements)
+    {
+        var arrangement = a.ArrangementId is null ? null : arrangements.Arrangements.FirstOrDefault(x => x.Id == a.ArrangementId);
+        var rule = a.Request.UnaccompaniedChild ? arrangements.Rules.UnaccompaniedChildren
+            : a.Request.Citizenship == "MX" ? arrangements.Rules.MexicanNationals
+            : arrangements.Rules.Citizenship;
+        var reason = arrangement is null
+            ? $"{rule.Name}: {rule.Note} (ledger event {a.Sequence} in the record)"
+            : a.Overflow
+                ? $"{arrangement.Id} was full for {a.Month:yyyy-MM}: overflow to the country of citizenship (ledger event {a.Sequence} in the record)"
+                : $"returned to Mexico under {arrangement.Id} (ledger event {a.Sequence} in the record)";
+        return new ReturnAllocation(a.Request.CaseId, a.Destination, a.Overflow, a.ArrangementId, a.Month, reason, arrangement?.Citation ?? rule.Citation);
+    }
+}

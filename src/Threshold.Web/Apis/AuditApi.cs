@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
+using Threshold.Record;
+using Threshold.Returns;
+using Threshold.Web.Hosting;
+using Threshold.Web.Security;
+
+namespace Threshold.Web.Apis;
+
+/// <summary>The tamper-evident log: verify the whole chain, export entries with their hashes and the chain head.</summary>
+public static class AuditApi
+{
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Roles.Viewer);
+        api.MapGet("/verify", Verify).WithName("VerifyAudit").WithSummary("Check the whole hash chain; names the first entry that fails.");
+        api.MapGet("/export", Export).Produces<string>(200, "application/x-ndjson")
+            .WithName("ExportAudit").WithSummary("The entries recorded between from and to (inclusive) as JSONL with their hashes, then the verified chain head. Refused (409) when the chain does not verify.");
+        return app;
+    }
+
+    public static Ok<Stamped<ChainVerificationDto>> Verify(RecordHolder record) =>
+        TypedResults.Ok(Stamped.Of<ChainVerificationDto>(ChainVerificationDto.From(record.Store.Verify())));
+
+    public static Results<ContentHttpResult, Conflict<ProblemDetails>> Export(string? from, string? to, RecordHolder record)
+    {
+        var lines = ExportLines(record.Store, from is null ? Instant.MinValue : ReplayQuery.InstantParameter("from", from), to is null ? Instant.MaxValue : ReplayQuery.InstantParameter("to", to), out var failure);
+        return failure is { } v
+            ? TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The audit chain does not verify", Detail = $"refusing to export: the chain fails at entry {v.FailedSeq}: {v.Reason}" })
+            : TypedResults.Text(lines!, "application/x-ndjson");
+    }
+
+    /// <summary>The export text, as <c>audit export</c> writes it; null with <paramref name="failure"/> set when the chain fails.</summary>
+    public static string? ExportLines(RecordStore store, Instant from, Instant to, out ChainVerification? failure)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (to < from)
+        {
+            throw new RequestValidationException("to", "to is before from");
+        }
+
+        var verification = store.Verify();
+        failure = verification.IsValid ? null : verification;
+        if (!verification.IsValid)
+        {
+            return null;
+        }
+
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        WriteEntries(store, verification, from, to, text);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes the export (the CLI's <c>audit export</c> format, one definition for both): each entry recorded between
+    /// <paramref name="from"/> and <paramref name="to"/> inclusive as a JSON line with its payload, the exact canonical
+    /// payload text that was hashed, the previous hash and its hash; then one chain-head line from a verification that
+    /// passed.
+    /// </summary>
+    public static void WriteEntries(RecordStore store, ChainVerification verification, Instant from, Instant to, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(verification);
+        ArgumentNullException.ThrowIfNull(writer);
+        if (!verification.IsValid)
+        {
+            throw new InvalidOperationException("the export needs a chain that verifies");
+        }
+
+        var entries = store.Audit.Entries().Where(e => e.RecordedAt >= from && e.RecordedAt <= to).ToList();
+        foreach (var e in entries)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(
+                new { type = "entry", seq = e.Seq, kind = e.Kind, recordedAt = InstantPattern.ExtendedIso.Format(e.RecordedAt), payload = JsonDocument.Parse(e.Payload).RootElement, canonicalPayload = e.Payload, prevHash = e.PrevHash, hash = e.Hash },
+                CaseDecisionJson.Compact));
+        }
+
+        writer.WriteLine(JsonSerializer.Serialize(
+            new { type = "chain-head", entries = verification.EntryCount, headHash = verification.HeadHash, exported = entries.Count, engineVersion = Threshold.Law.RuleSetVersion.EngineVersion, ruleSetVersion = Threshold.Law.RuleSetVersion.Current },
+            CaseDecisionJson.Compact));
+    }
+}

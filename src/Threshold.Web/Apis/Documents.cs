@@ -1,0 +1,122 @@
+using NodaTime.Text;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Record;
+using static Threshold.Engine.ReplayReport;
+
+namespace Threshold.Web.Apis;
+
+/// <summary>A response wrapped with its provenance, as the CLI's JSON output is: the engine and rule-set versions first.</summary>
+public sealed record Stamped<T>(string EngineVersion, string RuleSetVersion, T Result);
+
+/// <summary>Wraps results in <see cref="Stamped{T}"/> with the versions of this build.</summary>
+public static class Stamped
+{
+    public static Stamped<T> Of<T>(T result) => new(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, result);
+}
+
+/// <summary>The <c>policies --format json</c> contract.</summary>
+public sealed record PoliciesDocument(string EngineVersion, string RuleSetVersion, IReadOnlyList<PolicyDocumentDto> Policies);
+
+/// <summary>One policy with every parameter, its dated values, citations and verification marks.</summary>
+public sealed record PolicyDocumentDto(
+    string Id,
+    string Title,
+    string Summary,
+    string Standing,
+    string Mechanism,
+    string? InForce,
+    CitationDto InForceCitation,
+    string? LastVerified,
+    IReadOnlyList<string> Caveats,
+    IReadOnlyList<ParameterDto> Parameters,
+    IReadOnlyList<CourtOrderDto> CourtOrders)
+{
+    public static PolicyDocumentDto From(PolicyDocument p) => new(
+        p.Id,
+        p.Title,
+        p.Summary,
+        p.Standing == LegalStanding.InForce ? "in-force" : "hypothetical",
+        p.Mechanism == MechanismKind.EncounterThreshold ? "encounter-threshold" : "secretary-determination",
+        p.InForce.Date is { } d ? Iso(d) : null,
+        CitationDto.From(p.InForce.Citation),
+        p.LastVerified,
+        p.Caveats,
+        [.. p.Parameters.Select(x => new ParameterDto(x.Name, x.Description, x.Unit, [.. x.Values.Select(v => new ParameterValueDto(Iso(v.From), v.Value.ToString(), CitationDto.From(v.Citation), v.Note))]))],
+        [.. p.CourtOrders.Select(c => new CourtOrderDto(c.Id, c.Description, c.Sets.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), CitationDto.From(c.Citation)))]);
+}
+
+public sealed record ParameterDto(string Name, string Description, string Unit, IReadOnlyList<ParameterValueDto> Values);
+
+public sealed record ParameterValueDto(string From, string Value, CitationDto Citation, string? Note);
+
+public sealed record CourtOrderDto(string Id, string Description, IReadOnlyDictionary<string, string> Sets, CitationDto Citation);
+
+/// <summary>The <c>explain --format json</c> contract: the chain of reasoning for one day.</summary>
+public sealed record ExplainDocument(
+    string EngineVersion,
+    string RuleSetVersion,
+    string Policy,
+    string Date,
+    string Status,
+    string CountingFormula,
+    IReadOnlyDictionary<string, int?> Components,
+    int? Counted,
+    IReadOnlyList<WindowDayDto> Window,
+    long? Sum7,
+    decimal? Average7,
+    IReadOnlyList<StepDto> Steps,
+    DeterminationDto? Determination,
+    IReadOnlyList<string> Caveats,
+    bool ModeledEncounters)
+{
+    public static ExplainDocument From(SuspensionTimeline timeline, DayExplanation e) => new(
+        Threshold.Law.RuleSetVersion.EngineVersion,
+        Threshold.Law.RuleSetVersion.Current,
+        timeline.Policy.Policy.Id,
+        Iso(e.Date),
+        StatusName(e.Status),
+        e.CountingFormula,
+        e.Components.ToDictionary(c => c.Column, c => c.Value),
+        e.Counted,
+        [.. e.Window.Select(w => new WindowDayDto(Iso(w.Date), w.Counted))],
+        e.WindowSum,
+        e.Average is { } a ? decimal.Round(a, 4) : null,
+        [.. e.Steps.Select(s => new StepDto(s.Statement, s.Citation is null ? null : CitationDto.From(s.Citation)))],
+        e.DeterminationMade is null ? null : DeterminationDto.From(e.DeterminationMade),
+        e.Caveats,
+        timeline.Series.IsModeled);
+}
+
+public sealed record WindowDayDto(string Date, int? Counted);
+
+public sealed record StepDto(string Statement, CitationDto? Citation);
+
+/// <summary>The CLI's JSON form of a recorded determination.</summary>
+public sealed record RecordedDeterminationDto(long DeterminationId, string Date, string Kind, string WindowStart, string WindowEnd, string By, string? Note, string RecordedAt, long AuditSeq)
+{
+    public static RecordedDeterminationDto From(RecordedDetermination d) => new(
+        d.DeterminationId, Iso(d.Date), KindName(d.Kind), Iso(d.WindowStart), Iso(d.WindowEnd), d.By, d.Note, InstantPattern.ExtendedIso.Format(d.RecordedAt), d.AuditSeq);
+}
+
+/// <summary>One recorded import of a series (a revision when it changed earlier days).</summary>
+public sealed record ImportDto(long ImportId, string Series, string Source, string ContentSha256, string RecordedAt, int Days, int NewDays, int RevisedDays)
+{
+    public static ImportDto From(ImportRecord i) => new(i.ImportId, i.SeriesName, i.SourceName, i.ContentSha256, InstantPattern.ExtendedIso.Format(i.RecordedAt), i.DayCount, i.NewDayCount, i.RevisedDayCount);
+}
+
+/// <summary>What an import did: <c>recorded</c> or <c>unchanged</c> (an identical re-import writes nothing).</summary>
+public sealed record ImportResultDto(string Outcome, string Series, string Source, string ContentSha256, int Days, int NewDays, int RevisedDays, long? ImportId, long? AuditSeq, string? RecordedAt)
+{
+    public static ImportResultDto From(ImportResult r) => new(
+        r.Outcome == ImportOutcome.Recorded ? "recorded" : "unchanged", r.SeriesName, r.SourceName, r.ContentSha256, r.DayCount, r.NewDayCount, r.RevisedDayCount, r.ImportId, r.AuditSeq, r.RecordedAt is { } at ? InstantPattern.ExtendedIso.Format(at) : null);
+}
+
+/// <summary>A stored series and its imports.</summary>
+public sealed record SeriesDto(string Name, IReadOnlyList<ImportDto> Imports);
+
+/// <summary>The audit chain's verification, as <c>audit verify</c> reports it.</summary>
+public sealed record ChainVerificationDto(bool Valid, long Entries, string HeadHash, long? FailedSeq, string? Failure, string? Reason)
+{
+    public static ChainVerificationDto From(ChainVerification v) => new(v.IsValid, v.EntryCount, v.HeadHash, v.FailedSeq, v.Failure?.ToString(), v.Reason);
+}

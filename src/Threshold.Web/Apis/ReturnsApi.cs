@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime.Text;
+using Threshold.Engine;
+using Threshold.Record;
+using Threshold.Returns;
+using Threshold.Web.Hosting;
+using Threshold.Web.Security;
+
+namespace Threshold.Web.Apis;
+
+/// <summary>The Mexico returns: the dated arrangements, the report of a batch of cases, and the recorded ledger as of an instant.</summary>
+public static class ReturnsApi
+{
+    /// <summary>One dated, cited arrangement.</summary>
+    public sealed record ArrangementDto(string Id, string Title, string From, string? To, IReadOnlyList<string> Nationalities, int? MonthlyCap, ReplayReport.CitationDto Citation, string Note);
+
+    /// <summary>The <c>returns report --format json</c> contract.</summary>
+    public sealed record ReturnsReportDocument(string EngineVersion, string RuleSetVersion, string Policy, bool ModeledEncounters, long CasesScreened, long SyntheticCases, LedgerReportJson.LedgerReportDto Report);
+
+    /// <summary>The <c>returns report --from-record --format json</c> contract.</summary>
+    public sealed record RecordedLedgerDocument(string EngineVersion, string RuleSetVersion, string AsOf, int Events, LedgerReportJson.LedgerReportDto Report);
+
+    public static IEndpointRouteBuilder MapReturnsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/returns").WithTags("Returns");
+        api.MapGet("/arrangements", Arrangements).RequireAuthorization(Roles.Viewer)
+            .WithName("ReturnArrangements").WithSummary("The dated return arrangements with their caps, citations and verification marks.");
+        api.MapPost("/report", Report).RequireAuthorization(Roles.Analyst).Accepts<string>("application/x-ndjson", "text/csv")
+            .WithName("ReturnsReport").WithSummary("Screen cases (JSONL or CSV body) in input order and report the ledger: utilisation, remaining capacity and overflow by month and nationality, and the burden on Mexico.");
+        api.MapGet("/ledger", RecordedLedger).RequireAuthorization(Roles.Viewer)
+            .WithName("RecordedLedger").WithSummary("The ledger recorded in the record, as it stood at an instant (default now).");
+        return app;
+    }
+
+    public static Ok<Stamped<IReadOnlyList<ArrangementDto>>> Arrangements() => TypedResults.Ok(Stamped.Of<IReadOnlyList<ArrangementDto>>(
+        [.. ArrangementSet.BuiltIn.Arrangements.Select(a => new ArrangementDto(a.Id, a.Title, ReplayReport.Iso(a.From), a.To is { } to ? ReplayReport.Iso(to) : null, a.Nationalities, a.MonthlyCap, ReplayReport.CitationDto.From(a.Citation), a.Note))]));
+
+    public static async Task<Ok<ReturnsReportDocument>> Report([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
+    {
+        var timeline = timelines.ReplayStored(replay);
+        var screener = screeners.Screener(timeline, screening);
+        var csv = ScreeningApi.IsCsv(request);
+        await using var body = await SpooledBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        var (screened, synthetic, report) = await Task.Run(() => ScreeningService.ReturnsReport(screener, ScreeningService.ReadCases(body.Rewind(), csv, ScreeningApi.BodySource), ScreeningApi.BodySource), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ReturnsReportDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Policy.Policy.Id, timeline.Series.IsModeled, screened, synthetic, LedgerReportJson.Build(report)));
+    }
+
+    public static Ok<RecordedLedgerDocument> RecordedLedger(string? asOf, RecordHolder record)
+    {
+        var ledger = new LedgerRecord(record.Store, ArrangementSet.BuiltIn, record.Clock);
+        var snapshot = asOf is null ? ledger.Current() : ledger.LedgerAsOf(ReplayQuery.InstantParameter("asOf", asOf));
+        return TypedResults.Ok(new RecordedLedgerDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, InstantPattern.ExtendedIso.Format(snapshot.AsOf), snapshot.Allocations.Count, LedgerReportJson.Build(snapshot.Report())));
+    }
+}

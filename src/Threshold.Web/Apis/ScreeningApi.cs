@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Threshold.Returns;
+using Threshold.Screening;
+using Threshold.Web.Hosting;
+using Threshold.Web.Security;
+
+namespace Threshold.Web.Apis;
+
+/// <summary>Screening: one case (the case contract, as JSON) or many (JSONL or CSV), with reasons, citations and trace.</summary>
+public static class ScreeningApi
+{
+    /// <summary>Name given to the request body in error messages.</summary>
+    public const string BodySource = "request body";
+
+    /// <summary>The <c>screen --case</c> contract: the result wrapped with its provenance.</summary>
+    public sealed record ScreenDocument(string EngineVersion, string RuleSetVersion, bool ModeledEncounters, CaseDecisionJson.CaseDecisionDto Result);
+
+    public static IEndpointRouteBuilder MapScreeningApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/screen").WithTags("Screening").RequireAuthorization(Roles.Analyst);
+        api.MapPost("/", ScreenOne).Accepts<string>("application/json")
+            .WithName("ScreenCase").WithSummary("Screen one case (JSON body, the case contract) against a stored series: result, reasons, citations, trace.");
+        api.MapPost("/bulk", ScreenMany).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson")
+            .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes.");
+        return app;
+    }
+
+    public static async Task<Ok<ScreenDocument>> ScreenOne([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
+    {
+        var json = await ThresholdWebApp.ReadBodyBytesAsync(request, CaseJsonReader.MaxLineBytes, cancellationToken).ConfigureAwait(false);
+        var c = CaseJsonReader.Parse(json.Span, BodySource, 1, multiLine: true);
+        var timeline = timelines.ReplayStored(replay);
+        var decision = ScreeningService.Decide(screeners.Screener(timeline, screening), c, BodySource, 1);
+        return TypedResults.Ok(new ScreenDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Series.IsModeled, CaseDecisionJson.Build(decision)));
+    }
+
+    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, HttpContext context, TimelineService timelines, ScreeningService screeners, RecordHolder recordHolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (record == true && !context.User.IsInRole(Roles.Operator))
+        {
+            // Storing decisions allocates the returns ledger: an operator's act.
+            await TypedResults.Forbid().ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var screener = screeners.Screener(timelines.ReplayStored(replay), screening);
+        var decidedOn = screening.DecidedOnDate();
+        var csv = IsCsv(context.Request);
+        await using var body = await SpooledBody.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+
+        // Pass 1 reads and screens every case without output, so bad input is a 400 naming its line rather than a
+        // stream cut off half-way. Screening runs at millions of cases a second, so the second pass costs little.
+        await Task.Run(
+            () =>
+            {
+                foreach (var (line, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
+                {
+                    ScreeningService.Located(BodySource, line, () => screener.Screen(c));
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        context.Response.ContentType = "application/x-ndjson";
+        context.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true; // the line writer is synchronous; it runs off the request thread
+        if (record == true)
+        {
+            await Task.Run(
+                () =>
+                {
+                    using var output = new BufferedStream(context.Response.Body, 1 << 16);
+                    using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false), output, decidedOn))
+                    {
+                        Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, ArrangementSet.BuiltIn, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
+                    }
+
+                    output.Flush();
+                },
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await Task.Run(
+            () =>
+            {
+                using var output = new BufferedStream(context.Response.Body, 1 << 16);
+                using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false), output, decidedOn))
+                {
+                    foreach (var (_, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
+                    {
+                        lines.Write(c);
+                    }
+                }
+
+                output.Flush();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static bool IsCsv(HttpRequest request) =>
+        request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
+}

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Threshold.Record;
+using Threshold.Web.Hosting;
+using Threshold.Web.Security;
+
+namespace Threshold.Web.Apis;
+
+/// <summary>The bitemporal encounter data: the stored series, their imports (revisions), and importing a CSV.</summary>
+public static class SeriesApi
+{
+    public static IEndpointRouteBuilder MapSeriesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/series").WithTags("Data");
+        api.MapGet("/", ListSeries).RequireAuthorization(Roles.Viewer)
+            .WithName("ListSeries").WithSummary("Every stored series with its imports: when, from which file, how many days were new or revised.");
+        api.MapPost("/{name}", Import).RequireAuthorization(Roles.Operator).Accepts<string>("text/csv")
+            .WithName("ImportSeries").WithSummary("Record a daily encounter CSV (the body) under a series name. An identical re-import changes nothing; a revision keeps every old value. A bad row stores nothing and is named by line.");
+        return app;
+    }
+
+    public static Ok<Stamped<IReadOnlyList<SeriesDto>>> ListSeries(RecordHolder record) => TypedResults.Ok(Stamped.Of<IReadOnlyList<SeriesDto>>(
+        [.. record.Store.Encounters.SeriesNames().Select(n => new SeriesDto(n, [.. record.Store.Encounters.ImportHistory(n).Select(ImportDto.From)]))]));
+
+    public static async Task<Ok<Stamped<ImportResultDto>>> Import(string name, [FromQuery] string? source, bool? allowGaps, HttpRequest request, RecordHolder record, TimelineService timelines, ThresholdSettings settings, CancellationToken cancellationToken)
+    {
+        var text = await ThresholdWebApp.ReadBodyTextAsync(request, settings.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(Stamped.Of<ImportResultDto>(ImportText(record, timelines, name, source ?? TimelineApi.UploadedSource, text, allowGaps ?? false)));
+    }
+
+    /// <summary>Validates and records CSV text; shared by the API and the dashboard's upload form.</summary>
+    public static ImportResultDto ImportText(RecordHolder record, TimelineService timelines, string name, string source, string csv, bool allowGaps)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(timelines);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            throw new RequestValidationException("name", "the series name must be 1 to 100 characters");
+        }
+
+        var series = TimelineService.Uploaded(csv, Path.GetFileName(source), allowGaps);
+        var result = ImportResultDto.From(record.Store.Encounters.Import(name, series, Path.GetFileName(source), TimelineService.Sha256(csv)));
+        timelines.Invalidate(name);
+        return result;
+    }
+}
+
+/// <summary>The real monthly CBP/OHSS layouts: imported into the record's monthly tables, bitemporally.</summary>
+public static class MonthlyApi
+{
+    /// <summary>Folder where an uploaded monthly file is kept while it is imported (the importer reads files); scrubbed from messages.</summary>
+    public static readonly string UploadFolder = Path.Combine(Path.GetTempPath(), "threshold-uploads");
+
+    /// <summary>What a monthly import did.</summary>
+    public sealed record MonthlyImportDto(string Outcome, string Table, string Layout, string Source, string ContentSha256, int Rows, int NewRows, int RevisedRows, long? ImportId, long? AuditSeq, string? RecordedAt);
+
+    public static IEndpointRouteBuilder MapMonthlyApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/monthly", Import).WithTags("Data").RequireAuthorization(Roles.Operator).Accepts<string>("text/csv")
+            .WithName("ImportMonthly").WithSummary("Record a real CBP Southwest Land Border Encounters CSV (layout=cbp-sbo) or an OHSS KHSM monthly region CSV (layout=khsm) into the monthly tables; one bad row stores nothing and is named by line.");
+        return app;
+    }
+
+    public static async Task<Ok<Stamped<MonthlyImportDto>>> Import(string? layout, string? source, HttpRequest request, RecordHolder record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(record);
+        if (layout is not ("cbp-sbo" or "khsm"))
+        {
+            throw new RequestValidationException("layout", "layout must be cbp-sbo or khsm");
+        }
+
+        // The client's file name is kept for messages, reduced to safe characters; each upload has its own folder.
+        var name = new string([.. Path.GetFileName(source ?? "monthly.csv").Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')]);
+        var folder = Directory.CreateDirectory(Path.Combine(UploadFolder, Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var path = Path.Combine(folder, name.Length == 0 ? "monthly.csv" : name);
+            var file = File.Create(path);
+            await using (file.ConfigureAwait(false))
+            {
+                await request.Body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            var r = layout == "cbp-sbo" ? MonthlyImports.ImportCbpSbo(record.Store, path, record.Clock) : MonthlyImports.ImportKhsm(record.Store, path, record.Clock);
+            return TypedResults.Ok(Stamped.Of(new MonthlyImportDto(
+                r.Outcome == ImportOutcome.Recorded ? "recorded" : "unchanged", r.Table, r.Layout, Path.GetFileName(r.SourceName), r.ContentSha256, r.RowCount, r.NewRowCount, r.RevisedRowCount, r.ImportId, r.AuditSeq, r.RecordedAt is { } at ? NodaTime.Text.InstantPattern.ExtendedIso.Format(at) : null)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.Traces;
+using Plotly.Blazor.Traces.ScatterLib;
+
+namespace Threshold.Web.Dashboard;
+
+/// <summary>
+/// Builds the interactive Plotly charts of the dashboard from the view models: traces, shaded periods (layout
+/// shapes) and hover texts. Plotly draws them; nothing here renders SVG by hand.
+/// </summary>
+public static class Charts
+{
+    private static readonly string[] ThresholdColours = ["#b00020", "#1b5e20", "#6a1b9a", "#e65100"];
+
+    /// <summary>A chart configuration that resizes with the page and keeps the mode bar (zoom, pan, download).</summary>
+    public static Config Interactive() => new() { Responsive = true, DisplayLogo = false };
+
+    /// <summary>The Monitor chart: counted encounters, 7-day average, thresholds, shaded suspension periods and markers.</summary>
+    public static (IList<ITrace> Data, Layout Layout) Monitor(MonitorView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var x = view.Dates.Cast<object>().ToList();
+        var data = new List<ITrace>
+        {
+            new Bar { Name = "Counted encounters (daily)", X = x, Y = view.Counted.Cast<object>().ToList(), Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = "#9fb3c8" } },
+            new Scatter { Name = "7-day average", Mode = ModeFlag.Lines, X = x, Y = view.Average.Cast<object>().ToList(), Line = new Line { Color = "#0b3d91", Width = 2.5m } },
+        };
+        var colour = 0;
+        foreach (var threshold in view.Thresholds)
+        {
+            data.Add(new Scatter
+            {
+                Name = $"{threshold.Name} ({threshold.Description})",
+                Mode = ModeFlag.Lines,
+                X = x,
+                Y = threshold.PerDay.Cast<object>().ToList(),
+                Line = new Line { Color = ThresholdColours[colour++ % ThresholdColours.Length], Dash = "dash", Width = 1.5m },
+            });
+        }
+
+        data.Add(Markers("Determinations (proposed from the data)", view.Determinations, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Diamond, "#e65100"));
+        data.Add(Markers("Transitions (12:01 a.m. Eastern)", view.Transitions, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.TriangleUp, "#2e7d32"));
+        var layout = new Layout
+        {
+            Height = 460,
+            HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.Closest,
+            Margin = new Margin { L = 60, R = 20, T = 30, B = 40 },
+            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H }],
+            Shapes = [.. view.ActivePeriods.Select(Shade)],
+            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Encounters a day" } }],
+        };
+        return (data, layout);
+    }
+
+    /// <summary>Step lines of "suspension in force" (1) or not (0), one per scenario, for the Compare page.</summary>
+    public static (IList<ITrace> Data, Layout Layout) Compare(IReadOnlyList<(string Name, IReadOnlyList<DateTime> Dates, IReadOnlyList<int> Active)> scenarios)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
+        var data = new List<ITrace>();
+        var offset = 0m;
+        foreach (var (name, dates, active) in scenarios)
+        {
+            // Each scenario is lifted a little so that identical lines stay visible side by side.
+            var lift = offset;
+            data.Add(new Scatter { Name = name, Mode = ModeFlag.Lines, X = dates.Cast<object>().ToList(), Y = active.Select(a => (object)(a + lift)).ToList(), Line = new Line { Shape = Plotly.Blazor.Traces.ScatterLib.LineLib.ShapeEnum.Hv, Width = 2 } });
+            offset += 0.04m;
+        }
+
+        var layout = new Layout
+        {
+            Height = 320,
+            HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.XUnified,
+            Margin = new Margin { L = 60, R = 20, T = 30, B = 40 },
+            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Suspension applies (1) or not (0)" } }],
+        };
+        return (data, layout);
+    }
+
+    /// <summary>A bar chart of monthly use of a capped arrangement against its cap, for the Returns page.</summary>
+    public static (IList<ITrace> Data, Layout Layout) Utilisation(IReadOnlyList<(string Month, long ToMexico, long Overflow)> months)
+    {
+        ArgumentNullException.ThrowIfNull(months);
+        var x = months.Select(m => (object)m.Month).ToList();
+        var data = new List<ITrace>
+        {
+            new Bar { Name = "Returned to Mexico under the cap", X = x, Y = months.Select(m => (object)m.ToMexico).ToList() },
+            new Bar { Name = "Overflow to country of citizenship", X = x, Y = months.Select(m => (object)m.Overflow).ToList() },
+        };
+        return (data, new Layout { Height = 320, BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack, Margin = new Margin { L = 60, R = 20, T = 30, B = 40 } });
+    }
+
+    private static Scatter Markers(string name, IReadOnlyList<ChartMarker> markers, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum symbol, string colour) => new()
+    {
+        Name = name,
+        Mode = ModeFlag.Markers,
+        X = markers.Select(m => (object)m.Date).ToList(),
+        Y = markers.Select(m => (object)m.Value).ToList(),
+        HoverTextArray = markers.Select(m => Wrap($"{m.Label} on {m.Date:yyyy-MM-dd}: {m.Explanation}")).ToList(),
+        HoverInfo = Plotly.Blazor.Traces.ScatterLib.HoverInfoFlag.Text,
+        Marker = new Marker { Symbol = symbol, Size = 12, Color = colour },
+    };
+
+    private static Shape Shade(StatusPeriod period) => new()
+    {
+        Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect,
+        XRef = "x",
+        YRef = "paper",
+        X0 = period.First,
+        X1 = period.Last.AddDays(1),
+        Y0 = 0,
+        Y1 = 1,
+        FillColor = "rgba(211, 47, 47, 0.12)",
+        Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Width = 0 },
+        Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Below,
+        Name = $"Suspension applies {period.First:yyyy-MM-dd} to {period.Last:yyyy-MM-dd}",
+    };
+
+    /// <summary>Breaks a long hover text into lines Plotly can show.</summary>
+    private static string Wrap(string text)
+    {
+        var words = text.Split(' ');
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder();
+        foreach (var word in words)
+        {
+            if (line.Length + word.Length > 90)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+
+            line.Append(line.Length == 0 ? string.Empty : " ").Append(word);
+        }
+
+        lines.Add(line.ToString());
+        return string.Join("<br>", lines.Select(System.Net.WebUtility.HtmlEncode));
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Threshold.Engine;
+using Threshold.Law;
+using Threshold.Record;
+using Threshold.Screening;
+
+namespace Threshold.Web.Hosting;
+
+/// <summary>
+/// Turns every exception into ProblemDetails: expected failures (bad input, a rule conflict, a period the series does
+/// not cover) become 400 with the line and field named; anything else becomes a 500 that says only that it is a bug.
+/// No response ever carries a stack trace or a path on the server.
+/// </summary>
+internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHolder record, ILogger<ProblemMapping> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Describe(exception);
+        if (problem.Status == StatusCodes.Status500InternalServerError)
+        {
+            log.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
+    }
+
+    private ProblemDetails Describe(Exception exception)
+    {
+        switch (exception)
+        {
+            case LocatedInputException located:
+                var p = BadRequest("The input is not valid.", located.Message);
+                p.Extensions["source"] = Scrub(located.FileName);
+                if (located.Line > 0)
+                {
+                    p.Extensions["line"] = located.Line;
+                }
+
+                if (located.Field is not null)
+                {
+                    p.Extensions["field"] = located.Field;
+                }
+
+                return p;
+            case RequestValidationException invalid:
+                var q = BadRequest("A request parameter is not valid.", invalid.Message);
+                q.Extensions["field"] = invalid.Field;
+                return q;
+            case ReplayRequestException or UnknownPeriodException or ScreeningConflictException or RecordException or ArgumentException:
+                return BadRequest("The request cannot be answered as asked.", exception.Message);
+            case Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException:
+                return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The form has expired.", Detail = "Reload the page and submit the form again." };
+            case BadHttpRequestException bad:
+                return new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = Scrub(bad.Message) };
+            default:
+                return new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Internal error", Detail = "The server failed to answer; this is a bug and has been logged." };
+        }
+
+        ProblemDetails BadRequest(string title, string detail) => new() { Status = StatusCodes.Status400BadRequest, Title = title, Detail = Scrub(detail) };
+    }
+
+    /// <summary>Removes the server's own folders from a message: the caller needs the line and the problem, not where the record lives.</summary>
+    private string Scrub(string message)
+    {
+        foreach (var folder in new[] { Threshold.Web.Apis.MonthlyApi.UploadFolder, record.DataDirectory, AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetTempPath() })
+        {
+            if (folder.Length > 1)
+            {
+                message = message.Replace(folder.TrimEnd('/') + "/", string.Empty, StringComparison.Ordinal).Replace(folder.TrimEnd('/'), "(server)", StringComparison.Ordinal);
+            }
+        }
+
+        return message;
+    }
+}

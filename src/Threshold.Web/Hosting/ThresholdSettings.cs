@@ -1,0 +1,75 @@
+namespace Threshold.Web.Hosting;
+
+/// <summary>
+/// The server's settings, bound from the <c>Threshold</c> configuration section (appsettings, environment variables
+/// such as <c>Threshold__AllowAnonymousRead</c>, or <c>--Threshold:Name=value</c> on the command line).
+/// </summary>
+public sealed record ThresholdSettings
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Threshold";
+
+    /// <summary>The address served when none is configured: loopback only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Folder of the embedded SQLite record; null means <c>$THRESHOLD_DATA_DIR</c>, else <c>./.threshold-data</c>.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Npgsql connection string of a shared PostgreSQL record; null means <c>$THRESHOLD_DATABASE</c>, else the embedded
+    /// SQLite record in <see cref="DataDirectory"/>. Several servers may share one PostgreSQL record.
+    /// </summary>
+    public string? Database { get; init; }
+
+    /// <summary>
+    /// Whether requests without a key or token may read. It takes effect only while every bound address is loopback;
+    /// bound to any other address, every request needs a key or a token whatever this says.
+    /// </summary>
+    public bool AllowAnonymousRead { get; init; } = true;
+
+    /// <summary>Import the bundled MODELED daily series on start when the record holds no series yet.</summary>
+    public bool ImportBundledSeries { get; init; } = true;
+
+    /// <summary>Requests per second allowed to one client (API key, token subject or remote address).</summary>
+    public int RequestsPerSecondPerClient { get; init; } = 5000;
+
+    /// <summary>Largest request body accepted, in bytes (bulk screening and CSV uploads).</summary>
+    public long MaxRequestBodyBytes { get; init; } = 256L << 20;
+
+    /// <summary>Optional OpenID Connect / JWT bearer validation; off unless <see cref="JwtSettings.Authority"/> or a signing key is set.</summary>
+    public JwtSettings Jwt { get; init; } = new();
+
+    /// <summary>The PostgreSQL connection string in effect, or null for SQLite, resolved as the CLI does.</summary>
+    public string? ResolveDatabase() =>
+        Database is { Length: > 0 } database ? database
+        : DataDirectory is null && Environment.GetEnvironmentVariable("THRESHOLD_DATABASE") is { Length: > 0 } env ? env
+        : null;
+
+    /// <summary>The data directory in effect, resolved as the CLI does.</summary>
+    public string ResolveDataDirectory() =>
+        DataDirectory is { Length: > 0 } dir ? dir
+        : Environment.GetEnvironmentVariable("THRESHOLD_DATA_DIR") is { Length: > 0 } env ? env
+        : ".threshold-data";
+}
+
+/// <summary>Bearer-token settings for organisations with an identity provider.</summary>
+public sealed record JwtSettings
+{
+    /// <summary>The OpenID Connect issuer (its discovery document gives the signing keys).</summary>
+    public string? Authority { get; init; }
+
+    /// <summary>The audience tokens must name.</summary>
+    public string? Audience { get; init; }
+
+    /// <summary>The claim holding the Threshold role (viewer, analyst, operator or admin).</summary>
+    public string RoleClaim { get; init; } = "threshold_role";
+
+    /// <summary>A symmetric signing key (base64), for deployments that issue their own tokens; used when there is no authority.</summary>
+    public string? SigningKey { get; init; }
+
+    /// <summary>The issuer tokens must name when <see cref="SigningKey"/> is used.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>Whether bearer tokens are accepted at all.</summary>
+    public bool Enabled => Authority is { Length: > 0 } || SigningKey is { Length: > 0 };
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Threshold.Web.Hosting;
+
+namespace Threshold.Web.Security;
+
+/// <summary>
+/// The dashboard's sign-in: a person pastes an API key into a form (antiforgery-checked); the server checks it and
+/// issues a session cookie carrying the key's id and role. Each request re-checks that the key is still live, so a
+/// revoked key ends its sessions at once.
+/// </summary>
+public static class SessionCookie
+{
+    public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/session/signin", SignInAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/session/signout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+            return TypedResults.LocalRedirect("/");
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Signs in with the posted key; a wrong key returns to the form with a message.</summary>
+    internal static async Task<IResult> SignInAsync(HttpContext context, RecordHolder record, IAntiforgery antiforgery)
+    {
+        await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+        var form = await context.Request.ReadFormAsync().ConfigureAwait(false);
+        var returnUrl = form["returnUrl"].ToString() is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/";
+        var key = record.Keys.Authenticate(form["apiKey"].ToString().Trim());
+        if (key is null)
+        {
+            return TypedResults.LocalRedirect("/signin?failed=1&returnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+
+        var principal = Roles.Principal(key.Name, key.Role, CookieAuthenticationDefaults.AuthenticationScheme, key.KeyId);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal).ConfigureAwait(false);
+        return TypedResults.LocalRedirect(returnUrl);
+    }
+
+    /// <summary>Rejects a session whose key has been revoked since it signed in.</summary>
+    public static Task RejectRevokedKeys(CookieValidatePrincipalContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var keyId = context.Principal?.FindFirst(Roles.KeyIdClaim)?.Value;
+        var record = context.HttpContext.RequestServices.GetRequiredService<RecordHolder>();
+        if (keyId is null || record.Keys.Find(keyId) is not { IsRevoked: false })
+        {
+            context.RejectPrincipal();
+        }
+
+        return Task.CompletedTask;
+    }
+}

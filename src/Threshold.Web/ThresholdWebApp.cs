@@ -1,0 +1,195 @@
+using System.Reflection;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.IdentityModel.Tokens;
+using NodaTime;
+using Scalar.AspNetCore;
+using Threshold.Record;
+using Threshold.Web.Apis;
+using Threshold.Web.Components;
+using Threshold.Web.Hosting;
+using Threshold.Web.Security;
+
+namespace Threshold.Web;
+
+/// <summary>
+/// Builds the web service: the REST API under <c>/api/v1</c>, the OpenAPI document at <c>/openapi/v1.json</c>, the
+/// API reference at <c>/scalar</c>, and the Blazor dashboard, over the embedded record. Used by <see cref="Program"/>
+/// and by <c>./threshold serve</c>.
+/// </summary>
+public static class ThresholdWebApp
+{
+    /// <summary>Builds the application from command-line style arguments (<c>--urls</c>, <c>--Threshold:DataDirectory=…</c>).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Named after this assembly even when started from the CLI, so its static assets are found.
+            ApplicationName = typeof(ThresholdWebApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseStaticWebAssets();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        AddServices(builder);
+        var app = builder.Build();
+        UsePipeline(app);
+        return app;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(ThresholdSettings.DefaultUrls);
+            builder.Configuration["urls"] = ThresholdSettings.DefaultUrls;
+        }
+
+        var settings = builder.Configuration.GetSection(ThresholdSettings.Section).Get<ThresholdSettings>() ?? new ThresholdSettings();
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(new ServerBinding(builder.Configuration["urls"]!));
+        services.AddSingleton<IClock>(NodaTime.SystemClock.Instance); // the edge: rules never read it
+        services.AddSingleton<RecordHolder>();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<TimelineService>();
+        services.AddSingleton<ScreeningService>();
+        // The build-time OpenAPI generator starts the host to read its endpoints; it must not create a record.
+        if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
+        {
+            services.AddHostedService<BundledSeriesImport>();
+        }
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemMapping>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Threshold API";
+            document.Info.Description = "US border emergency authorities in code: policies, timelines, explanations, case screening, the returns ledger and the record. Every response carries the Threshold-Engine-Version and Threshold-Rule-Set-Version headers.";
+            return Task.CompletedTask;
+        }));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.AddServerHeader = false;
+        });
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = settings.MaxRequestBodyBytes);
+
+        var authentication = services.AddAuthentication(ThresholdAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ThresholdAuthenticationHandler>(ThresholdAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Cookie.Name = "Threshold.Session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.LoginPath = "/signin";
+                o.Events.OnValidatePrincipal = SessionCookie.RejectRevokedKeys;
+            });
+        if (settings.Jwt.Enabled)
+        {
+            authentication.AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, o =>
+            {
+                o.MapInboundClaims = false;
+                if (settings.Jwt.Authority is { Length: > 0 } authority)
+                {
+                    o.Authority = authority;
+                    o.Audience = settings.Jwt.Audience;
+                }
+                else
+                {
+                    o.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidateIssuer = settings.Jwt.Issuer is not null,
+                        ValidIssuer = settings.Jwt.Issuer,
+                        ValidateAudience = settings.Jwt.Audience is not null,
+                        ValidAudience = settings.Jwt.Audience,
+                        IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(settings.Jwt.SigningKey!)),
+                    };
+                }
+            });
+        }
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Viewer, p => p.RequireRole(Roles.Viewer))
+            .AddPolicy(Roles.Analyst, p => p.RequireRole(Roles.Analyst))
+            .AddPolicy(Roles.Operator, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(Roles.Viewer).Build());
+        services.AddCascadingAuthenticationState();
+        services.AddAntiforgery(o => o.Cookie.SameSite = SameSiteMode.Strict);
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
+                ClientIdentity(context),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RequestsPerSecondPerClient, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
+        });
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+    }
+
+    private static void UsePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseProvenanceAndSecurityHeaders();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapHealthApi();
+        app.MapPoliciesApi();
+        app.MapTimelineApi();
+        app.MapScreeningApi();
+        app.MapReturnsApi();
+        app.MapSeriesApi();
+        app.MapMonthlyApi();
+        app.MapDeterminationsApi();
+        app.MapAuditApi();
+        app.MapKeysApi();
+        app.MapSignInEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    /// <summary>Rate-limit partition: the API key, else the signed-in name, else the remote address.</summary>
+    private static string ClientIdentity(HttpContext context) =>
+        context.User.FindFirst(Roles.KeyIdClaim)?.Value is { } key ? "key:" + key
+        : context.User.Identity is { IsAuthenticated: true, Name: { } name } && name != ThresholdAuthenticationHandler.AnonymousName ? "user:" + name
+        : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>Reads a request body as UTF-8 text, bounded by <paramref name="maxBytes"/>.</summary>
+    internal static async Task<string> ReadBodyTextAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken) =>
+        Encoding.UTF8.GetString((await ReadBodyBytesAsync(request, maxBytes, cancellationToken).ConfigureAwait(false)).Span);
+
+    /// <summary>Reads a request body, bounded by <paramref name="maxBytes"/>.</summary>
+    internal static async Task<ReadOnlyMemory<byte>> ReadBodyBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is { } n and > 0 and < 1 << 20 ? (int)n : 4096);
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (buffer.Length > maxBytes)
+        {
+            throw new RequestValidationException("body", $"the body is {buffer.Length} bytes; the limit is {maxBytes}");
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Threshold.Web.Tests.Browser;
+
+/// <summary>The dashboard in a real browser: real clicks and typing on every page, screenshots as artifacts.</summary>
+[Collection(nameof(SharedBrowser))]
+public sealed partial class DashboardBrowserTests(LiveServer server)
+{
+    private const string Header = "date,between_ports,coastal,ports_of_entry,uc_noncontiguous_between_ports,uc_noncontiguous_ports\n";
+
+    [Fact]
+    public async Task Monitor_ShowsTheShadedSuspensionPeriod_TheModeledLabel_AndWhatWouldChangeIt()
+    {
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("#monitor-chart .shapelayer path").First.WaitForAsync();
+        Assert.True(await page.Locator("#monitor-chart .shapelayer path").CountAsync() >= 1);
+        Assert.Equal("2024-06-05", await page.Locator("[data-testid=suspension-periods] tbody tr td").First.InnerTextAsync());
+        await Assertions.Expect(page.GetByText("MODELED DATA").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("projection")).ToContainTextAsync("If the 7-day average holds");
+        await Assertions.Expect(page.GetByText("[V]").First).ToBeVisibleAsync();
+
+        // Hovering a transition marker shows its explanation with its citation.
+        var marker = page.Locator("#monitor-chart .scatterlayer .trace").Last.Locator("path.point").First;
+        await marker.HoverAsync(new LocatorHoverOptions { Force = true });
+        await Assertions.Expect(page.Locator("#monitor-chart .hoverlayer")).ToContainTextAsync("12:01", new() { Timeout = 10_000 });
+        await LiveServer.ScreenshotAsync(page, "monitor");
+
+        // Choosing another policy replays the same series under it.
+        await page.GetByLabel("Policy").SelectOptionAsync("senate-border-act-2024");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("in-force");
+        await page.GetByLabel("In force from").FillAsync("2024-01-01");
+        await page.GetByLabel("In force from").PressAsync("Tab");
+        await Assertions.Expect(page.GetByTestId("last-status")).ToBeVisibleAsync();
+        await LiveServer.ScreenshotAsync(page, "monitor-senate");
+    }
+
+    [Fact]
+    public async Task Screen_AnAnalystFillsTheCaseForm_AndReadsTheAnswer()
+    {
+        var page = await server.NewPageAsync();
+        await LiveServer.SignInAsync(page, server.AnalystKey, "browser analyst");
+        await page.GotoAsync("/screen");
+        await page.GetByLabel("Case id").FillAsync("client-7");
+        await page.GetByLabel("Entered at").FillAsync("2024-07-01T10:00:00-04:00");
+        await page.GetByLabel("Place of entry").SelectOptionAsync("between-ports");
+        await page.GetByLabel("Citizenship").FillAsync("VE");
+        await page.GetByLabel("manifests or expresses fear").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Screen this case" }).ClickAsync();
+        var result = page.GetByTestId("screen-result");
+        await Assertions.Expect(result).ToContainTextAsync("Answer for client-7");
+        await Assertions.Expect(page.GetByTestId("suspensionApplies")).ToContainTextAsync("yes");
+        await Assertions.Expect(page.GetByTestId("screeningStandard")).ToHaveTextAsync("reasonable-probability");
+        await Assertions.Expect(page.GetByTestId("fearReferral")).ToHaveTextAsync("yes");
+        await Assertions.Expect(result.GetByText("[V]").First).ToBeVisibleAsync();
+        await LiveServer.ScreenshotAsync(page, "screen-answer");
+
+        await page.GetByLabel("Entered at").FillAsync("2024-07-01 10:00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Screen this case" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("screen-error")).ToContainTextAsync("enteredAt");
+    }
+
+    [Fact]
+    public async Task Data_AnOperatorUploadsCsv_SeesALineNumberedError_RecordsADetermination_AndVerifiesTheChain()
+    {
+        var page = await server.NewPageAsync();
+        await LiveServer.SignInAsync(page, server.OperatorKey, "browser operator");
+        await page.GotoAsync("/data");
+        await page.GetByLabel("Series name").FillAsync("browser-upload");
+
+        var good = Header + string.Concat(Enumerable.Range(1, 10).Select(d => $"2024-08-{d:00},1200,5,0,0,0\n"));
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "good.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(good) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import the file" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("upload-result")).ToContainTextAsync("recorded 10 days");
+        await Assertions.Expect(page.GetByTestId("imports")).ToContainTextAsync("browser-upload");
+
+        var bad = Header + "2024-09-01,1200,5,0,0,0\n2024-09-02,1200,5,0,0,0\n2024-09-03,many,5,0,0,0\n";
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(bad) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import the file" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("upload-result")).ToHaveTextAsync(LineFour());
+        await LiveServer.ScreenshotAsync(page, "data-bad-csv");
+
+        await page.GetByLabel("Date made").FillAsync("2024-12-20");
+        await page.GetByLabel("Kind").SelectOptionAsync("deactivation");
+        await page.GetByLabel("Window start").FillAsync("2024-12-13");
+        await page.GetByLabel("Window end").FillAsync("2024-12-19");
+        await page.GetByLabel("Recorded by").FillAsync("Browser Operator");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the determination" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("determination-result")).ToContainTextAsync("Recorded the deactivation determination of 2024-12-20");
+        await Assertions.Expect(page.GetByTestId("diff")).ToContainTextAsync("Browser Operator");
+        await LiveServer.ScreenshotAsync(page, "data-determination");
+
+        await page.GotoAsync("/audit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify the audit chain" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("verify-result")).ToContainTextAsync("The chain verifies");
+        await Assertions.Expect(page.GetByTestId("audit-entries")).ToContainTextAsync("determination");
+        await LiveServer.ScreenshotAsync(page, "audit-verified");
+    }
+
+    [Fact]
+    public async Task Viewer_CannotReachOperatorOrAnalystActions()
+    {
+        var page = await server.NewPageAsync(); // anonymous on loopback: a viewer
+        await page.GotoAsync("/data");
+        await Assertions.Expect(page.GetByTestId("needs-role-operator").First).ToContainTextAsync("Importing data needs the operator role");
+        Assert.Equal(0, await page.GetByLabel("CSV file").CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Record the determination" }).CountAsync());
+        await page.GotoAsync("/screen");
+        await Assertions.Expect(page.GetByTestId("needs-role-analyst")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Screen this case" }).CountAsync());
+        await LiveServer.ScreenshotAsync(page, "viewer-data");
+
+        var denied = await page.APIRequest.PostAsync("/api/v1/series/sneaky", new() { Data = Header, Headers = new Dictionary<string, string> { ["Content-Type"] = "text/csv" } });
+        Assert.Equal(403, denied.Status);
+    }
+
+    [Fact]
+    public async Task Compare_AndReturns_RenderTheirChartsAndTables()
+    {
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/compare");
+        await page.Locator("#compare-chart .scatterlayer .trace").First.WaitForAsync();
+        Assert.Equal(3, await page.Locator("[data-testid=compare-summary] tbody tr").CountAsync());
+        await page.GetByLabel("Reform overrides").FillAsync("deactivate.threshold=2000");
+        await page.GetByText("A reform of 10773").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=compare-summary] tbody tr")).ToHaveCountAsync(4);
+        await LiveServer.ScreenshotAsync(page, "compare");
+
+        await page.GotoAsync("/returns");
+        await Assertions.Expect(page.GetByText("The recorded ledger now")).ToBeVisibleAsync();
+        await LiveServer.ScreenshotAsync(page, "returns");
+    }
+
+    [GeneratedRegex("line 4")]
+    private static partial Regex LineFour();
+}
+
+/// <summary>One live server and browser for all browser tests, which run one after another.</summary>
+[CollectionDefinition(nameof(SharedBrowser))]
+public sealed class SharedBrowser : ICollectionFixture<LiveServer>;
