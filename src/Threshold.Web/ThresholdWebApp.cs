@@ -58,7 +58,7 @@ public static class ThresholdWebApp
         services.AddSingleton<RecordHolder>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<TimelineService>();
-        services.AddSingleton<ScreeningService>();
+        services.AddSingleton(new ScreeningService(settings)); // now, so a bad arrangement file stops the start with its line named
         // The build-time OpenAPI generator starts the host to read its endpoints; it must not create a record.
         if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
         {

@@ -3,6 +3,13 @@ using Npgsql;
 
 namespace Threshold.TestSupport;
 
+/// <summary>The two real backends the record's tests run against.</summary>
+public enum Backend
+{
+    Sqlite,
+    Postgres,
+}
+
 /// <summary>
 /// The PostgreSQL server of the test run, named by <c>THRESHOLD_TEST_POSTGRES</c> (an Npgsql connection string). The
 /// test command <c>./run-tests</c> starts a throwaway cluster with <c>tests/postgres-cluster.sh</c> and sets it.

@@ -5,13 +5,6 @@ using Threshold.TestSupport;
 
 namespace Threshold.Cli.Tests;
 
-/// <summary>The two real backends the record's CLI tests run against.</summary>
-public enum Backend
-{
-    Sqlite,
-    Postgres,
-}
-
 /// <summary>
 /// An empty record for one test, named on the command line: a SQLite data directory (<c>--data-dir</c>) or a fresh
 /// schema in the test run's PostgreSQL cluster (<c>--database</c>). Dropped on dispose.

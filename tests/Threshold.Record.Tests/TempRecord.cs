@@ -11,13 +11,6 @@ using Threshold.TestSupport;
 
 namespace Threshold.Record.Tests;
 
-/// <summary>The two real backends every record test runs against.</summary>
-public enum Backend
-{
-    Sqlite,
-    Postgres,
-}
-
 /// <summary>
 /// A real, empty record with a fake clock, deleted on dispose: a SQLite file in a fresh temp folder, or a fresh schema in
 /// the throwaway PostgreSQL cluster that <c>./run-tests</c> starts (<see cref="PostgresTestServer"/>). The temp folder

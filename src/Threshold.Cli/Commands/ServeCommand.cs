@@ -10,6 +10,10 @@ internal sealed class ServeSettings : StoreSettings
     [Description("Addresses to listen on, separated by ';' (default http://127.0.0.1:5080). Bound to anything but loopback, every request needs a key or a token.")]
     public string? Urls { get; init; }
 
+    [CommandOption("--arrangements <FILE>")]
+    [Description("Add a return-arrangement YAML file (a new nationality list or cap) to the built-ins; repeatable. Every server sharing one record must use the same files.")]
+    public string[] Arrangements { get; init; } = [];
+
     [CommandOption("--no-anonymous-read")]
     [Description("Refuse unauthenticated reads even on loopback (by default a loopback-only server lets anyone on this machine read).")]
     public bool NoAnonymousRead { get; init; }
@@ -31,6 +35,11 @@ internal sealed class ServeCommand : Command<ServeSettings>
         if (settings.ResolveDatabase() is { } database)
         {
             args[^1] = $"--{Threshold.Web.Hosting.ThresholdSettings.Section}:Database={database}";
+        }
+
+        for (var i = 0; i < settings.Arrangements.Length; i++)
+        {
+            args.Add($"--{Threshold.Web.Hosting.ThresholdSettings.Section}:ArrangementFiles:{i}={Path.GetFullPath(settings.Arrangements[i])}");
         }
 
         if (settings.NoAnonymousRead)

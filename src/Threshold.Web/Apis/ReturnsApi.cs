@@ -32,8 +32,8 @@ public static class ReturnsApi
         return app;
     }
 
-    public static Ok<Stamped<IReadOnlyList<ArrangementDto>>> Arrangements() => TypedResults.Ok(Stamped.Of<IReadOnlyList<ArrangementDto>>(
-        [.. ArrangementSet.BuiltIn.Arrangements.Select(a => new ArrangementDto(a.Id, a.Title, ReplayReport.Iso(a.From), a.To is { } to ? ReplayReport.Iso(to) : null, a.Nationalities, a.MonthlyCap, ReplayReport.CitationDto.From(a.Citation), a.Note))]));
+    public static Ok<Stamped<IReadOnlyList<ArrangementDto>>> Arrangements(ScreeningService screeners) => TypedResults.Ok(Stamped.Of<IReadOnlyList<ArrangementDto>>(
+        [.. screeners.Arrangements.Arrangements.Select(a => new ArrangementDto(a.Id, a.Title, ReplayReport.Iso(a.From), a.To is { } to ? ReplayReport.Iso(to) : null, a.Nationalities, a.MonthlyCap, ReplayReport.CitationDto.From(a.Citation), a.Note))]));
 
     public static async Task<Ok<ReturnsReportDocument>> Report([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
     {
@@ -41,13 +41,13 @@ public static class ReturnsApi
         var screener = screeners.Screener(timeline, screening);
         var csv = ScreeningApi.IsCsv(request);
         await using var body = await SpooledBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        var (screened, synthetic, report) = await Task.Run(() => ScreeningService.ReturnsReport(screener, ScreeningService.ReadCases(body.Rewind(), csv, ScreeningApi.BodySource), ScreeningApi.BodySource), cancellationToken).ConfigureAwait(false);
+        var (screened, synthetic, report) = await Task.Run(() => screeners.ReturnsReport(screener, ScreeningService.ReadCases(body.Rewind(), csv, ScreeningApi.BodySource), ScreeningApi.BodySource), cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new ReturnsReportDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Policy.Policy.Id, timeline.Series.IsModeled, screened, synthetic, LedgerReportJson.Build(report)));
     }
 
-    public static Ok<RecordedLedgerDocument> RecordedLedger(string? asOf, RecordHolder record)
+    public static Ok<RecordedLedgerDocument> RecordedLedger(string? asOf, RecordHolder record, ScreeningService screeners)
     {
-        var ledger = new LedgerRecord(record.Store, ArrangementSet.BuiltIn, record.Clock);
+        var ledger = new LedgerRecord(record.Store, screeners.Arrangements, record.Clock);
         var snapshot = asOf is null ? ledger.Current() : ledger.LedgerAsOf(ReplayQuery.InstantParameter("asOf", asOf));
         return TypedResults.Ok(new RecordedLedgerDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, InstantPattern.ExtendedIso.Format(snapshot.AsOf), snapshot.Allocations.Count, LedgerReportJson.Build(snapshot.Report())));
     }

@@ -31,7 +31,7 @@ public static class ScreeningApi
         var json = await ThresholdWebApp.ReadBodyBytesAsync(request, CaseJsonReader.MaxLineBytes, cancellationToken).ConfigureAwait(false);
         var c = CaseJsonReader.Parse(json.Span, BodySource, 1, multiLine: true);
         var timeline = timelines.ReplayStored(replay);
-        var decision = ScreeningService.Decide(screeners.Screener(timeline, screening), c, BodySource, 1);
+        var decision = screeners.Decide(screeners.Screener(timeline, screening), c, BodySource, 1);
         return TypedResults.Ok(new ScreenDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Series.IsModeled, CaseDecisionJson.Build(decision)));
     }
 
@@ -70,9 +70,9 @@ public static class ScreeningApi
                 () =>
                 {
                     using var output = new BufferedStream(context.Response.Body, 1 << 16);
-                    using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false), output, decidedOn))
+                    using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn))
                     {
-                        Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, ArrangementSet.BuiltIn, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
+                        Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
                     }
 
                     output.Flush();
@@ -85,7 +85,7 @@ public static class ScreeningApi
             () =>
             {
                 using var output = new BufferedStream(context.Response.Body, 1 << 16);
-                using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false), output, decidedOn))
+                using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn))
                 {
                     foreach (var (_, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
                     {

@@ -7,12 +7,17 @@ using Threshold.Screening;
 namespace Threshold.Web.Apis;
 
 /// <summary>
-/// Screens cases against a timeline with the domain's <see cref="CaseScreener"/> and <see cref="ReturnsLedger"/>.
-/// Screeners are cached per timeline and options (building one indexes every day of the series); each request gets
-/// its own ledger, so one caller's allocations never count against another's.
+/// Screens cases against a timeline with the domain's <see cref="CaseScreener"/> and <see cref="ReturnsLedger"/>, under
+/// the server's return arrangements (the built-ins plus <see cref="Hosting.ThresholdSettings.ArrangementFiles"/>,
+/// loaded once at start so a bad file stops the server with its line named). Screeners are cached per timeline and
+/// options (building one indexes every day of the series); each request gets its own ledger, so one caller's
+/// allocations never count against another's.
 /// </summary>
-public sealed class ScreeningService
+public sealed class ScreeningService(Hosting.ThresholdSettings settings)
 {
+    /// <summary>The return arrangements every screening and ledger of this server uses.</summary>
+    public ArrangementSet Arrangements { get; } = ArrangementSet.Load(settings.ArrangementFiles);
+
     private const int MaxCachedScreeners = 64;
 
     private readonly ConcurrentDictionary<(SuspensionTimeline Timeline, LocalDate? DecidedOn, string Off), CaseScreener> screeners = new();
@@ -39,10 +44,10 @@ public sealed class ScreeningService
     }
 
     /// <summary>Decides one case, its return allocated on a fresh ledger; an entry outside the series or a rule conflict names the field.</summary>
-    public static CaseDecision Decide(CaseScreener screener, ScreeningCase c, string source, long line)
+    public CaseDecision Decide(CaseScreener screener, ScreeningCase c, string source, long line)
     {
         ArgumentNullException.ThrowIfNull(screener);
-        return Located(source, line, () => new CaseProcessor(screener, new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false)).Process(c));
+        return Located(source, line, () => new CaseProcessor(screener, new ReturnsLedger(Arrangements, recordEvents: false)).Process(c));
     }
 
     /// <summary>Runs <paramref name="screen"/>, turning the screening's expected failures into a line-located input error.</summary>
@@ -69,10 +74,10 @@ public sealed class ScreeningService
         : CaseJsonReader.ReadLines(stream, source);
 
     /// <summary>Screens every case in input order on one ledger and returns its report, as <c>returns report</c> does.</summary>
-    public static (long Screened, long Synthetic, LedgerReport Report) ReturnsReport(CaseScreener screener, IEnumerable<(long Line, ScreeningCase Case)> cases, string source)
+    public (long Screened, long Synthetic, LedgerReport Report) ReturnsReport(CaseScreener screener, IEnumerable<(long Line, ScreeningCase Case)> cases, string source)
     {
         ArgumentNullException.ThrowIfNull(cases);
-        var ledger = new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false);
+        var ledger = new ReturnsLedger(Arrangements, recordEvents: false);
         var processor = new CaseProcessor(screener, ledger);
         long screened = 0, synthetic = 0;
         foreach (var (line, c) in cases)

@@ -27,6 +27,12 @@ public sealed record ThresholdSettings
     /// </summary>
     public bool AllowAnonymousRead { get; init; } = true;
 
+    /// <summary>
+    /// Return-arrangement YAML files added to the built-ins in <c>law/arrangements/</c> (a new nationality list or cap),
+    /// as the CLI's <c>--arrangements</c>. Every server sharing one record must use the same arrangements.
+    /// </summary>
+    public IReadOnlyList<string> ArrangementFiles { get; init; } = [];
+
     /// <summary>Import the bundled MODELED daily series on start when the record holds no series yet.</summary>
     public bool ImportBundledSeries { get; init; } = true;
 

@@ -11,21 +11,26 @@ using Threshold.Web.Tests.Security;
 namespace Threshold.Web.Tests.Apis;
 
 /// <summary>The API answers as the CLI contracts do, stamps its provenance, and names the line or field of bad input.</summary>
-public sealed class ApiBehaviourTests : IDisposable
+public abstract class ApiBehaviourTests : IDisposable
 {
     private const string Policy = "policy=proclamation-10773";
 
-    private readonly ThresholdFactory factory = new();
+    private readonly ThresholdFactory factory;
     private readonly HttpClient analyst;
     private readonly HttpClient op;
 
-    public ApiBehaviourTests()
+    protected ApiBehaviourTests(Backend backend)
     {
+        factory = new ThresholdFactory(backend);
         analyst = factory.ClientWithRole(ApiRole.Analyst);
         op = factory.ClientWithRole(ApiRole.Operator);
     }
 
-    public void Dispose() => factory.Dispose();
+    public void Dispose()
+    {
+        factory.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Health_AnswersReadyWithTheBundledSeries_AndEveryResponseCarriesVersions()
@@ -141,7 +146,7 @@ public sealed class ApiBehaviourTests : IDisposable
         var again = await op.PostAsync($"/api/v1/screen/bulk?{Policy}&record=true", Body());
         Assert.Empty((await again.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(30, (await op.GetFromJsonAsync<JsonElement>("/api/v1/returns/ledger")).GetProperty("events").GetInt32());
-        Assert.True(factory.Record.Store.Audit.Verify().IsValid);
+        Assert.True(factory.Record.Store.Verify().IsValid);
     }
 
     [Fact]
@@ -259,3 +264,7 @@ public sealed class ApiBehaviourTests : IDisposable
 
     internal static string Iso(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
 }
+
+public sealed class ApiBehaviourTestsOnSqlite() : ApiBehaviourTests(Backend.Sqlite);
+
+public sealed class ApiBehaviourTestsOnPostgres() : ApiBehaviourTests(Backend.Postgres);
