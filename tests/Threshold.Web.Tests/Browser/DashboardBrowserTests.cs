@@ -133,6 +133,35 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         await LiveServer.ScreenshotAsync(page, "returns");
     }
 
+    [Fact]
+    public async Task Simulate_AnAnalystMovesASlider_Runs_AndReadsTheModeledBands()
+    {
+        var page = await server.NewPageAsync();
+        await LiveServer.SignInAsync(page, server.AnalystKey, "browser analyst");
+        await page.GotoAsync("/simulate");
+        await Assertions.Expect(page.GetByTestId("simulate-modeled")).ToContainTextAsync("MODELED");
+        await Assertions.Expect(page.Locator("#param-mexico-enforcement_share-source")).ToContainTextAsync("[S]");
+
+        // Few paths over one year, so the run takes a moment; Mexico's enforcement moved down towards its 2023 level.
+        await page.GetByLabel("Random futures (paths)").FillAsync("20");
+        await page.GetByLabel("Mexico's enforcement").FillAsync("0.3");
+        await Assertions.Expect(page.GetByTestId("param-mexico-enforcement_share-value")).ToHaveTextAsync("0.3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the simulation" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("simulate-progress")).ToContainTextAsync("Finished 20 paths", new() { Timeout = 60_000 });
+        var bands = page.GetByTestId("simulate-bands");
+        await Assertions.Expect(bands.Locator("thead th")).ToHaveTextAsync(["Output", "proclamation-10773", "senate-border-act"]);
+        await Assertions.Expect(page.GetByTestId("band-senate-border-act-days_active")).ToHaveTextAsync(BandText());
+        await page.Locator("#fan-proclamation-10773 .scatterlayer .trace").First.WaitForAsync();
+        await page.Locator("#days-active-chart .barlayer .trace").First.WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("simulate-downloads").GetByRole(AriaRole.Link, new() { Name = "result.json" })).ToHaveAttributeAsync("download", "result.json");
+        await Assertions.Expect(page.GetByTestId("simulate-yaml")).ToContainTextAsync("\"mexico.enforcement_share\": 0.3");
+        await LiveServer.ScreenshotAsync(page, "simulate");
+    }
+
+    [GeneratedRegex(@"^[\d,]+ \([\d,]+–[\d,]+\)$")]
+    private static partial Regex BandText();
+
     [GeneratedRegex("line 4")]
     private static partial Regex LineFour();
 }
