@@ -159,6 +159,26 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         await LiveServer.ScreenshotAsync(page, "simulate");
     }
 
+    [Fact]
+    public async Task Simulate_ALongRunShowsItsProgress_AndStops()
+    {
+        var page = await server.NewPageAsync();
+        await LiveServer.SignInAsync(page, server.AnalystKey, "browser analyst");
+        await page.GotoAsync("/simulate");
+        await page.GetByLabel("Random futures (paths)").FillAsync("2000");
+        await page.GetByLabel("Horizon length").SelectOptionAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the simulation" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("progress-count")).ToHaveTextAsync(SomePathsOf2000());
+        await LiveServer.ScreenshotAsync(page, "simulate-progress");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("simulate-progress")).ToContainTextAsync("Stopped");
+        Assert.Equal(0, await page.GetByTestId("simulate-results").CountAsync());
+    }
+
+    [GeneratedRegex(@"^[1-9][\d,]* of 2,000 paths$")]
+    private static partial Regex SomePathsOf2000();
+
     [GeneratedRegex(@"^[\d,]+ \([\d,]+–[\d,]+\)$")]
     private static partial Regex BandText();
 
