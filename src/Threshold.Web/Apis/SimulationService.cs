@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using NodaTime;
 using Threshold.Simulation;
 using Threshold.Web.Hosting;
@@ -92,7 +91,7 @@ public sealed class SimulationService : IDisposable
     public IReadOnlyList<BundledScenario> Bundled() => [.. BundledNames().Select(name =>
     {
         var s = BundledScenario(name);
-        return new BundledScenario(name, s.Description, s.Paths, Iso(s.Start), Iso(s.End), [.. s.Policies.Select(p => p.Label)]);
+        return new BundledScenario(name, s.Description, s.Paths, Threshold.Engine.ReplayReport.Iso(s.Start), Threshold.Engine.ReplayReport.Iso(s.End), [.. s.Policies.Select(p => p.Label)]);
     })];
 
     /// <summary>A bundled scenario by name (a file of <c>scenarios/</c> without <c>.yaml</c>).</summary>
@@ -211,6 +210,4 @@ public sealed class SimulationService : IDisposable
             .Select(k => (long?)k.Start.Line)
             .FirstOrDefault();
     }
-
-    private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

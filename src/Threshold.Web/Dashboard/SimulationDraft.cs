@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using NodaTime;
 using Threshold.Simulation;
@@ -38,7 +37,7 @@ public sealed record SimulationDraft(
         Line(yaml, $"name: {Name}");
         Line(yaml, $"seed: {Seed}");
         Line(yaml, $"paths: {Paths}");
-        Line(yaml, $"horizon: {{ start: {Iso(Start)}, years: {Years} }}");
+        Line(yaml, $"horizon: {{ start: {Threshold.Engine.ReplayReport.Iso(Start)}, years: {Years} }}");
         Line(yaml, "policies:");
         foreach (var p in Policies)
         {
@@ -46,11 +45,11 @@ public sealed record SimulationDraft(
             Line(yaml, $"    label: {Quote(p.Label)}");
             if (p.InForce is { } inForce)
             {
-                Line(yaml, $"    in_force: {Iso(inForce)}");
+                Line(yaml, $"    in_force: {Threshold.Engine.ReplayReport.Iso(inForce)}");
             }
 
             Map(yaml, "set", p.Set.Select(kv => (kv.Key, Quote(kv.Value))));
-            Map(yaml, "court_orders", p.CourtOrders.Select(kv => (kv.Key, Iso(kv.Value))));
+            Map(yaml, "court_orders", p.CourtOrders.Select(kv => (kv.Key, Threshold.Engine.ReplayReport.Iso(kv.Value))));
         }
 
         var parameters = Parameters.Where(kv => MexicoPreset is null || kv.Key != ModelParameters.MexicoEnforcement)
@@ -89,6 +88,4 @@ public sealed record SimulationDraft(
     /// <summary>A YAML double-quoted scalar.</summary>
     private static string Quote(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal) + "\"";
-
-    private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -82,6 +82,20 @@ public sealed class SimulationApiTests(SimulationApiTests.Server server) : IClas
     }
 
     [Fact]
+    public async Task Sensitivity_OnRequest_GivesItsTable_AndOverItsCapIsA400()
+    {
+        var yaml = SmallScenario + "\nsensitivity: { paths: 8, parameters: [deterrence.effect, mexico.enforcement_share] }\n";
+        var response = await server.Analyst.PostAsync("/api/v1/simulation?paths=8&sensitivity=true&format=sensitivity.csv", Yaml(yaml));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var csv = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("# MODELED", csv, StringComparison.Ordinal);
+        Assert.Contains("senate-border-act,days_active,1,", csv, StringComparison.Ordinal);
+
+        var tooMany = await Problem(await server.Analyst.PostAsync("/api/v1/simulation?sensitivity=true", Yaml(yaml.Replace("paths: 8,", "paths: 501,", StringComparison.Ordinal))));
+        Assert.Equal("sensitivity.paths", tooMany.GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task BadScenario_UnknownParameter_IsA400NamingTheKeyAndLine()
     {
         var yaml = SmallScenario.Replace("mexico.enforcement_share: { preset: \"2023\" }", "mexico.enforcment_share: 0.3", StringComparison.Ordinal);
