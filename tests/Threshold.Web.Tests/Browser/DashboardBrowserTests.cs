@@ -109,6 +109,9 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         await page.GotoAsync("/screen");
         await Assertions.Expect(page.GetByTestId("needs-role-analyst")).ToBeVisibleAsync();
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Screen this case" }).CountAsync());
+        await page.GotoAsync("/simulate");
+        await Assertions.Expect(page.GetByTestId("needs-role-analyst")).ToContainTextAsync("Running a simulation needs the analyst role");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Run the simulation" }).CountAsync());
         await LiveServer.ScreenshotAsync(page, "viewer-data");
 
         var denied = await page.APIRequest.PostAsync("/api/v1/series/sneaky", new() { Data = Header, Headers = new Dictionary<string, string> { ["Content-Type"] = "text/csv" } });
