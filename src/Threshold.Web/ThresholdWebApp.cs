@@ -58,6 +58,7 @@ public static class ThresholdWebApp
         services.AddSingleton<RecordHolder>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<TimelineService>();
+        services.AddSingleton<SimulationService>();
         services.AddSingleton(new ScreeningService(settings)); // now, so a bad arrangement file stops the start with its line named
         // The build-time OpenAPI generator starts the host to read its endpoints; it must not create a record.
         if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
@@ -70,7 +71,7 @@ public static class ThresholdWebApp
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Threshold API";
-            document.Info.Description = "US border emergency authorities in code: policies, timelines, explanations, case screening, the returns ledger and the record. Every response carries the Threshold-Engine-Version and Threshold-Rule-Set-Version headers.";
+            document.Info.Description = "US border emergency authorities in code: policies, timelines, explanations, case screening, the returns ledger, the record and MODELED simulations. Every response carries the Threshold-Engine-Version and Threshold-Rule-Set-Version headers.";
             return Task.CompletedTask;
         }));
         services.ConfigureHttpJsonOptions(o =>
@@ -165,6 +166,7 @@ public static class ThresholdWebApp
         app.MapMonthlyApi();
         app.MapDeterminationsApi();
         app.MapAuditApi();
+        app.MapSimulationApi();
         app.MapKeysApi();
         app.MapSignInEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -2,6 +2,7 @@ using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterLib;
+using Threshold.Simulation;
 
 namespace Threshold.Web.Dashboard;
 
@@ -88,6 +89,75 @@ public static class Charts
             new Bar { Name = "Overflow to country of citizenship", X = x, Y = months.Select(m => (object)m.Overflow).ToList() },
         };
         return (data, new Layout { Height = 320, BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack, Margin = new Margin { L = 60, R = 20, T = 30, B = 40 } });
+    }
+
+    /// <summary>
+    /// A fan chart of one simulated policy: the P10–P90 band and the P50 of the daily 7-day average, with the policy's
+    /// activation and discontinuation thresholds as they stood on each day. The title says MODELED.
+    /// </summary>
+    public static (IList<ITrace> Data, Layout Layout) SimulationFan(SimulationResult result, PolicyResult policy)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(policy);
+        var dates = Enumerable.Range(0, policy.DailyAverage.Count).Select(d => result.Start.PlusDays(d)).ToList();
+        var x = dates.Select(d => (object)d.ToDateTimeUnspecified()).ToList();
+        // The line of the rule version in force that day; none before the policy's first version.
+        Threshold.Simulation.ThresholdLine? On(NodaTime.LocalDate date) => policy.Thresholds.LastOrDefault(t => t.From <= date);
+        var data = new List<ITrace>
+        {
+            new Scatter { Name = "P90", Mode = ModeFlag.Lines, X = x, Y = policy.DailyAverage.Select(b => (object)Math.Round(b.P90)).ToList(), Line = new Line { Width = 0, Color = "#6d8fc7" }, ShowLegend = false },
+            new Scatter
+            {
+                Name = "P10–P90 band", Mode = ModeFlag.Lines, X = x, Y = policy.DailyAverage.Select(b => (object)Math.Round(b.P10)).ToList(),
+                Fill = Plotly.Blazor.Traces.ScatterLib.FillEnum.ToNextY, FillColor = "rgba(11, 61, 145, 0.18)", Line = new Line { Width = 0, Color = "#6d8fc7" },
+            },
+            new Scatter { Name = "P50 (median)", Mode = ModeFlag.Lines, X = x, Y = policy.DailyAverage.Select(b => (object)Math.Round(b.P50)).ToList(), Line = new Line { Color = "#0b3d91", Width = 2 } },
+            new Scatter { Name = "Activation threshold", Mode = ModeFlag.Lines, X = x, Y = dates.Select(d => (object?)On(d)?.Activate).ToList()!, Line = new Line { Color = ThresholdColours[0], Dash = "dash", Width = 1.5m } },
+            new Scatter { Name = "Discontinuation threshold", Mode = ModeFlag.Lines, X = x, Y = dates.Select(d => (object?)On(d)?.Deactivate).ToList()!, Line = new Line { Color = ThresholdColours[1], Dash = "dot", Width = 1.5m } },
+        };
+        var layout = new Layout
+        {
+            Title = new Title { Text = $"MODELED · {policy.Label}: 7-day average of counted encounters, P10–P90" },
+            Height = 340,
+            HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.XUnified,
+            Margin = new Margin { L = 60, R = 20, T = 50, B = 40 },
+            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H }],
+            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Encounters a day (policy's count)" } }],
+        };
+        return (data, layout);
+    }
+
+    /// <summary>Days the suspension applied, by simulated policy: the P50 as a bar, P10–P90 as its whisker. Titled MODELED.</summary>
+    public static (IList<ITrace> Data, Layout Layout) SimulationDaysActive(IReadOnlyList<PolicyResult> policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        var bands = policies.Select(p => p.Output("days_active").Band).ToList();
+        var data = new List<ITrace>
+        {
+            new Bar
+            {
+                Name = "Days active (P50; whisker P10–P90)",
+                X = policies.Select(p => (object)p.Label).ToList(),
+                Y = bands.Select(b => (object)b.P50).ToList(),
+                ErrorY = new Plotly.Blazor.Traces.BarLib.ErrorY
+                {
+                    Type = Plotly.Blazor.Traces.BarLib.ErrorYLib.TypeEnum.Data,
+                    Symmetric = false,
+                    Array = bands.Select(b => (object)(b.P90 - b.P50)).ToList(),
+                    ArrayMinus = bands.Select(b => (object)(b.P50 - b.P10)).ToList(),
+                    Visible = true,
+                },
+                Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = "#0b3d91" },
+            },
+        };
+        var layout = new Layout
+        {
+            Title = new Title { Text = "MODELED · Days the suspension applied, by policy" },
+            Height = 320,
+            Margin = new Margin { L = 60, R = 20, T = 50, B = 60 },
+            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Days in the horizon" } }],
+        };
+        return (data, layout);
     }
 
     private static Scatter Markers(string name, IReadOnlyList<ChartMarker> markers, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum symbol, string colour) => new()

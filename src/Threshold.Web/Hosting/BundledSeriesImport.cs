@@ -35,20 +35,5 @@ internal sealed class BundledSeriesImport(RecordHolder record, ThresholdSettings
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Looks for the file above the working directory, the content root and the program's folder.</summary>
-    private string? Find()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, environment.ContentRootPath, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, RelativePath);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    private string? Find() => RepositoryFiles.Find(RelativePath, folder: false, environment.ContentRootPath);
 }

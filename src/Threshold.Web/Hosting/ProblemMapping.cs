@@ -14,8 +14,18 @@ namespace Threshold.Web.Hosting;
 /// </summary>
 internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHolder record, ILogger<ProblemMapping> log) : IExceptionHandler
 {
+    /// <summary>The conventional status of a request its client abandoned (never seen by that client).</summary>
+    private const int StatusCodeClientClosedRequest = 499;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a long simulation it no longer waits for): nothing to answer, nothing to log as a bug.
+            httpContext.Response.StatusCode = StatusCodeClientClosedRequest;
+            return true;
+        }
+
         var problem = Describe(exception);
         if (problem.Status == StatusCodes.Status500InternalServerError)
         {

@@ -42,6 +42,18 @@ public sealed record ThresholdSettings
     /// <summary>Largest request body accepted, in bytes (bulk screening and CSV uploads).</summary>
     public long MaxRequestBodyBytes { get; init; } = 256L << 20;
 
+    /// <summary>Most paths one simulation request may run (its scenario's <c>paths</c> or the <c>paths</c> override).</summary>
+    public int SimulationMaxPaths { get; init; } = 10_000;
+
+    /// <summary>Longest horizon one simulation request may run, in days (3 years, leap day included).</summary>
+    public int SimulationMaxHorizonDays { get; init; } = 1_096;
+
+    /// <summary>Most paths per swing of a simulation's sensitivity table (each parameter runs twice).</summary>
+    public int SimulationMaxSensitivityPaths { get; init; } = 500;
+
+    /// <summary>Folder of the real monthly CBP/OHSS files the simulator is calibrated to; null finds <c>data/source</c> above the server.</summary>
+    public string? SimulationSourceDirectory { get; init; }
+
     /// <summary>Optional OpenID Connect / JWT bearer validation; off unless <see cref="JwtSettings.Authority"/> or a signing key is set.</summary>
     public JwtSettings Jwt { get; init; } = new();
 

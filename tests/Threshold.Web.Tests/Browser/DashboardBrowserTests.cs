@@ -109,6 +109,9 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         await page.GotoAsync("/screen");
         await Assertions.Expect(page.GetByTestId("needs-role-analyst")).ToBeVisibleAsync();
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Screen this case" }).CountAsync());
+        await page.GotoAsync("/simulate");
+        await Assertions.Expect(page.GetByTestId("needs-role-analyst")).ToContainTextAsync("Running a simulation needs the analyst role");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Run the simulation" }).CountAsync());
         await LiveServer.ScreenshotAsync(page, "viewer-data");
 
         var denied = await page.APIRequest.PostAsync("/api/v1/series/sneaky", new() { Data = Header, Headers = new Dictionary<string, string> { ["Content-Type"] = "text/csv" } });
@@ -132,6 +135,55 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         await Assertions.Expect(page.GetByText("The recorded ledger now")).ToBeVisibleAsync();
         await LiveServer.ScreenshotAsync(page, "returns");
     }
+
+    [Fact]
+    public async Task Simulate_AnAnalystMovesASlider_Runs_AndReadsTheModeledBands()
+    {
+        var page = await server.NewPageAsync();
+        await LiveServer.SignInAsync(page, server.AnalystKey, "browser analyst");
+        await page.GotoAsync("/simulate");
+        await Assertions.Expect(page.GetByTestId("simulate-modeled")).ToContainTextAsync("MODELED");
+        await Assertions.Expect(page.Locator("#param-mexico-enforcement_share-source")).ToContainTextAsync("[S]");
+
+        // Few paths over one year, so the run takes a moment; Mexico's enforcement moved down towards its 2023 level.
+        await page.GetByLabel("Random futures (paths)").FillAsync("20");
+        await page.GetByLabel("Mexico's enforcement").FillAsync("0.3");
+        await Assertions.Expect(page.GetByTestId("param-mexico-enforcement_share-value")).ToHaveTextAsync("0.3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the simulation" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("simulate-progress")).ToContainTextAsync("Finished 20 paths", new() { Timeout = 60_000 });
+        var bands = page.GetByTestId("simulate-bands");
+        await Assertions.Expect(bands.Locator("thead th")).ToHaveTextAsync(["Output", "proclamation-10773", "senate-border-act"]);
+        await Assertions.Expect(page.GetByTestId("band-senate-border-act-days_active")).ToHaveTextAsync(BandText());
+        await page.Locator("#fan-proclamation-10773 .scatterlayer .trace").First.WaitForAsync();
+        await page.Locator("#days-active-chart .barlayer .trace").First.WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("simulate-downloads").GetByRole(AriaRole.Link, new() { Name = "result.json" })).ToHaveAttributeAsync("download", "result.json");
+        await Assertions.Expect(page.GetByTestId("simulate-yaml")).ToContainTextAsync("\"mexico.enforcement_share\": 0.3");
+        await LiveServer.ScreenshotAsync(page, "simulate");
+    }
+
+    [Fact]
+    public async Task Simulate_ALongRunShowsItsProgress_AndStops()
+    {
+        var page = await server.NewPageAsync();
+        await LiveServer.SignInAsync(page, server.AnalystKey, "browser analyst");
+        await page.GotoAsync("/simulate");
+        await page.GetByLabel("Random futures (paths)").FillAsync("2000");
+        await page.GetByLabel("Horizon length").SelectOptionAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the simulation" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("progress-count")).ToHaveTextAsync(SomePathsOf2000());
+        await LiveServer.ScreenshotAsync(page, "simulate-progress");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("simulate-progress")).ToContainTextAsync("Stopped");
+        Assert.Equal(0, await page.GetByTestId("simulate-results").CountAsync());
+    }
+
+    [GeneratedRegex(@"^[1-9][\d,]* of 2,000 paths$")]
+    private static partial Regex SomePathsOf2000();
+
+    [GeneratedRegex(@"^[\d,]+ \([\d,]+–[\d,]+\)$")]
+    private static partial Regex BandText();
 
     [GeneratedRegex("line 4")]
     private static partial Regex LineFour();
