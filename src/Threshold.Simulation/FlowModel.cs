@@ -18,6 +18,9 @@ internal sealed class PolicyContext(ScenarioPolicy policy, CompiledPolicy compil
 
     public ScreeningTable Table { get; } = table;
 
+    /// <summary><see cref="ScreeningTable.RemovalKinds"/> as an array, for the per-batch ledger loop.</summary>
+    public RemovalKind[] RemovalKinds { get; } = [.. table.RemovalKinds];
+
     /// <summary>The weights when the fear and officer shares are fixed (null when a path draws them).</summary>
     public Weights? FixedWeights { get; set; }
 }
@@ -244,10 +247,11 @@ internal sealed class FlowModel
         var reencounter = v[ParameterIndex.Of(ModelParameters.ReencounterShare)];
         var leave = 1 / v[ParameterIndex.Of(ModelParameters.ReencounterDelay)];
         var table = policy.Table;
-        var ucShare = table.UcNoncontiguousShare;
+        // The shares as locals: the day loop reads them every day.
+        var (ucBetweenShare, ucCoastalShare, ucAppointmentShare, ucUnscheduledShare) = (table.UcNoncontiguousShare[0], table.UcNoncontiguousShare[1], table.UcNoncontiguousShare[2], table.UcNoncontiguousShare[3]);
         var coastalShare = CoastalShare;
-        var kinds = table.RemovalKinds;
-        var kindCount = kinds.Count;
+        var kinds = policy.RemovalKinds;
+        var kindCount = kinds.Length;
         var ledger = ws.Ledger;
         ledger.Clear();
         replay.Reset();
@@ -281,11 +285,11 @@ internal sealed class FlowModel
             flow[1] = crossing * coastalShare;
             flow[2] = Math.Min(capacity, baseUse + (displacement * deterred));
             flow[3] = unscheduled;
-            var between = ws.BetweenPorts[t] = (int)Math.Round(flow[0]);
-            var coastal = ws.Coastal[t] = (int)Math.Round(flow[1]);
-            var ports = ws.Ports[t] = (int)Math.Round(flow[2] + flow[3]);
-            var ucBetween = ws.UcBetween[t] = (int)Math.Round((flow[0] * ucShare[0]) + (flow[1] * ucShare[1]));
-            var ucPorts = ws.UcPorts[t] = (int)Math.Round((flow[2] * ucShare[2]) + (flow[3] * ucShare[3]));
+            var between = ws.BetweenPorts[t] = People(flow[0]);
+            var coastal = ws.Coastal[t] = People(flow[1]);
+            var ports = ws.Ports[t] = People(flow[2] + flow[3]);
+            var ucBetween = ws.UcBetween[t] = People((flow[0] * ucBetweenShare) + (flow[1] * ucCoastalShare));
+            var ucPorts = ws.UcPorts[t] = People((flow[2] * ucAppointmentShare) + (flow[3] * ucUnscheduledShare));
             replay.CloseDay(between, coastal, ports, ucBetween, ucPorts);
 
             var inHorizon = t >= warmUp;
@@ -345,6 +349,17 @@ internal sealed class FlowModel
         o.Subject = (long)Math.Round(subject);
         o.FearReferrals = (long)Math.Round(fear);
         o.ContiguousReturns = (long)Math.Round(contiguous);
+    }
+
+    /// <summary>
+    /// A day's flow rounded to whole people. The range test is explicit (a NaN or overflow still throws) because the
+    /// checked conversion is an out-of-line call and this runs five times a path-day.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int People(double flow)
+    {
+        var whole = Math.Round(flow);
+        return whole is >= int.MinValue and <= int.MaxValue ? unchecked((int)whole) : throw new OverflowException($"a day's flow of {flow} people is out of range");
     }
 
     private static readonly int StatusCount = Enum.GetValues<DayStatus>().Length;

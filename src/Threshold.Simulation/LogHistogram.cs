@@ -60,7 +60,10 @@ public sealed class LogHistogram
 
         counts[bin]++;
         Count++;
-        Sum = checked(Sum + (long)Math.Round(value));
+        // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
+        // and the daily bands add thousands of values a path.
+        var whole = Math.Round(value);
+        Sum = checked(Sum + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"{value} is out of a histogram's range")));
     }
 
     /// <summary>Adds every count of <paramref name="other"/> (same shape): integer addition, so merge order does not matter.</summary>
