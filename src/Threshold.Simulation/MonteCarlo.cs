@@ -233,9 +233,9 @@ internal sealed class Accumulator
         for (var p = 0; p < policies; p++)
         {
             Outputs[p] = MonteCarlo.Outputs.Select(_ => LogHistogram.ForCounts()).ToArray();
-            Daily[p] = bands ? Enumerable.Range(0, horizonDays).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray() : [];
-            Monthly[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(8, 24, wholeNumbers: true)).ToArray() : [];
-            MonthlyEncounters[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(9, 27, wholeNumbers: true)).ToArray() : [];
+            Daily[p] = bands ? LogHistogram.Series(horizonDays, 6, 17, wholeNumbers: false) : [];
+            Monthly[p] = bands ? LogHistogram.Series(horizonMonths, 8, 24, wholeNumbers: true) : [];
+            MonthlyEncounters[p] = bands ? LogHistogram.Series(horizonMonths, 9, 27, wholeNumbers: true) : [];
         }
     }
 
