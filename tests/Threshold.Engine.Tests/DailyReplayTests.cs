@@ -13,9 +13,6 @@ namespace Threshold.Engine.Tests;
 /// </summary>
 public sealed class DailyReplayTests
 {
-    private static readonly LocalDate Start = new(2024, 5, 1);
-    private static readonly int[] Levels = [0, 800, 1400, 1499, 1500, 1501, 2000, 2499, 2500, 3000, 3749, 3750, 4000, 5000, 8600];
-
     /// <summary>Policies covering every mechanism, relative and absolute deactivation, caps, a sunset, a court order and a lag change.</summary>
     private static IEnumerable<CompiledPolicy> Policies()
     {
@@ -72,7 +69,7 @@ public sealed class DailyReplayTests
     private static EncounterSeries Build(int[] betweenPorts)
     {
         var n = betweenPorts.Length;
-        return new EncounterSeries("daily", Start, n, new Dictionary<EncounterColumn, int[]>
+        return new EncounterSeries("daily", ReplayPropertyTests.Start, n, new Dictionary<EncounterColumn, int[]>
         {
             [EncounterColumn.BetweenPorts] = betweenPorts,
             [EncounterColumn.Coastal] = betweenPorts.Select(v => v / 50).ToArray(),
@@ -94,8 +91,7 @@ public sealed class DailyReplayTests
 
     [Property(MaxTest = 150)]
     public Property DailyReplay_RandomSeries_SameAsBatch() => Prop.ForAll(
-        Gen.Choose(0, Levels.Length - 1).Select(i => Levels[i]).Zip(Gen.Choose(1, 60), (level, days) => Enumerable.Repeat(level, days).ToArray())
-            .NonEmptyListOf().Select(s => s.SelectMany(x => x).Take(1500).ToArray()).Where(a => a.Length >= 8).ToArbitrary(),
+        ReplayPropertyTests.Series(),
         counts =>
         {
             var series = Build(counts);
