@@ -16,6 +16,7 @@ public sealed class DailySuspensionReplay
 {
     private readonly SuspensionReplay.ThresholdRun? run;
     private readonly SuspensionTimeline? supplied;
+    private readonly Transition[] suppliedTransitions = [];
     private readonly CountingRule[] rules;
     private readonly int[][] countedByRule;
     private readonly int[] dayRule;
@@ -51,9 +52,11 @@ public sealed class DailySuspensionReplay
             // Dated determinations do not read the counts: the statuses are known before the first day.
             var zeros = EncounterColumns.All.ToDictionary(c => c, _ => new int[length]);
             supplied = SuspensionReplay.RunSupplied(policy, new EncounterSeries("supplied determinations", start, length, zeros, null, []));
+            suppliedTransitions = supplied.Transitions.Where(t => !t.AfterSeriesEnd).ToArray();
         }
     }
 
+    /// <summary>The policy replayed.</summary>
     public CompiledPolicy Policy { get; }
 
     /// <summary>Day index 0.</summary>
@@ -65,11 +68,17 @@ public sealed class DailySuspensionReplay
     /// <summary>Index of the next day to open (0 after <see cref="Reset"/>; <see cref="Length"/> when all are closed).</summary>
     public int Day { get; private set; }
 
-    /// <summary>Determinations made so far, in order.</summary>
+    /// <summary>
+    /// Determinations made so far, in order. Dated determinations (secretary-determination policies) are known before
+    /// the first day, so all of them are listed from the start.
+    /// </summary>
     public IReadOnlyList<Determination> Determinations => run?.Determinations ?? supplied!.Determinations;
 
-    /// <summary>Transitions that took effect so far (those pending past the last day only appear in <see cref="ToTimeline"/>).</summary>
-    public IReadOnlyList<Transition> Transitions => run?.Transitions ?? supplied!.Transitions.Where(t => !t.AfterSeriesEnd).ToArray();
+    /// <summary>
+    /// Transitions that took effect so far, within the days (those pending past the last day only appear in
+    /// <see cref="ToTimeline"/>). For dated determinations, all of them within the days, from the start.
+    /// </summary>
+    public IReadOnlyList<Transition> Transitions => run is not null ? run.Transitions : suppliedTransitions;
 
     /// <summary>Each closed day's count under the counting rule of the version in force that day (encounters).</summary>
     public ReadOnlySpan<int> CountedOnDay => countedOnDay.AsSpan(0, Day);

@@ -46,7 +46,12 @@ public sealed class DailyReplayTests
             }
         }
 
-        return replay.ToTimeline(series);
+        var timeline = replay.ToTimeline(series);
+        // What the simulator reads while stepping must agree with the timeline it would build.
+        Assert.Equal(Statuses(timeline), replay.Statuses.ToArray());
+        Assert.Equal(timeline.Transitions.Where(t => !t.AfterSeriesEnd).Select(Describe), replay.Transitions.Select(Describe));
+        Assert.Equal(timeline.Determinations.Select(Describe), replay.Determinations.Select(Describe));
+        return timeline;
     }
 
     /// <summary>Asserts the two timelines say the same thing, word for word.</summary>
