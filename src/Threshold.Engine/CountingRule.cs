@@ -95,6 +95,22 @@ public readonly record struct CountingRule(bool BetweenPorts, bool Coastal, bool
         }
     }
 
+    /// <summary>One day's count from its column values (absent columns as 0), by the same formula as <see cref="CountInto"/>.</summary>
+    public int Count(int betweenPorts, int coastal, int portsOfEntry, int ucNoncontiguousBetweenPorts, int ucNoncontiguousPorts)
+    {
+        var count = 0;
+        checked
+        {
+            count += BetweenPorts ? betweenPorts : 0;
+            count += Coastal ? coastal : 0;
+            count += PortsOfEntry ? portsOfEntry : 0;
+            count -= ExcludeNoncontiguousUc && (BetweenPorts || Coastal) ? ucNoncontiguousBetweenPorts : 0;
+            count -= ExcludeNoncontiguousUc && PortsOfEntry ? ucNoncontiguousPorts : 0;
+        }
+
+        return count;
+    }
+
     private static void Add(ReadOnlySpan<int> source, Span<int> target, int sign)
     {
         for (var i = 0; i < target.Length; i++)

@@ -108,6 +108,9 @@ public sealed class EncounterSeries
 
     public ReadOnlySpan<bool> MissingFlags => missing;
 
+    /// <summary>The missing-day flags, or null when no day is missing.</summary>
+    internal bool[]? MissingArray => missing;
+
     public LocalDate DateAt(int dayIndex) => Start.PlusDays(dayIndex);
 
     /// <summary>Day index of <paramref name="date"/>, or -1 outside the series.</summary>

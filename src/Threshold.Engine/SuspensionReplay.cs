@@ -24,7 +24,7 @@ public static class SuspensionReplay
     {
         RequireColumns(policy, series);
         return policy.Policy.Mechanism == MechanismKind.EncounterThreshold
-            ? new ThresholdRun(policy, series, fastPath).Execute()
+            ? new ThresholdRun(policy, series.Start, series.Length, series.CountedFor, series.MissingArray).Execute(series, fastPath)
             : RunSupplied(policy, series);
     }
 
@@ -43,41 +43,75 @@ public static class SuspensionReplay
     }
 
     /// <summary>
-    /// The streaming kernel: one pass over the days, keeping only the running window sum, the gap count and the
-    /// deactivation streak for the version in force, rebuilt from a short look-back when the version or the
-    /// deactivation level changes. It allocates the status array and the (rare) events, nothing per day.
+    /// The streaming kernel, shared by the batch replay and <see cref="DailySuspensionReplay"/>: one pass over the days,
+    /// keeping only the running window sum, the gap count and the deactivation streak for the version in force, rebuilt
+    /// from a short look-back when the version or the deactivation level changes. A day is two steps: <see cref="OpenDay"/>
+    /// (the status, which never depends on the day's own count) and <see cref="CloseDay"/> (the determination made during
+    /// the day, which reads the window ending on day − lag). It allocates the (rare) events, nothing per day.
     /// </summary>
-    private sealed class ThresholdRun(CompiledPolicy policy, EncounterSeries series, bool fastPath) : IEventText
+    internal sealed class ThresholdRun : IEventText
     {
+        private readonly CompiledPolicy policy;
+        private readonly LocalDate start;
+        private readonly int length;
+        private readonly Func<CountingRule, int[]> countedFor;
+        private readonly bool[]? missing;
+        private readonly IReadOnlyList<RuleVersion> versions;
+        private readonly RuleVersion initial;
+        private readonly int[] versionStart;
+        private readonly int sunsetIndex;
+        private readonly IReadOnlyList<int> caps;
+        private readonly int capCount;
+        private readonly int[] yearStarts;
+        private readonly int inForceIndex;
+        private readonly int first;
         private readonly List<Determination> determinations = [];
         private readonly List<Transition> transitions = [];
-        private readonly LocalDate start = series.Start;
 
-        /// <summary>Window state for the version in force: the sum and gaps of the window ending on day W, and the streak ending there.</summary>
-        private struct Window
+        // Rule state.
+        private DayStatus state;
+        private bool expired;
+        private int pendingDeactivation;
+        private int pendingDeactivationFrom;
+        private int pendingActivation;
+        private int pendingActivationFrom;
+        private decimal activatedAt;
+        private int year;
+        private int activeThisYear;
+
+        // The version in force and its cached bounds.
+        private int vi;
+        private RuleVersion version = null!;
+        private int lag;
+        private long activateSum;
+        private long singleDayMin;
+        private long discretionaryMin;
+        private int streakDays;
+        private int nextVersion;
+
+        // The window read by the latest determination: its end W, sum, gaps, and the deactivation streak ending there.
+        private bool windowStale;
+        private int[] counted = [];
+        private int window;
+        private int w;
+        private long sum;
+        private int gaps;
+        private long levelSum;
+        private int streak;
+
+        /// <param name="countedFor">Each day's count under a counting rule; read only up to the day being closed.</param>
+        /// <param name="missing">Missing-day flags, or null when no day is missing.</param>
+        public ThresholdRun(CompiledPolicy policy, LocalDate start, int length, Func<CountingRule, int[]> countedFor, bool[]? missing)
         {
-            public int[] Counted;
-            public int Days;
-            public int W;
-            public long Sum;
-            public int Gaps;
-            public long LevelSum;
-            public int Streak;
-        }
-
-        private int Index(LocalDate date) => Period.DaysBetween(start, date);
-
-        public SuspensionTimeline Execute()
-        {
-            var n = series.Length;
-            var versions = policy.Versions;
-            var status = new DayStatus[n];
-            var inForceIndex = Index(policy.InForce);
-            var initial = policy.VersionOn(policy.InForce);
-            var missing = series.MissingFlags;
-            var hasGaps = !missing.IsEmpty;
-
-            var versionStart = new int[versions.Count + 1];
+            this.policy = policy;
+            this.start = start;
+            this.length = length;
+            this.countedFor = countedFor;
+            this.missing = missing;
+            versions = policy.Versions;
+            inForceIndex = Index(policy.InForce);
+            initial = policy.VersionOn(policy.InForce);
+            versionStart = new int[versions.Count + 1];
             for (var v = 1; v < versions.Count; v++)
             {
                 versionStart[v] = Index(versions[v].From);
@@ -85,355 +119,426 @@ public static class SuspensionReplay
 
             versionStart[0] = int.MinValue;
             versionStart[versions.Count] = int.MaxValue;
-
-            var sunsetIndex = initial.SunsetYears is { } years ? Index(policy.InForce.PlusYears(years)) : int.MaxValue;
-            var caps = initial.CapDays;
-            var capCount = caps.Count;
-            var yearStarts = new int[capCount + 1];
+            sunsetIndex = initial.SunsetYears is { } years ? Index(policy.InForce.PlusYears(years)) : int.MaxValue;
+            caps = initial.CapDays;
+            capCount = caps.Count;
+            yearStarts = new int[capCount + 1];
             for (var y = 0; y <= capCount; y++)
             {
                 yearStarts[y] = Index(policy.InForce.PlusYears(y));
             }
 
-            var first = Math.Max(0, inForceIndex);
-            string? caveat = null;
-            if (inForceIndex < 0)
-            {
-                caveat = $"The series starts {start:yyyy-MM-dd}, after the in-force date {policy.InForce:yyyy-MM-dd}; the replay assumes the status on the first day was {(initial.InitialActive ? "active" : "inactive")} with nothing pending" + (capCount > 0 ? ", and counts capped days only from the series start." : ".");
-            }
+            first = Math.Max(0, inForceIndex);
+            Reset();
+        }
 
-            var state = initial.InitialActive ? DayStatus.Active : DayStatus.Inactive;
-            if (inForceIndex >= 0 && inForceIndex < n && initial.InitialActive)
+        public IReadOnlyList<Determination> Determinations => determinations;
+
+        public IReadOnlyList<Transition> Transitions => transitions;
+
+        private int Index(LocalDate date) => Period.DaysBetween(start, date);
+
+        /// <summary>Back to the state before the first day: the policy's initial status, nothing pending, no events.</summary>
+        public void Reset()
+        {
+            determinations.Clear();
+            transitions.Clear();
+            state = initial.InitialActive ? DayStatus.Active : DayStatus.Inactive;
+            expired = false;
+            if (inForceIndex >= 0 && inForceIndex < length && initial.InitialActive)
             {
                 transitions.Add(new Transition(start, inForceIndex, true, TransitionCause.InForce, int.MinValue, policy.Policy.InForce.Citation, null, null, false));
             }
 
-            var pendingDeactivation = -1;
-            var pendingDeactivationFrom = 0;
-            var pendingActivation = -1;
-            var pendingActivationFrom = 0;
-            var activatedAt = initial.ActivateThreshold;
-            var year = 0;
+            pendingDeactivation = -1;
+            pendingDeactivationFrom = 0;
+            pendingActivation = -1;
+            pendingActivationFrom = 0;
+            activatedAt = initial.ActivateThreshold;
+            year = 0;
             while (year < capCount && yearStarts[year + 1] <= first)
             {
                 year++;
             }
 
-            var activeThisYear = 0;
-            var vi = 0;
+            activeThisYear = 0;
+            vi = 0;
             while (versionStart[vi + 1] <= first)
             {
                 vi++;
             }
 
-            var version = versions[vi];
-            var lag = version.LagDays;
-            var activateSum = version.ActivateSum;
-            var (singleDayMin, discretionaryMin) = QuickActivation(version);
-            var streakDays = version.StreakDays;
-            var nextVersion = versionStart[vi + 1];
-            // Locals, not fields, so the JIT keeps the per-day state in registers.
-            var win = default(Window);
-            if (first < n)
+            UseVersion();
+        }
+
+        private void UseVersion()
+        {
+            version = versions[vi];
+            lag = version.LagDays;
+            activateSum = version.ActivateSum;
+            (singleDayMin, discretionaryMin) = QuickActivation(version);
+            streakDays = version.StreakDays;
+            nextVersion = versionStart[vi + 1];
+            // The first close under this version rebuilds the window from a look-back.
+            windowStale = true;
+        }
+
+        /// <summary>The replay caveat when the series starts after the in-force date, else null.</summary>
+        private string? Caveat => inForceIndex < 0
+            ? $"The series starts {start:yyyy-MM-dd}, after the in-force date {policy.InForce:yyyy-MM-dd}; the replay assumes the status on the first day was {(initial.InitialActive ? "active" : "inactive")} with nothing pending" + (capCount > 0 ? ", and counts capped days only from the series start." : ".")
+            : null;
+
+        /// <summary>
+        /// Day <paramref name="i"/>'s status: the version in force, the sunset, the effects of earlier determinations and
+        /// the year's cap. Days must be opened in order, each closed before the next is opened.
+        /// </summary>
+        public DayStatus OpenDay(int i)
+        {
+            if (i < first)
             {
-                // Enter at the day before, so the first iteration slides onto the window its determination reads.
-                win = EnterVersion(version, first - lag - 1, version.SumThreshold(version.DeactivationLevel(activatedAt)));
+                return DayStatus.NotInForce;
             }
 
-            var counted = win.Counted ?? [];
-            var window = win.Days;
-            var w = win.W;
-            var sum = win.Sum;
-            var gaps = win.Gaps;
-            var levelSum = win.LevelSum;
-            var streak = win.Streak;
-
-            for (var i = first; i < n; i++)
+            if (expired)
             {
-                if (i >= nextVersion)
+                return DayStatus.Expired;
+            }
+
+            if (i >= nextVersion)
+            {
+                do
                 {
-                    do
-                    {
-                        vi++;
-                    }
-                    while (i >= versionStart[vi + 1]);
-                    version = versions[vi];
-                    lag = version.LagDays;
-                    activateSum = version.ActivateSum;
-                    (singleDayMin, discretionaryMin) = QuickActivation(version);
-                    streakDays = version.StreakDays;
-                    nextVersion = versionStart[vi + 1];
-                    win = EnterVersion(version, i - lag, version.SumThreshold(version.DeactivationLevel(activatedAt)));
-                    (counted, window, w, sum, gaps, levelSum, streak) = (win.Counted, win.Days, win.W, win.Sum, win.Gaps, win.LevelSum, win.Streak);
+                    vi++;
                 }
-                else
-                {
-                    // Slide the window read by day i's determination one day on, and extend the streak. Unchecked:
-                    // counts are at most 10^7 a day and windows at most 366 days, so a long sum cannot overflow.
-                    unchecked
-                    {
-                        var end = ++w;
-                        if (end >= 0)
-                        {
-                            sum += counted[end];
-                            var leaving = end - window;
-                            if (leaving >= 0)
-                            {
-                                sum -= counted[leaving];
-                            }
+                while (i >= versionStart[vi + 1]);
+                UseVersion();
+            }
 
-                            if (hasGaps)
-                            {
-                                gaps += (missing[end] ? 1 : 0) - (leaving >= 0 && missing[leaving] ? 1 : 0);
-                            }
-                        }
-
-                        streak = end >= window - 1 && gaps == 0 && sum < levelSum ? streak + 1 : 0;
-                    }
-                }
-
-                if (i >= sunsetIndex)
-                {
-                    if (state == DayStatus.Active)
-                    {
-                        transitions.Add(new Transition(start, i, false, TransitionCause.Sunset, int.MinValue, null, version, "sunset.years", false));
-                    }
-
-                    status.AsSpan(i).Fill(DayStatus.Expired);
-                    pendingActivation = pendingDeactivation = -1;
-                    break;
-                }
-
-                if (i == pendingDeactivation)
-                {
-                    pendingDeactivation = -1;
-                    if (state == DayStatus.Active)
-                    {
-                        state = DayStatus.Inactive;
-                        transitions.Add(new Transition(start, i, false, TransitionCause.Determination, pendingDeactivationFrom, null, version, "deactivate.effective_days", false));
-                    }
-                }
-
-                if (i == pendingActivation)
-                {
-                    pendingActivation = -1;
-                    if (state == DayStatus.Inactive)
-                    {
-                        state = DayStatus.Active;
-                        transitions.Add(new Transition(start, i, true, TransitionCause.Determination, pendingActivationFrom, null, version, "activate.effective_days", false));
-                    }
-                }
-
-                if (capCount > 0)
-                {
-                    if (year < capCount && i >= yearStarts[year + 1])
-                    {
-                        year++;
-                        activeThisYear = 0;
-                        if (state == DayStatus.CapReached)
-                        {
-                            state = DayStatus.Inactive;
-                        }
-                    }
-
-                    if (state == DayStatus.Active && year < capCount)
-                    {
-                        if (activeThisYear >= caps[year])
-                        {
-                            state = DayStatus.CapReached;
-                            pendingDeactivation = -1;
-                            transitions.Add(new Transition(start, i, false, TransitionCause.CapReached, int.MinValue, version.Values[CapParameter(year)].Citation, null, null, false));
-                        }
-                        else
-                        {
-                            activeThisYear++;
-                        }
-                    }
-                }
-
-                status[i] = state;
-
-                // The determination made during day i reads the window ending on w = i − lag.
-                if (w < window - 1 || gaps != 0)
-                {
-                    continue;
-                }
-
+            if (i >= sunsetIndex)
+            {
                 if (state == DayStatus.Active)
                 {
-                    if (pendingDeactivation < 0)
+                    transitions.Add(new Transition(start, i, false, TransitionCause.Sunset, int.MinValue, null, version, "sunset.years", false));
+                }
+
+                expired = true;
+                pendingActivation = pendingDeactivation = -1;
+                return DayStatus.Expired;
+            }
+
+            if (i == pendingDeactivation)
+            {
+                pendingDeactivation = -1;
+                if (state == DayStatus.Active)
+                {
+                    state = DayStatus.Inactive;
+                    transitions.Add(new Transition(start, i, false, TransitionCause.Determination, pendingDeactivationFrom, null, version, "deactivate.effective_days", false));
+                }
+            }
+
+            if (i == pendingActivation)
+            {
+                pendingActivation = -1;
+                if (state == DayStatus.Inactive)
+                {
+                    state = DayStatus.Active;
+                    transitions.Add(new Transition(start, i, true, TransitionCause.Determination, pendingActivationFrom, null, version, "activate.effective_days", false));
+                }
+            }
+
+            if (capCount > 0)
+            {
+                if (year < capCount && i >= yearStarts[year + 1])
+                {
+                    year++;
+                    activeThisYear = 0;
+                    if (state == DayStatus.CapReached)
                     {
-                        if (streak >= streakDays)
-                        {
-                            pendingDeactivation = i + version.DeactivateEffectiveDays;
-                            pendingDeactivationFrom = i;
-                            determinations.Add(Deactivation(i, w, sum, version.DeactivationLevel(activatedAt), vi));
-                        }
+                        state = DayStatus.Inactive;
                     }
-                    else if (version.CancelledByActivation && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+                }
+
+                if (state == DayStatus.Active && year < capCount)
+                {
+                    if (activeThisYear >= caps[year])
                     {
-                        determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.DeactivationCancelled, int.MinValue));
+                        state = DayStatus.CapReached;
                         pendingDeactivation = -1;
-                    }
-                }
-                else if (state == DayStatus.Inactive && pendingActivation < 0 && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
-                {
-                    pendingActivation = i + version.ActivateEffectiveDays;
-                    pendingActivationFrom = i;
-                    determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.Activation, pendingActivation));
-                    if (trigger.Base != activatedAt)
-                    {
-                        // A relative deactivation level follows the threshold that activated: rebuild the streak for it.
-                        activatedAt = trigger.Base;
-                        win = EnterVersion(version, w, version.SumThreshold(version.DeactivationLevel(activatedAt)));
-                        (counted, window, w, sum, gaps, levelSum, streak) = (win.Counted, win.Days, win.W, win.Sum, win.Gaps, win.LevelSum, win.Streak);
-                    }
-                }
-
-                // Fast path: the following days up to the next boundary (version, sunset, pending effect, cap year,
-                // cap exhaustion, series end) can only slide the window and perhaps yield one determination, so run
-                // them in a tight loop per state, as a hand-written loop would. Series with gaps stay on the slow path.
-                if (!fastPath || hasGaps || w < window - 1)
-                {
-                    continue;
-                }
-
-                var limit = Math.Min(n, Math.Min(nextVersion, sunsetIndex));
-                if (pendingDeactivation >= 0)
-                {
-                    limit = Math.Min(limit, pendingDeactivation);
-                }
-
-                if (pendingActivation >= 0)
-                {
-                    limit = Math.Min(limit, pendingActivation);
-                }
-
-                var activeCapped = capCount > 0 && state == DayStatus.Active && year < capCount;
-                if (capCount > 0 && year < capCount)
-                {
-                    limit = Math.Min(limit, yearStarts[year + 1]);
-                    if (activeCapped)
-                    {
-                        limit = Math.Min(limit, i + 1 + (caps[year] - activeThisYear));
-                    }
-                }
-
-                var j = i + 1;
-                unchecked
-                {
-                    if (state == DayStatus.Active && pendingDeactivation < 0)
-                    {
-                        for (; j < limit; j++)
-                        {
-                            w++;
-                            sum += counted[w] - counted[w - window];
-                            streak = sum < levelSum ? streak + 1 : 0;
-                            status[j] = DayStatus.Active;
-                            if (streak >= streakDays)
-                            {
-                                pendingDeactivation = j + version.DeactivateEffectiveDays;
-                                pendingDeactivationFrom = j;
-                                determinations.Add(Deactivation(j, w, sum, version.DeactivationLevel(activatedAt), vi));
-                                j++;
-                                break;
-                            }
-                        }
-                    }
-                    else if (state == DayStatus.Active && version.CancelledByActivation)
-                    {
-                        for (; j < limit; j++)
-                        {
-                            w++;
-                            sum += counted[w] - counted[w - window];
-                            streak = sum < levelSum ? streak + 1 : 0;
-                            status[j] = DayStatus.Active;
-                            if ((sum >= activateSum || counted[w] >= singleDayMin || sum >= discretionaryMin) && ActivationTest(version, sum, activateSum, counted[w]) is { } cancel)
-                            {
-                                determinations.Add(Activation(j, w, sum, counted[w], cancel, vi, DeterminationKind.DeactivationCancelled, int.MinValue));
-                                pendingDeactivation = -1;
-                                j++;
-                                break;
-                            }
-                        }
-                    }
-                    else if (state == DayStatus.Inactive && pendingActivation < 0)
-                    {
-                        for (; j < limit; j++)
-                        {
-                            w++;
-                            sum += counted[w] - counted[w - window];
-                            streak = sum < levelSum ? streak + 1 : 0;
-                            status[j] = DayStatus.Inactive;
-                            if ((sum >= activateSum || counted[w] >= singleDayMin || sum >= discretionaryMin) && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
-                            {
-                                pendingActivation = j + version.ActivateEffectiveDays;
-                                pendingActivationFrom = j;
-                                determinations.Add(Activation(j, w, sum, counted[w], trigger, vi, DeterminationKind.Activation, pendingActivation));
-                                if (trigger.Base != activatedAt)
-                                {
-                                    activatedAt = trigger.Base;
-                                    win = EnterVersion(version, w, version.SumThreshold(version.DeactivationLevel(activatedAt)));
-                                    (counted, window, w, sum, gaps, levelSum, streak) = (win.Counted, win.Days, win.W, win.Sum, win.Gaps, win.LevelSum, win.Streak);
-                                }
-
-                                j++;
-                                break;
-                            }
-                        }
+                        transitions.Add(new Transition(start, i, false, TransitionCause.CapReached, int.MinValue, version.Values[CapParameter(year)].Citation, null, null, false));
                     }
                     else
                     {
-                        // Nothing to determine (e.g. a wind-down that cannot be cancelled, or a cap reached): only slide.
-                        for (; j < limit; j++)
+                        activeThisYear++;
+                    }
+                }
+            }
+
+            return state;
+        }
+
+        /// <summary>
+        /// The determination made during day <paramref name="i"/> (already opened), reading the window ending on
+        /// i − lag; the counts must be known up to that day.
+        /// </summary>
+        public void CloseDay(int i)
+        {
+            if (i < first || expired)
+            {
+                return;
+            }
+
+            if (windowStale)
+            {
+                windowStale = false;
+                Enter(i - lag);
+            }
+            else
+            {
+                // Slide the window one day on and extend the streak. Unchecked: counts are at most 10^7 a day and
+                // windows at most 366 days, so a long sum cannot overflow.
+                unchecked
+                {
+                    var end = ++w;
+                    if (end >= 0)
+                    {
+                        sum += counted[end];
+                        var leaving = end - window;
+                        if (leaving >= 0)
                         {
-                            w++;
-                            sum += counted[w] - counted[w - window];
-                            streak = sum < levelSum ? streak + 1 : 0;
-                            status[j] = state;
+                            sum -= counted[leaving];
+                        }
+
+                        if (missing is not null)
+                        {
+                            gaps += (missing[end] ? 1 : 0) - (leaving >= 0 && missing[leaving] ? 1 : 0);
                         }
                     }
 
-                    if (activeCapped)
+                    streak = end >= window - 1 && gaps == 0 && sum < levelSum ? streak + 1 : 0;
+                }
+            }
+
+            if (w < window - 1 || gaps != 0)
+            {
+                return;
+            }
+
+            if (state == DayStatus.Active)
+            {
+                if (pendingDeactivation < 0)
+                {
+                    if (streak >= streakDays)
                     {
-                        activeThisYear += j - (i + 1);
+                        DecideDeactivation(i);
+                    }
+                }
+                else if (version.CancelledByActivation && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+                {
+                    DecideCancellation(i, trigger);
+                }
+            }
+            else if (state == DayStatus.Inactive && pendingActivation < 0 && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+            {
+                DecideActivation(i, trigger);
+            }
+        }
+
+        private void DecideDeactivation(int i)
+        {
+            pendingDeactivation = i + version.DeactivateEffectiveDays;
+            pendingDeactivationFrom = i;
+            determinations.Add(Deactivation(i, w, sum, version.DeactivationLevel(activatedAt), vi));
+        }
+
+        private void DecideCancellation(int i, ActivationTrigger trigger)
+        {
+            determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.DeactivationCancelled, int.MinValue));
+            pendingDeactivation = -1;
+        }
+
+        private void DecideActivation(int i, ActivationTrigger trigger)
+        {
+            pendingActivation = i + version.ActivateEffectiveDays;
+            pendingActivationFrom = i;
+            determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.Activation, pendingActivation));
+            if (trigger.Base != activatedAt)
+            {
+                // A relative deactivation level follows the threshold that activated: rebuild the streak for it.
+                activatedAt = trigger.Base;
+                Enter(w);
+            }
+        }
+
+        /// <summary>The batch replay of the whole series, with the fast path between boundaries unless told not to.</summary>
+        public SuspensionTimeline Execute(EncounterSeries series, bool fastPath)
+        {
+            var status = new DayStatus[length];
+            for (var i = first; i < length; i++)
+            {
+                status[i] = OpenDay(i);
+                if (expired)
+                {
+                    status.AsSpan(i).Fill(DayStatus.Expired);
+                    break;
+                }
+
+                CloseDay(i);
+                // Series with gaps stay on the slow path.
+                if (fastPath && missing is null && w >= window - 1)
+                {
+                    i = FastForward(i, status) - 1;
+                }
+            }
+
+            return Finish(series, status);
+        }
+
+        /// <summary>The timeline of the days replayed, with the effects still pending after the last day.</summary>
+        public SuspensionTimeline Finish(EncounterSeries series, DayStatus[] status)
+        {
+            var all = new List<Transition>(transitions);
+            var last = versions[^1];
+            if (pendingDeactivation >= length)
+            {
+                all.Add(new Transition(start, pendingDeactivation, false, TransitionCause.Determination, pendingDeactivationFrom, null, last, "deactivate.effective_days", true));
+            }
+
+            if (pendingActivation >= length)
+            {
+                all.Add(new Transition(start, pendingActivation, true, TransitionCause.Determination, pendingActivationFrom, null, last, "activate.effective_days", true));
+            }
+
+            return new SuspensionTimeline(policy, series, status, [.. determinations], all, Caveat);
+        }
+
+        /// <summary>
+        /// Fast path after day <paramref name="i"/> closed: the following days up to the next boundary (version, sunset,
+        /// pending effect, cap year, cap exhaustion, series end) can only slide the window and perhaps yield one
+        /// determination, so run them in a tight loop per state on locals. Returns the first day not replayed.
+        /// </summary>
+        private int FastForward(int i, DayStatus[] status)
+        {
+            var limit = Math.Min(length, Math.Min(nextVersion, sunsetIndex));
+            if (pendingDeactivation >= 0)
+            {
+                limit = Math.Min(limit, pendingDeactivation);
+            }
+
+            if (pendingActivation >= 0)
+            {
+                limit = Math.Min(limit, pendingActivation);
+            }
+
+            var activeCapped = capCount > 0 && state == DayStatus.Active && year < capCount;
+            if (capCount > 0 && year < capCount)
+            {
+                limit = Math.Min(limit, yearStarts[year + 1]);
+                if (activeCapped)
+                {
+                    limit = Math.Min(limit, i + 1 + (caps[year] - activeThisYear));
+                }
+            }
+
+            // Locals, not fields, so the JIT keeps the per-day state in registers; stored back before any decision.
+            var (c, days, end, s, level, run) = (counted, window, w, sum, levelSum, streak);
+            var j = i + 1;
+            var decided = false;
+            unchecked
+            {
+                if (state == DayStatus.Active && pendingDeactivation < 0)
+                {
+                    for (; j < limit; j++)
+                    {
+                        end++;
+                        s += c[end] - c[end - days];
+                        run = s < level ? run + 1 : 0;
+                        status[j] = DayStatus.Active;
+                        if (run >= streakDays)
+                        {
+                            decided = true;
+                            break;
+                        }
+                    }
+                }
+                else if ((state == DayStatus.Active && version.CancelledByActivation) || (state == DayStatus.Inactive && pendingActivation < 0))
+                {
+                    for (; j < limit; j++)
+                    {
+                        end++;
+                        s += c[end] - c[end - days];
+                        run = s < level ? run + 1 : 0;
+                        status[j] = state;
+                        if (s >= activateSum || c[end] >= singleDayMin || s >= discretionaryMin)
+                        {
+                            decided = true;
+                            break;
+                        }
+                    }
+                }
+                else
+                {
+                    // Nothing to determine (e.g. a wind-down that cannot be cancelled, or a cap reached): only slide.
+                    for (; j < limit; j++)
+                    {
+                        end++;
+                        s += c[end] - c[end - days];
+                        run = s < level ? run + 1 : 0;
+                        status[j] = state;
+                    }
+                }
+            }
+
+            (w, sum, streak) = (end, s, run);
+            if (decided)
+            {
+                // The exact test and the determination are the slow path's own.
+                if (state == DayStatus.Active && pendingDeactivation < 0)
+                {
+                    DecideDeactivation(j);
+                }
+                else if (ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+                {
+                    if (state == DayStatus.Active)
+                    {
+                        DecideCancellation(j, trigger);
+                    }
+                    else
+                    {
+                        DecideActivation(j, trigger);
                     }
                 }
 
-                i = j - 1;
+                j++;
             }
 
-            var last = versions[^1];
-            if (pendingDeactivation >= n)
+            if (activeCapped)
             {
-                transitions.Add(new Transition(start, pendingDeactivation, false, TransitionCause.Determination, pendingDeactivationFrom, null, last, "deactivate.effective_days", true));
+                activeThisYear += j - (i + 1);
             }
 
-            if (pendingActivation >= n)
-            {
-                transitions.Add(new Transition(start, pendingActivation, true, TransitionCause.Determination, pendingActivationFrom, null, last, "activate.effective_days", true));
-            }
-
-            return new SuspensionTimeline(policy, series, status, determinations, transitions, caveat);
+            return j;
         }
 
-        /// <summary>Rebuilds the window sum, gap count and streak ending on <paramref name="end"/> under <paramref name="v"/>.</summary>
-        private Window EnterVersion(RuleVersion v, int end, long level)
+        /// <summary>Rebuilds the window sum, gap count and streak ending on <paramref name="end"/> under the version in force.</summary>
+        private void Enter(int end)
         {
-            var counted = series.CountedFor(v.Counting);
-            var days = v.WindowDays;
-            long sum = 0;
-            var gaps = 0;
+            var v = version;
+            counted = countedFor(v.Counting);
+            window = v.WindowDays;
+            levelSum = v.SumThreshold(v.DeactivationLevel(activatedAt));
+            var days = window;
+            long total = 0;
+            var missingDays = 0;
             for (var k = Math.Max(0, end - days + 1); k <= end && k < counted.Length; k++)
             {
-                sum += counted[k];
-                gaps += IsMissing(k) ? 1 : 0;
+                total += counted[k];
+                missingDays += IsMissing(k) ? 1 : 0;
             }
 
             // The streak only matters up to the days the rule needs; look back no further.
-            var streak = 0;
-            var (s, g) = (sum, gaps);
-            for (var k = end; k >= days - 1 && streak < v.StreakDays; k--)
+            var run = 0;
+            var (s, g) = (total, missingDays);
+            for (var k = end; k >= days - 1 && run < v.StreakDays; k--)
             {
                 if (k != end)
                 {
@@ -442,18 +547,18 @@ public static class SuspensionReplay
                     g += (IsMissing(k - days + 1) ? 1 : 0) - (IsMissing(k + 1) ? 1 : 0);
                 }
 
-                if (g != 0 || s >= level)
+                if (g != 0 || s >= levelSum)
                 {
                     break;
                 }
 
-                streak++;
+                run++;
             }
 
-            return new Window { Counted = counted, Days = days, W = end, Sum = sum, Gaps = gaps, LevelSum = level, Streak = streak };
+            (w, sum, gaps, streak) = (end, total, missingDays, run);
         }
 
-        private bool IsMissing(int k) => k >= 0 && k < series.Length && series.IsMissing(k);
+        private bool IsMissing(int k) => missing is not null && k >= 0 && k < length && missing[k];
 
         /// <summary>Cheap bounds for the activation test: the single-day and discretionary sums, or long.MaxValue when absent.</summary>
         private static (long SingleDay, long Discretionary) QuickActivation(RuleVersion v) => (
@@ -558,7 +663,7 @@ public static class SuspensionReplay
 
     internal static string Format(decimal value) => decimal.Round(value, 2).ToString("#,0.##", CultureInfo.InvariantCulture);
 
-    private static SuspensionTimeline RunSupplied(CompiledPolicy policy, EncounterSeries series)
+    internal static SuspensionTimeline RunSupplied(CompiledPolicy policy, EncounterSeries series)
     {
         var n = series.Length;
         var start = series.Start;

@@ -7,13 +7,19 @@ using Threshold.Screening;
 namespace Threshold.Simulation;
 
 /// <summary>One policy of a scenario, prepared once: compiled by the engine and with its screening table.</summary>
-internal sealed class PolicyContext(ScenarioPolicy policy, CompiledPolicy compiled, ScreeningTable table)
+internal sealed class PolicyContext(ScenarioPolicy policy, CompiledPolicy compiled, ScreeningTable table, int index)
 {
+    /// <summary>Position in the scenario's policies (selects the worker's day-at-a-time replay).</summary>
+    public int Index { get; } = index;
+
     public ScenarioPolicy Policy { get; } = policy;
 
     public CompiledPolicy Compiled { get; } = compiled;
 
     public ScreeningTable Table { get; } = table;
+
+    /// <summary><see cref="ScreeningTable.RemovalKinds"/> as an array, for the per-batch ledger loop.</summary>
+    public RemovalKind[] RemovalKinds { get; } = [.. table.RemovalKinds];
 
     /// <summary>The weights when the fear and officer shares are fixed (null when a path draws them).</summary>
     public Weights? FixedWeights { get; set; }
@@ -36,8 +42,6 @@ internal struct PathOutcome
     public long ContiguousReturns;
     public long MaxMonthlyUnderCaps;
     public int CapBindingMonths;
-    public int Passes;
-    public bool Converged;
 }
 
 /// <summary>
@@ -45,20 +49,17 @@ internal struct PathOutcome
 /// calibrated level × season × weekday × exp(noise)); Mexico removes its share; people returned to Mexico earlier try
 /// again; while the suspension applied <c>deterrence.lag_days</c> ago a share is deterred and part of that is
 /// displaced to port-of-entry appointments, up to capacity. The day's counts go to the REAL engine
-/// (<see cref="SuspensionReplay"/>), its people through the REAL screening answers (<see cref="ScreeningTable"/>) and
+/// (<see cref="DailySuspensionReplay"/>, the batch replay's kernel fed one day at a time), its people through the REAL screening answers (<see cref="ScreeningTable"/>) and
 /// their removals through the REAL returns ledger (<see cref="ReturnsLedger.AllocateCount"/>).
 /// </summary>
 /// <remarks>
-/// Attempts depend on past statuses and statuses on past counts. The whole path is solved as the fixed point of
-/// "statuses → flows → engine → statuses", starting from no suspension. Every dependence is delayed by at least one
-/// day (a determination takes effect the next day at the earliest; a re-attempt comes the day after the return), so
-/// each pass fixes at least one more day: the iteration ends at the unique causal solution, normally in 2–4 passes.
-/// A path that has not converged after <see cref="MaxPasses"/> is counted, never hidden.
+/// Attempts depend on past statuses and statuses on past counts. Every dependence is delayed: a day's status depends
+/// only on earlier days' counts (a determination takes effect the next day at the earliest), and a re-attempt comes
+/// after its removal batch closes. So one forward pass, asking the engine for each day's status before computing that
+/// day's flows and then giving it the day's counts, is the exact causal solution: no iteration, nothing to converge.
 /// </remarks>
 internal sealed class FlowModel
 {
-    public const int MaxPasses = 64;
-
     private readonly Calibration calibration;
     private readonly LocalDate first;
     private readonly int days;
@@ -69,7 +70,6 @@ internal sealed class FlowModel
     private readonly LocalDate[] dates;
     private readonly int[] monthOfDay;
     private readonly bool[] batchEnds;
-    private readonly int[] batchStart;
 
     public FlowModel(Calibration calibration, LocalDate first, int days, int warmUp)
     {
@@ -101,12 +101,6 @@ internal sealed class FlowModel
             var next = first.PlusDays(t + 1);
             batchEnds[t] = t == days - 1 || dates[t].DayOfWeek == IsoDayOfWeek.Sunday || next.Day == 1 || t + 1 == warmUp || boundaries.Contains(next);
         }
-
-        batchStart = new int[days];
-        for (var t = 1; t < days; t++)
-        {
-            batchStart[t] = batchEnds[t - 1] ? t : batchStart[t - 1];
-        }
     }
 
     public int Days => days;
@@ -114,17 +108,18 @@ internal sealed class FlowModel
     public LocalDate First => first;
 
     /// <summary>Scratch arrays of one worker thread, reused path after path (nothing per path is kept).</summary>
-    internal sealed class Workspace(int days, int removalKinds)
+    internal sealed class Workspace(int days, int removalKinds, IReadOnlyList<DailySuspensionReplay> replays)
     {
+        /// <summary>The engine's day-at-a-time replay of each policy, reset for every path.</summary>
+        public readonly IReadOnlyList<DailySuspensionReplay> Replays = replays;
+
         public readonly int[] BetweenPorts = new int[days];
         public readonly int[] Coastal = new int[days];
         public readonly int[] Ports = new int[days];
         public readonly int[] UcBetween = new int[days];
         public readonly int[] UcPorts = new int[days];
         public readonly double[] Carry = new double[removalKinds];
-        public readonly int[] Counted = new int[days];
-        public DayStatus[] Status = new DayStatus[days];
-        public DayStatus[] Next = new DayStatus[days];
+        public readonly DayStatus[] Status = new DayStatus[days];
 
         /// <summary>The policy's own count averaged over the 7 days ending each day (0 before 7 days exist).</summary>
         public readonly double[] Average7 = new double[days];
@@ -143,13 +138,7 @@ internal sealed class FlowModel
         /// <summary>The path's northbound migrants a day (<see cref="FlowModel.Northbound"/>).</summary>
         public readonly double[] Northbound = new double[days];
 
-        /// <summary>Returns to Mexico of each removal batch in the last full pass (on the batch's last day; 0 elsewhere).</summary>
-        public readonly double[] ToMexicoAtBatch = new double[days];
-
-        /// <summary>The re-attempt pool at the start of each removal batch (the restart points of counts-only passes).</summary>
-        public readonly double[] PoolAt = new double[days];
-
-        /// <summary>The worker's ledger, cleared before each full pass (one future at a time).</summary>
+        /// <summary>The worker's ledger, cleared before each path and policy (one future at a time).</summary>
         public readonly ReturnsLedger Ledger = new(ArrangementSet.BuiltIn, recordEvents: false);
 
         /// <summary>The path's parameter values (<see cref="PathDraw.Values"/>).</summary>
@@ -167,27 +156,8 @@ internal sealed class FlowModel
     }
 
     /// <summary>Each day's count under the rule version in force that day (the engine's counting rule), averaged over 7 days.</summary>
-    private void SevenDayAverages(PolicyContext policy, SuspensionTimeline timeline, Workspace ws)
+    private void SevenDayAverages(ReadOnlySpan<int> counted, Workspace ws)
     {
-        var versions = policy.Compiled.Versions;
-        var counted = ws.Counted;
-        var buffer = versions.Count > 1 ? new int[days] : counted;
-        for (var vi = 0; vi < versions.Count; vi++)
-        {
-            var from = vi == 0 ? 0 : Math.Max(0, Period.DaysBetween(first, versions[vi].From));
-            var to = vi + 1 < versions.Count ? Math.Min(days, Period.DaysBetween(first, versions[vi + 1].From)) : days;
-            if (to <= from)
-            {
-                continue;
-            }
-
-            versions[vi].Counting.CountInto(timeline.Series, buffer);
-            if (!ReferenceEquals(buffer, counted))
-            {
-                Array.Copy(buffer, from, counted, from, to - from);
-            }
-        }
-
         long sum = 0;
         for (var t = 0; t < days; t++)
         {
@@ -201,91 +171,41 @@ internal sealed class FlowModel
         }
     }
 
-    /// <summary>Solves one path under one policy; fills <paramref name="outcome"/> and returns the converged timeline.</summary>
-    /// <remarks>
-    /// Two kinds of pass: a full pass (screening weights and the returns ledger) and a counts-only pass that takes the
-    /// returns to Mexico of the last full pass as given. Counts-only passes find the fixed point for those returns
-    /// cheaply; a full pass then checks it with the real ledger. The answer is accepted only when a FULL pass under the
-    /// candidate statuses gives the same statuses back, so the shortcut changes the cost, never the result.
-    /// </remarks>
+    /// <summary>Runs one path under one policy in a single forward pass and fills <paramref name="outcome"/>.</summary>
     /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound"/> already filled in.</param>
-    public SuspensionTimeline Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
+    public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
     {
-        Array.Fill(ws.Status, DayStatus.Inactive);
-        Array.Clear(ws.ToMexicoAtBatch);
-        SuspensionTimeline timeline;
-        var replays = 0;
         outcome = default;
-        var from = 0;
-        while (true)
-        {
-            // Counts-only passes until the statuses reproduce themselves under the current returns. Days before the
-            // first changed status are unchanged, so each pass restarts there from the saved state of that day.
-            while (true)
-            {
-                var ignored = default(PathOutcome);
-                Pass(policy, ws, weights, ref ignored, full: false, from);
-                timeline = Replay(policy, ws);
-                replays++;
-                from = ws.Next.AsSpan().CommonPrefixLength(ws.Status);
-                if (from == days || replays >= MaxPasses)
-                {
-                    break;
-                }
-
-                (ws.Status, ws.Next) = (ws.Next, ws.Status);
-            }
-
-            outcome = default;
-            Pass(policy, ws, weights, ref outcome, full: true, 0);
-            timeline = Replay(policy, ws);
-            replays++;
-            outcome.Passes = replays;
-            from = ws.Next.AsSpan().CommonPrefixLength(ws.Status);
-            if (from == days)
-            {
-                outcome.Converged = true;
-                break;
-            }
-
-            (ws.Status, ws.Next) = (ws.Next, ws.Status);
-            if (replays >= MaxPasses)
-            {
-                break;
-            }
-        }
-
-        Summarise(timeline, ws, ref outcome);
+        var replay = ws.Replays[policy.Index];
+        Pass(policy, replay, ws, weights, ref outcome);
+        Summarise(replay, ws, ref outcome);
         if (keepDaily)
         {
-            SevenDayAverages(policy, timeline, ws);
+            SevenDayAverages(replay.CountedOnDay, ws);
         }
-
-        return timeline;
     }
 
-    /// <summary>Runs the real engine over the workspace's count columns; the statuses go to <see cref="Workspace.Next"/>.</summary>
-    private SuspensionTimeline Replay(PolicyContext policy, Workspace ws)
+    /// <summary>
+    /// The engine's timeline of the path just run under <paramref name="policy"/>, over copies of its counts (for the
+    /// checks that need a whole timeline, e.g. that a reform changed something the replay evaluated).
+    /// </summary>
+    public SuspensionTimeline Timeline(PolicyContext policy, Workspace ws)
     {
-        // The columns are the workspace's own arrays: the series is read by this replay (and the day's averages) only,
-        // before the next pass overwrites them.
         var series = new EncounterSeries(
             "simulated path (MODELED)",
             first,
             days,
             new Dictionary<EncounterColumn, int[]>
             {
-                [EncounterColumn.BetweenPorts] = ws.BetweenPorts,
-                [EncounterColumn.Coastal] = ws.Coastal,
-                [EncounterColumn.PortsOfEntry] = ws.Ports,
-                [EncounterColumn.UcNoncontiguousBetweenPorts] = ws.UcBetween,
-                [EncounterColumn.UcNoncontiguousPorts] = ws.UcPorts,
+                [EncounterColumn.BetweenPorts] = (int[])ws.BetweenPorts.Clone(),
+                [EncounterColumn.Coastal] = (int[])ws.Coastal.Clone(),
+                [EncounterColumn.PortsOfEntry] = (int[])ws.Ports.Clone(),
+                [EncounterColumn.UcNoncontiguousBetweenPorts] = (int[])ws.UcBetween.Clone(),
+                [EncounterColumn.UcNoncontiguousPorts] = (int[])ws.UcPorts.Clone(),
             },
             null,
             ["modeled: scenario simulator path"]);
-        var timeline = SuspensionReplay.Run(policy.Compiled, series);
-        timeline.Statuses.CopyTo(ws.Next);
-        return timeline;
+        return ws.Replays[policy.Index].ToTimeline(series);
     }
 
     /// <summary>
@@ -308,13 +228,13 @@ internal sealed class FlowModel
     }
 
     /// <summary>
-    /// One pass of the flows under the candidate statuses in <see cref="Workspace.Status"/>: fills the count columns and
-    /// the outcome. Removals reach the ledger in weekly batches (Monday to Sunday, cut at month ends, at the horizon
-    /// start and at arrangement start and end dates), dated the batch's last day: the cap's month and the arrangement in
-    /// force are those of every day of the batch, and a re-attempt follows the batch [U: processing takes days].
+    /// The path day by day: the engine gives the day's status, the flows follow from it and from earlier statuses and
+    /// returns, and the day's counts go back to the engine. Removals reach the ledger in weekly batches (Monday to
+    /// Sunday, cut at month ends, at the horizon start and at arrangement start and end dates), dated the batch's last
+    /// day: the cap's month and the arrangement in force are those of every day of the batch, and a re-attempt follows
+    /// the batch [U: processing takes days].
     /// </summary>
-    /// <param name="from">First day to recompute (counts-only passes); earlier days keep their columns and saved state.</param>
-    private void Pass(PolicyContext policy, Workspace ws, Weights weights, ref PathOutcome o, bool full, int from)
+    private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, ref PathOutcome o)
     {
         var v = ws.Values;
         var mexico = v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
@@ -327,25 +247,22 @@ internal sealed class FlowModel
         var reencounter = v[ParameterIndex.Of(ModelParameters.ReencounterShare)];
         var leave = 1 / v[ParameterIndex.Of(ModelParameters.ReencounterDelay)];
         var table = policy.Table;
-        var ucShare = table.UcNoncontiguousShare;
+        // The shares as locals: the day loop reads them every day.
+        var (ucBetweenShare, ucCoastalShare, ucAppointmentShare, ucUnscheduledShare) = (table.UcNoncontiguousShare[0], table.UcNoncontiguousShare[1], table.UcNoncontiguousShare[2], table.UcNoncontiguousShare[3]);
         var coastalShare = CoastalShare;
-        var kinds = table.RemovalKinds;
-        var kindCount = kinds.Count;
-        var ledger = full ? ws.Ledger : null;
-        ledger?.Clear();
+        var kinds = policy.RemovalKinds;
+        var kindCount = kinds.Length;
+        var ledger = ws.Ledger;
+        ledger.Clear();
+        replay.Reset();
         var carry = ws.Carry;
-        if (full)
-        {
-            Array.Clear(carry);
-            Array.Clear(ws.MonthlyBetweenPorts);
-            Array.Clear(ws.MonthlyUnderArrangement);
-            Array.Clear(ws.MonthlyOverflow);
-        }
+        Array.Clear(carry);
+        Array.Clear(ws.MonthlyBetweenPorts);
+        Array.Clear(ws.MonthlyUnderArrangement);
+        Array.Clear(ws.MonthlyOverflow);
         var status = ws.Status;
         var northbound = ws.Northbound;
-        // A counts-only pass restarts at the start of the batch holding day `from`, from the pool saved there.
-        var t0 = from > 0 ? batchStart[from] : 0;
-        var pool = t0 > 0 ? ws.PoolAt[t0] : 0.0;
+        var pool = 0.0;
         double contiguousBatch = 0, subject = 0, fear = 0, contiguous = 0;
         Span<double> flow = stackalloc double[4];
 
@@ -354,14 +271,11 @@ internal sealed class FlowModel
         // the regime changes inside it).
         Span<double> sums = stackalloc double[StatusCount * 4];
         sums.Clear();
-        var regime = weights.RegimeOf(t0);
-        for (var t = t0; t < days; t++)
+        var regime = weights.RegimeOf(0);
+        for (var t = 0; t < days; t++)
         {
-            if (batchStart[t] == t)
-            {
-                ws.PoolAt[t] = pool;
-            }
-
+            // The day's status depends only on earlier days' counts, so the engine answers before the day's flows.
+            status[t] = replay.OpenDay();
             var again = pool * leave;
             pool -= again;
             var attempts = (northbound[t] * (1 - mexico)) + again;
@@ -371,18 +285,19 @@ internal sealed class FlowModel
             flow[1] = crossing * coastalShare;
             flow[2] = Math.Min(capacity, baseUse + (displacement * deterred));
             flow[3] = unscheduled;
-            var between = ws.BetweenPorts[t] = (int)Math.Round(flow[0]);
-            var coastal = ws.Coastal[t] = (int)Math.Round(flow[1]);
-            var ports = ws.Ports[t] = (int)Math.Round(flow[2] + flow[3]);
-            ws.UcBetween[t] = (int)Math.Round((flow[0] * ucShare[0]) + (flow[1] * ucShare[1]));
-            ws.UcPorts[t] = (int)Math.Round((flow[2] * ucShare[2]) + (flow[3] * ucShare[3]));
+            var between = ws.BetweenPorts[t] = People(flow[0]);
+            var coastal = ws.Coastal[t] = People(flow[1]);
+            var ports = ws.Ports[t] = People(flow[2] + flow[3]);
+            var ucBetween = ws.UcBetween[t] = People((flow[0] * ucBetweenShare) + (flow[1] * ucCoastalShare));
+            var ucPorts = ws.UcPorts[t] = People((flow[2] * ucAppointmentShare) + (flow[3] * ucUnscheduledShare));
+            replay.CloseDay(between, coastal, ports, ucBetween, ucPorts);
 
             var inHorizon = t >= warmUp;
             var dayRegime = weights.RegimeOf(t);
             if (dayRegime != regime)
             {
                 // The horizon starts on a batch boundary, so a whole batch is in it or out of it.
-                ApplyWeights(weights, regime, sums, carry, full, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
+                ApplyWeights(weights, regime, sums, carry, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
                 regime = dayRegime;
             }
 
@@ -391,7 +306,7 @@ internal sealed class FlowModel
             cell[1] += flow[1];
             cell[2] += flow[2];
             cell[3] += flow[3];
-            if (full && inHorizon)
+            if (inHorizon)
             {
                 o.EncountersBetweenPorts += between + coastal;
                 ws.MonthlyBetweenPorts[monthOfDay[t]] += between;
@@ -403,15 +318,7 @@ internal sealed class FlowModel
                 continue;
             }
 
-            ApplyWeights(weights, regime, sums, carry, full, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
-            if (!full)
-            {
-                // Counts only: the returns to Mexico are those of the last full pass.
-                pool += reencounter * (ws.ToMexicoAtBatch[t] + contiguousBatch);
-                contiguousBatch = 0;
-                continue;
-            }
-
+            ApplyWeights(weights, regime, sums, carry, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
             long toMexico = 0;
             for (var k = 0; k < kindCount; k++)
             {
@@ -422,7 +329,7 @@ internal sealed class FlowModel
                 }
 
                 carry[k] -= whole;
-                var a = ledger!.AllocateCount(dates[t], kinds[k].Citizenship, kinds[k].UnaccompaniedChild, (long)whole);
+                var a = ledger.AllocateCount(dates[t], kinds[k].Citizenship, kinds[k].UnaccompaniedChild, (long)whole);
                 toMexico += a.ToMexico;
                 if (inHorizon)
                 {
@@ -435,15 +342,24 @@ internal sealed class FlowModel
                 }
             }
 
-            ws.ToMexicoAtBatch[t] = toMexico;
             pool += reencounter * (toMexico + contiguousBatch);
             contiguousBatch = 0;
-
         }
 
         o.Subject = (long)Math.Round(subject);
         o.FearReferrals = (long)Math.Round(fear);
         o.ContiguousReturns = (long)Math.Round(contiguous);
+    }
+
+    /// <summary>
+    /// A day's flow rounded to whole people. The range test is explicit (a NaN or overflow still throws) because the
+    /// checked conversion is an out-of-line call and this runs five times a path-day.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int People(double flow)
+    {
+        var whole = Math.Round(flow);
+        return whole is >= int.MinValue and <= int.MaxValue ? unchecked((int)whole) : throw new OverflowException($"a day's flow of {flow} people is out of range");
     }
 
     private static readonly int StatusCount = Enum.GetValues<DayStatus>().Length;
@@ -452,7 +368,7 @@ internal sealed class FlowModel
     /// Turns the summed flows of a batch (by status) into its contiguous returns, its removals by kind (into
     /// <paramref name="carry"/>) and, in the horizon, its people subject and fear referrals; then clears the sums.
     /// </summary>
-    private static void ApplyWeights(Weights weights, int regime, Span<double> sums, double[] carry, bool full, bool inHorizon, ref double contiguousBatch, ref double subject, ref double fear, ref double contiguous)
+    private static void ApplyWeights(Weights weights, int regime, Span<double> sums, double[] carry, bool inHorizon, ref double contiguousBatch, ref double subject, ref double fear, ref double contiguous)
     {
         var stride = weights.Stride;
         for (var s = 0; s < StatusCount; s++)
@@ -470,11 +386,6 @@ internal sealed class FlowModel
                 var row = w.Slice(f * stride, stride);
                 var c = n * row[Weights.Contiguous];
                 contiguousBatch += c;
-                if (!full)
-                {
-                    continue;
-                }
-
                 if (inHorizon)
                 {
                     subject += n * row[Weights.Subject];
@@ -496,9 +407,9 @@ internal sealed class FlowModel
     /// <summary>The coastal share of people crossing outside ports (from the mix); set by the simulator.</summary>
     public double CoastalShare { get; init; }
 
-    private void Summarise(SuspensionTimeline timeline, Workspace ws, ref PathOutcome o)
+    private void Summarise(DailySuspensionReplay replay, Workspace ws, ref PathOutcome o)
     {
-        var statuses = timeline.Statuses;
+        var statuses = ws.Status;
         for (var t = warmUp; t < days; t++)
         {
             switch (statuses[t])
@@ -513,7 +424,7 @@ internal sealed class FlowModel
         }
 
         var start = first.PlusDays(warmUp);
-        foreach (var tr in timeline.Transitions)
+        foreach (var tr in replay.Transitions)
         {
             if (!tr.AfterSeriesEnd && tr.Cause is TransitionCause.Determination or TransitionCause.CapReached && tr.EffectiveDate >= start)
             {

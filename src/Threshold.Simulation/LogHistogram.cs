@@ -17,7 +17,12 @@ namespace Threshold.Simulation;
 /// </remarks>
 public sealed class LogHistogram
 {
-    private readonly long[] counts;
+    // Bin b's count is storage[offset + (b × stride)]: a histogram of its own has stride 1; the histograms of a
+    // Series share one array bin-major, so neighbouring days (usually in the same bin) are neighbours in memory.
+    private readonly long[] storage;
+    private readonly int offset;
+    private readonly int stride;
+    private readonly int bins;
     private readonly int subBits;
     private readonly int maxExponent;
     private readonly bool wholeNumbers;
@@ -26,6 +31,11 @@ public sealed class LogHistogram
     /// <param name="maxExponent">Values up to 2^maxExponent have their own bins.</param>
     /// <param name="wholeNumbers">Whether the values are whole numbers (quantiles reported as whole numbers).</param>
     public LogHistogram(int subBits, int maxExponent, bool wholeNumbers)
+        : this(subBits, maxExponent, wholeNumbers, null, 0, 1)
+    {
+    }
+
+    private LogHistogram(int subBits, int maxExponent, bool wholeNumbers, long[]? shared, int offset, int stride)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(subBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(subBits, 20);
@@ -34,7 +44,21 @@ public sealed class LogHistogram
         this.subBits = subBits;
         this.maxExponent = maxExponent;
         this.wholeNumbers = wholeNumbers;
-        counts = new long[1 + (maxExponent << subBits)];
+        bins = 1 + (maxExponent << subBits);
+        storage = shared ?? new long[bins];
+        this.offset = offset;
+        this.stride = stride;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> histograms of one shape (e.g. one per day) sharing one array, each the same as a histogram
+    /// of its own. A path adds one value to each, so keeping neighbours' bins adjacent keeps those adds in cache.
+    /// </summary>
+    public static LogHistogram[] Series(int count, int subBits, int maxExponent, bool wholeNumbers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var shared = new long[(long)count * (1 + (maxExponent << subBits))];
+        return Enumerable.Range(0, count).Select(i => new LogHistogram(subBits, maxExponent, wholeNumbers, shared, i, count)).ToArray();
     }
 
     /// <summary>A histogram for whole-number per-path outputs (days, people): exact below 2,048, ±0.1% above, up to 2^34 (1.7 × 10^10).</summary>
@@ -52,29 +76,32 @@ public sealed class LogHistogram
     public void Add(double value)
     {
         var bin = Bin(value);
-        if (bin >= counts.Length)
+        if (bin >= bins)
         {
-            bin = counts.Length - 1;
+            bin = bins - 1;
             Clamped++;
         }
 
-        counts[bin]++;
+        storage[offset + (bin * stride)]++;
         Count++;
-        Sum = checked(Sum + (long)Math.Round(value));
+        // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
+        // and the daily bands add thousands of values a path.
+        var whole = Math.Round(value);
+        Sum = checked(Sum + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"{value} is out of a histogram's range")));
     }
 
     /// <summary>Adds every count of <paramref name="other"/> (same shape): integer addition, so merge order does not matter.</summary>
     public void Merge(LogHistogram other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other.counts.Length != counts.Length || other.subBits != subBits)
+        if (other.bins != bins || other.subBits != subBits)
         {
             throw new ArgumentException("histograms of different shapes cannot be merged", nameof(other));
         }
 
-        for (var i = 0; i < counts.Length; i++)
+        for (var i = 0; i < bins; i++)
         {
-            counts[i] += other.counts[i];
+            storage[offset + (i * stride)] += other.storage[other.offset + (i * other.stride)];
         }
 
         Count += other.Count;
@@ -92,16 +119,16 @@ public sealed class LogHistogram
 
         var rank = Math.Max(1, (long)Math.Ceiling(q * Count));
         long seen = 0;
-        for (var b = 0; b < counts.Length; b++)
+        for (var b = 0; b < bins; b++)
         {
-            seen += counts[b];
+            seen += storage[offset + (b * stride)];
             if (seen >= rank)
             {
                 return Representative(b);
             }
         }
 
-        return Representative(counts.Length - 1);
+        return Representative(bins - 1);
     }
 
     public double Mean => Count == 0 ? 0 : (double)Sum / Count;
@@ -118,7 +145,7 @@ public sealed class LogHistogram
         var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
         if (exponent >= maxExponent)
         {
-            return counts.Length;
+            return bins;
         }
 
         var sub = (int)((bits >> (52 - subBits)) & ((1L << subBits) - 1));

@@ -82,11 +82,11 @@ public static class MonteCarlo
         }
 
         var probe = new EncounterSeries("screening probe", first, days, zeros, null, ["modeled: screening probe"]);
-        var policies = scenario.Policies.Select(p =>
+        var policies = scenario.Policies.Select((p, index) =>
         {
             var compiled = p.Compile();
             var screener = new CaseScreener(SuspensionReplay.Run(compiled, probe));
-            return new PolicyContext(p, compiled, ScreeningTable.Build(screener, inputs.Mix, first, days));
+            return new PolicyContext(p, compiled, ScreeningTable.Build(screener, inputs.Mix, first, days), index);
         }).ToArray();
         return new Prepared(scenario, inputs, model, policies, inputs.Calibration.CalibratedCatalogue());
     }
@@ -113,7 +113,7 @@ public static class MonteCarlo
         var threads = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, chunks));
         var workers = Enumerable.Range(0, threads).Select(_ => new Worker(
             new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands),
-            new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count))
+            new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count), prepared.Policies.Select(p => new DailySuspensionReplay(p.Compiled, model.First, model.Days)).ToArray())
             {
                 MonthlyUnderCaps = new long[horizonMonths],
                 MonthlyBetweenPorts = new long[horizonMonths],
@@ -139,10 +139,10 @@ public static class MonteCarlo
                         var policy = prepared.Policies[p];
                         var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
                         var outcome = default(PathOutcome);
-                        var timeline = model.Run(policy, worker.Space, ref outcome, w, options.Bands);
+                        model.Run(policy, worker.Space, ref outcome, w, options.Bands);
                         if (path == 0)
                         {
-                            firstTimelines[p] = timeline;
+                            firstTimelines[p] = model.Timeline(policy, worker.Space);
                         }
 
                         worker.Totals.Add(p, outcome, worker.Space, Scenario.WarmUpDays);
@@ -230,14 +230,12 @@ internal sealed class Accumulator
         Daily = new LogHistogram[policies][];
         Monthly = new LogHistogram[policies][];
         MonthlyEncounters = new LogHistogram[policies][];
-        Passes = new long[policies];
-        Unconverged = new long[policies];
         for (var p = 0; p < policies; p++)
         {
             Outputs[p] = MonteCarlo.Outputs.Select(_ => LogHistogram.ForCounts()).ToArray();
-            Daily[p] = bands ? Enumerable.Range(0, horizonDays).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray() : [];
-            Monthly[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(8, 24, wholeNumbers: true)).ToArray() : [];
-            MonthlyEncounters[p] = bands ? Enumerable.Range(0, horizonMonths).Select(_ => new LogHistogram(9, 27, wholeNumbers: true)).ToArray() : [];
+            Daily[p] = bands ? LogHistogram.Series(horizonDays, 6, 17, wholeNumbers: false) : [];
+            Monthly[p] = bands ? LogHistogram.Series(horizonMonths, 8, 24, wholeNumbers: true) : [];
+            MonthlyEncounters[p] = bands ? LogHistogram.Series(horizonMonths, 9, 27, wholeNumbers: true) : [];
         }
     }
 
@@ -252,10 +250,6 @@ internal sealed class Accumulator
     /// <summary>Per policy, per horizon month: encounters between ports of entry (horizon days only).</summary>
     public LogHistogram[][] MonthlyEncounters { get; }
 
-    public long[] Passes { get; }
-
-    public long[] Unconverged { get; }
-
     public void Add(int policy, in PathOutcome outcome, FlowModel.Workspace space, int warmUp)
     {
         var outputs = Outputs[policy];
@@ -264,8 +258,6 @@ internal sealed class Accumulator
             outputs[i].Add(MonteCarlo.Outputs[i].Read(outcome));
         }
 
-        Passes[policy] += outcome.Passes;
-        Unconverged[policy] += outcome.Converged ? 0 : 1;
         var daily = Daily[policy];
         for (var d = 0; d < daily.Length; d++)
         {
@@ -299,9 +291,6 @@ internal sealed class Accumulator
                 Monthly[p][m].Merge(other.Monthly[p][m]);
                 MonthlyEncounters[p][m].Merge(other.MonthlyEncounters[p][m]);
             }
-
-            Passes[p] += other.Passes[p];
-            Unconverged[p] += other.Unconverged[p];
         }
     }
 }

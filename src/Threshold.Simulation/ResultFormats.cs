@@ -91,8 +91,6 @@ public static class ResultFormats
                 }
 
                 w.WriteEndObject();
-                w.WriteNumber("meanEnginePasses", Math.Round(p.MeanPasses, 3));
-                w.WriteNumber("unconvergedPaths", p.UnconvergedPaths);
                 w.WriteEndObject();
             }
 

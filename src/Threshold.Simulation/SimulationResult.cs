@@ -19,8 +19,6 @@ public sealed record ThresholdLine(LocalDate From, decimal Activate, decimal Dea
 /// <param name="DailyAverage">Per horizon day (from the scenario start), the band of the 7-day average of the policy's own count.</param>
 /// <param name="MonthlyUnderCaps">Per horizon month (from the start's month), the band of returns to Mexico under capped arrangements.</param>
 /// <param name="MonthlyEncounters">Per horizon month, the band of encounters between ports of entry (comparable with the USBP southwest monthly total; horizon days only).</param>
-/// <param name="MeanPasses">Mean number of engine passes a path needed to reach its fixed point.</param>
-/// <param name="UnconvergedPaths">Paths that had not converged after <see cref="FlowModel.MaxPasses"/> (should be 0).</param>
 /// <param name="Standing">"in-force" for an instrument that took effect, "hypothetical" for a bill (never law) or a what-if.</param>
 /// <param name="Caveats">The policy's own caveats plus one per what-if overlay, as <c>./threshold replay</c> reports them.</param>
 public sealed record PolicyResult(
@@ -34,9 +32,7 @@ public sealed record PolicyResult(
     IReadOnlyList<OutputBand> Outputs,
     IReadOnlyList<Band> DailyAverage,
     IReadOnlyList<Band> MonthlyUnderCaps,
-    IReadOnlyList<Band> MonthlyEncounters,
-    double MeanPasses,
-    long UnconvergedPaths)
+    IReadOnlyList<Band> MonthlyEncounters)
 {
     public OutputBand Output(string key) => Outputs.First(o => o.Key == key);
 }
@@ -85,9 +81,7 @@ public sealed record SimulationResult(
             MonteCarlo.Outputs.Select((o, k) => new OutputBand(o.Key, o.Description, Band.Of(total.Outputs[i][k]))).ToArray(),
             total.Daily[i].Select(Band.Of).ToArray(),
             total.Monthly[i].Select(Band.Of).ToArray(),
-            total.MonthlyEncounters[i].Select(Band.Of).ToArray(),
-            (double)total.Passes[i] / paths,
-            total.Unconverged[i])).ToArray();
+            total.MonthlyEncounters[i].Select(Band.Of).ToArray())).ToArray();
         var cap = Returns.ArrangementSet.BuiltIn.Arrangements.Where(a => a.MonthlyCap is not null).Select(a => a.MonthlyCap!.Value).DefaultIfEmpty(0).Max();
         return new SimulationResult(
             scenario.Name,

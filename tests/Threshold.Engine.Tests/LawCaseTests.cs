@@ -42,6 +42,12 @@ public sealed class LawCaseTests
         }
 
         var timeline = SuspensionReplay.Run(CompiledPolicy.Compile(policy, options), series);
+        if (!series.HasGaps)
+        {
+            // The day-at-a-time replay (the simulator's) must say exactly what the batch replay says.
+            DailyReplayTests.AssertSame(timeline, DailyReplayTests.FeedDaily(CompiledPolicy.Compile(policy, options), series));
+        }
+
         var output = (YamlMappingNode)node["output"];
         if (output.Children.TryGetValue("determinations", out var dets))
         {

@@ -11,10 +11,11 @@ namespace Threshold.Engine.Tests;
 /// <summary>Properties of every replay, over random piecewise-constant series that cross the thresholds.</summary>
 public sealed class ReplayPropertyTests
 {
-    private static readonly LocalDate Start = new(2024, 5, 1);
+    internal static readonly LocalDate Start = new(2024, 5, 1);
     private static readonly int[] Levels = [0, 800, 1400, 1499, 1500, 1501, 2000, 2499, 2500, 3000, 3749, 3750, 4000, 5000, 8600];
 
-    private static Arbitrary<int[]> Series() =>
+    /// <summary>Random piecewise-constant daily counts of 8 to 900 days around the thresholds.</summary>
+    internal static Arbitrary<int[]> Series() =>
         Gen.Choose(0, Levels.Length - 1).Select(i => Levels[i])
             .Zip(Gen.Choose(1, 45), (level, days) => Enumerable.Repeat(level, days).ToArray())
             .NonEmptyListOf()

@@ -48,6 +48,40 @@ public class HistogramTests
     }
 }
 
+public class HistogramSeriesTests
+{
+    [Fact]
+    public void Series_SharingOneArray_GivesWhatSeparateHistogramsGive()
+    {
+        // The daily bands share one bin-major array; each must behave exactly as a histogram of its own, merges included.
+        var random = new Random(11);
+        var series = LogHistogram.Series(5, 6, 17, wholeNumbers: false);
+        var otherSeries = LogHistogram.Series(5, 6, 17, wholeNumbers: false);
+        var alone = Enumerable.Range(0, 5).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray();
+        for (var n = 0; n < 3000; n++)
+        {
+            for (var d = 0; d < 5; d++)
+            {
+                var value = n % 97 == 0 ? 1e9 : random.NextDouble() * 5000 * (d + 1);
+                (n % 2 == 0 ? series : otherSeries)[d].Add(value);
+                alone[d].Add(value);
+            }
+        }
+
+        for (var d = 0; d < 5; d++)
+        {
+            series[d].Merge(otherSeries[d]);
+            Assert.Equal(alone[d].Count, series[d].Count);
+            Assert.Equal(alone[d].Sum, series[d].Sum);
+            Assert.Equal(alone[d].Clamped, series[d].Clamped);
+            foreach (var q in new[] { 0.01, 0.1, 0.5, 0.9, 0.99, 1.0 })
+            {
+                Assert.Equal(alone[d].Quantile(q), series[d].Quantile(q));
+            }
+        }
+    }
+}
+
 public class ScenarioFileTests
 {
     private static ScenarioFileException Bad(string yaml) => Assert.Throws<ScenarioFileException>(() => TestData.Read(yaml));
