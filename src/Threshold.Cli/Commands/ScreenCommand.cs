@@ -208,11 +208,31 @@ internal static class OutputFile
         write(writer);
     });
 
+    /// <summary>
+    /// Whether <paramref name="target"/> is an existing device or descriptor entry (directly in <c>/dev</c>,
+    /// <c>/dev/fd</c> or <c>/proc/self/fd</c>), which output is written into directly instead of replaced. Files in
+    /// folders below them, such as <c>/dev/shm/x.jsonl</c>, are ordinary files and are replaced whole.
+    /// </summary>
+    internal static bool WritesInPlace(string target)
+    {
+        var full = Path.GetFullPath(target);
+        return File.Exists(full) && Path.GetDirectoryName(full) is "/dev" or "/dev/fd" or "/proc/self/fd";
+    }
+
     public static void WriteStream(string? target, Action<Stream> write)
     {
         if (target is not null && Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder && !Directory.Exists(folder))
         {
             throw new UsageException($"--out {target}: the folder {folder} does not exist");
+        }
+
+        if (target is not null && WritesInPlace(target))
+        {
+            // A device such as /dev/null or /dev/stdout: there is nothing to replace atomically, and renaming a temporary
+            // file over it would replace the device itself.
+            using var device = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16);
+            write(device);
+            return;
         }
 
         var temp = target is null ? Path.GetTempFileName() : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
