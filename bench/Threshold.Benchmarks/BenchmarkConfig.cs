@@ -19,19 +19,25 @@ public sealed class ReplayConfig : ManualConfig
     {
         AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithId("Short"));
         AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(StatisticColumn.Median, new DayStepsPerSecondColumn(), new MedianRatioColumn());
+        AddColumn(StatisticColumn.Median, PerSecondColumn.DaySteps, new MedianRatioColumn());
     }
 }
 
 /// <summary>
-/// Day-steps per second from the median: a day-step is one day of one series under one policy, so one operation
-/// of a benchmark with parameter Days = n is n day-steps.
+/// Work per second from the median time of one operation: <c>unitsPerOperation</c> (from the case's parameters; null
+/// when it cannot be told) ÷ the median, shown divided by <c>scale</c> in <c>format</c> with <c>suffix</c>. One class
+/// for every rate column (day-steps, cases, rows, path-days), so they all read the median the same way.
 /// </summary>
-internal sealed class DayStepsPerSecondColumn : IColumn
+internal sealed class PerSecondColumn(string columnName, string legend, Func<BenchmarkCase, double?> unitsPerOperation, string format = "N0", double scale = 1, string suffix = "") : IColumn
 {
-    public string Id => nameof(DayStepsPerSecondColumn);
+    /// <summary>Day-steps per second: a day-step is one day of one series under one policy, so Days = n is n day-steps.</summary>
+    public static PerSecondColumn DaySteps { get; } = new(
+        "Day-steps/s (median)", "Days ÷ median time of one operation: day-steps per second on one core",
+        c => Parameter(c, "Days"), "N1", 1e6, " M");
 
-    public string ColumnName => "Day-steps/s (median)";
+    public string Id => "PerSecond:" + columnName;
+
+    public string ColumnName => columnName;
 
     public bool AlwaysShow => true;
 
@@ -43,7 +49,11 @@ internal sealed class DayStepsPerSecondColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Days ÷ median time of one operation: day-steps per second on one core";
+    public string Legend => legend;
+
+    /// <summary>A numeric benchmark parameter of the case, or null.</summary>
+    public static double? Parameter(BenchmarkCase benchmarkCase, string name) =>
+        benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == name)?.Value is { } value ? Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;
 
     public bool IsAvailable(Summary summary) => true;
 
@@ -51,18 +61,10 @@ internal sealed class DayStepsPerSecondColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var median = summary[benchmarkCase]?.ResultStatistics?.Median;
-        var days = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Days")?.Value;
-        if (median is not { } ns || ns <= 0 || days is null)
-        {
-            return "NA";
-        }
-
-        var perSecond = Convert.ToDouble(days, CultureInfo.InvariantCulture) / (ns * 1e-9);
-        return (perSecond / 1e6).ToString("N1", CultureInfo.InvariantCulture) + " M";
-    }
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+        summary[benchmarkCase]?.ResultStatistics?.Median is { } ns && ns > 0 && unitsPerOperation(benchmarkCase) is { } units
+            ? (units / (ns * 1e-9) / scale).ToString(format, CultureInfo.InvariantCulture) + suffix
+            : "NA";
 
     public override string ToString() => ColumnName;
 }

@@ -197,41 +197,10 @@ public sealed class RecordWriteConfig : ManualConfig
     {
         AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(8).WithInvocationCount(1).WithUnrollFactor(1));
         AddColumnProvider(DefaultColumnProviders.Instance);
-        AddColumn(StatisticColumn.Median, new RowsPerSecondColumn());
+        AddColumn(StatisticColumn.Median, new PerSecondColumn(
+            "Rows/s (median)", "Rows stored per second: Rows / median time of one operation", c => PerSecondColumn.Parameter(c, "Rows")));
         AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory); // each backend's ratio is to its own anchor
         AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
         AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);
-    }
-
-    private sealed class RowsPerSecondColumn : IColumn
-    {
-        public string Id => "RowsPerSecond";
-
-        public string ColumnName => "Rows/s (median)";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "Rows stored per second: Rows / median time of one operation";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var report = summary[benchmarkCase];
-            var rows = (int)benchmarkCase.Parameters["Rows"];
-            return report?.ResultStatistics is { } stats ? (rows / (stats.Median / 1e9)).ToString("N0", CultureInfo.InvariantCulture) : "n/a";
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     }
 }

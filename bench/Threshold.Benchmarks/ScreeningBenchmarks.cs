@@ -130,39 +130,8 @@ public sealed class ScreeningConfig : ManualConfig
     {
         AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithId("Short"));
         AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(StatisticColumn.Median, new CasesPerSecondColumn(), new MedianRatioColumn());
+        AddColumn(StatisticColumn.Median, new PerSecondColumn(
+            "Cases/s per core (median)", "1 s ÷ median time per case: cases screened per second on one core", _ => 1), new MedianRatioColumn());
     }
 }
 
-/// <summary>Cases per second on one core: 1 ÷ the median time of one case (each benchmark declares its case count as OperationsPerInvoke).</summary>
-internal sealed class CasesPerSecondColumn : IColumn
-{
-    public string Id => nameof(CasesPerSecondColumn);
-
-    public string ColumnName => "Cases/s per core (median)";
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "1 s ÷ median time per case: cases screened per second on one core";
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        summary[benchmarkCase]?.ResultStatistics?.Median is { } ns && ns > 0
-            ? (1e9 / ns).ToString("N0", CultureInfo.InvariantCulture)
-            : "NA";
-
-    public override string ToString() => ColumnName;
-}

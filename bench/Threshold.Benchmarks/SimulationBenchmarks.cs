@@ -61,44 +61,9 @@ public sealed class SimulationConfig : ManualConfig
     public SimulationConfig()
     {
         AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1).WithId("Simulation"));
-        AddColumn(StatisticColumn.Median, new PathDaysPerSecondColumn());
+        AddColumn(StatisticColumn.Median, new PerSecondColumn(
+            "Path-day-steps/s (median)", "paths × 1,095 days × 3 policies ÷ median time of one operation",
+            c => PerSecondColumn.Parameter(c, "Paths") * 1095.0 * 3));
     }
 }
 
-/// <summary>Path-day-steps per second from the median: paths × days × policies ÷ median time.</summary>
-internal sealed class PathDaysPerSecondColumn : IColumn
-{
-    public string Id => nameof(PathDaysPerSecondColumn);
-
-    public string ColumnName => "Path-day-steps/s (median)";
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "paths × 1,095 days × 3 policies ÷ median time of one operation";
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var median = summary[benchmarkCase]?.ResultStatistics?.Median;
-        var paths = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Paths")?.Value as int?;
-        if (median is not { } ns || ns <= 0 || paths is not { } n)
-        {
-            return "NA";
-        }
-
-        return (n * 1095.0 * 3 / (ns / 1e9)).ToString("N0", CultureInfo.InvariantCulture);
-    }
-}
