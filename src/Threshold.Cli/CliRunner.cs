@@ -18,6 +18,11 @@ internal static class CliRunner
         {
             return app.Run(args);
         }
+        catch (Exception e) when (Threshold.Record.RecordFaultException.From(e, Commands.StoreSettings.OpenedRecord ?? "the record", Commands.StoreSettings.OpenedDirectory) is { } fault)
+        {
+            Console.Error.WriteLine($"threshold: {fault.Message}");
+            return ExitCodes.RecordUnavailable;
+        }
         catch (Exception e) when (Describe(e) is { } message)
         {
             Console.Error.WriteLine($"threshold: {message}");

@@ -14,4 +14,11 @@ public static class ExitCodes
 
     /// <summary>The audit chain does not verify: stderr names the first entry that fails.</summary>
     public const int VerificationFailed = 3;
+
+    /// <summary>
+    /// The record's storage failed, not the input: the disk is full, the data directory is read-only or missing, or the
+    /// database cannot be reached. stderr names the record and the problem; nothing half-written was stored, and the
+    /// same command succeeds once the fault is cleared.
+    /// </summary>
+    public const int RecordUnavailable = 4;
 }

@@ -59,7 +59,7 @@ public sealed class PostgresRecordDatabase : IRecordDatabase
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             connection.Dispose();
-            throw new RecordException($"{Description}: cannot connect: {e.Message}", e);
+            throw new RecordFaultException(RecordFaultKind.Unavailable, $"{Description}: cannot connect: {e.Message}", e);
         }
     }
 

@@ -20,8 +20,8 @@ public sealed class SqliteRecordDatabase : IRecordDatabase
     public SqliteRecordDatabase(string dataDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        Directory.CreateDirectory(dataDirectory);
         FilePath = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
+        RequireWritableDirectory(Path.GetFullPath(dataDirectory));
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -32,8 +32,17 @@ public sealed class SqliteRecordDatabase : IRecordDatabase
             // deleted as soon as the store is disposed. Opening a SQLite file is cheap.
             Pooling = false,
         }.ToString();
-        using var connection = OpenConnection();
-        var mode = connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL;");
+        string? mode;
+        try
+        {
+            using var connection = OpenConnection();
+            mode = connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL;");
+        }
+        catch (SqliteException e) when (RecordFaultException.From(e, FilePath, Path.GetDirectoryName(FilePath)) is { } fault)
+        {
+            throw fault;
+        }
+
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new RecordException($"{FilePath}: could not switch the database to WAL mode (it reports '{mode}')");
@@ -41,6 +50,23 @@ public sealed class SqliteRecordDatabase : IRecordDatabase
     }
 
     public string FilePath { get; }
+
+    /// <summary>
+    /// Creates the directory and proves it writable with a probe file, so a read-only mount or a directory that cannot be
+    /// created is named at start-up rather than failing the first write (SQLite would open the file read-only).
+    /// </summary>
+    private static void RequireWritableDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            using var probe = new FileStream(Path.Combine(directory, $".write-probe-{Environment.ProcessId}"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RecordFaultException(RecordFaultKind.ReadOnly, $"{directory}: the data directory cannot be written ({e.Message.TrimEnd('.')}); give a writable --data-dir (or THRESHOLD_DATA_DIR)", e);
+        }
+    }
 
     public string MigrationSet => "Sqlite";
 

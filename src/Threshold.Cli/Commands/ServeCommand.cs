@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
 using Threshold.Web;
 
@@ -48,6 +49,9 @@ internal sealed class ServeCommand : Command<ServeSettings>
         }
 
         using var app = ThresholdWebApp.Build([.. args]);
+        // Open (and migrate) the record before listening: a read-only data directory or an unreachable database stops
+        // the start with exit 4 naming it, and /health never answers for a server that cannot store anything.
+        _ = app.Services.GetRequiredService<Threshold.Web.Hosting.RecordHolder>().Store;
         app.Run();
         return ExitCodes.Ok;
     }

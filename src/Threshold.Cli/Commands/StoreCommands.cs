@@ -39,9 +39,21 @@ internal class StoreSettings : CommandSettings
     }
 
     /// <summary>The backend in force: PostgreSQL when a connection string is given, else SQLite in the data directory.</summary>
-    public IRecordDatabase OpenDatabase() => ResolveDatabase() is { } connection
-        ? new PostgresRecordDatabase(connection)
-        : new SqliteRecordDatabase(ResolveDataDirectory());
+    public IRecordDatabase OpenDatabase()
+    {
+        var connection = ResolveDatabase();
+        OpenedDirectory = connection is null ? Path.GetFullPath(ResolveDataDirectory()) : null;
+        OpenedRecord = OpenedDirectory;
+        IRecordDatabase database = connection is null ? new SqliteRecordDatabase(ResolveDataDirectory()) : new PostgresRecordDatabase(connection);
+        OpenedRecord = database.Description;
+        return database;
+    }
+
+    /// <summary>The record this process opened last (a directory, or a server without its password), for storage-fault messages.</summary>
+    internal static string? OpenedRecord { get; private set; }
+
+    /// <summary>The SQLite data directory this process opened last, or null for PostgreSQL.</summary>
+    internal static string? OpenedDirectory { get; private set; }
 
     /// <summary>Opens (and migrates) the record; the system clock is read here, at the edge, never in rules.</summary>
     public RecordStore Open() => RecordStore.Open(OpenDatabase(), SystemClock.Instance);

@@ -11,7 +11,7 @@ public static class DashboardErrors
 {
     public static bool IsExpected(Exception e) =>
         e is LocatedInputException or RequestValidationException or ReplayRequestException or UnknownPeriodException
-            or ScreeningConflictException or RecordException or ArgumentException;
+            or ScreeningConflictException or RecordException or RecordFaultException or ArgumentException;
 
     /// <summary>The message a person reads: for bad input, the file, the line and the field in words.</summary>
     public static string Describe(Exception e) => e switch

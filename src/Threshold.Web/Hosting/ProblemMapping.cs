@@ -10,7 +10,8 @@ namespace Threshold.Web.Hosting;
 /// <summary>
 /// Turns every exception into ProblemDetails: expected failures (bad input, a rule conflict, a period the series does
 /// not cover) become 400 with the line and field named; anything else becomes a 500 that says only that it is a bug.
-/// No response ever carries a stack trace or a path on the server.
+/// A storage fault (a full disk, a database restarting or unreachable) becomes 507 or 503 with Retry-After
+/// (<see cref="RecordFaultException"/>). No response ever carries a stack trace or a path on the server.
 /// </summary>
 internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHolder record, ILogger<ProblemMapping> log) : IExceptionHandler
 {
@@ -26,7 +27,19 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
             return true;
         }
 
-        var problem = Describe(exception);
+        ProblemDetails problem;
+        if (RecordFaultException.From(exception, "the record", record.DataDirectory) is { } fault)
+        {
+            // A storage fault, not a bug: the transaction rolled back, and the same request succeeds once it clears.
+            log.LogWarning(exception, "Storage fault ({Kind}) on {Path}", fault.Kind, httpContext.Request.Path);
+            problem = StorageFault(fault);
+            httpContext.Response.Headers.RetryAfter = fault.Kind == RecordFaultKind.DiskFull ? "60" : "5";
+        }
+        else
+        {
+            problem = Describe(exception);
+        }
+
         if (problem.Status == StatusCodes.Status500InternalServerError)
         {
             log.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
@@ -34,6 +47,20 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
+    }
+
+    /// <summary>507 for a full disk, 503 for a database that is unreachable or read-only; <c>fault</c> names which.</summary>
+    private ProblemDetails StorageFault(RecordFaultException fault)
+    {
+        var (status, title, name) = fault.Kind switch
+        {
+            RecordFaultKind.DiskFull => (StatusCodes.Status507InsufficientStorage, "Disk full: nothing was stored.", "disk-full"),
+            RecordFaultKind.ReadOnly => (StatusCodes.Status503ServiceUnavailable, "The record is read-only: nothing was stored.", "read-only"),
+            _ => (StatusCodes.Status503ServiceUnavailable, "The record is unavailable: nothing was stored.", "unavailable"),
+        };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = Scrub(fault.Message) };
+        problem.Extensions["fault"] = name;
+        return problem;
     }
 
     private ProblemDetails Describe(Exception exception)
