@@ -51,6 +51,47 @@ internal static class Cli
 
     public static CliResult Run(params string[] args)
     {
+        var start = StartInfo(args);
+        start.RedirectStandardInput = true;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"threshold {string.Join(' ', args)} did not finish within {Timeout.TotalSeconds} s");
+        }
+
+        process.WaitForExit(); // flushes the redirected streams
+        return new CliResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult(), string.Join(' ', args));
+    }
+
+    /// <summary>
+    /// Starts the CLI without waiting, for a test that kills it (SIGKILL through <see cref="Process.Kill(bool)"/>) or
+    /// talks to it (<c>serve</c>). Its stdout and stderr are drained into <paramref name="output"/> (when given), so a
+    /// chatty process never blocks on a full pipe.
+    /// </summary>
+    public static Process Start(IEnumerable<string> args, System.Collections.Concurrent.ConcurrentQueue<string>? output = null)
+    {
+        var process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("could not start dotnet");
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                output?.Enqueue(line);
+            }
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
         if (!File.Exists(Dll))
         {
             throw new InvalidOperationException($"{Dll} is missing; the project reference to Threshold.Cli should copy it");
@@ -61,7 +102,6 @@ internal static class Cli
             WorkingDirectory = RepositoryRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = true,
             UseShellExecute = false,
             CreateNoWindow = true,
             StandardOutputEncoding = new UTF8Encoding(false),
@@ -76,19 +116,7 @@ internal static class Cli
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"threshold {string.Join(' ', args)} did not finish within {Timeout.TotalSeconds} s");
-        }
-
-        process.WaitForExit(); // flushes the redirected streams
-        return new CliResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult(), string.Join(' ', args));
+        return start;
     }
 
     /// <summary>The dotnet muxer running these tests when there is one, else the one on PATH.</summary>

@@ -15,22 +15,14 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
     [Fact]
     public void MonthlyImport_KilledMidway_StoresAllOrNothing_AndTheRerunStoresTheFile()
     {
-        // The real KHSM citizenship file, its rows repeated under eight renamed citizenships each (valid, distinct cells),
-        // so the import's write transaction lasts long enough to be caught open on either backend.
-        var source = File.ReadAllLines(Path.Combine(Cli.RepositoryRoot, "data/source/usbp_khsm_monthly_region_citizenship_fy2000_fy2025nov.csv"));
-        var file = Temp.Write("khsm-citizenship-x8.csv", string.Join("\n", [source[0], .. Enumerable.Range(1, 8).SelectMany(copy => source.Skip(1).Where(l => l.Trim().Length > 0).Select(l =>
-        {
-            var f = System.Text.RegularExpressions.Regex.Split(l, ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)"); // commas outside quotes
-            f[3] = f[3].EndsWith('"') ? $"{f[3][..^1]} (copy {copy})\"" : $"{f[3]} (copy {copy})";
-            return string.Join(',', f);
-        }))]) + "\n");
+        var file = Temp.Write("khsm-citizenship-x8.csv", LongKhsmFile());
         string[] import = ["store", "import-monthly", file, "--layout", "khsm", .. Target.Args];
         var rows = File.ReadLines(file).Skip(1).Count(l => l.Trim().Length > 0);
         Assert.Equal(0, Cli.Run(["audit", "verify", .. Target.Args]).ExitCode); // create and migrate the record first
 
         // Kill the import the moment its write transaction is seen open: mid-import, not before or after.
         bool killedWhileWriting;
-        using (var process = Start(import))
+        using (var process = Cli.Start(import))
         {
             killedWhileWriting = Target.WaitForOpenWriteTransaction(process, "khsm_monthly");
             if (!process.HasExited)
@@ -60,18 +52,6 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
         Assert.StartsWith("verified: 1 entries", Cli.Run(["audit", "verify", .. Target.Args]).Stdout, StringComparison.Ordinal);
     }
 
-    private static Process Start(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Cli.RepositoryRoot, UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Cli.Dll);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return Process.Start(start)!;
-    }
-
     [Fact]
     public void RecordedScreening_KilledMidway_ChainVerifiesAndRerunResumesExactly()
     {
@@ -82,7 +62,7 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
 
         // Start the run and kill it with SIGKILL part-way through.
         bool killed;
-        using (var process = Start(screen))
+        using (var process = Cli.Start(screen))
         {
             Thread.Sleep(TimeSpan.FromSeconds(3));
             killed = !process.HasExited;
@@ -120,6 +100,21 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
         // One entry per ledger allocation and one per batch of 500 decisions: the resumed run's batches line up with the
         // killed run's, so the record is exactly what one uninterrupted run makes.
         Assert.StartsWith($"verified: {(Count / 500) + removals} entries", verify.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The real KHSM citizenship file, its rows repeated under eight renamed citizenships each (valid, distinct cells),
+    /// so an import's write transaction lasts long enough to be caught open on either backend.
+    /// </summary>
+    internal static string LongKhsmFile()
+    {
+        var source = File.ReadAllLines(Path.Combine(Cli.RepositoryRoot, "data/source/usbp_khsm_monthly_region_citizenship_fy2000_fy2025nov.csv"));
+        return string.Join("\n", [source[0], .. Enumerable.Range(1, 8).SelectMany(copy => source.Skip(1).Where(l => l.Trim().Length > 0).Select(l =>
+        {
+            var f = System.Text.RegularExpressions.Regex.Split(l, ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)"); // commas outside quotes
+            f[3] = f[3].EndsWith('"') ? $"{f[3][..^1]} (copy {copy})\"" : $"{f[3]} (copy {copy})";
+            return string.Join(',', f);
+        }))]) + "\n";
     }
 }
 

@@ -43,10 +43,13 @@ public sealed class RecordTarget : IDisposable
     /// the table; on SQLite, the write lock seen held twice 25 ms apart (a no-op migration check holds it for far
     /// less). False if the process exits first.
     /// </summary>
-    public bool WaitForOpenWriteTransaction(Process process, string table)
+    public bool WaitForOpenWriteTransaction(Process process, string table) => WaitForOpenWriteTransaction(() => !process.HasExited, table);
+
+    /// <summary>The same, while <paramref name="working"/> holds (e.g. a request to a server is still running).</summary>
+    public bool WaitForOpenWriteTransaction(Func<bool> working, string table)
     {
         var clock = Stopwatch.StartNew();
-        while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        while (working() && clock.Elapsed < TimeSpan.FromMinutes(2))
         {
             if (Backend == Backend.Postgres ? PostgresWriting(table) : SqliteLocked() && Pause() && SqliteLocked())
             {
