@@ -3,11 +3,12 @@
 # directory under DIR, loopback TCP on a free port, trust authentication, torn down by `stop`.
 #   tests/postgres-cluster.sh start DIR    prints the Npgsql connection string on stdout (DIR: a new folder whose
 #                                          parents the postgres user can enter, e.g. /tmp/threshold-pg-$$)
+#   tests/postgres-cluster.sh restart DIR  a fast restart on the same port (sessions are cut, as in a real restart)
 #   tests/postgres-cluster.sh stop DIR
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user the package creates.
 set -euo pipefail
-cmd="${1:?usage: postgres-cluster.sh start|stop DIR}"
-dir="${2:?usage: postgres-cluster.sh start|stop DIR}"
+cmd="${1:?usage: postgres-cluster.sh start|restart|stop DIR}"
+dir="${2:?usage: postgres-cluster.sh start|restart|stop DIR}"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
   echo "postgres-cluster: need root or sudo to run: $*" >&2; exit 1; fi; }
@@ -37,6 +38,10 @@ case "$cmd" in
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "Host=127.0.0.1;Port=$port;Username=threshold;Database=postgres"
     ;;
+  restart)
+    run_pg "$(pg_bin)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >&2 \
+      || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
   stop)
     bin="$(pg_bin)"
     if [ -n "$bin" ] && [ -f "$dir/data/postmaster.pid" ]; then
@@ -44,5 +49,5 @@ case "$cmd" in
     fi
     rm -rf "$dir"
     ;;
-  *) echo "usage: postgres-cluster.sh start|stop DIR" >&2; exit 2 ;;
+  *) echo "usage: postgres-cluster.sh start|restart|stop DIR" >&2; exit 2 ;;
 esac

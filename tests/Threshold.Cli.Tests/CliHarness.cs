@@ -237,3 +237,24 @@ internal static class Csv
 
     public static string File(IEnumerable<string> rows, string header = Header) => header + "\n" + string.Join("\n", rows) + "\n";
 }
+
+/// <summary>Runs a system command (mount, the test cluster's script) from the repository root; its stdout, or an exception with its stderr.</summary>
+internal static class ExternalCommand
+{
+    public static string Run(params string[] command)
+    {
+        var start = new ProcessStartInfo(command[0]) { WorkingDirectory = Cli.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in command.Skip(1))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? stdout.GetAwaiter().GetResult()
+            : throw new InvalidOperationException($"{string.Join(' ', command)} failed ({process.ExitCode}): {stderr.GetAwaiter().GetResult()}");
+    }
+}

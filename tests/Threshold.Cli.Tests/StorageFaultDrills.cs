@@ -140,7 +140,7 @@ internal static class Mounts
     public static Mount Tmpfs(string path, string size)
     {
         Directory.CreateDirectory(path);
-        Run("mount", "-t", "tmpfs", "-o", $"size={size},mode=0755", "tmpfs", path);
+        ExternalCommand.Run("mount", "-t", "tmpfs", "-o", $"size={size},mode=0755", "tmpfs", path);
         return new Mount(path, mounted: true);
     }
 
@@ -153,7 +153,7 @@ internal static class Mounts
         Directory.CreateDirectory(path);
         if (IsRoot)
         {
-            Run("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", path);
+            ExternalCommand.Run("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", path);
             return new Mount(path, mounted: true);
         }
 
@@ -196,23 +196,6 @@ internal static class Mounts
         }
     }
 
-    internal static void Run(params string[] command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in command.Skip(1))
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{string.Join(' ', command)} failed ({process.ExitCode}): {stderr}");
-        }
-    }
-
     internal sealed class Mount(string path, bool mounted) : IDisposable
     {
         public string Path { get; } = path;
@@ -221,7 +204,7 @@ internal static class Mounts
         {
             if (mounted)
             {
-                Run("umount", "--lazy", Path);
+                ExternalCommand.Run("umount", "--lazy", Path);
             }
             else if (!OperatingSystem.IsWindows())
             {
