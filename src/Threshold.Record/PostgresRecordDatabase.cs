@@ -48,6 +48,9 @@ public sealed class PostgresRecordDatabase : IRecordDatabase
 
     public string Description { get; }
 
+    /// <summary>Closes every pooled connection (e.g. after the server restarted under them); later opens connect afresh.</summary>
+    public static void DiscardPooledConnections() => NpgsqlConnection.ClearAllPools();
+
     public DbConnection OpenConnection()
     {
         var connection = new NpgsqlConnection(connectionString);

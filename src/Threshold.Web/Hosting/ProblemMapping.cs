@@ -33,6 +33,13 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
             // A storage fault, not a bug: the transaction rolled back, and the same request succeeds once it clears.
             log.LogWarning(exception, "Storage fault ({Kind}) on {Path}", fault.Kind, httpContext.Request.Path);
             problem = StorageFault(fault);
+            if (fault.Kind == RecordFaultKind.Unavailable)
+            {
+                // After a database restart every pooled connection is dead; drop them all now rather than fail one
+                // request per stale connection.
+                PostgresRecordDatabase.DiscardPooledConnections();
+            }
+
             httpContext.Response.Headers.RetryAfter = fault.Kind == RecordFaultKind.DiskFull ? "60" : "5";
         }
         else
