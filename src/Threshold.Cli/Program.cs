@@ -47,7 +47,7 @@ app.Configure(config =>
     config.AddBranch("audit", audit =>
     {
         audit.SetDescription("The tamper-evident log.");
-        audit.AddCommand<AuditVerifyCommand>("verify").WithDescription("Check the whole hash chain; name the first entry that fails (exit 3).");
+        audit.AddCommand<AuditVerifyCommand>("verify").WithDescription("Check the whole hash chain, or with --export FILE an export offline; name the first entry or line that fails (exit 3).");
         audit.AddCommand<AuditExportCommand>("export").WithDescription("Export entries (--from, --to) as JSONL with their hashes, then the verified chain head.");
     });
     config.AddBranch("determinations", determinations =>

@@ -276,9 +276,19 @@ public sealed class DecisionRecord
         foreach (var (seq, kind, payloadText) in entries)
         {
             var payload = JsonNode.Parse(payloadText)!.AsObject();
-            var failure = kind == BatchKind
-                ? VerifyBatch(connection, transaction, seq, payload, ref covered)
-                : VerifyLegacy(connection, transaction, seq, payload, ref covered);
+            string? failure;
+            try
+            {
+                failure = kind == BatchKind
+                    ? VerifyBatch(connection, transaction, seq, payload, ref covered)
+                    : VerifyLegacy(connection, transaction, seq, payload, ref covered);
+            }
+            catch (MalformedEntryException e)
+            {
+                // A well-hashed entry of a decision kind whose payload is not one: named, never a crash of the verifier.
+                failure = $"{kind} entry {seq}: {e.Message}";
+            }
+
             if (failure is not null)
             {
                 return (seq, failure);
@@ -295,20 +305,26 @@ public sealed class DecisionRecord
         return null;
     }
 
+    /// <summary>A payload field the decision tables are checked against, or <see cref="MalformedEntryException"/>.</summary>
+    private static T Field<T>(JsonObject payload, string name) =>
+        payload[name] is JsonValue value && value.TryGetValue<T>(out var v) ? v : throw new MalformedEntryException($"the payload has no {typeof(T).Name.ToLowerInvariant()} \"{name}\"");
+
+    private sealed class MalformedEntryException(string message) : Exception(message);
+
     private static string? VerifyBatch(DbConnection connection, DbTransaction transaction, long seq, JsonObject payload, ref long covered)
     {
-        var first = (long)payload["firstDecisionId"]!;
-        var last = (long)payload["lastDecisionId"]!;
-        var count = (long)payload["count"]!;
-        var ruleSet = (string)payload["ruleSetVersion"]!;
-        var engine = (string)payload["engineVersion"]!;
+        var first = Field<long>(payload, "firstDecisionId");
+        var last = Field<long>(payload, "lastDecisionId");
+        var count = Field<long>(payload, "count");
+        var ruleSet = Field<string>(payload, "ruleSetVersion");
+        var engine = Field<string>(payload, "engineVersion");
         // A primary-key range read, so verifying the whole record stays linear. A row re-pointed to another entry shows
         // here as a wrong audit_seq; a row outside every entry's range, in the total count at the end.
         var rows = connection.Query<(long DecisionId, string CaseId, string InputJson, string OutputJson, string? TraceId, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)>(
             "SELECT decision_id, case_id, input_json, output_json, trace_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE decision_id BETWEEN @First AND @Last ORDER BY decision_id",
             new { First = first, Last = last },
             transaction).ToList();
-        if (rows.Count != count || rows.Count != last - first + 1 || rows.Any(r => r.AuditSeq != seq) || rows[0].DecisionId != first || rows[^1].DecisionId != last)
+        if (rows.Count == 0 || rows.Count != count || rows.Count != last - first + 1 || rows.Any(r => r.AuditSeq != seq) || rows[0].DecisionId != first || rows[^1].DecisionId != last)
         {
             return $"decision-batch entry {seq} records decisions {first}–{last} ({count}), but the table holds {rows.Count} row(s) for it";
         }
@@ -330,7 +346,7 @@ public sealed class DecisionRecord
 
     private static string? VerifyLegacy(DbConnection connection, DbTransaction transaction, long seq, JsonObject payload, ref long covered)
     {
-        var id = (long)payload["decisionId"]!;
+        var id = Field<long>(payload, "decisionId");
         var row = connection.QuerySingleOrDefault<(string InputJson, string OutputJson, long AuditSeq)?>(
             "SELECT input_json, output_json, audit_seq FROM screening_decision WHERE decision_id = @Id",
             new { Id = id },

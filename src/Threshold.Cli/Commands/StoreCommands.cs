@@ -138,10 +138,26 @@ internal sealed class StoreHistoryCommand : Command<StoreHistorySettings>
 }
 
 /// <summary><c>threshold audit verify</c>: checks the whole hash chain and names the first entry that fails.</summary>
-internal sealed class AuditVerifyCommand : Command<StoreSettings>
+internal sealed class AuditVerifySettings : StoreSettings
 {
-    public override int Execute(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
+    [CommandOption("--export <FILE>")]
+    [Description("Check an audit export file (from audit export) with no database: every hash recomputed, every link and count checked; exit 3 naming the first line that fails.")]
+    public string? Export { get; init; }
+}
+
+/// <summary>
+/// <c>threshold audit verify</c>: walks the record's chain; with <c>--export FILE</c>, checks an export offline instead
+/// (<see cref="AuditExport.Verify"/>), so whoever receives the file can check it without the database.
+/// </summary>
+internal sealed class AuditVerifyCommand : Command<AuditVerifySettings>
+{
+    public override int Execute(CommandContext context, AuditVerifySettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Export is { } file)
+        {
+            return VerifyExport(settings, file);
+        }
+
         var result = settings.Open().Verify();
         if (result.IsValid)
         {
@@ -151,6 +167,41 @@ internal sealed class AuditVerifyCommand : Command<StoreSettings>
 
         Console.Error.WriteLine($"threshold: audit chain FAILS at entry {result.FailedSeq}: {result.Failure} — {result.Reason}");
         return ExitCodes.VerificationFailed;
+    }
+
+    private static int VerifyExport(AuditVerifySettings settings, string file)
+    {
+        if (settings.DataDir is not null || settings.Database is not null)
+        {
+            throw new UsageException("--export checks a file without any record: give no --data-dir or --database");
+        }
+
+        ExportVerification result;
+        try
+        {
+            using var reader = new StreamReader(file, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
+            result = AuditExport.Verify(reader);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{file}: cannot read: {e.Message}");
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new UsageException($"{file}: not UTF-8 text: {e.Message}");
+        }
+
+        if (!result.IsValid)
+        {
+            Console.Error.WriteLine($"threshold: {file}, line {result.FailedLine}: export FAILS: {result.Reason}");
+            return ExitCodes.VerificationFailed;
+        }
+
+        var range = result.Entries == 0 ? "no entries" : $"{result.Entries} entries (seq {result.FirstSeq}..{result.LastSeq})";
+        Console.Out.WriteLine(result.HeadChecked
+            ? $"verified export: {range} of a chain of {result.ChainEntries}; chain head {result.HeadHash} recomputed from the last entry"
+            : $"verified export: {range} of a chain of {result.ChainEntries}; chain head {result.HeadHash} as stated (the export ends before the chain's last entry, so only the database can confirm it)");
+        return ExitCodes.Ok;
     }
 }
 

@@ -60,26 +60,6 @@ public static class AuditApi
     /// payload text that was hashed, the previous hash and its hash; then one chain-head line from a verification that
     /// passed.
     /// </summary>
-    public static void WriteEntries(RecordStore store, ChainVerification verification, Instant from, Instant to, TextWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(verification);
-        ArgumentNullException.ThrowIfNull(writer);
-        if (!verification.IsValid)
-        {
-            throw new InvalidOperationException("the export needs a chain that verifies");
-        }
-
-        var entries = store.Audit.Entries().Where(e => e.RecordedAt >= from && e.RecordedAt <= to).ToList();
-        foreach (var e in entries)
-        {
-            writer.WriteLine(JsonSerializer.Serialize(
-                new { type = "entry", seq = e.Seq, kind = e.Kind, recordedAt = InstantPattern.ExtendedIso.Format(e.RecordedAt), payload = JsonDocument.Parse(e.Payload).RootElement, canonicalPayload = e.Payload, prevHash = e.PrevHash, hash = e.Hash },
-                CaseDecisionJson.Compact));
-        }
-
-        writer.WriteLine(JsonSerializer.Serialize(
-            new { type = "chain-head", entries = verification.EntryCount, headHash = verification.HeadHash, exported = entries.Count, engineVersion = Threshold.Law.RuleSetVersion.EngineVersion, ruleSetVersion = Threshold.Law.RuleSetVersion.Current },
-            CaseDecisionJson.Compact));
-    }
+    public static void WriteEntries(RecordStore store, ChainVerification verification, Instant from, Instant to, TextWriter writer) =>
+        AuditExport.Write(store, verification, from, to, writer);
 }
