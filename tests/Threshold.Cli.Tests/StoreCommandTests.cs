@@ -48,6 +48,18 @@ public abstract class StoreCommandTests(Backend backend) : RecordCommandTest(bac
         Assert.Equal(exported[1].GetProperty("hash").GetString(), exported[2].GetProperty("headHash").GetString());
         Assert.Contains(exported[2].GetProperty("headHash").GetString()!, verify.Stdout, StringComparison.Ordinal);
         Assert.Equal(exported[0].GetProperty("hash").GetString(), exported[1].GetProperty("prevHash").GetString());
+
+        // Whoever receives the export checks it without the database; an edited line fails, named.
+        var file = Temp.Write("export.jsonl", export.Stdout);
+        var offline = Cli.Run("audit", "verify", "--export", file);
+        Assert.True(offline.ExitCode == 0, offline.ToString());
+        Assert.StartsWith("verified export: 2 entries (seq 1..2) of a chain of 2; chain head " + exported[2].GetProperty("headHash").GetString(), offline.Stdout, StringComparison.Ordinal);
+        var edited = Temp.Write("edited.jsonl", export.Stdout.Replace("\"revisedDayCount\":1", "\"revisedDayCount\":2", StringComparison.Ordinal));
+        var failed = Cli.Run("audit", "verify", "--export", edited);
+        Assert.True(failed.ExitCode == 3, failed.ToString());
+        Assert.StartsWith($"threshold: {edited}, line 2: export FAILS:", failed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, Cli.Run("audit", "verify", "--export", Temp.PathOf("missing.jsonl")).ExitCode);
+        Assert.Equal(2, Store("audit", "verify", "--export", file).ExitCode); // a file, not a record
     }
 
     [Fact]

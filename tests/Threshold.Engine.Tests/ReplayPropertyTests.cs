@@ -23,7 +23,7 @@ public sealed class ReplayPropertyTests
             .Where(days => days.Length >= 8)
             .ToArbitrary();
 
-    private static EncounterSeries Build(int[] betweenPorts, int[]? uc = null)
+    internal static EncounterSeries Build(int[] betweenPorts, int[]? uc = null)
     {
         var n = betweenPorts.Length;
         return new EncounterSeries("property", Start, n, new Dictionary<EncounterColumn, int[]>
