@@ -37,6 +37,11 @@ public abstract class StoreCommandTests(Backend backend) : RecordCommandTest(bac
         Assert.Equal(9999 + 10, Counted(now));
         Assert.True(JsonDocument.Parse(then.Stdout).RootElement.GetProperty("series").GetProperty("modeled").GetBoolean());
 
+        // What was stored comes back exactly, as known before and after the revision.
+        Assert.Equal(File.ReadAllText(Path.Combine(Cli.RepositoryRoot, Bundled)), Store("store", "export", "--series", "bundled", "--as-known-on", before).Stdout);
+        Assert.Equal(File.ReadAllText(revised), Store("store", "export", "--series", "bundled").Stdout);
+        Assert.Equal(2, Store("store", "export", "--series", "nothing").ExitCode);
+
         var verify = Store("audit", "verify");
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.StartsWith("verified: 2 entries", verify.Stdout, StringComparison.Ordinal);

@@ -111,6 +111,38 @@ internal sealed class StoreHistorySettings : StoreSettings
     public string? Series { get; init; }
 }
 
+internal sealed class StoreExportSettings : StoreSettings
+{
+    [CommandOption("--series <NAME>")]
+    [Description("The recorded series to export.")]
+    public string? Series { get; init; }
+
+    [CommandOption("--as-known-on <INSTANT>")]
+    [Description("Export the series as the record knew it at this instant (ISO-8601; default: now).")]
+    public string? AsKnownOn { get; init; }
+
+    [CommandOption("--out <FILE>")]
+    [Description("Write the CSV here (written whole or not at all); default stdout.")]
+    public string? Out { get; init; }
+}
+
+/// <summary>
+/// <c>threshold store export</c>: a recorded series as known at an instant, in the input CSV format (provenance lines,
+/// header, one row per day), so what was stored comes back exactly and re-imports as an unchanged no-op.
+/// </summary>
+internal sealed class StoreExportCommand : Command<StoreExportSettings>
+{
+    public override int Execute(CommandContext context, StoreExportSettings settings, CancellationToken cancellationToken)
+    {
+        var name = settings.Series ?? throw new UsageException("--series is required");
+        var at = settings.AsKnownOn is null ? SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", settings.AsKnownOn);
+        var series = settings.Open().Encounters.AsKnownOn(name, at)
+            ?? throw new UsageException($"--series {name}: the record holds no such series as known at {InstantPattern.ExtendedIso.Format(at)}");
+        OutputFile.Write(settings.Out, writer => EncounterCsvWriter.Write(series, writer));
+        return ExitCodes.Ok;
+    }
+}
+
 /// <summary><c>threshold store history</c>: every recorded import, when, from which file and what it changed.</summary>
 internal sealed class StoreHistoryCommand : Command<StoreHistorySettings>
 {
