@@ -12,11 +12,11 @@ public sealed class DatabaseOptionTests
     }
 
     [Fact]
-    public void Database_Unreachable_ExitsTwoNamingTheServerButNotThePassword()
+    public void Database_Unreachable_ExitsFourNamingTheServerButNotThePassword()
     {
-        // Port 1 on loopback: nothing listens there.
+        // Port 1 on loopback: nothing listens there. A storage fault, not bad input: exit 4.
         var r = Cli.Run("audit", "verify", "--database", "Host=127.0.0.1;Port=1;Username=u;Password=hunter2;Database=d;Timeout=3");
-        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.True(r.ExitCode == ExitCodes.RecordUnavailable, r.ToString());
         Assert.Contains("PostgreSQL u@127.0.0.1:1/d: cannot connect", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", r.Stderr, StringComparison.Ordinal);
         Assert.Equal(string.Empty, r.Stdout);
