@@ -162,11 +162,6 @@ public static class AuditExport
 
         ExportVerification CheckHead(JsonObject head)
         {
-            if (reader.ReadLine() is { } extra)
-            {
-                return Fail($"a line follows the chain-head line (\"{(extra.Length > 40 ? extra[..40] + "…" : extra)}\"): the chain head must come last", line + 1);
-            }
-
             long chainEntries, exported;
             string headHash;
             try
@@ -195,6 +190,11 @@ public static class AuditExport
             if (reachesHead && headHash != expectedHead)
             {
                 return Fail($"headHash {headHash} but the last entry's hash is {expectedHead}");
+            }
+
+            if (reader.ReadLine() is { } extra)
+            {
+                return Fail($"a line follows the chain-head line (\"{(extra.Length > 40 ? extra[..40] + "…" : extra)}\"): the chain head must come last", line + 1);
             }
 
             return new ExportVerification(count, firstSeq, lastSeq, chainEntries, headHash, reachesHead, null, null);

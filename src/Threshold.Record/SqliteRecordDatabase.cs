@@ -60,7 +60,7 @@ public sealed class SqliteRecordDatabase : IRecordDatabase
         try
         {
             Directory.CreateDirectory(directory);
-            using var probe = new FileStream(Path.Combine(directory, $".write-probe-{Environment.ProcessId}"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var probe = new FileStream(Path.Combine(directory, $".write-probe-{Guid.NewGuid():N}"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
