@@ -309,6 +309,9 @@ public sealed class DecisionRecord
     private static T Field<T>(JsonObject payload, string name) =>
         payload[name] is JsonValue value && value.TryGetValue<T>(out var v) ? v : throw new MalformedEntryException($"the payload has no {typeof(T).Name.ToLowerInvariant()} \"{name}\"");
 
+    /// <summary>A text member of a payload, or null when it is absent or not text (then it matches no hash).</summary>
+    private static string? Text(JsonObject payload, string name) => payload[name] is JsonValue value && value.TryGetValue<string>(out var v) ? v : null;
+
     private sealed class MalformedEntryException(string message) : Exception(message);
 
     private static string? VerifyBatch(DbConnection connection, DbTransaction transaction, long seq, JsonObject payload, ref long covered)
@@ -335,7 +338,7 @@ public sealed class DecisionRecord
         }
 
         var digest = BatchDigest(rows.Select(r => (IReadOnlyList<string>)[RecordTime.Invariant(r.DecisionId), r.CaseId, r.InputJson, r.OutputJson, r.TraceId ?? string.Empty, r.RuleSetVersion, r.EngineVersion, r.RecordedAt]));
-        if (digest != (string?)payload["rowsSha256"])
+        if (digest != Text(payload, "rowsSha256"))
         {
             return $"stored decisions {first}–{last} no longer hash to the rowsSha256 of entry {seq}: a row was edited";
         }
@@ -356,7 +359,7 @@ public sealed class DecisionRecord
             return $"decision entry {seq} records decision {id}, which is missing";
         }
 
-        if (Sha256(r.InputJson) != (string?)payload["inputSha256"] || Sha256(r.OutputJson) != (string?)payload["outputSha256"])
+        if (Sha256(r.InputJson) != Text(payload, "inputSha256") || Sha256(r.OutputJson) != Text(payload, "outputSha256"))
         {
             return $"stored decision {id} no longer hashes to entry {seq}: the row was edited";
         }
