@@ -121,15 +121,15 @@ public sealed class CaseDecisionLineWriter : IDisposable
     /// <summary>
     /// Formats one case, already classified (<see cref="CaseScreener.Classify"/>) and with its return allocation
     /// decided elsewhere (the record's ledger; null when the case is not removable), as the line the record stores:
-    /// the bulk line without its trace, which comes back separately with its full SHA-256 (the line's
-    /// <c>traceId</c> is that hash's first 12 digits). Nothing is written; see <see cref="WriteFormatted"/>.
+    /// the shared bulk line, which names its explanation by <c>explanationId</c>, and the explanation itself with its
+    /// full SHA-256 (the id is that hash's first 12 digits). Nothing is written; see <see cref="WriteFormatted"/>.
     /// </summary>
     public FormattedDecision Format(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var (f, at) = Append(c, o, allocation, shared: false);
+        var (f, at) = Append(c, o, allocation, shared: true);
         var line = System.Text.Encoding.UTF8.GetString(buffer, used, at) + "}";
-        return new FormattedDecision(c.Id, line, f.ShapeIndex, f.TraceSha256, f.TraceJson);
+        return new FormattedDecision(c.Id, line, f.ShapeIndex, f.ExplanationSha256, f.ExplanationJson);
     }
 
     /// <summary>Writes a line made by <see cref="Format"/> of this writer, with its trace as <see cref="TraceMode"/> says.</summary>
@@ -143,11 +143,11 @@ public sealed class CaseDecisionLineWriter : IDisposable
         var span = buffer.AsSpan(used);
         var at = 0;
 
-        // The stored line ends with the inline tail and "}"; a shared line swaps that tail for the explanation's id.
-        Put(span, ref at, head.AsSpan(0, head.Length - 1 - (shared ? f.Tail.Length : 0)));
-        if (shared)
+        // The formatted line ends with the explanation's id and "}"; an inline line swaps that for the inline tail.
+        Put(span, ref at, head.AsSpan(0, head.Length - 1 - (shared ? 0 : f.SharedTail.Length)));
+        if (!shared)
         {
-            Put(span, ref at, f.SharedTail);
+            Put(span, ref at, f.Tail);
         }
 
         Close(span, ref at, f, shared);
@@ -403,8 +403,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
         byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null })];
         byte[] status = [.. "\",\"status\":"u8, .. Str(ReplayReport.StatusName(o.Status)), .. "},\"decidedOn\":\""u8];
         var trace = Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) }));
-        var traceSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace));
-        var traceId = traceSha256[..12];
+        var traceId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace))[..12];
         byte[] traceMember = [.. ",\"trace\":"u8, .. trace];
         traceIds.Add(traceId);
 
@@ -418,7 +417,8 @@ public sealed class CaseDecisionLineWriter : IDisposable
         ];
         byte[] tail = [.. "\","u8, .. members];
         byte[] explanation = [(byte)'{', .. members, .. traceMember, (byte)'}'];
-        var explanationId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(explanation))[..12];
+        var explanationSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(explanation));
+        var explanationId = explanationSha256[..12];
         if (!explanationIds.TryGetValue(explanationId, out var explanationIndex))
         {
             explanationIndex = explanationWritten.Count;
@@ -427,8 +427,10 @@ public sealed class CaseDecisionLineWriter : IDisposable
         }
 
         byte[] sharedTail = [.. "\",\"explanationId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(explanationId), (byte)'"'];
-        var f = new Fragments(head, removal, status, tail, traceMember, traceSha256, System.Text.Encoding.UTF8.GetString(trace))
+        var f = new Fragments(head, removal, status, tail, traceMember)
         {
+            ExplanationSha256 = explanationSha256,
+            ExplanationJson = System.Text.Encoding.UTF8.GetString(explanation),
             ShapeIndex = shapes.Count,
             SharedTail = sharedTail,
             Explanation = [.. ",\"explanation\":"u8, .. explanation],
@@ -459,13 +461,13 @@ public sealed class CaseDecisionLineWriter : IDisposable
         public override int GetHashCode() => unchecked((int)(((holding * 0x9E3779B97F4A7C15UL) ^ (bits * 0xC2B2AE3D27D4EB4FUL) ^ (flags * 0x165667B19E3779F9UL) ^ (orders * 0x27D4EB2F165667C5UL)) >> 32));
     }
 
-    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace, string traceSha256, string traceJson)
+    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace)
     {
-        /// <summary>Lower-hex SHA-256 of the trace's JSON (the <c>traceId</c> is its first 12 digits).</summary>
-        public string TraceSha256 { get; } = traceSha256;
+        /// <summary>Lower-hex SHA-256 of <see cref="ExplanationJson"/> (the <c>explanationId</c> is its first 12 digits).</summary>
+        public required string ExplanationSha256 { get; init; }
 
-        /// <summary>The trace array alone, as JSON.</summary>
-        public string TraceJson { get; } = traceJson;
+        /// <summary>The explanation object: flags, appliedOrders, citations, traceId and trace, as JSON.</summary>
+        public required string ExplanationJson { get; init; }
 
         /// <summary><c>,"trace":[…]</c>, written on every line or only on the first line with this trace.</summary>
         public byte[] Trace { get; } = trace;
@@ -505,8 +507,31 @@ public enum BulkTraceMode
 
 /// <summary>
 /// One case's bulk line as the record stores it (<see cref="CaseDecisionLineWriter.Format"/>): <see cref="Line"/> is
-/// the inline JSON object without <c>trace[]</c> (it names the trace by <c>traceId</c>); <see cref="TraceJson"/> is the
-/// trace array and <see cref="TraceSha256"/> its full SHA-256. <see cref="ShapeIndex"/> identifies the outcome's shape to
-/// the writer that made the line.
+/// the shared-mode JSON object, which names its explanation by <c>explanationId</c> as its last member;
+/// <see cref="ExplanationJson"/> is the explanation object (flags, appliedOrders, citations, traceId, trace) and
+/// <see cref="ExplanationSha256"/> its full SHA-256. <see cref="Inline"/> joins them into the inline line.
+/// <see cref="ShapeIndex"/> identifies the outcome's shape to the writer that made the line.
 /// </summary>
-public sealed record FormattedDecision(string CaseId, string Line, int ShapeIndex, string TraceSha256, string TraceJson);
+public sealed record FormattedDecision(string CaseId, string Line, int ShapeIndex, string ExplanationSha256, string ExplanationJson)
+{
+    /// <summary>The inline line: the shared line with its <c>explanationId</c> replaced by the explanation's members.</summary>
+    public string Inline => JoinExplanation(Line, ExplanationJson);
+
+    /// <summary>
+    /// Replaces the last member of a shared line, <c>"explanationId":"…"</c> (12 hex digits), by the members of the
+    /// explanation object, giving the inline line.
+    /// </summary>
+    public static string JoinExplanation(string sharedLine, string explanationJson)
+    {
+        ArgumentNullException.ThrowIfNull(sharedLine);
+        ArgumentNullException.ThrowIfNull(explanationJson);
+        const string Member = ",\"explanationId\":\"123456789012\"}";
+        if (sharedLine.Length < Member.Length || string.CompareOrdinal(sharedLine, sharedLine.Length - Member.Length, ",\"explanationId\":\"", 0, 18) != 0
+            || explanationJson.Length < 2 || explanationJson[0] != '{')
+        {
+            throw new FormatException("not a shared bulk line ending in its explanationId, or not an explanation object");
+        }
+
+        return string.Concat(sharedLine.AsSpan(0, sharedLine.Length - Member.Length), ",", explanationJson.AsSpan(1));
+    }
+}
