@@ -350,6 +350,22 @@ public sealed class DecisionRecord
             return $"stored decisions {first}–{last} no longer hash to the rowsSha256 of entry {seq}: a row was edited";
         }
 
+        // PostgreSQL keeps no foreign key from a row to its trace or explanation (migration 0006): check them here.
+        var dangling = connection.ExecuteScalar<long>(
+            """
+            SELECT COUNT(*) FROM screening_decision d
+            LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
+            LEFT JOIN screening_explanation e ON e.explanation_id = d.explanation_id
+            WHERE d.decision_id BETWEEN @First AND @Last
+              AND ((d.trace_id IS NOT NULL AND t.trace_id IS NULL) OR (d.explanation_id IS NOT NULL AND e.explanation_id IS NULL))
+            """,
+            new { First = first, Last = last },
+            transaction);
+        if (dangling > 0)
+        {
+            return $"decisions {first}–{last}: {dangling} row(s) name a trace or explanation that is not stored";
+        }
+
         covered += rows.Count;
         return null;
     }

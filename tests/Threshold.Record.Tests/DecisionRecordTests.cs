@@ -180,6 +180,7 @@ public abstract class DecisionRecordTests(Backend backend)
     [InlineData("UPDATE screening_decision SET explanation_id = (SELECT MAX(explanation_id) FROM screening_explanation) WHERE decision_id = (SELECT MIN(decision_id) FROM screening_decision WHERE explanation_id <> (SELECT MAX(explanation_id) FROM screening_explanation))", "a row was edited")]
     [InlineData("UPDATE screening_explanation SET explanation_json = replace(explanation_json, 'true', 'false')", "no longer hashes to its id")]
     [InlineData("UPDATE screening_decision SET explanation_id = NULL WHERE decision_id = 3", "does not match how entry")]
+    [InlineData("DELETE FROM screening_explanation WHERE explanation_id = (SELECT explanation_id FROM screening_decision WHERE decision_id = 1)", "is not stored")]
     public void StoreLines_BulkLines_StoredWithExplanationsOnce_ReadBackAsTheInlineLines(string? tamper, string? reason)
     {
         using var record = new TempRecord(backend);
@@ -234,7 +235,8 @@ public abstract class DecisionRecordTests(Backend backend)
 
         record.DropAppendOnlyGuards("screening_decision");
         record.DropAppendOnlyGuards("screening_explanation");
-        record.Sql(tamper);
+        record.Sql(backend == Backend.Sqlite ? "PRAGMA foreign_keys = OFF; " + tamper : tamper); // as an intruder would
+
         var result = record.Store.Verify();
         Assert.Equal(ChainFailure.FactMismatch, result.Failure);
         Assert.Equal(entry.Seq, result.FailedSeq);
