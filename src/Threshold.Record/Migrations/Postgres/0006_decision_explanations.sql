@@ -18,3 +18,7 @@ CREATE TRIGGER screening_explanation_no_delete BEFORE DELETE ON screening_explan
 ALTER TABLE screening_decision DROP CONSTRAINT screening_decision_audit_seq_fkey;
 ALTER TABLE screening_decision DROP CONSTRAINT screening_decision_trace_id_fkey;
 ALTER TABLE screening_decision ADD COLUMN explanation_id TEXT;
+
+-- Rows are read by decision_id range (a batch's entry names its range) and by case_id; the index on audit_seq served
+-- only the diagnostics of a failed verification and cost an index insert per stored decision.
+DROP INDEX ix_screening_decision_audit;
