@@ -40,9 +40,9 @@ public sealed record StoredBatch(long FirstDecisionId, long LastDecisionId, long
 /// Screening decisions as stored facts (table <c>screening_decision</c>, migrations 0002, 0004 and 0006). A call to
 /// <see cref="StoreMany"/> or <see cref="StoreLines"/> is one transaction, all or nothing, recorded by ONE audit entry
 /// of kind <c>decision-batch</c> whose payload carries the SHA-256 of the batch's rows (<see cref="BatchDigest"/>).
-/// <see cref="StoreMany"/> stores each distinct trace once in <c>screening_trace</c>; <see cref="StoreLines"/> stores
-/// bulk lines in their shared form and each distinct explanation once in <c>screening_explanation</c>, both under the
-/// SHA-256 of their JSON. Rows are never updated or deleted. <see cref="VerifyFacts"/> checks the stored rows against
+/// <see cref="StoreMany"/> stores each distinct trace once in <c>screening_trace</c>; <see cref="StoreLines"/> stores a
+/// bulk line as its per-case values and its outcome's template, each distinct template once in
+/// <c>screening_template</c>; both are keyed by the SHA-256 of their JSON. Rows are never updated or deleted. <see cref="VerifyFacts"/> checks the stored rows against
 /// their audit entries.
 /// </summary>
 public sealed class DecisionRecord
@@ -53,8 +53,8 @@ public sealed class DecisionRecord
     /// <summary>Audit-entry kind of one decision stored before migration 0004.</summary>
     public const string LegacyKind = "decision";
 
-    /// <summary>The payload member, <c>true</c>, of a <c>decision-batch</c> entry whose rows name explanations (migration 0006).</summary>
-    public const string ExplanationsMember = "explanations";
+    /// <summary>The payload member, <c>true</c>, of a <c>decision-batch</c> entry whose rows name output templates (migration 0006).</summary>
+    public const string TemplatesMember = "templates";
 
     private static readonly byte[] TraceSuffix = ",\"trace\":[]}"u8.ToArray();
     private readonly IRecordDatabase database;
@@ -92,8 +92,8 @@ public sealed class DecisionRecord
     }
 
     /// <summary>
-    /// Stores bulk screening lines (<see cref="CaseDecisionLineWriter.Format"/>: the <c>screen --cases</c> contract in
-    /// its shared form, the explanation by id; read back whole, as the inline line) with their inputs in ONE transaction with one audit entry, all or nothing, exactly like
+    /// Stores bulk screening lines (<see cref="CaseDecisionLineWriter.Format"/>: each as its per-case values and its
+    /// outcome's template, read back whole as the <c>screen --trace inline</c> line) with their inputs in ONE transaction with one audit entry, all or nothing, exactly like
     /// <see cref="StoreMany"/>: the fast path for bulk runs, with no per-decision serialisation.
     /// </summary>
     public StoredBatch? StoreLines(IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion)
@@ -114,7 +114,7 @@ public sealed class DecisionRecord
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
         var first = NextId(connection, transaction);
         var rows = new List<DecisionRow>(lines.Count);
-        var explanations = new Dictionary<string, string>(StringComparer.Ordinal);
+        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (line, input) in lines)
         {
             ArgumentNullException.ThrowIfNull(line);
@@ -124,11 +124,11 @@ public sealed class DecisionRecord
                 throw new ArgumentException($"the line is for case '{line.CaseId}' but the input is case '{input.Id}'", nameof(lines));
             }
 
-            explanations.TryAdd(line.ExplanationSha256, line.ExplanationJson);
-            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), line.Line, line.ExplanationSha256));
+            templates.TryAdd(line.TemplateSha256, line.TemplateJson);
+            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), line.Values, line.TemplateSha256));
         }
 
-        return StoreRows(connection, transaction, rows, explanations, ruleSetVersion, engineVersion, at, byExplanation: true);
+        return StoreRows(connection, transaction, rows, templates, ruleSetVersion, engineVersion, at, byTemplate: true);
     }
 
     /// <summary>Stores inside a write transaction the caller owns.</summary>
@@ -154,7 +154,7 @@ public sealed class DecisionRecord
             rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), head, traceId));
         }
 
-        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at, byExplanation: false) is { } batch
+        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at, byTemplate: false) is { } batch
             ? [.. rows.Select(r => new StoredDecision(r.DecisionId, r.CaseId, r.InputJson, Join(r.OutputHead, traces[r.SharedId]), ruleSetVersion, engineVersion, at, batch.AuditSeq))]
             : [];
     }
@@ -163,11 +163,11 @@ public sealed class DecisionRecord
         checked(connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction) + 1);
 
     /// <summary>
-    /// The new shared parts (traces, or with <paramref name="byExplanation"/> explanations: each row's
+    /// The new shared parts (traces, or with <paramref name="byTemplate"/> output templates: each row's
     /// <see cref="DecisionRow.SharedId"/> names one), the batch's audit entry, then its rows; null (nothing written) for
     /// no rows.
     /// </summary>
-    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, Dictionary<string, string> shared, string ruleSetVersion, string engineVersion, Instant at, bool byExplanation)
+    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, Dictionary<string, string> shared, string ruleSetVersion, string engineVersion, Instant at, bool byTemplate)
     {
         if (rows.Count == 0)
         {
@@ -176,7 +176,7 @@ public sealed class DecisionRecord
 
         var atText = RecordTime.Format(at);
         var first = rows[0].DecisionId;
-        InsertShared(connection, transaction, shared, byExplanation);
+        InsertShared(connection, transaction, shared, byTemplate);
         var payload = new JsonObject
         {
             ["firstDecisionId"] = first,
@@ -186,13 +186,13 @@ public sealed class DecisionRecord
             ["ruleSetVersion"] = ruleSetVersion,
             ["engineVersion"] = engineVersion,
         };
-        if (byExplanation)
+        if (byTemplate)
         {
-            payload[ExplanationsMember] = true;
+            payload[TemplatesMember] = true;
         }
 
         var entry = AuditChain.Append(connection, transaction, BatchKind, payload, at);
-        InsertRows(connection, transaction, rows, ruleSetVersion, engineVersion, atText, entry.Seq, byExplanation ? "explanation_id" : "trace_id");
+        InsertRows(connection, transaction, rows, ruleSetVersion, engineVersion, atText, entry.Seq, byTemplate ? "template_id" : "trace_id");
         return new StoredBatch(first, rows[^1].DecisionId, entry.Seq, at);
     }
 
@@ -235,8 +235,8 @@ public sealed class DecisionRecord
     /// <summary>
     /// The <c>rowsSha256</c> of a <c>decision-batch</c> entry: lower-hex SHA-256 over the batch's rows in
     /// decision_id order, each row given as its fields decision_id (decimal), case_id, input_json, output_json (as
-    /// stored: without trace[], or the shared bulk line), trace_id — or explanation_id when the entry's payload has
-    /// <c>"explanations": true</c> — rule_set_version, engine_version and recorded_at, each field written as its UTF-8
+    /// stored: without trace[], or a bulk line's values), trace_id — or template_id when the entry's payload has
+    /// <c>"templates": true</c> — rule_set_version, engine_version and recorded_at, each field written as its UTF-8
     /// byte length (8 bytes, big-endian) followed by its UTF-8 bytes.
     /// </summary>
     public static string BatchDigest(IEnumerable<IReadOnlyList<string>> rows)
@@ -274,9 +274,9 @@ public sealed class DecisionRecord
     {
         using var connection = database.OpenConnection();
         using var transaction = connection.BeginTransaction(); // one snapshot on SQLite; single statements elsewhere
-        foreach (var (table, noun) in new[] { ("trace", "trace"), ("explanation", "explanation") })
+        foreach (var (table, noun) in new[] { ("trace", "trace"), ("template", "output template") })
         {
-            // Fixed table and column names: screening_trace (trace_id, trace_json), screening_explanation (explanation_id, explanation_json).
+            // Fixed table and column names: screening_trace (trace_id, trace_json), screening_template (template_id, template_json).
             foreach (var shared in connection.Query<(string Id, string Json)>($"SELECT {table}_id, {table}_json FROM screening_{table} ORDER BY {table}_id", transaction: transaction))
             {
                 if (Sha256(shared.Json) != shared.Id)
@@ -323,9 +323,9 @@ public sealed class DecisionRecord
         var engine = (string)payload["engineVersion"]!;
         // A primary-key range read, so verifying the whole record stays linear. A row re-pointed to another entry shows
         // here as a wrong audit_seq; a row outside every entry's range, in the total count at the end.
-        var byExplanation = payload[ExplanationsMember] is JsonValue flag && flag.GetValue<bool>();
-        var rows = connection.Query<(long DecisionId, string CaseId, string InputJson, string OutputJson, string? TraceId, string? ExplanationId, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)>(
-            "SELECT decision_id, case_id, input_json, output_json, trace_id, explanation_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE decision_id BETWEEN @First AND @Last ORDER BY decision_id",
+        var byTemplate = payload[TemplatesMember] is JsonValue flag && flag.GetValue<bool>();
+        var rows = connection.Query<(long DecisionId, string CaseId, string InputJson, string OutputJson, string? TraceId, string? TemplateId, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)>(
+            "SELECT decision_id, case_id, input_json, output_json, trace_id, template_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE decision_id BETWEEN @First AND @Last ORDER BY decision_id",
             new { First = first, Last = last },
             transaction).ToList();
         if (rows.Count != count || rows.Count != last - first + 1 || rows.Any(r => r.AuditSeq != seq) || rows[0].DecisionId != first || rows[^1].DecisionId != last)
@@ -338,32 +338,32 @@ public sealed class DecisionRecord
             return $"decisions {first}–{last}: a stored rule-set or engine version differs from entry {seq}";
         }
 
-        // A batch stored by explanation has explanation_id on every row and no trace_id; an older batch, the reverse.
-        if (rows.Any(r => byExplanation ? r.ExplanationId is null || r.TraceId is not null : r.ExplanationId is not null))
+        // A batch stored by template has template_id on every row and no trace_id; an older batch, the reverse.
+        if (rows.Any(r => byTemplate ? r.TemplateId is null || r.TraceId is not null : r.TemplateId is not null))
         {
-            return $"decisions {first}–{last}: a row's trace_id or explanation_id does not match how entry {seq} stored the batch";
+            return $"decisions {first}–{last}: a row's trace_id or template_id does not match how entry {seq} stored the batch";
         }
 
-        var digest = BatchDigest(rows.Select(r => (IReadOnlyList<string>)[RecordTime.Invariant(r.DecisionId), r.CaseId, r.InputJson, r.OutputJson, (byExplanation ? r.ExplanationId : r.TraceId) ?? string.Empty, r.RuleSetVersion, r.EngineVersion, r.RecordedAt]));
+        var digest = BatchDigest(rows.Select(r => (IReadOnlyList<string>)[RecordTime.Invariant(r.DecisionId), r.CaseId, r.InputJson, r.OutputJson, (byTemplate ? r.TemplateId : r.TraceId) ?? string.Empty, r.RuleSetVersion, r.EngineVersion, r.RecordedAt]));
         if (digest != (string?)payload["rowsSha256"])
         {
             return $"stored decisions {first}–{last} no longer hash to the rowsSha256 of entry {seq}: a row was edited";
         }
 
-        // PostgreSQL keeps no foreign key from a row to its trace or explanation (migration 0006): check them here.
+        // PostgreSQL keeps no foreign key from a row to its trace or template (migration 0006): check them here.
         var dangling = connection.ExecuteScalar<long>(
             """
             SELECT COUNT(*) FROM screening_decision d
             LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
-            LEFT JOIN screening_explanation e ON e.explanation_id = d.explanation_id
+            LEFT JOIN screening_template o ON o.template_id = d.template_id
             WHERE d.decision_id BETWEEN @First AND @Last
-              AND ((d.trace_id IS NOT NULL AND t.trace_id IS NULL) OR (d.explanation_id IS NOT NULL AND e.explanation_id IS NULL))
+              AND ((d.trace_id IS NOT NULL AND t.trace_id IS NULL) OR (d.template_id IS NOT NULL AND o.template_id IS NULL))
             """,
             new { First = first, Last = last },
             transaction);
         if (dangling > 0)
         {
-            return $"decisions {first}–{last}: {dangling} row(s) name a trace or explanation that is not stored";
+            return $"decisions {first}–{last}: {dangling} row(s) name a trace or output template that is not stored";
         }
 
         covered += rows.Count;
@@ -391,15 +391,15 @@ public sealed class DecisionRecord
         return null;
     }
 
-    private static void InsertShared(DbConnection connection, DbTransaction transaction, Dictionary<string, string> shared, bool byExplanation) =>
+    private static void InsertShared(DbConnection connection, DbTransaction transaction, Dictionary<string, string> shared, bool byTemplate) =>
         connection.Execute(
-            byExplanation
-                ? "INSERT INTO screening_explanation (explanation_id, explanation_json) VALUES (@Id, @Json) ON CONFLICT (explanation_id) DO NOTHING"
+            byTemplate
+                ? "INSERT INTO screening_template (template_id, template_json) VALUES (@Id, @Json) ON CONFLICT (template_id) DO NOTHING"
                 : "INSERT INTO screening_trace (trace_id, trace_json) VALUES (@Id, @Json) ON CONFLICT (trace_id) DO NOTHING",
             shared.Select(t => new { Id = t.Key, Json = t.Value }),
             transaction);
 
-    /// <summary>Inserts the rows; <paramref name="sharedColumn"/> (trace_id or explanation_id, a fixed name) takes each row's shared id.</summary>
+    /// <summary>Inserts the rows; <paramref name="sharedColumn"/> (trace_id or template_id, a fixed name) takes each row's shared id.</summary>
     private static void InsertRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, string ruleSetVersion, string engineVersion, string atText, long auditSeq, string sharedColumn)
     {
         if (connection is Npgsql.NpgsqlConnection postgres)
@@ -473,12 +473,15 @@ public sealed class DecisionRecord
         """
         SELECT d.decision_id AS DecisionId, d.case_id AS CaseId, d.input_json AS InputJson, d.output_json AS OutputJson,
                d.rule_set_version AS RuleSetVersion, d.engine_version AS EngineVersion, d.recorded_at AS RecordedAt, d.audit_seq AS AuditSeq,
-               t.trace_json AS TraceJson, e.explanation_json AS ExplanationJson
+               t.trace_json AS TraceJson, o.template_json AS TemplateJson
         FROM screening_decision d LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
-             LEFT JOIN screening_explanation e ON e.explanation_id = d.explanation_id
+             LEFT JOIN screening_template o ON o.template_id = d.template_id
         """;
 
-    /// <summary>One decision as it will be stored: <see cref="SharedId"/> is its trace_id, or its explanation_id for a bulk line.</summary>
+    /// <summary>
+    /// One decision as it will be stored: <see cref="SharedId"/> is its trace_id, or its template_id for a bulk line,
+    /// whose <see cref="OutputHead"/> is then its values (<see cref="FormattedDecision.Values"/>).
+    /// </summary>
     private sealed record DecisionRow(long DecisionId, string CaseId, string InputJson, string OutputHead, string SharedId)
     {
         public IReadOnlyList<string> Fields(string ruleSetVersion, string engineVersion, string atText) =>
@@ -557,12 +560,12 @@ public sealed class DecisionRecord
         }
     }
 
-    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq, string? TraceJson, string? ExplanationJson)
+    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq, string? TraceJson, string? TemplateJson)
     {
         public StoredDecision ToDecision() => new(DecisionId, CaseId, InputJson, Output(), RuleSetVersion, EngineVersion, RecordTime.ParseInstant(RecordedAt), AuditSeq);
 
         private string Output() =>
-            ExplanationJson is not null ? FormattedDecision.JoinExplanation(OutputJson, ExplanationJson)
+            TemplateJson is not null ? FormattedDecision.Join(CaseId, TemplateJson, OutputJson)
             : TraceJson is not null ? Join(OutputJson, TraceJson)
             : OutputJson;
     }

@@ -44,10 +44,15 @@ public sealed class CaseDecisionLineWriter : IDisposable
     private readonly byte[] policy;
     private int used;
 
+    // Byte ranges of the per-case values (id, destination, overflow, allocation, dates) in the line Append just wrote.
+    private readonly int[] holes = new int[32];
+    private int holeCount;
+
     private readonly HashSet<string> traceIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> explanationIds = new(StringComparer.Ordinal);
     private readonly List<bool> explanationWritten = [];
     private readonly List<Fragments> shapes = [];
+    private readonly Dictionary<(int Shape, int Holes), (string Sha256, string Json)> templates = [];
 
     public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn, BulkTraceMode traceMode = BulkTraceMode.Inline)
     {
@@ -120,16 +125,68 @@ public sealed class CaseDecisionLineWriter : IDisposable
 
     /// <summary>
     /// Formats one case, already classified (<see cref="CaseScreener.Classify"/>) and with its return allocation
-    /// decided elsewhere (the record's ledger; null when the case is not removable), as the line the record stores:
-    /// the shared bulk line, which names its explanation by <c>explanationId</c>, and the explanation itself with its
-    /// full SHA-256 (the id is that hash's first 12 digits). Nothing is written; see <see cref="WriteFormatted"/>.
+    /// decided elsewhere (the record's ledger; null when the case is not removable): the shared bulk line, and the
+    /// inline line split into the outcome's template (shared by every case of the same shape) and this case's values,
+    /// as the record stores it. Nothing is written; see <see cref="WriteFormatted"/>.
     /// </summary>
     public FormattedDecision Format(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var (f, at) = Append(c, o, allocation, shared: true);
-        var line = System.Text.Encoding.UTF8.GetString(buffer, used, at) + "}";
-        return new FormattedDecision(c.Id, line, f.ShapeIndex, f.ExplanationSha256, f.ExplanationJson);
+        var (f, at) = Append(c, o, allocation, shared: true, markHoles: true);
+        var bytes = buffer.AsSpan(used, at);
+        var line = System.Text.Encoding.UTF8.GetString(bytes) + "}";
+        if (!templates.TryGetValue((f.ShapeIndex, holeCount), out var template))
+        {
+            template = Template(f, bytes);
+            templates[(f.ShapeIndex, holeCount)] = template;
+        }
+
+        // The values after the id, as a JSON array of the raw JSON texts the line holds.
+        var values = new byte[2 + bytes.Length];
+        var n = 0;
+        values[n++] = (byte)'[';
+        for (var k = 2; k < holeCount; k += 2)
+        {
+            if (k > 2)
+            {
+                values[n++] = (byte)',';
+            }
+
+            bytes[holes[k]..holes[k + 1]].CopyTo(values.AsSpan(n));
+            n += holes[k + 1] - holes[k];
+        }
+
+        values[n++] = (byte)']';
+        return new FormattedDecision(c.Id, line, f.ShapeIndex, template.Sha256, template.Json, System.Text.Encoding.UTF8.GetString(values, 0, n));
+    }
+
+    /// <summary>
+    /// The inline line's text around its per-case values, as a JSON array of strings: the segments between the values,
+    /// with the inline tail (flags, applied orders, citations, trace id, trace) at the end in place of the shared id.
+    /// </summary>
+    private (string Sha256, string Json) Template(Fragments f, ReadOnlySpan<byte> line)
+    {
+        var segments = new List<string>();
+        var from = 0;
+        for (var k = 0; k < holeCount; k += 2)
+        {
+            segments.Add(System.Text.Encoding.UTF8.GetString(line[from..holes[k]]));
+            from = holes[k + 1];
+        }
+
+        // After the last value (decidedOn, with its closing quote) the inline line goes on with the tail past its quote.
+        segments.Add(System.Text.Encoding.UTF8.GetString([.. f.Tail.AsSpan(1), .. f.Trace, (byte)'}']));
+        var json = JsonSerializer.Serialize(segments, TemplateJson);
+        return (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json))), json);
+    }
+
+    private static readonly JsonSerializerOptions TemplateJson = new() { Encoder = Encoder };
+
+    /// <summary>A case id as the lines write it: a JSON string, escaped as every line escapes it.</summary>
+    public static string IdJson(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return IsPlain(id) ? $"\"{id}\"" : $"\"{JsonEncodedText.Encode(id, Encoder)}\"";
     }
 
     /// <summary>Writes a line made by <see cref="Format"/> of this writer, with its trace as <see cref="TraceMode"/> says.</summary>
@@ -155,7 +212,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
     }
 
     /// <summary>Appends the line without its trace and closing brace at <c>used</c> (not yet committed); returns its length.</summary>
-    private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation, bool shared)
+    private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation, bool shared, bool markHoles = false)
     {
         var ticks = c.EntryInstant.ToUnixTimeTicks();
         var flagMask = 0UL;
@@ -188,7 +245,10 @@ public sealed class CaseDecisionLineWriter : IDisposable
         Reserve((c.Id.Length * 6) + f.Length + allocationLength + 128);
         var span = buffer.AsSpan(used);
         var at = 0;
+        holeCount = 0;
+        var start = 0;
         Put(span, ref at, "{\"id\":\""u8);
+        start = at - 1;
         if (IsPlain(c.Id))
         {
             at += System.Text.Encoding.ASCII.GetBytes(c.Id, span[at..]);
@@ -199,51 +259,81 @@ public sealed class CaseDecisionLineWriter : IDisposable
         }
 
         Put(span, ref at, f.Head);
+        Mark(markHoles, start, start + (at - start - f.Head.Length) + 1); // the id, with its quotes
         switch (o.Removal)
         {
             case RemovalPath.ContiguousReturn:
                 Put(span, ref at, "\"MX\""u8);
                 break;
             case RemovalPath.Removable:
+                start = at;
                 span[at++] = (byte)'"';
                 Put(span, ref at, Text(allocation!.Destination));
                 span[at++] = (byte)'"';
+                Mark(markHoles, start, at);
                 break;
             default:
                 Put(span, ref at, "null"u8);
                 break;
         }
 
-        Put(span, ref at, allocation?.Overflow == true ? ",\"overflow\":true"u8 : ",\"overflow\":false"u8);
+        Put(span, ref at, ",\"overflow\":"u8);
+        start = at;
+        Put(span, ref at, allocation?.Overflow == true ? "true"u8 : "false"u8);
+        Mark(markHoles, start, at);
         Put(span, ref at, f.Removal);
         if (allocation is { } a)
         {
+            Put(span, ref at, ",\"arrangementId\":"u8);
+            start = at;
             if (a.ArrangementId is null)
             {
-                Put(span, ref at, ",\"arrangementId\":null"u8);
+                Put(span, ref at, "null"u8);
             }
             else
             {
-                Put(span, ref at, ",\"arrangementId\":\""u8);
+                span[at++] = (byte)'"';
                 Put(span, ref at, Text(a.ArrangementId));
                 span[at++] = (byte)'"';
             }
 
-            Put(span, ref at, ",\"reason\":\""u8);
+            Mark(markHoles, start, at);
+            Put(span, ref at, ",\"reason\":"u8);
+            start = at;
+            span[at++] = (byte)'"';
             Put(span, ref at, Text(a.Reason));
-            Put(span, ref at, "\",\"ledgerMonth\":\""u8);
+            span[at++] = (byte)'"';
+            Mark(markHoles, start, at);
+            Put(span, ref at, ",\"ledgerMonth\":"u8);
+            start = at;
+            span[at++] = (byte)'"';
             at += WriteDigits(span[at..], a.Month.Year, 4);
             span[at++] = (byte)'-';
             at += WriteDigits(span[at..], a.Month.Month, 2);
             span[at++] = (byte)'"';
+            Mark(markHoles, start, at);
         }
 
         Put(span, ref at, "},\"entry\":{\"statusDay\":\""u8);
+        start = at - 1;
         at += WriteDate(span[at..], o.StatusDay);
+        Mark(markHoles, start, at + 1);
         Put(span, ref at, f.Status);
+        start = at - 1;
         at += WriteDate(span[at..], DecidedOn ?? c.EntryDateEastern);
+        Mark(markHoles, start, at + 1);
         Put(span, ref at, shared ? f.SharedTail : f.Tail);
         return (f, at);
+    }
+
+    /// <summary>Records a per-case value's byte range [start, end) in the line being appended, for <see cref="Format"/>.</summary>
+    private void Mark(bool markHoles, int start, int end)
+    {
+        if (markHoles)
+        {
+            holes[holeCount++] = start;
+            holes[holeCount++] = end;
+        }
     }
 
     /// <summary>Writes the buffered lines to the stream.</summary>
@@ -417,8 +507,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
         ];
         byte[] tail = [.. "\","u8, .. members];
         byte[] explanation = [(byte)'{', .. members, .. traceMember, (byte)'}'];
-        var explanationSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(explanation));
-        var explanationId = explanationSha256[..12];
+        var explanationId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(explanation))[..12];
         if (!explanationIds.TryGetValue(explanationId, out var explanationIndex))
         {
             explanationIndex = explanationWritten.Count;
@@ -429,8 +518,6 @@ public sealed class CaseDecisionLineWriter : IDisposable
         byte[] sharedTail = [.. "\",\"explanationId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(explanationId), (byte)'"'];
         var f = new Fragments(head, removal, status, tail, traceMember)
         {
-            ExplanationSha256 = explanationSha256,
-            ExplanationJson = System.Text.Encoding.UTF8.GetString(explanation),
             ShapeIndex = shapes.Count,
             SharedTail = sharedTail,
             Explanation = [.. ",\"explanation\":"u8, .. explanation],
@@ -463,12 +550,6 @@ public sealed class CaseDecisionLineWriter : IDisposable
 
     private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace)
     {
-        /// <summary>Lower-hex SHA-256 of <see cref="ExplanationJson"/> (the <c>explanationId</c> is its first 12 digits).</summary>
-        public required string ExplanationSha256 { get; init; }
-
-        /// <summary>The explanation object: flags, appliedOrders, citations, traceId and trace, as JSON.</summary>
-        public required string ExplanationJson { get; init; }
-
         /// <summary><c>,"trace":[…]</c>, written on every line or only on the first line with this trace.</summary>
         public byte[] Trace { get; } = trace;
 
@@ -506,32 +587,72 @@ public enum BulkTraceMode
 }
 
 /// <summary>
-/// One case's bulk line as the record stores it (<see cref="CaseDecisionLineWriter.Format"/>): <see cref="Line"/> is
-/// the shared-mode JSON object, which names its explanation by <c>explanationId</c> as its last member;
-/// <see cref="ExplanationJson"/> is the explanation object (flags, appliedOrders, citations, traceId, trace) and
-/// <see cref="ExplanationSha256"/> its full SHA-256. <see cref="Inline"/> joins them into the inline line.
+/// One case's bulk line (<see cref="CaseDecisionLineWriter.Format"/>). <see cref="Line"/> is the shared-mode JSON
+/// object, which names its explanation by <c>explanationId</c>. The record stores the inline line split in two: the
+/// outcome's <see cref="TemplateJson"/> (a JSON array of the text segments around the per-case values, shared by every
+/// case of the same shape; <see cref="TemplateSha256"/> is its SHA-256) and <see cref="Values"/>, a JSON array of this
+/// case's values after its id (return destination, overflow, the allocation's arrangement, reason and month, the
+/// status day and the decision date, each as the raw JSON the line holds). <see cref="Inline"/> joins them back.
 /// <see cref="ShapeIndex"/> identifies the outcome's shape to the writer that made the line.
 /// </summary>
-public sealed record FormattedDecision(string CaseId, string Line, int ShapeIndex, string ExplanationSha256, string ExplanationJson)
+public sealed record FormattedDecision(string CaseId, string Line, int ShapeIndex, string TemplateSha256, string TemplateJson, string Values)
 {
-    /// <summary>The inline line: the shared line with its <c>explanationId</c> replaced by the explanation's members.</summary>
-    public string Inline => JoinExplanation(Line, ExplanationJson);
+    /// <summary>The inline line (<c>screen --trace inline</c>), joined from the template, the id and the values.</summary>
+    public string Inline => Join(CaseId, TemplateJson, Values);
 
     /// <summary>
-    /// Replaces the last member of a shared line, <c>"explanationId":"…"</c> (12 hex digits), by the members of the
-    /// explanation object, giving the inline line.
+    /// Joins a stored template, case id and values into the inline line: segment 0, the id as a JSON string
+    /// (<see cref="CaseDecisionLineWriter.IdJson"/>), segment 1, value 0, segment 2, … the last segment.
     /// </summary>
-    public static string JoinExplanation(string sharedLine, string explanationJson)
+    /// <exception cref="FormatException">The template or values are not JSON arrays, or their counts do not fit.</exception>
+    public static string Join(string caseId, string templateJson, string values)
     {
-        ArgumentNullException.ThrowIfNull(sharedLine);
-        ArgumentNullException.ThrowIfNull(explanationJson);
-        const string Member = ",\"explanationId\":\"123456789012\"}";
-        if (sharedLine.Length < Member.Length || string.CompareOrdinal(sharedLine, sharedLine.Length - Member.Length, ",\"explanationId\":\"", 0, 18) != 0
-            || explanationJson.Length < 2 || explanationJson[0] != '{')
+        ArgumentNullException.ThrowIfNull(caseId);
+        string[] segments;
+        try
         {
-            throw new FormatException("not a shared bulk line ending in its explanationId, or not an explanation object");
+            segments = JsonSerializer.Deserialize<string[]>(templateJson) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the output template is not a JSON array of strings: {e.Message}", e);
         }
 
-        return string.Concat(sharedLine.AsSpan(0, sharedLine.Length - Member.Length), ",", explanationJson.AsSpan(1));
+        using var parsed = ParseValues(values);
+        var items = parsed.RootElement;
+        if (segments.Length != items.GetArrayLength() + 2)
+        {
+            throw new FormatException($"the output template has {segments.Length} segments for {items.GetArrayLength()} values and the id");
+        }
+
+        var text = new System.Text.StringBuilder(segments.Sum(s => s.Length) + values.Length + caseId.Length + 2);
+        text.Append(segments[0]).Append(CaseDecisionLineWriter.IdJson(caseId));
+        var k = 1;
+        foreach (var value in items.EnumerateArray())
+        {
+            text.Append(segments[k++]).Append(value.GetRawText());
+        }
+
+        return text.Append(segments[k]).ToString();
+    }
+
+    private static JsonDocument ParseValues(string values)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(values);
+            if (document.RootElement.ValueKind == JsonValueKind.Array)
+            {
+                return document;
+            }
+
+            document.Dispose();
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the output values are not JSON: {e.Message}", e);
+        }
+
+        throw new FormatException("the output values are not a JSON array");
     }
 }

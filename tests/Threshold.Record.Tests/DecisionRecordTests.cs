@@ -176,18 +176,20 @@ public abstract class DecisionRecordTests(Backend backend)
 
     [Theory]
     [InlineData(null, null)]
-    [InlineData("UPDATE screening_decision SET output_json = replace(output_json, '\"overflow\":false', '\"overflow\":true') WHERE decision_id = 1", "a row was edited")]
-    [InlineData("UPDATE screening_decision SET explanation_id = (SELECT MAX(explanation_id) FROM screening_explanation) WHERE decision_id = (SELECT MIN(decision_id) FROM screening_decision WHERE explanation_id <> (SELECT MAX(explanation_id) FROM screening_explanation))", "a row was edited")]
-    [InlineData("UPDATE screening_explanation SET explanation_json = replace(explanation_json, 'true', 'false')", "no longer hashes to its id")]
-    [InlineData("UPDATE screening_decision SET explanation_id = NULL WHERE decision_id = 3", "does not match how entry")]
-    [InlineData("DELETE FROM screening_explanation WHERE explanation_id = (SELECT explanation_id FROM screening_decision WHERE decision_id = 1)", "is not stored")]
-    public void StoreLines_BulkLines_StoredWithExplanationsOnce_ReadBackAsTheInlineLines(string? tamper, string? reason)
+    [InlineData("UPDATE screening_decision SET output_json = replace(output_json, 'false', 'true') WHERE decision_id = 1", "a row was edited")]
+    [InlineData("UPDATE screening_decision SET output_json = replace(output_json, '2024-', '2023-') WHERE decision_id = 2", "a row was edited")]
+    [InlineData("UPDATE screening_decision SET template_id = (SELECT MAX(template_id) FROM screening_template) WHERE decision_id = (SELECT MIN(decision_id) FROM screening_decision WHERE template_id <> (SELECT MAX(template_id) FROM screening_template))", "a row was edited")]
+    [InlineData("UPDATE screening_template SET template_json = replace(template_json, 'true', 'false')", "no longer hashes to its id")]
+    [InlineData("UPDATE screening_decision SET template_id = NULL WHERE decision_id = 3", "does not match how entry")]
+    [InlineData("DELETE FROM screening_template WHERE template_id = (SELECT template_id FROM screening_decision WHERE decision_id = 1)", "is not stored")]
+    public void StoreLines_BulkLines_StoredAsTemplatesAndValues_ReadBackAsTheInlineLines(string? tamper, string? reason)
     {
         using var record = new TempRecord(backend);
         var cases = new[]
         {
             RecordFixtures.Case("l-1", "VE", 10), RecordFixtures.Case("l-2", "VE", 11), RecordFixtures.Case("l-3", "MX", 12),
             RecordFixtures.Case("l-4", "GT", 12, CaseFacts.UnaccompaniedChild), RecordFixtures.Case("l-5", "CU", 13, CaseFacts.ManifestsFear),
+            RecordFixtures.Case("l-6 \"quoted\" \\ é", "EC", 14), // an id JSON must escape
         };
 
         // What `screen --cases --trace inline` prints for these cases: the expected stored-and-joined outputs.
@@ -214,19 +216,21 @@ public abstract class DecisionRecordTests(Backend backend)
         var batch = new DecisionRecord(record.Store, record.Clock).StoreLines(lines, "r", "e");
 
         Assert.NotNull(batch);
-        Assert.Equal((1L, 5L), (batch.FirstDecisionId, batch.LastDecisionId));
+        Assert.Equal((1L, 6L), (batch.FirstDecisionId, batch.LastDecisionId));
         var stored = new DecisionRecord(record.Store, record.Clock).List();
         Assert.Equal(expected, stored.Select(d => d.OutputJson));
         Assert.Equal(cases, stored.Select(d => d.Input()));
-        Assert.Equal(lines.Select(l => l.Item1.ExplanationSha256).Distinct().Count(), record.Scalar("SELECT COUNT(*) FROM screening_explanation"));
-        Assert.True(record.Scalar("SELECT COUNT(*) FROM screening_explanation") > 1);
+        Assert.Equal(expected, lines.Select(l => l.Item1.Inline));
+        Assert.Equal(lines.Select(l => l.Item1.TemplateSha256).Distinct().Count(), record.Scalar("SELECT COUNT(*) FROM screening_template"));
+        Assert.True(record.Scalar("SELECT COUNT(*) FROM screening_template") > 1);
         Assert.Equal(0, record.Scalar("SELECT COUNT(*) FROM screening_trace"));
-        var (storedLine, explanationId) = RawRow(record, 1, "explanation_id");
-        Assert.Equal(lines[0].Item1.Line, storedLine); // the shared line, which names its explanation …
-        Assert.EndsWith($",\"explanationId\":\"{explanationId[..12]}\"}}", storedLine, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"citations\"", storedLine, StringComparison.Ordinal); // … stored once, by id
+
+        // A removable case's row holds only its values; the text around them is its template, stored once.
+        var (values, templateId) = RawRow(record, 1, "template_id");
+        Assert.Equal(lines[0].Item1.TemplateSha256, templateId);
+        Assert.Matches("""^\["[A-Z]{2}",(true|false),(null|"[^"]+"),"[^"]+","\d{4}-\d{2}","\d{4}-\d{2}-\d{2}","\d{4}-\d{2}-\d{2}"\]$""", values);
         var entry = Assert.Single(record.Store.Audit.Entries());
-        Assert.Contains("\"explanations\":true", entry.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"templates\":true", entry.Payload, StringComparison.Ordinal);
         Assert.True(record.Store.Verify().IsValid);
         if (tamper is null)
         {
@@ -234,7 +238,7 @@ public abstract class DecisionRecordTests(Backend backend)
         }
 
         record.DropAppendOnlyGuards("screening_decision");
-        record.DropAppendOnlyGuards("screening_explanation");
+        record.DropAppendOnlyGuards("screening_template");
         record.Sql(backend == Backend.Sqlite ? "PRAGMA foreign_keys = OFF; " + tamper : tamper); // as an intruder would
 
         var result = record.Store.Verify();
