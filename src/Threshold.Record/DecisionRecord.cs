@@ -258,7 +258,7 @@ public sealed class DecisionRecord
     public (long Seq, string Reason)? VerifyFacts()
     {
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction(); // one snapshot on SQLite; single statements elsewhere
+        using var transaction = database.BeginRead(connection); // one snapshot, no write lock
         foreach (var trace in connection.Query<(string TraceId, string TraceJson)>("SELECT trace_id, trace_json FROM screening_trace ORDER BY trace_id", transaction: transaction))
         {
             if (Sha256(trace.TraceJson) != trace.TraceId)

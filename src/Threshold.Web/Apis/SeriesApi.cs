@@ -75,11 +75,11 @@ public static class MonthlyApi
         var folder = Directory.CreateDirectory(Path.Combine(UploadFolder, Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            var path = Path.Combine(folder, name.Length == 0 ? "monthly.csv" : name);
+            var path = Path.Combine(folder, name.Trim('.').Length == 0 ? "monthly.csv" : name); // "." and ".." name folders
             var file = File.Create(path);
             await using (file.ConfigureAwait(false))
             {
-                await request.Body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                await BodyLimit.CopyAsync(request, file, BodyLimit.ServerLimit(request), cancellationToken).ConfigureAwait(false);
             }
 
             var r = layout == "cbp-sbo" ? MonthlyImports.ImportCbpSbo(record.Store, path, record.Clock) : MonthlyImports.ImportKhsm(record.Store, path, record.Clock);
