@@ -38,6 +38,9 @@ public static class SeriesApi
             throw new RequestValidationException("name", "the series name must be 1 to 100 characters");
         }
 
+        RequestText.Checked("name", name);
+        RequestText.Checked("source", source);
+
         var series = TimelineService.Uploaded(csv, Path.GetFileName(source), allowGaps);
         var result = ImportResultDto.From(record.Store.Encounters.Import(name, series, Path.GetFileName(source), TimelineService.Sha256(csv)));
         timelines.Invalidate(name);
