@@ -26,23 +26,18 @@ url="http://127.0.0.1:$port"
 work="$(mktemp -d)"
 trap 'if [ -n "${sampler_pid:-}" ]; then kill "$sampler_pid" 2>/dev/null || true; fi; if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y wrk >/dev/null; else echo "web-soak: wrk is missing (apt-get install wrk)" >&2; exit 1; fi
-fi
+# shellcheck source=bench/web-server.sh
+. "$root/bench/web-server.sh"
+web_require_wrk web-soak
 
 "$root/threshold" --help >/dev/null  # build once
 cp -r "$root/.threshold-build" "$work/app"
 cli=(dotnet "$work/app/threshold.dll")
 data="$work/data"
-key_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])'; }
-analyst="$("${cli[@]}" keys create --name soak-analyst --role analyst --data-dir "$data" 2>/dev/null | key_of)"
-operator="$("${cli[@]}" keys create --name soak-operator --role operator --data-dir "$data" 2>/dev/null | key_of)"
-
-"${cli[@]}" serve --urls "$url" --data-dir "$data" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && break; sleep 0.5; done
-curl -sf "$url/health" >/dev/null || { cat "$work/server.log" >&2; echo "web-soak: the server did not start" >&2; exit 1; }
-# The PID of the server process itself (dotnet), whose RSS is sampled.
+analyst="$("${cli[@]}" keys create --name soak-analyst --role analyst --data-dir "$data" 2>/dev/null | web_key_of)"
+operator="$("${cli[@]}" keys create --name soak-operator --role operator --data-dir "$data" 2>/dev/null | web_key_of)"
+web_start_server web-soak "$url" "$work/server.log" "${cli[@]}" serve --urls "$url" --data-dir "$data"
+# server_pid is the server process itself (dotnet), whose RSS is sampled.
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0; }
 echo "server pid $server_pid, RSS after start: $(( $(rss_kib) / 1024 )) MiB"
 

@@ -13,12 +13,15 @@ namespace Threshold.Returns;
 /// fields of the public contract plus <c>citations[]</c> (full citation texts, each ending in its verification mark),
 /// <c>traceId</c> and the trace: every rule considered, as <c>rule</c> — the rule's label — <c>held</c> and
 /// <c>citation</c>, the short form instrument + section + mark, e.g. "Proclamation 10773 §3(b)(i) [V]" (the full texts
-/// are in <c>citations[]</c>, in <c>threshold policies</c> and in single-case output).
-/// <para>With <see cref="BulkTraceMode.Inline"/> every line carries its <c>trace[]</c>. With
-/// <see cref="BulkTraceMode.Shared"/> a trace is written in full on the first line that uses it and later lines carry only
-/// its <c>traceId</c>: the first 12 hex digits of the SHA-256 of the trace's JSON, the same in every file and run, so a
-/// reader resolves every id from an earlier line of the same file. Traces repeat across thousands of cases, and this
-/// keeps a line to about a third of its size.</para>
+/// are in <c>citations[]</c>, in <c>threshold policies</c> and in single-case output). <c>traceId</c> is the first 12 hex
+/// digits of the SHA-256 of the trace's JSON, the same in every file and run.
+/// <para>With <see cref="BulkTraceMode.Inline"/> every line carries <c>flags[]</c>, <c>appliedOrders[]</c>,
+/// <c>citations[]</c>, <c>traceId</c> and <c>trace[]</c> itself. With <see cref="BulkTraceMode.Shared"/> those five
+/// members, which depend only on the outcome's shape, form the case's <em>explanation</em>: the first line that uses an
+/// explanation carries it whole as <c>explanation</c> (an object with those members in that order) and every line names
+/// it by <c>explanationId</c>, the first 12 hex digits of the SHA-256 of the explanation's JSON. Replacing
+/// <c>explanationId</c> (and <c>explanation</c>) by the explanation's members gives the inline line, byte for byte.
+/// Explanations repeat across thousands of cases, and this keeps a line to about a fifth of its inline size.</para>
 /// The cases are decided on the fast path (<see cref="CaseScreener.Classify"/>); everything on a line except the id,
 /// the dates, the return allocation and the status depends only on the outcome's shape, so it is built once per
 /// distinct shape as UTF-8 and copied. Lines are assembled in an internal buffer: call <see cref="Flush"/> or
@@ -41,9 +44,10 @@ public sealed class CaseDecisionLineWriter : IDisposable
     private readonly byte[] policy;
     private int used;
 
-    private readonly Dictionary<string, int> traceIds = new(StringComparer.Ordinal);
-    private readonly List<bool> traceWritten = [];
-    private readonly List<byte[]> fragmentsByTrace = [];
+    private readonly HashSet<string> traceIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> explanationIds = new(StringComparer.Ordinal);
+    private readonly List<bool> explanationWritten = [];
+    private readonly List<Fragments> shapes = [];
 
     public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn, BulkTraceMode traceMode = BulkTraceMode.Inline)
     {
@@ -75,8 +79,11 @@ public sealed class CaseDecisionLineWriter : IDisposable
 
     public BulkTraceMode TraceMode { get; }
 
-    /// <summary>Distinct traces written so far.</summary>
-    public int Traces => traceWritten.Count;
+    /// <summary>Distinct traces seen so far.</summary>
+    public int Traces => traceIds.Count;
+
+    /// <summary>Distinct explanations (flags, applied orders, citations and trace) seen so far.</summary>
+    public int Explanations => explanationWritten.Count;
 
     /// <summary>Distinct outcome shapes seen so far (each built once with its full trace).</summary>
     public int Shapes => fragments.Count + unusual.Count;
@@ -88,30 +95,41 @@ public sealed class CaseDecisionLineWriter : IDisposable
         ReturnAllocation? allocation = o.Removal == RemovalPath.Removable
             ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
             : null;
-        var (f, at) = Append(c, o, allocation);
+        var shared = TraceMode == BulkTraceMode.Shared;
+        var (f, at) = Append(c, o, allocation, shared);
         var span = buffer.AsSpan(used);
-        if (TraceMode == BulkTraceMode.Inline || !traceWritten[f.TraceIndex])
+        Close(span, ref at, f, shared);
+        used += at;
+    }
+
+    /// <summary>Ends a line: its trace (inline), or its explanation on the explanation's first line (shared).</summary>
+    private void Close(Span<byte> span, ref int at, Fragments f, bool shared)
+    {
+        if (!shared)
         {
             Put(span, ref at, f.Trace);
-            traceWritten[f.TraceIndex] = true;
+        }
+        else if (!explanationWritten[f.ExplanationIndex])
+        {
+            Put(span, ref at, f.Explanation);
+            explanationWritten[f.ExplanationIndex] = true;
         }
 
         Put(span, ref at, "}\n"u8);
-        used += at;
     }
 
     /// <summary>
     /// Formats one case, already classified (<see cref="CaseScreener.Classify"/>) and with its return allocation
     /// decided elsewhere (the record's ledger; null when the case is not removable), as the line the record stores:
-    /// the bulk line without its trace, which comes back separately with its full SHA-256 (the line's
-    /// <c>traceId</c> is that hash's first 12 digits). Nothing is written; see <see cref="WriteFormatted"/>.
+    /// the shared bulk line, which names its explanation by <c>explanationId</c>, and the explanation itself with its
+    /// full SHA-256 (the id is that hash's first 12 digits). Nothing is written; see <see cref="WriteFormatted"/>.
     /// </summary>
     public FormattedDecision Format(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var (f, at) = Append(c, o, allocation);
+        var (f, at) = Append(c, o, allocation, shared: true);
         var line = System.Text.Encoding.UTF8.GetString(buffer, used, at) + "}";
-        return new FormattedDecision(c.Id, line, f.TraceIndex, f.TraceSha256, f.TraceJson);
+        return new FormattedDecision(c.Id, line, f.ShapeIndex, f.ExplanationSha256, f.ExplanationJson);
     }
 
     /// <summary>Writes a line made by <see cref="Format"/> of this writer, with its trace as <see cref="TraceMode"/> says.</summary>
@@ -119,23 +137,25 @@ public sealed class CaseDecisionLineWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(line);
         var head = System.Text.Encoding.UTF8.GetBytes(line.Line);
-        var trace = fragmentsByTrace[line.TraceIndex];
-        Reserve(head.Length + trace.Length + 2);
+        var f = shapes[line.ShapeIndex];
+        var shared = TraceMode == BulkTraceMode.Shared;
+        Reserve(head.Length + f.Length);
         var span = buffer.AsSpan(used);
         var at = 0;
-        Put(span, ref at, head.AsSpan(0, head.Length - 1));
-        if (TraceMode == BulkTraceMode.Inline || !traceWritten[line.TraceIndex])
+
+        // The formatted line ends with the explanation's id and "}"; an inline line swaps that for the inline tail.
+        Put(span, ref at, head.AsSpan(0, head.Length - 1 - (shared ? 0 : f.SharedTail.Length)));
+        if (!shared)
         {
-            Put(span, ref at, trace);
-            traceWritten[line.TraceIndex] = true;
+            Put(span, ref at, f.Tail);
         }
 
-        Put(span, ref at, "}\n"u8);
+        Close(span, ref at, f, shared);
         used += at;
     }
 
     /// <summary>Appends the line without its trace and closing brace at <c>used</c> (not yet committed); returns its length.</summary>
-    private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
+    private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation, bool shared)
     {
         var ticks = c.EntryInstant.ToUnixTimeTicks();
         var flagMask = 0UL;
@@ -222,7 +242,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
         at += WriteDate(span[at..], o.StatusDay);
         Put(span, ref at, f.Status);
         at += WriteDate(span[at..], DecidedOn ?? c.EntryDateEastern);
-        Put(span, ref at, f.Tail);
+        Put(span, ref at, shared ? f.SharedTail : f.Tail);
         return (f, at);
     }
 
@@ -383,25 +403,41 @@ public sealed class CaseDecisionLineWriter : IDisposable
         byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null })];
         byte[] status = [.. "\",\"status\":"u8, .. Str(ReplayReport.StatusName(o.Status)), .. "},\"decidedOn\":\""u8];
         var trace = Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) }));
-        var traceSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace));
-        var traceId = traceSha256[..12];
+        var traceId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace))[..12];
         byte[] traceMember = [.. ",\"trace\":"u8, .. trace];
-        if (!traceIds.TryGetValue(traceId, out var traceIndex))
-        {
-            traceIndex = traceWritten.Count;
-            traceIds[traceId] = traceIndex;
-            traceWritten.Add(false);
-            fragmentsByTrace.Add(traceMember);
-        }
+        traceIds.Add(traceId);
 
-        byte[] tail =
+        // The members after decidedOn: the same bytes inline and inside a shared explanation.
+        byte[] members =
         [
-            .. "\",\"flags\":"u8, .. Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
+            .. "\"flags\":"u8, .. Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
             .. ",\"appliedOrders\":"u8, .. Raw(r.AppliedOrders.Select(x => x.Id)),
             .. ",\"citations\":"u8, .. Raw(r.Citations.Select(x => x.Text)),
             .. ",\"traceId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(traceId), (byte)'"',
         ];
-        return new Fragments(head, removal, status, tail, traceMember, traceIndex, traceSha256, System.Text.Encoding.UTF8.GetString(trace));
+        byte[] tail = [.. "\","u8, .. members];
+        byte[] explanation = [(byte)'{', .. members, .. traceMember, (byte)'}'];
+        var explanationSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(explanation));
+        var explanationId = explanationSha256[..12];
+        if (!explanationIds.TryGetValue(explanationId, out var explanationIndex))
+        {
+            explanationIndex = explanationWritten.Count;
+            explanationIds[explanationId] = explanationIndex;
+            explanationWritten.Add(false);
+        }
+
+        byte[] sharedTail = [.. "\",\"explanationId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(explanationId), (byte)'"'];
+        var f = new Fragments(head, removal, status, tail, traceMember)
+        {
+            ExplanationSha256 = explanationSha256,
+            ExplanationJson = System.Text.Encoding.UTF8.GetString(explanation),
+            ShapeIndex = shapes.Count,
+            SharedTail = sharedTail,
+            Explanation = [.. ",\"explanation\":"u8, .. explanation],
+            ExplanationIndex = explanationIndex,
+        };
+        shapes.Add(f);
+        return f;
     }
 
     /// <summary>The short form of a citation in trace entries: instrument, section and verification mark.</summary>
@@ -425,41 +461,77 @@ public sealed class CaseDecisionLineWriter : IDisposable
         public override int GetHashCode() => unchecked((int)(((holding * 0x9E3779B97F4A7C15UL) ^ (bits * 0xC2B2AE3D27D4EB4FUL) ^ (flags * 0x165667B19E3779F9UL) ^ (orders * 0x27D4EB2F165667C5UL)) >> 32));
     }
 
-    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace, int traceIndex, string traceSha256, string traceJson)
+    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace)
     {
-        /// <summary>Lower-hex SHA-256 of the trace's JSON (the <c>traceId</c> is its first 12 digits).</summary>
-        public string TraceSha256 { get; } = traceSha256;
+        /// <summary>Lower-hex SHA-256 of <see cref="ExplanationJson"/> (the <c>explanationId</c> is its first 12 digits).</summary>
+        public required string ExplanationSha256 { get; init; }
 
-        /// <summary>The trace array alone, as JSON.</summary>
-        public string TraceJson { get; } = traceJson;
+        /// <summary>The explanation object: flags, appliedOrders, citations, traceId and trace, as JSON.</summary>
+        public required string ExplanationJson { get; init; }
 
         /// <summary><c>,"trace":[…]</c>, written on every line or only on the first line with this trace.</summary>
         public byte[] Trace { get; } = trace;
 
-        public int TraceIndex { get; } = traceIndex;
+        /// <summary>This shape's index in the writer's list (<see cref="FormattedDecision.ShapeIndex"/>).</summary>
+        public required int ShapeIndex { get; init; }
+
+        /// <summary><c>","explanationId":"…"</c>: a shared line's tail after its decidedOn date.</summary>
+        public required byte[] SharedTail { get; init; }
+
+        /// <summary><c>,"explanation":{…}</c>, written on the first shared line that uses it.</summary>
+        public required byte[] Explanation { get; init; }
+
+        public required int ExplanationIndex { get; init; }
 
         public byte[] Head { get; } = head;
         public byte[] Removal { get; } = removal;
         public byte[] Status { get; } = status;
         public byte[] Tail { get; } = tail;
-        public int Length { get; } = head.Length + removal.Length + status.Length + tail.Length + trace.Length + 2;
+        /// <summary>An upper bound of the shape's bytes on a line, in either mode.</summary>
+        public int Length => Head.Length + Removal.Length + Status.Length + Tail.Length + Trace.Length + SharedTail.Length + Explanation.Length + 2;
     }
 }
 
 /// <summary>How a bulk JSONL file carries each case's trace.</summary>
 public enum BulkTraceMode
 {
-    /// <summary>Every line carries its full <c>trace[]</c>: each line stands alone.</summary>
+    /// <summary>Every line carries its flags, applied orders, citations and full <c>trace[]</c>: each line stands alone.</summary>
     Inline,
 
-    /// <summary>A trace is written in full on the first line that uses it; later lines name it by <c>traceId</c>.</summary>
+    /// <summary>
+    /// Every line names its explanation (flags, applied orders, citations, trace id and trace) by <c>explanationId</c>;
+    /// the first line that uses an explanation also carries it whole as <c>explanation</c>.
+    /// </summary>
     Shared,
 }
 
 /// <summary>
 /// One case's bulk line as the record stores it (<see cref="CaseDecisionLineWriter.Format"/>): <see cref="Line"/> is
-/// the JSON object without <c>trace[]</c> (it names the trace by <c>traceId</c>); <see cref="TraceJson"/> is the trace
-/// array and <see cref="TraceSha256"/> its full SHA-256. <see cref="TraceIndex"/> identifies the trace to the writer
-/// that made the line.
+/// the shared-mode JSON object, which names its explanation by <c>explanationId</c> as its last member;
+/// <see cref="ExplanationJson"/> is the explanation object (flags, appliedOrders, citations, traceId, trace) and
+/// <see cref="ExplanationSha256"/> its full SHA-256. <see cref="Inline"/> joins them into the inline line.
+/// <see cref="ShapeIndex"/> identifies the outcome's shape to the writer that made the line.
 /// </summary>
-public sealed record FormattedDecision(string CaseId, string Line, int TraceIndex, string TraceSha256, string TraceJson);
+public sealed record FormattedDecision(string CaseId, string Line, int ShapeIndex, string ExplanationSha256, string ExplanationJson)
+{
+    /// <summary>The inline line: the shared line with its <c>explanationId</c> replaced by the explanation's members.</summary>
+    public string Inline => JoinExplanation(Line, ExplanationJson);
+
+    /// <summary>
+    /// Replaces the last member of a shared line, <c>"explanationId":"…"</c> (12 hex digits), by the members of the
+    /// explanation object, giving the inline line.
+    /// </summary>
+    public static string JoinExplanation(string sharedLine, string explanationJson)
+    {
+        ArgumentNullException.ThrowIfNull(sharedLine);
+        ArgumentNullException.ThrowIfNull(explanationJson);
+        const string Member = ",\"explanationId\":\"123456789012\"}";
+        if (sharedLine.Length < Member.Length || string.CompareOrdinal(sharedLine, sharedLine.Length - Member.Length, ",\"explanationId\":\"", 0, 18) != 0
+            || explanationJson.Length < 2 || explanationJson[0] != '{')
+        {
+            throw new FormatException("not a shared bulk line ending in its explanationId, or not an explanation object");
+        }
+
+        return string.Concat(sharedLine.AsSpan(0, sharedLine.Length - Member.Length), ",", explanationJson.AsSpan(1));
+    }
+}

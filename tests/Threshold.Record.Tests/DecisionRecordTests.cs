@@ -164,18 +164,24 @@ public abstract class DecisionRecordTests(Backend backend)
         Assert.Contains(reason, result.Reason, StringComparison.Ordinal);
     }
 
-    private static (string Output, string TraceId) RawRow(TempRecord record, long id)
+    private static (string Output, string SharedId) RawRow(TempRecord record, long id, string sharedColumn = "trace_id")
     {
         using var connection = record.NewDatabase().OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT output_json, trace_id FROM screening_decision WHERE decision_id = {id}";
+        command.CommandText = $"SELECT output_json, {sharedColumn} FROM screening_decision WHERE decision_id = {id}";
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
         return (reader.GetString(0), reader.GetString(1));
     }
 
-    [Fact]
-    public void StoreLines_BulkLines_StoredWithTracesOnce_ReadBackAsTheInlineLines()
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("UPDATE screening_decision SET output_json = replace(output_json, '\"overflow\":false', '\"overflow\":true') WHERE decision_id = 1", "a row was edited")]
+    [InlineData("UPDATE screening_decision SET explanation_id = (SELECT MAX(explanation_id) FROM screening_explanation) WHERE decision_id = (SELECT MIN(decision_id) FROM screening_decision WHERE explanation_id <> (SELECT MAX(explanation_id) FROM screening_explanation))", "a row was edited")]
+    [InlineData("UPDATE screening_explanation SET explanation_json = replace(explanation_json, 'true', 'false')", "no longer hashes to its id")]
+    [InlineData("UPDATE screening_decision SET explanation_id = NULL WHERE decision_id = 3", "does not match how entry")]
+    [InlineData("DELETE FROM screening_explanation WHERE explanation_id = (SELECT explanation_id FROM screening_decision WHERE decision_id = 1)", "is not stored")]
+    public void StoreLines_BulkLines_StoredWithExplanationsOnce_ReadBackAsTheInlineLines(string? tamper, string? reason)
     {
         using var record = new TempRecord(backend);
         var cases = new[]
@@ -212,13 +218,29 @@ public abstract class DecisionRecordTests(Backend backend)
         var stored = new DecisionRecord(record.Store, record.Clock).List();
         Assert.Equal(expected, stored.Select(d => d.OutputJson));
         Assert.Equal(cases, stored.Select(d => d.Input()));
-        Assert.Equal(lines.Select(l => l.Item1.TraceSha256).Distinct().Count(), record.Scalar("SELECT COUNT(*) FROM screening_trace"));
-        Assert.Single(record.Store.Audit.Entries());
+        Assert.Equal(lines.Select(l => l.Item1.ExplanationSha256).Distinct().Count(), record.Scalar("SELECT COUNT(*) FROM screening_explanation"));
+        Assert.True(record.Scalar("SELECT COUNT(*) FROM screening_explanation") > 1);
+        Assert.Equal(0, record.Scalar("SELECT COUNT(*) FROM screening_trace"));
+        var (storedLine, explanationId) = RawRow(record, 1, "explanation_id");
+        Assert.Equal(lines[0].Item1.Line, storedLine); // the shared line, which names its explanation …
+        Assert.EndsWith($",\"explanationId\":\"{explanationId[..12]}\"}}", storedLine, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"citations\"", storedLine, StringComparison.Ordinal); // … stored once, by id
+        var entry = Assert.Single(record.Store.Audit.Entries());
+        Assert.Contains("\"explanations\":true", entry.Payload, StringComparison.Ordinal);
         Assert.True(record.Store.Verify().IsValid);
+        if (tamper is null)
+        {
+            return;
+        }
 
         record.DropAppendOnlyGuards("screening_decision");
-        record.Sql("UPDATE screening_decision SET output_json = replace(output_json, '\"overflow\":false', '\"overflow\":true') WHERE decision_id = 1");
-        Assert.Equal(ChainFailure.FactMismatch, record.Store.Verify().Failure);
+        record.DropAppendOnlyGuards("screening_explanation");
+        record.Sql(backend == Backend.Sqlite ? "PRAGMA foreign_keys = OFF; " + tamper : tamper); // as an intruder would
+
+        var result = record.Store.Verify();
+        Assert.Equal(ChainFailure.FactMismatch, result.Failure);
+        Assert.Equal(entry.Seq, result.FailedSeq);
+        Assert.Contains(reason!, result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
