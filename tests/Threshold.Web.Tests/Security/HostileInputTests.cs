@@ -183,9 +183,11 @@ public abstract class HostileInputTests : IDisposable
 
         var logged = log.Text;
         Assert.Contains("ThresholdAuthenticationHandler", logged, StringComparison.Ordinal); // the capture sees authentication
-        var random = secret[(secret.LastIndexOf('_') + 1)..];
+        // The secret part after "thr_<12-hex id>_" (it may itself hold '_' or '-': base64url).
+        var random = secret["thr_000000000000_".Length..];
+        Assert.Equal(43, random.Length);
         Assert.DoesNotContain(random, logged, StringComparison.Ordinal);
-        Assert.DoesNotContain(forged[(forged.LastIndexOf('_') + 1)..], logged, StringComparison.Ordinal);
+        Assert.DoesNotContain(forged["thr_000000000000_".Length..], logged, StringComparison.Ordinal);
 
         // The table itself: the key's SHA-256, never the key.
         using var connection = factory.Record.Store.Database.OpenConnection();
