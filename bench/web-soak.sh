@@ -39,6 +39,8 @@ operator="$("${cli[@]}" keys create --name soak-operator --role operator --data-
 web_start_server web-soak "$url" "$work/server.log" "${cli[@]}" serve --urls "$url" --data-dir "$data"
 # server_pid is the server process itself (dotnet), whose RSS is sampled.
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0; }
+# RSS split: anonymous memory (the GC heap, native allocations) and file-backed pages (assemblies, SQLite's shared WAL index).
+rss_split_kib() { awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} /^RssShmem:/ {s=$2} END {print a+0, f+s}' "/proc/$server_pid/status" 2>/dev/null || echo "0 0"; }
 echo "server pid $server_pid, RSS after start: $(( $(rss_kib) / 1024 )) MiB"
 
 cat >"$work/mix.lua" <<LUA
@@ -114,7 +116,7 @@ LUA
 # Warm the JIT and the caches before measuring.
 curl -sf -H "X-Api-Key: $analyst" "$url/api/v1/timeline?policy=proclamation-10773" >/dev/null
 
-( start=$SECONDS; while kill -0 "$server_pid" 2>/dev/null; do echo "$((SECONDS - start)) $(rss_kib)"; sleep 10; done ) >"$work/rss.txt" &
+( start=$SECONDS; while kill -0 "$server_pid" 2>/dev/null; do echo "$((SECONDS - start)) $(rss_kib) $(rss_split_kib)"; sleep 10; done ) >"$work/rss.txt" &
 sampler_pid=$!
 
 echo "== soak: ${duration} s, $connections connections paced at ${delay_ms} ms (<= $((connections * 1000 / delay_ms)) requests/s offered)"
@@ -132,8 +134,8 @@ kill "$sampler_pid" 2>/dev/null || true
 wait "$sampler_pid" 2>/dev/null || true
 sampler_pid=
 
-echo "== RSS of the server (seconds since the soak began, MiB)"
-awk '{ printf "%s s: %.1f MiB\n", $1, $2 / 1024 }' "$work/rss.txt"
+echo "== RSS of the server (seconds since the soak began, MiB: total, of which anonymous and file-backed)"
+awk '{ printf "%s s: %.1f MiB (anonymous %.1f, file %.1f)\n", $1, $2 / 1024, $3 / 1024, $4 / 1024 }' "$work/rss.txt"
 echo "== totals"
 statuses_ok=0
 python3 - "$work/segments.txt" <<'PY' || statuses_ok=1
