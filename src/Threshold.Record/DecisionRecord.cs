@@ -273,7 +273,7 @@ public sealed class DecisionRecord
     public (long Seq, string Reason)? VerifyFacts()
     {
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction(); // one snapshot on SQLite; single statements elsewhere
+        using var transaction = database.BeginRead(connection); // one snapshot, no write lock
         foreach (var (table, noun) in new[] { ("trace", "trace"), ("template", "output template") })
         {
             // Fixed table and column names: screening_trace (trace_id, trace_json), screening_template (template_id, template_json).
