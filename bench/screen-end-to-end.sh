@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end throughput of `threshold screen --cases` on a synthetic JSONL file: generates N cases (default
 # 10,000,000), screens them with /usr/bin/time -v, prints cases/s, max RSS and output bytes a line, then deletes the
-# files. The output goes to /dev/shm when it has room for it (about 1 KB a case with the default shared traces), else beside the input.
+# files. The output goes to /dev/shm when it has room for it (about 0.5 KB a case with the default shared explanations), else beside the input.
 # Usage: bench/screen-end-to-end.sh [N] [TIMEOUT_SECONDS]      (env: BENCH_DIR to choose the scratch directory)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-10000000}"
 limit="${2:-1200}"
-bytes_per_line=1000   # a little over the measured ~900 bytes of output a case (shared traces)
+bytes_per_line=600    # a little over the measured ~500 bytes of output a case (shared explanations)
 input_per_line=140
 
 scratch="${BENCH_DIR:-${TMPDIR:-/tmp}}"

@@ -18,10 +18,9 @@ url="http://127.0.0.1:$port"
 work="$(mktemp -d)"
 trap 'if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y wrk >/dev/null; elif command -v sudo >/dev/null; then sudo apt-get install -y wrk >/dev/null; else
-    echo "web-load: wrk is missing (apt-get install wrk)" >&2; exit 1; fi
-fi
+# shellcheck source=bench/web-server.sh
+. "$root/bench/web-server.sh"
+web_require_wrk web-load
 
 # A 10-year series: the bundled modeled days repeated with their dates moved on, kept labelled as modeled.
 src="$root/data/modeled/daily_encounters_2024-01-01_2025-01-19.modeled.csv"
@@ -41,11 +40,8 @@ PY
 "$root/threshold" --help >/dev/null  # build once before timing anything
 data="$work/data"
 "$root/threshold" store import "$work/ten-years.modeled.csv" --series ten-years --data-dir "$data" >/dev/null
-key="$("$root/threshold" keys create --name bench --role analyst --data-dir "$data" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
-Threshold__RequestsPerSecondPerClient=100000000 "$root/threshold" serve --urls "$url" --data-dir "$data" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && break; sleep 0.5; done
-curl -sf "$url/health" >/dev/null || { cat "$work/server.log" >&2; echo "web-load: the server did not start" >&2; exit 1; }
+key="$("$root/threshold" keys create --name bench --role analyst --data-dir "$data" 2>/dev/null | web_key_of)"
+web_start_server web-load "$url" "$work/server.log" env Threshold__RequestsPerSecondPerClient=100000000 "$root/threshold" serve --urls "$url" --data-dir "$data"
 
 timeline="$url/api/v1/timeline?policy=proclamation-10773&series=ten-years"
 echo "timeline bytes: $(curl -s "$timeline" | wc -c)"

@@ -18,9 +18,9 @@ namespace Threshold.Benchmarks;
 /// <summary>
 /// Storing screening decisions with the hash chain (<see cref="DecisionRecord.StoreLines"/>, the path of
 /// <c>screen --cases --record</c>: one transaction, one <c>decision-batch</c> audit entry over the SHA-256 of every row,
-/// each distinct trace once; the lines are formatted beforehand, as the screening run does) into each backend, beside
+/// each distinct output template once; the lines are formatted beforehand, as the screening run does) into each backend, beside
 /// the raw anchor of that backend measured in the same run: the <c>sqlite3</c> command-line tool's <c>.import</c>, and
-/// <c>psql</c>'s <c>\copy</c>, of the same stored rows (case id, input, output without trace, trace id) into a plain
+/// <c>psql</c>'s <c>\copy</c>, of the same stored rows (case id, input, output values, template id) into a plain
 /// table (no chain, no JSON). One operation stores <see cref="Rows"/> decisions into a fresh, migrated record; opening
 /// it is outside the timing. PostgreSQL: <c>THRESHOLD_TEST_POSTGRES</c>, else a throwaway cluster started with
 /// <c>tests/postgres-cluster.sh</c>. Needs Debian's <c>sqlite3</c> and <c>postgresql</c> packages.
@@ -64,7 +64,7 @@ public class RecordWriteBenchmarks
         var builder = new StringBuilder();
         using (var connection = sample.Database.OpenConnection())
         {
-            foreach (var (caseId, input, output, trace) in connection.Query<(string, string, string, string)>("SELECT case_id, input_json, output_json, trace_id FROM screening_decision ORDER BY decision_id"))
+            foreach (var (caseId, input, output, trace) in connection.Query<(string, string, string, string)>("SELECT case_id, input_json, output_json, template_id FROM screening_decision ORDER BY decision_id"))
             {
                 builder.Append(Quote(caseId)).Append(',').Append(Quote(input)).Append(',').Append(Quote(output)).Append(',').Append(trace).Append('\n');
             }
@@ -125,7 +125,7 @@ public class RecordWriteBenchmarks
         start.ArgumentList.Add(db);
         using var process = Process.Start(start)!;
         process.StandardInput.WriteLine("PRAGMA journal_mode=WAL;");
-        process.StandardInput.WriteLine("CREATE TABLE decision(case_id TEXT, input_json TEXT, output_json TEXT, trace_id TEXT);");
+        process.StandardInput.WriteLine("CREATE TABLE decision(case_id TEXT, input_json TEXT, output_json TEXT, template_id TEXT);");
         process.StandardInput.WriteLine(".mode csv");
         process.StandardInput.WriteLine($".import {csv} decision");
         process.StandardInput.Close();
@@ -141,7 +141,7 @@ public class RecordWriteBenchmarks
     public int PsqlCopy()
     {
         var table = $"anchor_{Environment.ProcessId}_{iteration++}";
-        Psql($"CREATE TABLE {table} (case_id TEXT, input_json TEXT, output_json TEXT, trace_id TEXT)");
+        Psql($"CREATE TABLE {table} (case_id TEXT, input_json TEXT, output_json TEXT, template_id TEXT)");
         var code = Psql($"\\copy {table} FROM '{csv}' WITH (FORMAT csv)");
         Psql($"DROP TABLE {table}");
         return code;

@@ -127,7 +127,7 @@ public sealed class AuditChain : IAuditLog
     public ChainVerification Verify()
     {
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction(); // one consistent snapshot
+        using var transaction = database.BeginRead(connection); // one consistent snapshot, no write lock
         long expected = 1;
         var prev = GenesisHash;
         foreach (var row in ReadRows(connection, transaction))

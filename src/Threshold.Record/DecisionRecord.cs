@@ -37,11 +37,13 @@ public sealed record StoredBatch(long FirstDecisionId, long LastDecisionId, long
 }
 
 /// <summary>
-/// Screening decisions as stored facts (table <c>screening_decision</c>, migrations 0002 and 0004). A call to
-/// <see cref="StoreMany"/> is one transaction, all or nothing, recorded by ONE audit entry of kind
-/// <c>decision-batch</c> whose payload carries the SHA-256 of the batch's rows (<see cref="BatchDigest"/>); each
-/// distinct trace is stored once in <c>screening_trace</c> under the SHA-256 of its JSON. Rows are never updated or
-/// deleted. <see cref="VerifyFacts"/> checks the stored rows against their audit entries.
+/// Screening decisions as stored facts (table <c>screening_decision</c>, migrations 0002, 0004 and 0006). A call to
+/// <see cref="StoreMany"/> or <see cref="StoreLines"/> is one transaction, all or nothing, recorded by ONE audit entry
+/// of kind <c>decision-batch</c> whose payload carries the SHA-256 of the batch's rows (<see cref="BatchDigest"/>).
+/// <see cref="StoreMany"/> stores each distinct trace once in <c>screening_trace</c>; <see cref="StoreLines"/> stores a
+/// bulk line as its per-case values and its outcome's template, each distinct template once in
+/// <c>screening_template</c>; both are keyed by the SHA-256 of their JSON. Rows are never updated or deleted. <see cref="VerifyFacts"/> checks the stored rows against
+/// their audit entries.
 /// </summary>
 public sealed class DecisionRecord
 {
@@ -50,6 +52,9 @@ public sealed class DecisionRecord
 
     /// <summary>Audit-entry kind of one decision stored before migration 0004.</summary>
     public const string LegacyKind = "decision";
+
+    /// <summary>The payload member, <c>true</c>, of a <c>decision-batch</c> entry whose rows name output templates (migration 0006).</summary>
+    public const string TemplatesMember = "templates";
 
     private static readonly byte[] TraceSuffix = ",\"trace\":[]}"u8.ToArray();
     private readonly IRecordDatabase database;
@@ -87,8 +92,8 @@ public sealed class DecisionRecord
     }
 
     /// <summary>
-    /// Stores bulk screening lines (<see cref="CaseDecisionLineWriter.Format"/>: the <c>screen --cases</c> contract,
-    /// the trace by id) with their inputs in ONE transaction with one audit entry, all or nothing, exactly like
+    /// Stores bulk screening lines (<see cref="CaseDecisionLineWriter.Format"/>: each as its per-case values and its
+    /// outcome's template, read back whole as the <c>screen --trace inline</c> line) with their inputs in ONE transaction with one audit entry, all or nothing, exactly like
     /// <see cref="StoreMany"/>: the fast path for bulk runs, with no per-decision serialisation.
     /// </summary>
     public StoredBatch? StoreLines(IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion)
@@ -109,7 +114,7 @@ public sealed class DecisionRecord
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
         var first = NextId(connection, transaction);
         var rows = new List<DecisionRow>(lines.Count);
-        var traces = new Dictionary<string, string>(StringComparer.Ordinal);
+        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (line, input) in lines)
         {
             ArgumentNullException.ThrowIfNull(line);
@@ -119,11 +124,11 @@ public sealed class DecisionRecord
                 throw new ArgumentException($"the line is for case '{line.CaseId}' but the input is case '{input.Id}'", nameof(lines));
             }
 
-            traces.TryAdd(line.TraceSha256, line.TraceJson);
-            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), line.Line, line.TraceSha256));
+            templates.TryAdd(line.TemplateSha256, line.TemplateJson);
+            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), line.Values, line.TemplateSha256));
         }
 
-        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at);
+        return StoreRows(connection, transaction, rows, templates, ruleSetVersion, engineVersion, at, byTemplate: true);
     }
 
     /// <summary>Stores inside a write transaction the caller owns.</summary>
@@ -149,16 +154,20 @@ public sealed class DecisionRecord
             rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), head, traceId));
         }
 
-        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at) is { } batch
-            ? [.. rows.Select(r => new StoredDecision(r.DecisionId, r.CaseId, r.InputJson, Join(r.OutputHead, traces[r.TraceId]), ruleSetVersion, engineVersion, at, batch.AuditSeq))]
+        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at, byTemplate: false) is { } batch
+            ? [.. rows.Select(r => new StoredDecision(r.DecisionId, r.CaseId, r.InputJson, Join(r.OutputHead, traces[r.SharedId]), ruleSetVersion, engineVersion, at, batch.AuditSeq))]
             : [];
     }
 
     private static long NextId(DbConnection connection, DbTransaction transaction) =>
         checked(connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction) + 1);
 
-    /// <summary>The new traces, the batch's audit entry, then its rows; null (nothing written) for no rows.</summary>
-    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, Dictionary<string, string> traces, string ruleSetVersion, string engineVersion, Instant at)
+    /// <summary>
+    /// The new shared parts (traces, or with <paramref name="byTemplate"/> output templates: each row's
+    /// <see cref="DecisionRow.SharedId"/> names one), the batch's audit entry, then its rows; null (nothing written) for
+    /// no rows.
+    /// </summary>
+    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, Dictionary<string, string> shared, string ruleSetVersion, string engineVersion, Instant at, bool byTemplate)
     {
         if (rows.Count == 0)
         {
@@ -167,7 +176,7 @@ public sealed class DecisionRecord
 
         var atText = RecordTime.Format(at);
         var first = rows[0].DecisionId;
-        InsertTraces(connection, transaction, traces);
+        InsertShared(connection, transaction, shared, byTemplate);
         var payload = new JsonObject
         {
             ["firstDecisionId"] = first,
@@ -177,8 +186,13 @@ public sealed class DecisionRecord
             ["ruleSetVersion"] = ruleSetVersion,
             ["engineVersion"] = engineVersion,
         };
+        if (byTemplate)
+        {
+            payload[TemplatesMember] = true;
+        }
+
         var entry = AuditChain.Append(connection, transaction, BatchKind, payload, at);
-        InsertRows(connection, transaction, rows, ruleSetVersion, engineVersion, atText, entry.Seq);
+        InsertRows(connection, transaction, rows, ruleSetVersion, engineVersion, atText, entry.Seq, byTemplate ? "template_id" : "trace_id");
         return new StoredBatch(first, rows[^1].DecisionId, entry.Seq, at);
     }
 
@@ -221,8 +235,9 @@ public sealed class DecisionRecord
     /// <summary>
     /// The <c>rowsSha256</c> of a <c>decision-batch</c> entry: lower-hex SHA-256 over the batch's rows in
     /// decision_id order, each row given as its fields decision_id (decimal), case_id, input_json, output_json (as
-    /// stored, without trace[]), trace_id, rule_set_version, engine_version and recorded_at, each field written as its
-    /// UTF-8 byte length (8 bytes, big-endian) followed by its UTF-8 bytes.
+    /// stored: without trace[], or a bulk line's values), trace_id — or template_id when the entry's payload has
+    /// <c>"templates": true</c> — rule_set_version, engine_version and recorded_at, each field written as its UTF-8
+    /// byte length (8 bytes, big-endian) followed by its UTF-8 bytes.
     /// </summary>
     public static string BatchDigest(IEnumerable<IReadOnlyList<string>> rows)
     {
@@ -258,13 +273,17 @@ public sealed class DecisionRecord
     public (long Seq, string Reason)? VerifyFacts()
     {
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction(); // one snapshot on SQLite; single statements elsewhere
-        foreach (var trace in connection.Query<(string TraceId, string TraceJson)>("SELECT trace_id, trace_json FROM screening_trace ORDER BY trace_id", transaction: transaction))
+        using var transaction = database.BeginRead(connection); // one snapshot, no write lock
+        foreach (var (table, noun) in new[] { ("trace", "trace"), ("template", "output template") })
         {
-            if (Sha256(trace.TraceJson) != trace.TraceId)
+            // Fixed table and column names: screening_trace (trace_id, trace_json), screening_template (template_id, template_json).
+            foreach (var shared in connection.Query<(string Id, string Json)>($"SELECT {table}_id, {table}_json FROM screening_{table} ORDER BY {table}_id", transaction: transaction))
             {
-                var seq = connection.ExecuteScalar<long?>("SELECT MIN(audit_seq) FROM screening_decision WHERE trace_id = @Id", new { Id = trace.TraceId }, transaction) ?? 0;
-                return (seq, $"stored trace {trace.TraceId} no longer hashes to its id");
+                if (Sha256(shared.Json) != shared.Id)
+                {
+                    var seq = connection.ExecuteScalar<long?>($"SELECT MIN(audit_seq) FROM screening_decision WHERE {table}_id = @Id", new { shared.Id }, transaction) ?? 0;
+                    return (seq, $"stored {noun} {shared.Id} no longer hashes to its id");
+                }
             }
         }
 
@@ -323,8 +342,9 @@ public sealed class DecisionRecord
         var engine = Field<string>(payload, "engineVersion");
         // A primary-key range read, so verifying the whole record stays linear. A row re-pointed to another entry shows
         // here as a wrong audit_seq; a row outside every entry's range, in the total count at the end.
-        var rows = connection.Query<(long DecisionId, string CaseId, string InputJson, string OutputJson, string? TraceId, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)>(
-            "SELECT decision_id, case_id, input_json, output_json, trace_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE decision_id BETWEEN @First AND @Last ORDER BY decision_id",
+        var byTemplate = payload[TemplatesMember] is JsonValue flag && flag.TryGetValue<bool>(out var templated) && templated;
+        var rows = connection.Query<(long DecisionId, string CaseId, string InputJson, string OutputJson, string? TraceId, string? TemplateId, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq)>(
+            "SELECT decision_id, case_id, input_json, output_json, trace_id, template_id, rule_set_version, engine_version, recorded_at, audit_seq FROM screening_decision WHERE decision_id BETWEEN @First AND @Last ORDER BY decision_id",
             new { First = first, Last = last },
             transaction).ToList();
         if (rows.Count == 0 || rows.Count != count || rows.Count != last - first + 1 || rows.Any(r => r.AuditSeq != seq) || rows[0].DecisionId != first || rows[^1].DecisionId != last)
@@ -337,10 +357,32 @@ public sealed class DecisionRecord
             return $"decisions {first}–{last}: a stored rule-set or engine version differs from entry {seq}";
         }
 
-        var digest = BatchDigest(rows.Select(r => (IReadOnlyList<string>)[RecordTime.Invariant(r.DecisionId), r.CaseId, r.InputJson, r.OutputJson, r.TraceId ?? string.Empty, r.RuleSetVersion, r.EngineVersion, r.RecordedAt]));
+        // A batch stored by template has template_id on every row and no trace_id; an older batch, the reverse.
+        if (rows.Any(r => byTemplate ? r.TemplateId is null || r.TraceId is not null : r.TemplateId is not null))
+        {
+            return $"decisions {first}–{last}: a row's trace_id or template_id does not match how entry {seq} stored the batch";
+        }
+
+        var digest = BatchDigest(rows.Select(r => (IReadOnlyList<string>)[RecordTime.Invariant(r.DecisionId), r.CaseId, r.InputJson, r.OutputJson, (byTemplate ? r.TemplateId : r.TraceId) ?? string.Empty, r.RuleSetVersion, r.EngineVersion, r.RecordedAt]));
         if (digest != Text(payload, "rowsSha256"))
         {
             return $"stored decisions {first}–{last} no longer hash to the rowsSha256 of entry {seq}: a row was edited";
+        }
+
+        // PostgreSQL keeps no foreign key from a row to its trace or template (migration 0006): check them here.
+        var dangling = connection.ExecuteScalar<long>(
+            """
+            SELECT COUNT(*) FROM screening_decision d
+            LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
+            LEFT JOIN screening_template o ON o.template_id = d.template_id
+            WHERE d.decision_id BETWEEN @First AND @Last
+              AND ((d.trace_id IS NOT NULL AND t.trace_id IS NULL) OR (d.template_id IS NOT NULL AND o.template_id IS NULL))
+            """,
+            new { First = first, Last = last },
+            transaction);
+        if (dangling > 0)
+        {
+            return $"decisions {first}–{last}: {dangling} row(s) name a trace or output template that is not stored";
         }
 
         covered += rows.Count;
@@ -368,19 +410,22 @@ public sealed class DecisionRecord
         return null;
     }
 
-    private static void InsertTraces(DbConnection connection, DbTransaction transaction, Dictionary<string, string> traces) =>
+    private static void InsertShared(DbConnection connection, DbTransaction transaction, Dictionary<string, string> shared, bool byTemplate) =>
         connection.Execute(
-            "INSERT INTO screening_trace (trace_id, trace_json) VALUES (@Id, @Json) ON CONFLICT (trace_id) DO NOTHING",
-            traces.Select(t => new { Id = t.Key, Json = t.Value }),
+            byTemplate
+                ? "INSERT INTO screening_template (template_id, template_json) VALUES (@Id, @Json) ON CONFLICT (template_id) DO NOTHING"
+                : "INSERT INTO screening_trace (trace_id, trace_json) VALUES (@Id, @Json) ON CONFLICT (trace_id) DO NOTHING",
+            shared.Select(t => new { Id = t.Key, Json = t.Value }),
             transaction);
 
-    private static void InsertRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, string ruleSetVersion, string engineVersion, string atText, long auditSeq)
+    /// <summary>Inserts the rows; <paramref name="sharedColumn"/> (trace_id or template_id, a fixed name) takes each row's shared id.</summary>
+    private static void InsertRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, string ruleSetVersion, string engineVersion, string atText, long auditSeq, string sharedColumn)
     {
         if (connection is Npgsql.NpgsqlConnection postgres)
         {
             // Binary COPY: the bulk path PostgreSQL offers, one round trip for the whole batch.
             using var import = postgres.BeginBinaryImport(
-                "COPY screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id) FROM STDIN (FORMAT BINARY)");
+                $"COPY screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, {sharedColumn}) FROM STDIN (FORMAT BINARY)");
             foreach (var r in rows)
             {
                 import.StartRow();
@@ -392,7 +437,7 @@ public sealed class DecisionRecord
                 import.Write(engineVersion, NpgsqlTypes.NpgsqlDbType.Text);
                 import.Write(atText, NpgsqlTypes.NpgsqlDbType.Text);
                 import.Write(auditSeq, NpgsqlTypes.NpgsqlDbType.Bigint);
-                import.Write(r.TraceId, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(r.SharedId, NpgsqlTypes.NpgsqlDbType.Text);
             }
 
             import.Complete();
@@ -403,8 +448,8 @@ public sealed class DecisionRecord
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText =
-            """
-            INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, trace_id)
+            $"""
+            INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, {sharedColumn})
             VALUES ($id, $case, $input, $output, $rules, $engine, $at, $seq, $trace)
             """;
         DbParameter Add(string name, object value)
@@ -432,7 +477,7 @@ public sealed class DecisionRecord
             caseId.Value = r.CaseId;
             input.Value = r.InputJson;
             output.Value = r.OutputHead;
-            trace.Value = r.TraceId;
+            trace.Value = r.SharedId;
             command.ExecuteNonQuery();
         }
     }
@@ -447,15 +492,19 @@ public sealed class DecisionRecord
         """
         SELECT d.decision_id AS DecisionId, d.case_id AS CaseId, d.input_json AS InputJson, d.output_json AS OutputJson,
                d.rule_set_version AS RuleSetVersion, d.engine_version AS EngineVersion, d.recorded_at AS RecordedAt, d.audit_seq AS AuditSeq,
-               t.trace_json AS TraceJson
+               t.trace_json AS TraceJson, o.template_json AS TemplateJson
         FROM screening_decision d LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
+             LEFT JOIN screening_template o ON o.template_id = d.template_id
         """;
 
-    /// <summary>One decision as it will be stored.</summary>
-    private sealed record DecisionRow(long DecisionId, string CaseId, string InputJson, string OutputHead, string TraceId)
+    /// <summary>
+    /// One decision as it will be stored: <see cref="SharedId"/> is its trace_id, or its template_id for a bulk line,
+    /// whose <see cref="OutputHead"/> is then its values (<see cref="FormattedDecision.Values"/>).
+    /// </summary>
+    private sealed record DecisionRow(long DecisionId, string CaseId, string InputJson, string OutputHead, string SharedId)
     {
         public IReadOnlyList<string> Fields(string ruleSetVersion, string engineVersion, string atText) =>
-            [RecordTime.Invariant(DecisionId), CaseId, InputJson, OutputHead, TraceId, ruleSetVersion, engineVersion, atText];
+            [RecordTime.Invariant(DecisionId), CaseId, InputJson, OutputHead, SharedId, ruleSetVersion, engineVersion, atText];
     }
 
     /// <summary>
@@ -530,8 +579,13 @@ public sealed class DecisionRecord
         }
     }
 
-    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq, string? TraceJson)
+    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq, string? TraceJson, string? TemplateJson)
     {
-        public StoredDecision ToDecision() => new(DecisionId, CaseId, InputJson, TraceJson is null ? OutputJson : Join(OutputJson, TraceJson), RuleSetVersion, EngineVersion, RecordTime.ParseInstant(RecordedAt), AuditSeq);
+        public StoredDecision ToDecision() => new(DecisionId, CaseId, InputJson, Output(), RuleSetVersion, EngineVersion, RecordTime.ParseInstant(RecordedAt), AuditSeq);
+
+        private string Output() =>
+            TemplateJson is not null ? FormattedDecision.Join(CaseId, TemplateJson, OutputJson)
+            : TraceJson is not null ? Join(OutputJson, TraceJson)
+            : OutputJson;
     }
 }

@@ -180,7 +180,7 @@ public sealed class EncounterRecord : IEncounterRecord
         ArgumentException.ThrowIfNullOrWhiteSpace(seriesName);
         var atText = RecordTime.Format(at);
         using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
+        using var transaction = database.BeginRead(connection);
         var rows = LatestRows(connection, transaction, seriesName, atText);
         if (rows.Count == 0)
         {

@@ -27,6 +27,13 @@ public interface IRecordDatabase
     /// </summary>
     DbTransaction BeginWrite(DbConnection connection);
 
+    /// <summary>
+    /// A read-only transaction: one consistent snapshot for all its statements, taking no write lock, so a long read
+    /// (verifying the whole chain) neither waits for writers nor holds them up: <c>BEGIN DEFERRED</c> on SQLite
+    /// (a WAL snapshot from the first read), REPEATABLE READ on PostgreSQL.
+    /// </summary>
+    DbTransaction BeginRead(DbConnection connection);
+
     /// <summary>A transaction for applying migrations that excludes any other process migrating the same database.</summary>
     DbTransaction BeginMigration(DbConnection connection);
 }

@@ -85,6 +85,12 @@ public sealed class PostgresRecordDatabase : IRecordDatabase
         }
     }
 
+    public DbTransaction BeginRead(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.BeginTransaction(IsolationLevel.RepeatableRead);
+    }
+
     public DbTransaction BeginMigration(DbConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -90,6 +90,8 @@ public sealed class SqliteRecordDatabase : IRecordDatabase
 
     public DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
+    public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
     public DbTransaction BeginMigration(DbConnection connection) => BeginWrite(connection);
 
     /// <summary>Reads a connection-level PRAGMA, for checks and diagnostics.</summary>

@@ -13,12 +13,15 @@ namespace Threshold.Returns;
 /// fields of the public contract plus <c>citations[]</c> (full citation texts, each ending in its verification mark),
 /// <c>traceId</c> and the trace: every rule considered, as <c>rule</c> — the rule's label — <c>held</c> and
 /// <c>citation</c>, the short form instrument + section + mark, e.g. "Proclamation 10773 §3(b)(i) [V]" (the full texts
-/// are in <c>citations[]</c>, in <c>threshold policies</c> and in single-case output).
-/// <para>With <see cref="BulkTraceMode.Inline"/> every line carries its <c>trace[]</c>. With
-/// <see cref="BulkTraceMode.Shared"/> a trace is written in full on the first line that uses it and later lines carry only
-/// its <c>traceId</c>: the first 12 hex digits of the SHA-256 of the trace's JSON, the same in every file and run, so a
-/// reader resolves every id from an earlier line of the same file. Traces repeat across thousands of cases, and this
-/// keeps a line to about a third of its size.</para>
+/// are in <c>citations[]</c>, in <c>threshold policies</c> and in single-case output). <c>traceId</c> is the first 12 hex
+/// digits of the SHA-256 of the trace's JSON, the same in every file and run.
+/// <para>With <see cref="BulkTraceMode.Inline"/> every line carries <c>flags[]</c>, <c>appliedOrders[]</c>,
+/// <c>citations[]</c>, <c>traceId</c> and <c>trace[]</c> itself. With <see cref="BulkTraceMode.Shared"/> those five
+/// members, which depend only on the outcome's shape, form the case's <em>explanation</em>: the first line that uses an
+/// explanation carries it whole as <c>explanation</c> (an object with those members in that order) and every line names
+/// it by <c>explanationId</c>, the first 12 hex digits of the SHA-256 of the explanation's JSON. Replacing
+/// <c>explanationId</c> (and <c>explanation</c>) by the explanation's members gives the inline line, byte for byte.
+/// Explanations repeat across thousands of cases, and this keeps a line to about a fifth of its inline size.</para>
 /// The cases are decided on the fast path (<see cref="CaseScreener.Classify"/>); everything on a line except the id,
 /// the dates, the return allocation and the status depends only on the outcome's shape, so it is built once per
 /// distinct shape as UTF-8 and copied. Lines are assembled in an internal buffer: call <see cref="Flush"/> or
@@ -41,9 +44,15 @@ public sealed class CaseDecisionLineWriter : IDisposable
     private readonly byte[] policy;
     private int used;
 
-    private readonly Dictionary<string, int> traceIds = new(StringComparer.Ordinal);
-    private readonly List<bool> traceWritten = [];
-    private readonly List<byte[]> fragmentsByTrace = [];
+    // Byte ranges of the per-case values (id, destination, overflow, allocation, dates) in the line Append just wrote.
+    private readonly int[] holes = new int[32];
+    private int holeCount;
+
+    private readonly HashSet<string> traceIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> explanationIds = new(StringComparer.Ordinal);
+    private readonly List<bool> explanationWritten = [];
+    private readonly List<Fragments> shapes = [];
+    private readonly Dictionary<(int Shape, int Holes), (string Sha256, string Json)> templates = [];
 
     public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn, BulkTraceMode traceMode = BulkTraceMode.Inline)
     {
@@ -75,8 +84,11 @@ public sealed class CaseDecisionLineWriter : IDisposable
 
     public BulkTraceMode TraceMode { get; }
 
-    /// <summary>Distinct traces written so far.</summary>
-    public int Traces => traceWritten.Count;
+    /// <summary>Distinct traces seen so far.</summary>
+    public int Traces => traceIds.Count;
+
+    /// <summary>Distinct explanations (flags, applied orders, citations and trace) seen so far.</summary>
+    public int Explanations => explanationWritten.Count;
 
     /// <summary>Distinct outcome shapes seen so far (each built once with its full trace).</summary>
     public int Shapes => fragments.Count + unusual.Count;
@@ -88,30 +100,93 @@ public sealed class CaseDecisionLineWriter : IDisposable
         ReturnAllocation? allocation = o.Removal == RemovalPath.Removable
             ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
             : null;
-        var (f, at) = Append(c, o, allocation);
+        var shared = TraceMode == BulkTraceMode.Shared;
+        var (f, at) = Append(c, o, allocation, shared);
         var span = buffer.AsSpan(used);
-        if (TraceMode == BulkTraceMode.Inline || !traceWritten[f.TraceIndex])
+        Close(span, ref at, f, shared);
+        used += at;
+    }
+
+    /// <summary>Ends a line: its trace (inline), or its explanation on the explanation's first line (shared).</summary>
+    private void Close(Span<byte> span, ref int at, Fragments f, bool shared)
+    {
+        if (!shared)
         {
             Put(span, ref at, f.Trace);
-            traceWritten[f.TraceIndex] = true;
+        }
+        else if (!explanationWritten[f.ExplanationIndex])
+        {
+            Put(span, ref at, f.Explanation);
+            explanationWritten[f.ExplanationIndex] = true;
         }
 
         Put(span, ref at, "}\n"u8);
-        used += at;
     }
 
     /// <summary>
     /// Formats one case, already classified (<see cref="CaseScreener.Classify"/>) and with its return allocation
-    /// decided elsewhere (the record's ledger; null when the case is not removable), as the line the record stores:
-    /// the bulk line without its trace, which comes back separately with its full SHA-256 (the line's
-    /// <c>traceId</c> is that hash's first 12 digits). Nothing is written; see <see cref="WriteFormatted"/>.
+    /// decided elsewhere (the record's ledger; null when the case is not removable): the shared bulk line, and the
+    /// inline line split into the outcome's template (shared by every case of the same shape) and this case's values,
+    /// as the record stores it. Nothing is written; see <see cref="WriteFormatted"/>.
     /// </summary>
     public FormattedDecision Format(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var (f, at) = Append(c, o, allocation);
-        var line = System.Text.Encoding.UTF8.GetString(buffer, used, at) + "}";
-        return new FormattedDecision(c.Id, line, f.TraceIndex, f.TraceSha256, f.TraceJson);
+        var (f, at) = Append(c, o, allocation, shared: true, markHoles: true);
+        var bytes = buffer.AsSpan(used, at);
+        var line = System.Text.Encoding.UTF8.GetString(bytes) + "}";
+        if (!templates.TryGetValue((f.ShapeIndex, holeCount), out var template))
+        {
+            template = Template(f, bytes);
+            templates[(f.ShapeIndex, holeCount)] = template;
+        }
+
+        // The values after the id, as a JSON array of the raw JSON texts the line holds.
+        var values = new byte[2 + bytes.Length];
+        var n = 0;
+        values[n++] = (byte)'[';
+        for (var k = 2; k < holeCount; k += 2)
+        {
+            if (k > 2)
+            {
+                values[n++] = (byte)',';
+            }
+
+            bytes[holes[k]..holes[k + 1]].CopyTo(values.AsSpan(n));
+            n += holes[k + 1] - holes[k];
+        }
+
+        values[n++] = (byte)']';
+        return new FormattedDecision(c.Id, line, f.ShapeIndex, template.Sha256, template.Json, System.Text.Encoding.UTF8.GetString(values, 0, n));
+    }
+
+    /// <summary>
+    /// The inline line's text around its per-case values, as a JSON array of strings: the segments between the values,
+    /// with the inline tail (flags, applied orders, citations, trace id, trace) at the end in place of the shared id.
+    /// </summary>
+    private (string Sha256, string Json) Template(Fragments f, ReadOnlySpan<byte> line)
+    {
+        var segments = new List<string>();
+        var from = 0;
+        for (var k = 0; k < holeCount; k += 2)
+        {
+            segments.Add(System.Text.Encoding.UTF8.GetString(line[from..holes[k]]));
+            from = holes[k + 1];
+        }
+
+        // After the last value (decidedOn, with its closing quote) the inline line goes on with the tail past its quote.
+        segments.Add(System.Text.Encoding.UTF8.GetString([.. f.Tail.AsSpan(1), .. f.Trace, (byte)'}']));
+        var json = JsonSerializer.Serialize(segments, TemplateJson);
+        return (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json))), json);
+    }
+
+    private static readonly JsonSerializerOptions TemplateJson = new() { Encoder = Encoder };
+
+    /// <summary>A case id as the lines write it: a JSON string, escaped as every line escapes it.</summary>
+    public static string IdJson(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return IsPlain(id) ? $"\"{id}\"" : $"\"{JsonEncodedText.Encode(id, Encoder)}\"";
     }
 
     /// <summary>Writes a line made by <see cref="Format"/> of this writer, with its trace as <see cref="TraceMode"/> says.</summary>
@@ -119,23 +194,25 @@ public sealed class CaseDecisionLineWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(line);
         var head = System.Text.Encoding.UTF8.GetBytes(line.Line);
-        var trace = fragmentsByTrace[line.TraceIndex];
-        Reserve(head.Length + trace.Length + 2);
+        var f = shapes[line.ShapeIndex];
+        var shared = TraceMode == BulkTraceMode.Shared;
+        Reserve(head.Length + f.Length);
         var span = buffer.AsSpan(used);
         var at = 0;
-        Put(span, ref at, head.AsSpan(0, head.Length - 1));
-        if (TraceMode == BulkTraceMode.Inline || !traceWritten[line.TraceIndex])
+
+        // The formatted line ends with the explanation's id and "}"; an inline line swaps that for the inline tail.
+        Put(span, ref at, head.AsSpan(0, head.Length - 1 - (shared ? 0 : f.SharedTail.Length)));
+        if (!shared)
         {
-            Put(span, ref at, trace);
-            traceWritten[line.TraceIndex] = true;
+            Put(span, ref at, f.Tail);
         }
 
-        Put(span, ref at, "}\n"u8);
+        Close(span, ref at, f, shared);
         used += at;
     }
 
     /// <summary>Appends the line without its trace and closing brace at <c>used</c> (not yet committed); returns its length.</summary>
-    private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation)
+    private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation, bool shared, bool markHoles = false)
     {
         var ticks = c.EntryInstant.ToUnixTimeTicks();
         var flagMask = 0UL;
@@ -168,7 +245,10 @@ public sealed class CaseDecisionLineWriter : IDisposable
         Reserve((c.Id.Length * 6) + f.Length + allocationLength + 128);
         var span = buffer.AsSpan(used);
         var at = 0;
+        holeCount = 0;
+        var start = 0;
         Put(span, ref at, "{\"id\":\""u8);
+        start = at - 1;
         if (IsPlain(c.Id))
         {
             at += System.Text.Encoding.ASCII.GetBytes(c.Id, span[at..]);
@@ -179,51 +259,81 @@ public sealed class CaseDecisionLineWriter : IDisposable
         }
 
         Put(span, ref at, f.Head);
+        Mark(markHoles, start, start + (at - start - f.Head.Length) + 1); // the id, with its quotes
         switch (o.Removal)
         {
             case RemovalPath.ContiguousReturn:
                 Put(span, ref at, "\"MX\""u8);
                 break;
             case RemovalPath.Removable:
+                start = at;
                 span[at++] = (byte)'"';
                 Put(span, ref at, Text(allocation!.Destination));
                 span[at++] = (byte)'"';
+                Mark(markHoles, start, at);
                 break;
             default:
                 Put(span, ref at, "null"u8);
                 break;
         }
 
-        Put(span, ref at, allocation?.Overflow == true ? ",\"overflow\":true"u8 : ",\"overflow\":false"u8);
+        Put(span, ref at, ",\"overflow\":"u8);
+        start = at;
+        Put(span, ref at, allocation?.Overflow == true ? "true"u8 : "false"u8);
+        Mark(markHoles, start, at);
         Put(span, ref at, f.Removal);
         if (allocation is { } a)
         {
+            Put(span, ref at, ",\"arrangementId\":"u8);
+            start = at;
             if (a.ArrangementId is null)
             {
-                Put(span, ref at, ",\"arrangementId\":null"u8);
+                Put(span, ref at, "null"u8);
             }
             else
             {
-                Put(span, ref at, ",\"arrangementId\":\""u8);
+                span[at++] = (byte)'"';
                 Put(span, ref at, Text(a.ArrangementId));
                 span[at++] = (byte)'"';
             }
 
-            Put(span, ref at, ",\"reason\":\""u8);
+            Mark(markHoles, start, at);
+            Put(span, ref at, ",\"reason\":"u8);
+            start = at;
+            span[at++] = (byte)'"';
             Put(span, ref at, Text(a.Reason));
-            Put(span, ref at, "\",\"ledgerMonth\":\""u8);
+            span[at++] = (byte)'"';
+            Mark(markHoles, start, at);
+            Put(span, ref at, ",\"ledgerMonth\":"u8);
+            start = at;
+            span[at++] = (byte)'"';
             at += WriteDigits(span[at..], a.Month.Year, 4);
             span[at++] = (byte)'-';
             at += WriteDigits(span[at..], a.Month.Month, 2);
             span[at++] = (byte)'"';
+            Mark(markHoles, start, at);
         }
 
         Put(span, ref at, "},\"entry\":{\"statusDay\":\""u8);
+        start = at - 1;
         at += WriteDate(span[at..], o.StatusDay);
+        Mark(markHoles, start, at + 1);
         Put(span, ref at, f.Status);
+        start = at - 1;
         at += WriteDate(span[at..], DecidedOn ?? c.EntryDateEastern);
-        Put(span, ref at, f.Tail);
+        Mark(markHoles, start, at + 1);
+        Put(span, ref at, shared ? f.SharedTail : f.Tail);
         return (f, at);
+    }
+
+    /// <summary>Records a per-case value's byte range [start, end) in the line being appended, for <see cref="Format"/>.</summary>
+    private void Mark(bool markHoles, int start, int end)
+    {
+        if (markHoles)
+        {
+            holes[holeCount++] = start;
+            holes[holeCount++] = end;
+        }
     }
 
     /// <summary>Writes the buffered lines to the stream.</summary>
@@ -383,25 +493,38 @@ public sealed class CaseDecisionLineWriter : IDisposable
         byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null })];
         byte[] status = [.. "\",\"status\":"u8, .. Str(ReplayReport.StatusName(o.Status)), .. "},\"decidedOn\":\""u8];
         var trace = Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) }));
-        var traceSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace));
-        var traceId = traceSha256[..12];
+        var traceId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace))[..12];
         byte[] traceMember = [.. ",\"trace\":"u8, .. trace];
-        if (!traceIds.TryGetValue(traceId, out var traceIndex))
-        {
-            traceIndex = traceWritten.Count;
-            traceIds[traceId] = traceIndex;
-            traceWritten.Add(false);
-            fragmentsByTrace.Add(traceMember);
-        }
+        traceIds.Add(traceId);
 
-        byte[] tail =
+        // The members after decidedOn: the same bytes inline and inside a shared explanation.
+        byte[] members =
         [
-            .. "\",\"flags\":"u8, .. Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
+            .. "\"flags\":"u8, .. Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
             .. ",\"appliedOrders\":"u8, .. Raw(r.AppliedOrders.Select(x => x.Id)),
             .. ",\"citations\":"u8, .. Raw(r.Citations.Select(x => x.Text)),
             .. ",\"traceId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(traceId), (byte)'"',
         ];
-        return new Fragments(head, removal, status, tail, traceMember, traceIndex, traceSha256, System.Text.Encoding.UTF8.GetString(trace));
+        byte[] tail = [.. "\","u8, .. members];
+        byte[] explanation = [(byte)'{', .. members, .. traceMember, (byte)'}'];
+        var explanationId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(explanation))[..12];
+        if (!explanationIds.TryGetValue(explanationId, out var explanationIndex))
+        {
+            explanationIndex = explanationWritten.Count;
+            explanationIds[explanationId] = explanationIndex;
+            explanationWritten.Add(false);
+        }
+
+        byte[] sharedTail = [.. "\",\"explanationId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(explanationId), (byte)'"'];
+        var f = new Fragments(head, removal, status, tail, traceMember)
+        {
+            ShapeIndex = shapes.Count,
+            SharedTail = sharedTail,
+            Explanation = [.. ",\"explanation\":"u8, .. explanation],
+            ExplanationIndex = explanationIndex,
+        };
+        shapes.Add(f);
+        return f;
     }
 
     /// <summary>The short form of a citation in trace entries: instrument, section and verification mark.</summary>
@@ -425,41 +548,111 @@ public sealed class CaseDecisionLineWriter : IDisposable
         public override int GetHashCode() => unchecked((int)(((holding * 0x9E3779B97F4A7C15UL) ^ (bits * 0xC2B2AE3D27D4EB4FUL) ^ (flags * 0x165667B19E3779F9UL) ^ (orders * 0x27D4EB2F165667C5UL)) >> 32));
     }
 
-    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace, int traceIndex, string traceSha256, string traceJson)
+    private sealed class Fragments(byte[] head, byte[] removal, byte[] status, byte[] tail, byte[] trace)
     {
-        /// <summary>Lower-hex SHA-256 of the trace's JSON (the <c>traceId</c> is its first 12 digits).</summary>
-        public string TraceSha256 { get; } = traceSha256;
-
-        /// <summary>The trace array alone, as JSON.</summary>
-        public string TraceJson { get; } = traceJson;
-
         /// <summary><c>,"trace":[…]</c>, written on every line or only on the first line with this trace.</summary>
         public byte[] Trace { get; } = trace;
 
-        public int TraceIndex { get; } = traceIndex;
+        /// <summary>This shape's index in the writer's list (<see cref="FormattedDecision.ShapeIndex"/>).</summary>
+        public required int ShapeIndex { get; init; }
+
+        /// <summary><c>","explanationId":"…"</c>: a shared line's tail after its decidedOn date.</summary>
+        public required byte[] SharedTail { get; init; }
+
+        /// <summary><c>,"explanation":{…}</c>, written on the first shared line that uses it.</summary>
+        public required byte[] Explanation { get; init; }
+
+        public required int ExplanationIndex { get; init; }
 
         public byte[] Head { get; } = head;
         public byte[] Removal { get; } = removal;
         public byte[] Status { get; } = status;
         public byte[] Tail { get; } = tail;
-        public int Length { get; } = head.Length + removal.Length + status.Length + tail.Length + trace.Length + 2;
+        /// <summary>An upper bound of the shape's bytes on a line, in either mode.</summary>
+        public int Length => Head.Length + Removal.Length + Status.Length + Tail.Length + Trace.Length + SharedTail.Length + Explanation.Length + 2;
     }
 }
 
 /// <summary>How a bulk JSONL file carries each case's trace.</summary>
 public enum BulkTraceMode
 {
-    /// <summary>Every line carries its full <c>trace[]</c>: each line stands alone.</summary>
+    /// <summary>Every line carries its flags, applied orders, citations and full <c>trace[]</c>: each line stands alone.</summary>
     Inline,
 
-    /// <summary>A trace is written in full on the first line that uses it; later lines name it by <c>traceId</c>.</summary>
+    /// <summary>
+    /// Every line names its explanation (flags, applied orders, citations, trace id and trace) by <c>explanationId</c>;
+    /// the first line that uses an explanation also carries it whole as <c>explanation</c>.
+    /// </summary>
     Shared,
 }
 
 /// <summary>
-/// One case's bulk line as the record stores it (<see cref="CaseDecisionLineWriter.Format"/>): <see cref="Line"/> is
-/// the JSON object without <c>trace[]</c> (it names the trace by <c>traceId</c>); <see cref="TraceJson"/> is the trace
-/// array and <see cref="TraceSha256"/> its full SHA-256. <see cref="TraceIndex"/> identifies the trace to the writer
-/// that made the line.
+/// One case's bulk line (<see cref="CaseDecisionLineWriter.Format"/>). <see cref="Line"/> is the shared-mode JSON
+/// object, which names its explanation by <c>explanationId</c>. The record stores the inline line split in two: the
+/// outcome's <see cref="TemplateJson"/> (a JSON array of the text segments around the per-case values, shared by every
+/// case of the same shape; <see cref="TemplateSha256"/> is its SHA-256) and <see cref="Values"/>, a JSON array of this
+/// case's values after its id (return destination, overflow, the allocation's arrangement, reason and month, the
+/// status day and the decision date, each as the raw JSON the line holds). <see cref="Inline"/> joins them back.
+/// <see cref="ShapeIndex"/> identifies the outcome's shape to the writer that made the line.
 /// </summary>
-public sealed record FormattedDecision(string CaseId, string Line, int TraceIndex, string TraceSha256, string TraceJson);
+public sealed record FormattedDecision(string CaseId, string Line, int ShapeIndex, string TemplateSha256, string TemplateJson, string Values)
+{
+    /// <summary>The inline line (<c>screen --trace inline</c>), joined from the template, the id and the values.</summary>
+    public string Inline => Join(CaseId, TemplateJson, Values);
+
+    /// <summary>
+    /// Joins a stored template, case id and values into the inline line: segment 0, the id as a JSON string
+    /// (<see cref="CaseDecisionLineWriter.IdJson"/>), segment 1, value 0, segment 2, … the last segment.
+    /// </summary>
+    /// <exception cref="FormatException">The template or values are not JSON arrays, or their counts do not fit.</exception>
+    public static string Join(string caseId, string templateJson, string values)
+    {
+        ArgumentNullException.ThrowIfNull(caseId);
+        string[] segments;
+        try
+        {
+            segments = JsonSerializer.Deserialize<string[]>(templateJson) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the output template is not a JSON array of strings: {e.Message}", e);
+        }
+
+        using var parsed = ParseValues(values);
+        var items = parsed.RootElement;
+        if (segments.Length != items.GetArrayLength() + 2)
+        {
+            throw new FormatException($"the output template has {segments.Length} segments for {items.GetArrayLength()} values and the id");
+        }
+
+        var text = new System.Text.StringBuilder(segments.Sum(s => s.Length) + values.Length + caseId.Length + 2);
+        text.Append(segments[0]).Append(CaseDecisionLineWriter.IdJson(caseId));
+        var k = 1;
+        foreach (var value in items.EnumerateArray())
+        {
+            text.Append(segments[k++]).Append(value.GetRawText());
+        }
+
+        return text.Append(segments[k]).ToString();
+    }
+
+    private static JsonDocument ParseValues(string values)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(values);
+            if (document.RootElement.ValueKind == JsonValueKind.Array)
+            {
+                return document;
+            }
+
+            document.Dispose();
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the output values are not JSON: {e.Message}", e);
+        }
+
+        throw new FormatException("the output values are not a JSON array");
+    }
+}

@@ -148,7 +148,8 @@ public static class ThresholdWebApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseProvenanceAndSecurityHeaders();
+        app.UseProvenanceHeaders();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -182,16 +183,11 @@ public static class ThresholdWebApp
     internal static async Task<string> ReadBodyTextAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken) =>
         Encoding.UTF8.GetString((await ReadBodyBytesAsync(request, maxBytes, cancellationToken).ConfigureAwait(false)).Span);
 
-    /// <summary>Reads a request body, bounded by <paramref name="maxBytes"/>.</summary>
+    /// <summary>Reads a request body, bounded by <paramref name="maxBytes"/> (413 beyond it).</summary>
     internal static async Task<ReadOnlyMemory<byte>> ReadBodyBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream(request.ContentLength is { } n and > 0 and < 1 << 20 ? (int)n : 4096);
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (buffer.Length > maxBytes)
-        {
-            throw new RequestValidationException("body", $"the body is {buffer.Length} bytes; the limit is {maxBytes}");
-        }
-
+        await BodyLimit.CopyAsync(request, buffer, maxBytes, cancellationToken).ConfigureAwait(false);
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 }

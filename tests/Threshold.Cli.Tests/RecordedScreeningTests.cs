@@ -52,6 +52,25 @@ public abstract class RecordedScreeningTests(Backend backend) : RecordCommandTes
         // Each process: one entry per allocation and one for its single batch of decisions.
         Assert.StartsWith($"verified: {(2 * PerProcess) + 2} entries", verify.Stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("inline")]
+    public void RecordedScreening_PrintsTheLinesOfAnUnrecordedRun_WithTheRecordsLedgerEvents(string trace)
+    {
+        var caps = Caps();
+        var cases = Cases("same");
+        string[] Args(params string[] extra) => ["screen", "--policy", "proclamation-10773", "--encounters", Bundled, "--cases", cases, "--arrangements", caps, "--trace", trace, .. extra];
+        var plain = Cli.Run(Args());
+        var recorded = Cli.Run(Args(["--record", .. Target.Args]));
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.True(recorded.ExitCode == 0, recorded.ToString());
+        Assert.Equal(PerProcess, plain.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        // The same lines, except that a recorded allocation's reason names its ledger event in the record.
+        static string WithoutReasons(string jsonl) => System.Text.RegularExpressions.Regex.Replace(jsonl, "\"reason\":\"[^\"]*\"", "\"reason\":…");
+        Assert.Contains("(ledger event ", recorded.Stdout, StringComparison.Ordinal);
+        Assert.Equal(WithoutReasons(plain.Stdout), WithoutReasons(recorded.Stdout));
+    }
 }
 
 public sealed class RecordedScreeningTestsOnSqlite() : RecordedScreeningTests(Backend.Sqlite);

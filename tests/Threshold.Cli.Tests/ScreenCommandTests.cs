@@ -326,17 +326,26 @@ public class ScreenCommandTests(ScreenFixture fx) : IClassFixture<ScreenFixture>
         var sharedLines = shared.Stdout.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         var inlineLines = inline.Stdout.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
-        // Shared: each traceId carries its trace on its first line only; inline: on every line.
+        // Shared: each explanationId carries its explanation on its first line only, and the explanation's id is the
+        // SHA-256 of its JSON; inline: flags, citations and trace on every line.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in sharedLines)
         {
-            var id = line.Str("traceId")!;
+            var id = line.Str("explanationId")!;
             Assert.Matches("^[0-9a-f]{12}$", id);
-            Assert.Equal(seen.Add(id), line.TryGetProperty("trace", out _));
+            Assert.False(line.TryGetProperty("trace", out _));
+            Assert.False(line.TryGetProperty("citations", out _));
+            Assert.Equal(seen.Add(id), line.TryGetProperty("explanation", out var explanation));
+            if (explanation.ValueKind == JsonValueKind.Object)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(explanation.GetRawText());
+                Assert.Equal(id, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12]);
+                Assert.Equal(["flags", "appliedOrders", "citations", "traceId", "trace"], explanation.EnumerateObject().Select(m => m.Name));
+            }
         }
 
-        Assert.True(seen.Count < sharedLines.Count, "the semantics file repeats at least one trace");
-        Assert.All(inlineLines, l => Assert.True(l.TryGetProperty("trace", out _)));
+        Assert.True(seen.Count < sharedLines.Count, "the semantics file repeats at least one explanation");
+        Assert.All(inlineLines, l => Assert.True(l.TryGetProperty("trace", out _) && l.TryGetProperty("citations", out _)));
         Assert.True(shared.Stdout.Length < inline.Stdout.Length);
 
         // Resolved, the two outputs are the same results, and the ids are the same in both.

@@ -22,16 +22,16 @@ internal static class Cases
         Cli.Run(["screen", .. policy, "--encounters", Cli.Bundled, .. extra]);
 
     /// <summary>
-    /// Parses JSONL stdout: one result per non-empty line, in order. A line that names its trace only by
-    /// <c>traceId</c> (the default shared trace mode) gets the <c>trace</c> of the earlier line that defined that id;
-    /// an id no earlier line defined fails the test.
+    /// Parses JSONL stdout: one result per non-empty line, in order, resolved to the inline form. A line that names its
+    /// explanation by <c>explanationId</c> (the default shared mode) gets, in place of that id, the members of the
+    /// explanation it names — carried by this line or an earlier one; an id no line defined fails the test.
     /// </summary>
     public static List<JsonElement> Results(CliResult r) => Results(r.Stdout);
 
     public static List<JsonElement> Results(string jsonl)
     {
         var results = new List<JsonElement>();
-        var traces = new Dictionary<string, System.Text.Json.Nodes.JsonNode>(StringComparer.Ordinal);
+        var explanations = new Dictionary<string, System.Text.Json.Nodes.JsonObject>(StringComparer.Ordinal);
         var number = 0;
         foreach (var line in jsonl.Split('\n'))
         {
@@ -42,16 +42,19 @@ internal static class Cases
             }
 
             var node = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
-            if (node["traceId"]?.GetValue<string>() is { } id)
+            if (node["explanationId"]?.GetValue<string>() is { } id)
             {
-                if (node["trace"] is { } trace)
+                if (node["explanation"] is System.Text.Json.Nodes.JsonObject carried)
                 {
-                    traces.TryAdd(id, trace.DeepClone());
+                    Assert.True(explanations.TryAdd(id, (System.Text.Json.Nodes.JsonObject)carried.DeepClone()), $"line {number}: explanation {id} defined twice");
                 }
-                else
+
+                Assert.True(explanations.TryGetValue(id, out var explanation), $"line {number}: explanationId {id} was not defined on this or an earlier line");
+                node.Remove("explanationId");
+                node.Remove("explanation");
+                foreach (var (name, value) in explanation!)
                 {
-                    Assert.True(traces.TryGetValue(id, out var defined), $"line {number}: traceId {id} was not defined on an earlier line");
-                    node["trace"] = defined!.DeepClone();
+                    node[name] = value?.DeepClone();
                 }
             }
 

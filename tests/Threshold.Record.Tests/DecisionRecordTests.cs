@@ -164,24 +164,32 @@ public abstract class DecisionRecordTests(Backend backend)
         Assert.Contains(reason, result.Reason, StringComparison.Ordinal);
     }
 
-    private static (string Output, string TraceId) RawRow(TempRecord record, long id)
+    private static (string Output, string SharedId) RawRow(TempRecord record, long id, string sharedColumn = "trace_id")
     {
         using var connection = record.NewDatabase().OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT output_json, trace_id FROM screening_decision WHERE decision_id = {id}";
+        command.CommandText = $"SELECT output_json, {sharedColumn} FROM screening_decision WHERE decision_id = {id}";
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
         return (reader.GetString(0), reader.GetString(1));
     }
 
-    [Fact]
-    public void StoreLines_BulkLines_StoredWithTracesOnce_ReadBackAsTheInlineLines()
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("UPDATE screening_decision SET output_json = replace(output_json, 'false', 'true') WHERE decision_id = 1", "a row was edited")]
+    [InlineData("UPDATE screening_decision SET output_json = replace(output_json, '2024-', '2023-') WHERE decision_id = 2", "a row was edited")]
+    [InlineData("UPDATE screening_decision SET template_id = (SELECT MAX(template_id) FROM screening_template) WHERE decision_id = (SELECT MIN(decision_id) FROM screening_decision WHERE template_id <> (SELECT MAX(template_id) FROM screening_template))", "a row was edited")]
+    [InlineData("UPDATE screening_template SET template_json = replace(template_json, 'true', 'false')", "no longer hashes to its id")]
+    [InlineData("UPDATE screening_decision SET template_id = NULL WHERE decision_id = 3", "does not match how entry")]
+    [InlineData("DELETE FROM screening_template WHERE template_id = (SELECT template_id FROM screening_decision WHERE decision_id = 1)", "is not stored")]
+    public void StoreLines_BulkLines_StoredAsTemplatesAndValues_ReadBackAsTheInlineLines(string? tamper, string? reason)
     {
         using var record = new TempRecord(backend);
         var cases = new[]
         {
             RecordFixtures.Case("l-1", "VE", 10), RecordFixtures.Case("l-2", "VE", 11), RecordFixtures.Case("l-3", "MX", 12),
             RecordFixtures.Case("l-4", "GT", 12, CaseFacts.UnaccompaniedChild), RecordFixtures.Case("l-5", "CU", 13, CaseFacts.ManifestsFear),
+            RecordFixtures.Case("l-6 \"quoted\" \\ é", "EC", 14), // an id JSON must escape
         };
 
         // What `screen --cases --trace inline` prints for these cases: the expected stored-and-joined outputs.
@@ -208,17 +216,35 @@ public abstract class DecisionRecordTests(Backend backend)
         var batch = new DecisionRecord(record.Store, record.Clock).StoreLines(lines, "r", "e");
 
         Assert.NotNull(batch);
-        Assert.Equal((1L, 5L), (batch.FirstDecisionId, batch.LastDecisionId));
+        Assert.Equal((1L, 6L), (batch.FirstDecisionId, batch.LastDecisionId));
         var stored = new DecisionRecord(record.Store, record.Clock).List();
         Assert.Equal(expected, stored.Select(d => d.OutputJson));
         Assert.Equal(cases, stored.Select(d => d.Input()));
-        Assert.Equal(lines.Select(l => l.Item1.TraceSha256).Distinct().Count(), record.Scalar("SELECT COUNT(*) FROM screening_trace"));
-        Assert.Single(record.Store.Audit.Entries());
+        Assert.Equal(expected, lines.Select(l => l.Item1.Inline));
+        Assert.Equal(lines.Select(l => l.Item1.TemplateSha256).Distinct().Count(), record.Scalar("SELECT COUNT(*) FROM screening_template"));
+        Assert.True(record.Scalar("SELECT COUNT(*) FROM screening_template") > 1);
+        Assert.Equal(0, record.Scalar("SELECT COUNT(*) FROM screening_trace"));
+
+        // A removable case's row holds only its values; the text around them is its template, stored once.
+        var (values, templateId) = RawRow(record, 1, "template_id");
+        Assert.Equal(lines[0].Item1.TemplateSha256, templateId);
+        Assert.Matches("""^\["[A-Z]{2}",(true|false),(null|"[^"]+"),"[^"]+","\d{4}-\d{2}","\d{4}-\d{2}-\d{2}","\d{4}-\d{2}-\d{2}"\]$""", values);
+        var entry = Assert.Single(record.Store.Audit.Entries());
+        Assert.Contains("\"templates\":true", entry.Payload, StringComparison.Ordinal);
         Assert.True(record.Store.Verify().IsValid);
+        if (tamper is null)
+        {
+            return;
+        }
 
         record.DropAppendOnlyGuards("screening_decision");
-        record.Sql("UPDATE screening_decision SET output_json = replace(output_json, '\"overflow\":false', '\"overflow\":true') WHERE decision_id = 1");
-        Assert.Equal(ChainFailure.FactMismatch, record.Store.Verify().Failure);
+        record.DropAppendOnlyGuards("screening_template");
+        record.Sql(backend == Backend.Sqlite ? "PRAGMA foreign_keys = OFF; " + tamper : tamper); // as an intruder would
+
+        var result = record.Store.Verify();
+        Assert.Equal(ChainFailure.FactMismatch, result.Failure);
+        Assert.Equal(entry.Seq, result.FailedSeq);
+        Assert.Contains(reason!, result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Threshold.Record;
 using Threshold.Web;
 using Threshold.Web.Hosting;
@@ -65,6 +66,9 @@ public sealed class ThresholdFactory : WebApplicationFactory<Program>
 
     public RecordHolder Record => Services.GetRequiredService<RecordHolder>();
 
+    /// <summary>When set, receives every log message of the server at every level (the app's own filters overridden).</summary>
+    public CapturedLog? Log { get; init; }
+
     /// <summary>A client that sends a fresh key of <paramref name="role"/> in the X-Api-Key header.</summary>
     public HttpClient ClientWithRole(ApiRole role)
     {
@@ -87,6 +91,11 @@ public sealed class ThresholdFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Log is { } log)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(log).AddFilter<CapturedLog>(null, LogLevel.Trace).SetMinimumLevel(LogLevel.Trace));
         }
     }
 

@@ -29,7 +29,7 @@ internal sealed class ScreenSettings : CaseRunSettings
     public bool Record { get; init; }
 
     [CommandOption("--trace <shared|inline>")]
-    [Description("Bulk JSONL only. shared (default): each distinct trace is written in full on the first line that uses it, later lines name it by traceId. inline: every line carries its full trace[].")]
+    [Description("Bulk JSONL only. shared (default): a line names its explanation (flags, appliedOrders, citations, traceId, trace) by explanationId, written in full on the first line that uses it. inline: every line carries all of them.")]
     public string Trace { get; init; } = "shared";
 
     [CommandOption("--ledger-report")]

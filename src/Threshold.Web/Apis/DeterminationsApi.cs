@@ -61,8 +61,8 @@ public static class DeterminationsApi
             throw new RequestValidationException("windowEnd", $"a determination made on {ReplayReport.Iso(date)} cannot rest on data through {ReplayReport.Iso(end)}");
         }
 
-        var by = body.By is { Length: > 0 and <= 200 } b ? b : throw new RequestValidationException("by", "by is required (who records the determination, up to 200 characters)");
-        if (body.Note is { Length: > 4000 })
+        var by = RequestText.Checked("by", body.By) is { Length: > 0 and <= 200 } b ? b : throw new RequestValidationException("by", "by is required (who records the determination, up to 200 characters)");
+        if (RequestText.Checked("note", body.Note, multiline: true) is { Length: > 4000 })
         {
             throw new RequestValidationException("note", "note is limited to 4,000 characters");
         }

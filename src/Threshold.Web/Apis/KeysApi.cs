@@ -44,7 +44,7 @@ public static class KeysApi
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(context);
-        var name = body.Name is { Length: > 0 and <= 100 } n ? n : throw new RequestValidationException("name", "name is required (up to 100 characters)");
+        var name = RequestText.Checked("name", body.Name) is { Length: > 0 and <= 100 } n ? n : throw new RequestValidationException("name", "name is required (up to 100 characters)");
         var role = ApiKeyRecord.TryParseRole(body.Role, out var r) ? r : throw new RequestValidationException("role", "role must be viewer, analyst, operator or admin");
         var created = record.Keys.Create(name, role, context.User.Identity?.Name ?? "api");
         return TypedResults.Created($"/api/v1/keys/{created.Key.KeyId}", new CreatedKeyDto(KeyDto.From(created.Key), created.Secret));

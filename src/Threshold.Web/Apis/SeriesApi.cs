@@ -38,6 +38,9 @@ public static class SeriesApi
             throw new RequestValidationException("name", "the series name must be 1 to 100 characters");
         }
 
+        RequestText.Checked("name", name);
+        RequestText.Checked("source", source);
+
         var series = TimelineService.Uploaded(csv, Path.GetFileName(source), allowGaps);
         var result = ImportResultDto.From(record.Store.Encounters.Import(name, series, Path.GetFileName(source), TimelineService.Sha256(csv)));
         timelines.Invalidate(name);
@@ -75,11 +78,11 @@ public static class MonthlyApi
         var folder = Directory.CreateDirectory(Path.Combine(UploadFolder, Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            var path = Path.Combine(folder, name.Length == 0 ? "monthly.csv" : name);
+            var path = Path.Combine(folder, name.Trim('.').Length == 0 ? "monthly.csv" : name); // "." and ".." name folders
             var file = File.Create(path);
             await using (file.ConfigureAwait(false))
             {
-                await request.Body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                await BodyLimit.CopyAsync(request, file, BodyLimit.ServerLimit(request), cancellationToken).ConfigureAwait(false);
             }
 
             var r = layout == "cbp-sbo" ? MonthlyImports.ImportCbpSbo(record.Store, path, record.Clock) : MonthlyImports.ImportKhsm(record.Store, path, record.Clock);

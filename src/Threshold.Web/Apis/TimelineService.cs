@@ -38,7 +38,7 @@ public sealed class TimelineService(RecordHolder record)
     /// <summary>The named series (or the default) as recorded at <paramref name="asKnownOn"/> (default: now).</summary>
     public EncounterSeries StoredSeries(string? name, Instant? asKnownOn)
     {
-        name ??= DefaultSeriesName() ?? throw new RequestValidationException("series", "the record holds no series yet; import one first");
+        name = RequestText.Checked("series", name) ?? DefaultSeriesName() ?? throw new RequestValidationException("series", "the record holds no series yet; import one first");
         var now = record.Clock.GetCurrentInstant();
         string version;
         if (asKnownOn is { } at && at <= now)

@@ -16,7 +16,7 @@ internal sealed class SpooledBody : IAsyncDisposable
         var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         try
         {
-            await request.Body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            await BodyLimit.CopyAsync(request, file, BodyLimit.ServerLimit(request), cancellationToken).ConfigureAwait(false);
             return new SpooledBody(file);
         }
         catch

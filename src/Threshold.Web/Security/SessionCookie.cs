@@ -41,13 +41,17 @@ public static class SessionCookie
         return TypedResults.LocalRedirect(returnUrl);
     }
 
-    /// <summary>Rejects a session whose key has been revoked since it signed in.</summary>
+    /// <summary>
+    /// Rejects a session whose key has been revoked since it signed in, or whose role is not the key's role in the
+    /// record (a cookie is sealed with the server's data-protection keys; whoever could read those could otherwise
+    /// raise the role written in it).
+    /// </summary>
     public static Task RejectRevokedKeys(CookieValidatePrincipalContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var keyId = context.Principal?.FindFirst(Roles.KeyIdClaim)?.Value;
         var record = context.HttpContext.RequestServices.GetRequiredService<RecordHolder>();
-        if (keyId is null || record.Keys.Find(keyId) is not { IsRevoked: false })
+        if (keyId is null || record.Keys.Find(keyId) is not { IsRevoked: false } key || Roles.HighestRole(context.Principal!) != key.Role)
         {
             context.RejectPrincipal();
         }

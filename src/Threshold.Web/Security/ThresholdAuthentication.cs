@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -12,7 +13,7 @@ namespace Threshold.Web.Security;
 /// <summary>
 /// The server's one authentication scheme. In order: an API key in the <c>X-Api-Key</c> header; a bearer token when
 /// JWT is configured; the dashboard's session cookie (set by signing in with a key); and, only while the server is
-/// bound to loopback and the setting allows it, an anonymous viewer. A header that is present but wrong fails outright
+/// bound to loopback, the caller's address is loopback and the setting allows it, an anonymous viewer. A header that is present but wrong fails outright
 /// rather than falling through to anonymous access.
 /// </summary>
 internal sealed class ThresholdAuthenticationHandler(
@@ -60,7 +61,10 @@ internal sealed class ThresholdAuthenticationHandler(
             return Success(cookie.Principal);
         }
 
-        return settings.AllowAnonymousRead && binding.IsLoopbackOnly
+        // The caller must be local too: behind a proxy with forwarded headers on, the remote address is the real client's.
+        // (No address at all: an in-process test server.)
+        var localCaller = Context.Connection.RemoteIpAddress is not { } remote || IPAddress.IsLoopback(remote);
+        return settings.AllowAnonymousRead && binding.IsLoopbackOnly && localCaller
             ? Success(Roles.Principal(AnonymousName, ApiRole.Viewer, SchemeName))
             : AuthenticateResult.NoResult();
     }

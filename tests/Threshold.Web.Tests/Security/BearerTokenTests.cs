@@ -30,7 +30,26 @@ public sealed class BearerTokenTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWithToken(Token("admin", RandomNumberGenerator.GetBytes(32))).GetAsync("/api/v1/policies")).StatusCode);
     }
 
-    private static string Token(string? role, byte[]? key = null)
+    [Fact]
+    public async Task Token_Expired_OrForAnotherAudience_OrTampered_IsRefused()
+    {
+        var expired = Token("admin", expires: DateTime.UtcNow.AddHours(-1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWithToken(expired).GetAsync("/api/v1/policies")).StatusCode);
+        var otherAudience = Token("admin", audience: "someone-else");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWithToken(otherAudience).GetAsync("/api/v1/policies")).StatusCode);
+
+        // The payload changed from viewer to admin while keeping the viewer's signature.
+        var parts = Token("viewer").Split('.');
+        var payload = Base64UrlEncoder.Decode(parts[1]).Replace("\"viewer\"", "\"admin\"", StringComparison.Ordinal);
+        var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWithToken(tampered).GetAsync("/api/v1/keys")).StatusCode);
+
+        // An unsigned token ("alg": "none") is never accepted.
+        var unsigned = $"{Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{parts[1]}.";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ClientWithToken(unsigned).GetAsync("/api/v1/policies")).StatusCode);
+    }
+
+    private static string Token(string? role, byte[]? key = null, DateTime? expires = null, string audience = "threshold")
     {
         var claims = new List<Claim> { new("sub", "someone@example.org") };
         if (role is not null)
@@ -42,8 +61,10 @@ public sealed class BearerTokenTests : IDisposable
         {
             Subject = new ClaimsIdentity(claims),
             Issuer = "https://idp.example",
-            Audience = "threshold",
-            Expires = DateTime.UtcNow.AddMinutes(5),
+            Audience = audience,
+            IssuedAt = (expires ?? DateTime.UtcNow).AddMinutes(-10),
+            NotBefore = (expires ?? DateTime.UtcNow).AddMinutes(-10),
+            Expires = expires ?? DateTime.UtcNow.AddMinutes(5),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key ?? SigningKey), SecurityAlgorithms.HmacSha256),
         });
     }
