@@ -13,7 +13,17 @@ namespace Threshold.Law;
 /// </summary>
 public abstract class StrictYamlReader(string source)
 {
-    private const int MaxEvents = 100_000;
+    /// <summary>
+    /// Most YAML events (scalars, mapping and sequence starts and ends) in one file: a policy has a few thousand. With
+    /// aliases refused, this bounds the nodes built whatever the text, so a crafted file cannot expand in memory.
+    /// </summary>
+    public const int MaxEvents = 100_000;
+
+    /// <summary>
+    /// Deepest nesting of mappings and sequences: a policy nests six levels. The node loader recurses once a level, so
+    /// a file of 50,000 '[' would overflow the stack; it is refused at the first level past this one, naming the line.
+    /// </summary>
+    public const int MaxDepth = 32;
 
     private static readonly string[] CitationKeys = ["instrument", "section", "fr", "status", "source"];
 
@@ -28,6 +38,28 @@ public abstract class StrictYamlReader(string source)
         if (yaml.Length > maxChars)
         {
             throw error(0, $"text is longer than {maxChars} characters");
+        }
+
+        // YAML allows no control characters but tab and line breaks; YamlDotNet lets some through (a NUL became an event
+        // its own loader then refused with an ArgumentException, found by fuzzing), so refuse them here with their line.
+        var control = yaml.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        while (control >= 0 && yaml[control] is '\t' or '\n' or '\r')
+        {
+            var next = yaml.AsSpan(control + 1).IndexOfAnyInRange('\0', '\u001f');
+            control = next < 0 ? -1 : control + 1 + next;
+        }
+
+        var c1 = yaml.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        while (c1 >= 0 && yaml[c1] == '\u0085')
+        {
+            var next = yaml.AsSpan(c1 + 1).IndexOfAnyInRange('\u007f', '\u009f');
+            c1 = next < 0 ? -1 : c1 + 1 + next;
+        }
+
+        var bad = control < 0 ? c1 : c1 < 0 ? control : Math.Min(control, c1);
+        if (bad >= 0)
+        {
+            throw error(yaml.AsSpan(0, bad).Count('\n') + 1, $"control character U+{(int)yaml[bad]:X4} is not allowed in YAML");
         }
 
         Scan(yaml, sourceName, kind, error);
@@ -51,11 +83,13 @@ public abstract class StrictYamlReader(string source)
         var parser = new Parser(new StringReader(yaml));
         var events = 0;
         var frames = new Stack<KeyFrame>();
+        long lastLine = 0;
         try
         {
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
+                lastLine = current.End.Line;
                 if (current is AnchorAlias alias)
                 {
                     throw error(alias.Start.Line, $"YAML aliases (*name) are not allowed in {kind} files");
@@ -88,6 +122,11 @@ public abstract class StrictYamlReader(string source)
                     }
                 }
 
+                if (current is MappingStart or SequenceStart && frames.Count >= MaxDepth)
+                {
+                    throw error(current.Start.Line, $"nested more than {MaxDepth} levels deep; a {kind} file nests a few");
+                }
+
                 if (current is MappingStart)
                 {
                     frames.Push(new KeyFrame(new HashSet<string>(StringComparer.Ordinal)));
@@ -102,7 +141,20 @@ public abstract class StrictYamlReader(string source)
         {
             throw error(e.Start.Line, $"not valid YAML: {e.Message}");
         }
+        catch (Exception e) when (IsYamlScannerFault(e))
+        {
+            throw error(lastLine + 1, $"not valid YAML after line {lastLine}");
+        }
     }
+
+    /// <summary>
+    /// YamlDotNet's scanner reports some malformed text (e.g. "    : {\nt", found by fuzzing) with a bare
+    /// InvalidOperationException or Exception instead of a YamlException (upstream issue aaubry/YamlDotNet#541). Only
+    /// those two types, thrown from inside YamlDotNet, are a syntax error of the file; anything else stays a fault.
+    /// </summary>
+    private static bool IsYamlScannerFault(Exception e) =>
+        (e.GetType() == typeof(InvalidOperationException) || e.GetType() == typeof(Exception))
+        && e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true;
 
     /// <summary>One open mapping (with the keys seen so far) or sequence (no keys) while scanning events.</summary>
     private sealed class KeyFrame(HashSet<string>? keys)
