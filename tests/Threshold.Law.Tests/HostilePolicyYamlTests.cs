@@ -18,7 +18,7 @@ public sealed class HostilePolicyYamlTests
     [Fact]
     public void Policy_yaml_nested_deeper_than_the_limit_is_refused_before_the_loader_recurses()
     {
-        var e = Refused(HostileYaml.DeepNesting("caveats", 60_000));
+        var e = Refused(HostileYaml.DeepNesting("caveats", 49_000));
         Assert.Equal(1, e.Line);
         Assert.Contains($"nested more than {StrictYamlReader.MaxDepth} levels deep", e.Message, StringComparison.Ordinal);
     }

@@ -24,5 +24,5 @@ public sealed class ScenarioUploadHostileTests
 
     [Fact]
     public void Uploaded_scenario_nested_deeply_is_refused() =>
-        Assert.Contains("levels deep", Assert.Throws<ScenarioFileException>(() => SimulationService.FromYaml(HostileYaml.DeepNesting("policies", 60_000))).Message, StringComparison.Ordinal);
+        Assert.Contains("levels deep", Assert.Throws<ScenarioFileException>(() => SimulationService.FromYaml(HostileYaml.DeepNesting("policies", 49_000))).Message, StringComparison.Ordinal);
 }
