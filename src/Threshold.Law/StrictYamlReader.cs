@@ -90,7 +90,11 @@ public abstract class StrictYamlReader(string source)
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
-                lastLine = current.End.Line;
+                if (current is not StreamStart)
+                {
+                    lastLine = current.End.Line;
+                }
+
                 if (current is AnchorAlias alias)
                 {
                     throw error(alias.Start.Line, $"YAML aliases (*name) are not allowed in {kind} files");
@@ -103,7 +107,14 @@ public abstract class StrictYamlReader(string source)
 
                 if (current is MappingEnd or SequenceEnd)
                 {
-                    frames.Pop();
+                    // YamlDotNet can end a mapping right after a key and drop its value (" : A", found by fuzzing); its
+                    // loader then throws ArgumentException. A mapping must close on a whole key-value pair.
+                    var closed = frames.Pop();
+                    if (closed.Keys is not null && !closed.ExpectKey)
+                    {
+                        throw error(closed.KeyLine, "not valid YAML: a mapping key without a value");
+                    }
+
                     continue;
                 }
 
@@ -117,6 +128,11 @@ public abstract class StrictYamlReader(string source)
                 {
                     var isKey = parent.ExpectKey;
                     parent.ExpectKey = !isKey;
+                    if (isKey)
+                    {
+                        parent.KeyLine = current.Start.Line;
+                    }
+
                     if (isKey && current is YamlDotNet.Core.Events.Scalar key && !seen.Add(key.Value))
                     {
                         throw error(key.Start.Line, $"duplicate key '{key.Value}'");
@@ -144,9 +160,17 @@ public abstract class StrictYamlReader(string source)
         }
         catch (Exception e) when (IsYamlScannerFault(e))
         {
-            throw error(lastLine + 1, $"not valid YAML after line {lastLine}");
+            throw error(Math.Max(lastLine, 1), NotValidAt);
+        }
+        catch (ArgumentException e) when (e.TargetSite?.DeclaringType == typeof(TagName))
+        {
+            // YamlDotNet refuses a malformed tag such as "!!+!" (found by fuzzing) with an ArgumentException.
+            throw error(Math.Max(lastLine, 1), NotValidAt + ": a tag (!…) that is not a valid URI");
         }
     }
+
+    /// <summary>For a failure inside YamlDotNet: the line is that of the last event read, so the fault is there or after.</summary>
+    private const string NotValidAt = "not valid YAML at or after this line";
 
     /// <summary>
     /// YamlDotNet's scanner reports some malformed text (e.g. "    : {\nt", found by fuzzing) with a bare
@@ -163,6 +187,9 @@ public abstract class StrictYamlReader(string source)
         public HashSet<string>? Keys { get; } = keys;
 
         public bool ExpectKey { get; set; } = true;
+
+        /// <summary>Line of the last key read, for a key left without a value.</summary>
+        public long KeyLine { get; set; }
     }
 
     /// <summary>The exception for a problem at a line (0 when no line is at fault).</summary>

@@ -31,6 +31,12 @@ public static class HostileYaml
     /// <summary>Text on which YamlDotNet's scanner throws InvalidOperationException instead of a YamlException (found by fuzzing).</summary>
     public const string ScannerFault = "    : {\nt";
 
+    /// <summary>YamlDotNet's parser ends this mapping after the empty key and drops "A"; its loader then threw ArgumentException (found by fuzzing).</summary>
+    public const string KeyWithoutValue = " : A";
+
+    /// <summary>A malformed tag: YamlDotNet's parser threw ArgumentException ("Global tags must be valid URIs") (found by fuzzing).</summary>
+    public const string BadTag = "!!+!";
+
     /// <summary>A NUL in a key: YamlDotNet's loader refused the event it made with an ArgumentException (found by fuzzing).</summary>
     public const string NulKey = "\0: 3\n";
 }

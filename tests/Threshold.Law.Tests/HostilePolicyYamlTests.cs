@@ -41,8 +41,14 @@ public sealed class HostilePolicyYamlTests
     public void Policy_yaml_the_scanner_throws_invalid_operation_on_is_a_located_syntax_error()
     {
         var e = Refused(HostileYaml.ScannerFault);
-        Assert.Equal("hostile.yaml:2: not valid YAML after line 1", e.Message);
+        Assert.Equal("hostile.yaml:1: not valid YAML at or after this line", e.Message);
     }
+
+    [Theory]
+    [InlineData(HostileYaml.KeyWithoutValue, "hostile.yaml:1: not valid YAML: a mapping key without a value")]
+    [InlineData("  i: \n  :", "hostile.yaml:2: not valid YAML: a mapping key without a value")]
+    public void Policy_yaml_the_parser_leaves_a_key_without_value_is_a_located_syntax_error(string yaml, string expected) =>
+        Assert.Equal(expected, Refused(yaml).Message);
 
     [Fact]
     public void Policy_yaml_with_a_nul_character_is_refused_naming_the_character_and_line()

@@ -18,7 +18,15 @@ public sealed class HostileArrangementYamlTests
 
     [Fact]
     public void Arrangement_yaml_the_scanner_throws_invalid_operation_on_is_a_located_syntax_error() =>
-        Assert.Equal("hostile.yaml:2: not valid YAML after line 1", Refused(HostileYaml.ScannerFault).Message);
+        Assert.Equal("hostile.yaml:1: not valid YAML at or after this line", Refused(HostileYaml.ScannerFault).Message);
+
+    [Fact]
+    public void Arrangement_yaml_with_a_tag_that_is_not_a_uri_is_a_located_syntax_error() =>
+        Assert.Equal("hostile.yaml:1: not valid YAML at or after this line: a tag (!…) that is not a valid URI", Refused(HostileYaml.BadTag).Message);
+
+    [Fact]
+    public void Arrangement_yaml_with_a_key_the_parser_leaves_without_value_is_a_located_syntax_error() =>
+        Assert.Equal("hostile.yaml:1: not valid YAML: a mapping key without a value", Refused(HostileYaml.KeyWithoutValue).Message);
 
     [Fact]
     public void Arrangement_yaml_with_a_nul_character_is_refused() =>

@@ -21,6 +21,10 @@ public sealed class HostileScenarioYamlTests
         Assert.Equal("test.yaml:1: control character U+0000 is not allowed in YAML", Refused(HostileYaml.NulKey).Message);
 
     [Fact]
+    public void Scenario_yaml_the_parser_leaves_a_key_without_value_is_a_located_syntax_error() =>
+        Assert.Equal("test.yaml:1: not valid YAML: a mapping key without a value", Refused(HostileYaml.KeyWithoutValue).Message);
+
+    [Fact]
     public void Scenario_yaml_the_scanner_throws_invalid_operation_on_is_a_located_syntax_error() =>
-        Assert.Equal("test.yaml:2: not valid YAML after line 1", Refused(HostileYaml.ScannerFault).Message);
+        Assert.Equal("test.yaml:1: not valid YAML at or after this line", Refused(HostileYaml.ScannerFault).Message);
 }
