@@ -43,21 +43,7 @@ public abstract class StrictYamlReader(string source)
 
         // YAML allows no control characters but tab and line breaks; YamlDotNet lets some through (a NUL became an event
         // its own loader then refused with an ArgumentException, found by fuzzing), so refuse them here with their line.
-        var control = yaml.AsSpan().IndexOfAnyInRange('\0', '\u001f');
-        while (control >= 0 && yaml[control] is '\t' or '\n' or '\r')
-        {
-            var next = yaml.AsSpan(control + 1).IndexOfAnyInRange('\0', '\u001f');
-            control = next < 0 ? -1 : control + 1 + next;
-        }
-
-        var c1 = yaml.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
-        while (c1 >= 0 && yaml[c1] == '\u0085')
-        {
-            var next = yaml.AsSpan(c1 + 1).IndexOfAnyInRange('\u007f', '\u009f');
-            c1 = next < 0 ? -1 : c1 + 1 + next;
-        }
-
-        var bad = control < 0 ? c1 : c1 < 0 ? control : Math.Min(control, c1);
+        var bad = FirstControlCharacter(yaml);
         if (bad >= 0)
         {
             throw error(yaml.AsSpan(0, bad).Count('\n') + 1, $"control character U+{(int)yaml[bad]:X4} is not allowed in YAML");
@@ -167,6 +153,21 @@ public abstract class StrictYamlReader(string source)
             // YamlDotNet refuses a malformed tag such as "!!+!" (found by fuzzing) with an ArgumentException.
             throw error(Math.Max(lastLine, 1), NotValidAt + ": a tag (!…) that is not a valid URI");
         }
+    }
+
+    /// <summary>Index of the first C0 or C1 control character other than tab, CR, LF and NEL, or -1.</summary>
+    private static int FirstControlCharacter(string yaml)
+    {
+        for (var i = 0; i < yaml.Length; i++)
+        {
+            var c = yaml[i];
+            if ((c < ' ' && c is not ('\t' or '\n' or '\r')) || (c is >= '\u007f' and <= '\u009f' && c != '\u0085'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>For a failure inside YamlDotNet: the line is that of the last event read, so the fault is there or after.</summary>
