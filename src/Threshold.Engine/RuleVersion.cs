@@ -24,6 +24,12 @@ public sealed class RuleVersion
         WindowDays = WholeNumber("average.window_days", 1, 366);
         if (policy.Mechanism != MechanismKind.EncounterThreshold)
         {
+            // The supplied-determination replay reads these three; check them here so a policy file without them (or
+            // with a wrong type or range) is refused naming the parameter, not a KeyNotFoundException mid-replay (found
+            // by fuzzing the reform target).
+            _ = Flag("determination.default_active");
+            _ = WholeNumber("determination.effective_days", 0, 365);
+            _ = Get("determination.authority", ParameterType.Text);
             return;
         }
 

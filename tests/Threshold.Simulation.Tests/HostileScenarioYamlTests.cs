@@ -27,4 +27,12 @@ public sealed class HostileScenarioYamlTests
     [Fact]
     public void Scenario_yaml_the_scanner_throws_invalid_operation_on_is_a_located_syntax_error() =>
         Assert.Equal("test.yaml:1: not valid YAML at or after this line", Refused(HostileYaml.ScannerFault).Message);
+
+    [Fact]
+    public void Scenario_horizon_years_past_the_calendar_end_is_a_field_error_not_an_out_of_range()
+    {
+        var e = Refused("name: far\nhorizon:\n  start: 9995-01-01\n  years: 10\npolicies:\n  - id: proclamation-10773\n");
+        Assert.Equal(4, e.Line);
+        Assert.Contains("runs past the last date the calendar holds (9999-12-31)", e.Message, StringComparison.Ordinal);
+    }
 }
