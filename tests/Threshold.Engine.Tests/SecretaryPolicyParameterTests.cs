@@ -15,7 +15,7 @@ public sealed partial class SecretaryPolicyParameterTests
 
     private static string Hr2Without(string parameter)
     {
-        var yaml = File.ReadAllText(Path.Combine(RepositoryRoot(), "law", "policies", "hr2-2023.yaml")).ReplaceLineEndings("\n");
+        var yaml = File.ReadAllText(Path.Combine(DailyReplayTests.RepositoryRoot(), "law", "policies", "hr2-2023.yaml")).ReplaceLineEndings("\n");
         return ParameterBlock().Replace(yaml, m => m.Groups["name"].Value == parameter ? string.Empty : m.Value);
     }
 
@@ -31,18 +31,5 @@ public sealed partial class SecretaryPolicyParameterTests
         var options = new ReplayOptions { InForce = new NodaTime.LocalDate(2024, 6, 5) };
         var e = Assert.Throws<LawFileException>(() => CompiledPolicy.Compile(policy, options));
         Assert.Equal($"reform.yaml: mechanism SecretaryDetermination needs parameter '{parameter}', which the policy does not declare", e.Message);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Threshold.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Threshold.sln not found above " + AppContext.BaseDirectory);
     }
 }
