@@ -2,6 +2,7 @@ using System.Globalization;
 using nietras.SeparatedValues;
 using NodaTime;
 using NodaTime.Text;
+using Threshold.Law;
 
 namespace Threshold.Engine;
 
@@ -22,7 +23,12 @@ public static class EncounterCsvReader
     /// <summary>Largest count accepted for one day in one column: a hundred times any day on record, and small enough that sums never overflow.</summary>
     public const int MaxDailyCount = 10_000_000;
 
-    private const int MaxLineChars = 4096;
+    /// <summary>
+    /// Longest line accepted, in characters: a real row is under 60 and a provenance comment a few hundred. A longer
+    /// line is refused with its number as soon as reading passes the limit, so a file with no newline cannot make one
+    /// string the size of the file.
+    /// </summary>
+    public const int MaxLineChars = 4096;
 
     public static EncounterSeries ReadFile(string path, bool allowGaps = false)
     {
@@ -43,19 +49,16 @@ public static class EncounterCsvReader
 
     public static EncounterSeries Read(TextReader text, string sourceName, bool allowGaps = false)
     {
+        Exception TooLong(long line, string problem) => new InputFileException(sourceName, line, problem);
+        var lines = new BoundedLineReader(text, MaxLineChars, TooLong);
         var provenance = new List<string>();
         var commentLines = 0;
         string? firstDataLine = null;
-        while (text.ReadLine() is { } line)
+        while (lines.ReadLine() is { } line)
         {
             if (line.StartsWith('#'))
             {
                 commentLines++;
-                if (line.Length > MaxLineChars)
-                {
-                    throw new InputFileException(sourceName, commentLines, $"line is longer than {MaxLineChars} characters");
-                }
-
                 provenance.Add(line.TrimStart('#').Trim());
                 continue;
             }
@@ -69,13 +72,8 @@ public static class EncounterCsvReader
             throw new InputFileException(sourceName, commentLines + 1, "no header row; expected: date,between_ports,coastal,ports_of_entry,uc_noncontiguous_between_ports,uc_noncontiguous_ports");
         }
 
-        if (firstDataLine.Length > MaxLineChars)
-        {
-            throw new InputFileException(sourceName, commentLines + 1, $"line is longer than {MaxLineChars} characters");
-        }
-
         // Sep reads the header and rows; the comment lines were consumed above, so its line numbers are offset by them.
-        var rest = new BoundedLineReader(firstDataLine, text, sourceName, commentLines, MaxLineChars);
+        var rest = new BoundedLineReader(text, MaxLineChars, TooLong, commentLines + 1, firstDataLine + "\n");
         return new Parse(sourceName, commentLines).Run(rest, provenance, allowGaps);
     }
 
@@ -292,67 +290,5 @@ public static class EncounterCsvReader
         }
 
         private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..40], "…");
-    }
-
-    /// <summary>
-    /// Replays the already-read header line, then the rest of the input, refusing any line longer than the limit so a
-    /// single enormous line cannot exhaust memory.
-    /// </summary>
-    private sealed class BoundedLineReader(string firstLine, TextReader rest, string source, int lineOffset, int maxLine) : TextReader
-    {
-        private string? pending = firstLine + "\n";
-        private int pendingPos;
-        private int line = lineOffset;
-
-        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-        public override int Read(Span<char> buffer)
-        {
-            if (pending is null || pendingPos >= pending.Length)
-            {
-                pending = ReadBoundedLine();
-                pendingPos = 0;
-                if (pending is null)
-                {
-                    return 0;
-                }
-            }
-
-            var n = Math.Min(buffer.Length, pending.Length - pendingPos);
-            pending.AsSpan(pendingPos, n).CopyTo(buffer);
-            pendingPos += n;
-            return n;
-        }
-
-        public override int Read()
-        {
-            Span<char> one = stackalloc char[1];
-            return Read(one) == 0 ? -1 : one[0];
-        }
-
-        private string? ReadBoundedLine()
-        {
-            line++;
-            var builder = new System.Text.StringBuilder();
-            while (true)
-            {
-                var c = rest.Read();
-                if (c < 0)
-                {
-                    return builder.Length == 0 ? null : builder.ToString();
-                }
-
-                builder.Append((char)c);
-                if (c == '\n')
-                {
-                    return builder.ToString();
-                }
-
-                if (builder.Length > maxLine)
-                {
-                    throw new InputFileException(source, line + 1, $"line is longer than {maxLine} characters");
-                }
-            }
-        }
     }
 }

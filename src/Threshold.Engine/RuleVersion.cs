@@ -24,6 +24,12 @@ public sealed class RuleVersion
         WindowDays = WholeNumber("average.window_days", 1, 366);
         if (policy.Mechanism != MechanismKind.EncounterThreshold)
         {
+            // The supplied-determination replay reads these three; check them here so a policy file without them (or
+            // with a wrong type or range) is refused naming the parameter, not a KeyNotFoundException mid-replay (found
+            // by fuzzing the reform target).
+            _ = Flag("determination.default_active");
+            _ = WholeNumber("determination.effective_days", 0, 365);
+            _ = Get("determination.authority", ParameterType.Text);
             return;
         }
 
@@ -75,7 +81,10 @@ public sealed class RuleVersion
         decimal Number(string name)
         {
             var n = Get(name, ParameterType.Number).Number;
-            return n >= 0 ? n : throw new ReplayRequestException($"{Origin(name)}: {name} must not be negative ({n})");
+            var max = name == "deactivate.fraction_of_activation_threshold" ? MaxFraction : MaxThreshold;
+            return n < 0 ? throw new ReplayRequestException($"{Origin(name)}: {name} must not be negative ({n})")
+                : n <= max ? n
+                : throw new ReplayRequestException($"{Origin(name)}: {name} must be at most {max:#,0.##} ({n})");
         }
 
         int WholeNumber(string name, int min, int max)
@@ -99,6 +108,17 @@ public sealed class RuleVersion
             return v.Value.Type == type ? v.Value : throw new LawFileException(policy.SourceName, 0, $"parameter '{name}' must be of type {type}");
         }
     }
+
+    /// <summary>
+    /// Largest threshold (encounters a day) a policy or <c>--set</c> may give: a billion, a hundred times the most a
+    /// series may hold in one column (<see cref="EncounterCsvReader.MaxDailyCount"/>), and small enough that a window's
+    /// sum (366 days at most) of it times <see cref="MaxFraction"/> fits a long. A larger value overflowed when the
+    /// window sum was computed (found by fuzzing the API with <c>set=activate.threshold=6666666666666666665000</c>).
+    /// </summary>
+    public const decimal MaxThreshold = 1_000_000_000m;
+
+    /// <summary>Largest deactivation fraction of the activation threshold (the statutes use 0.75).</summary>
+    public const decimal MaxFraction = 10m;
 
     /// <summary>First day (inclusive) this version governs, as a determination date and as a counting day.</summary>
     public LocalDate From { get; }

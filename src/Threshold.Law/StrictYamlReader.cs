@@ -13,7 +13,18 @@ namespace Threshold.Law;
 /// </summary>
 public abstract class StrictYamlReader(string source)
 {
-    private const int MaxEvents = 100_000;
+    /// <summary>
+    /// Most YAML events (scalars, mapping and sequence starts and ends) in one file: a policy has a few thousand. With
+    /// aliases refused, this bounds the nodes built whatever the text, so a crafted file cannot expand in memory.
+    /// </summary>
+    public const int MaxEvents = 100_000;
+
+    /// <summary>
+    /// Deepest nesting of mappings and sequences: a policy nests six levels. YamlDotNet's node loader recurses once a
+    /// level, and 49,000 '[' (98 KB, within the size and node limits) overflowed the stack and killed the process; now
+    /// the scan before loading refuses the first level past this one, naming the line.
+    /// </summary>
+    public const int MaxDepth = 32;
 
     private static readonly string[] CitationKeys = ["instrument", "section", "fr", "status", "source"];
 
@@ -28,6 +39,14 @@ public abstract class StrictYamlReader(string source)
         if (yaml.Length > maxChars)
         {
             throw error(0, $"text is longer than {maxChars} characters");
+        }
+
+        // YAML allows no control characters but tab and line breaks; YamlDotNet lets some through (a NUL became an event
+        // its own loader then refused with an ArgumentException, found by fuzzing), so refuse them here with their line.
+        var bad = FirstControlCharacter(yaml);
+        if (bad >= 0)
+        {
+            throw error(yaml.AsSpan(0, bad).Count('\n') + 1, $"control character U+{(int)yaml[bad]:X4} is not allowed in YAML");
         }
 
         Scan(yaml, sourceName, kind, error);
@@ -51,11 +70,17 @@ public abstract class StrictYamlReader(string source)
         var parser = new Parser(new StringReader(yaml));
         var events = 0;
         var frames = new Stack<KeyFrame>();
+        long lastLine = 0;
         try
         {
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
+                if (current is not StreamStart)
+                {
+                    lastLine = current.End.Line;
+                }
+
                 if (current is AnchorAlias alias)
                 {
                     throw error(alias.Start.Line, $"YAML aliases (*name) are not allowed in {kind} files");
@@ -68,7 +93,14 @@ public abstract class StrictYamlReader(string source)
 
                 if (current is MappingEnd or SequenceEnd)
                 {
-                    frames.Pop();
+                    // YamlDotNet can end a mapping right after a key and drop its value (" : A", found by fuzzing); its
+                    // loader then throws ArgumentException. A mapping must close on a whole key-value pair.
+                    var closed = frames.Pop();
+                    if (closed.Keys is not null && !closed.ExpectKey)
+                    {
+                        throw error(closed.KeyLine, "not valid YAML: a mapping key without a value");
+                    }
+
                     continue;
                 }
 
@@ -82,10 +114,20 @@ public abstract class StrictYamlReader(string source)
                 {
                     var isKey = parent.ExpectKey;
                     parent.ExpectKey = !isKey;
+                    if (isKey)
+                    {
+                        parent.KeyLine = current.Start.Line;
+                    }
+
                     if (isKey && current is YamlDotNet.Core.Events.Scalar key && !seen.Add(key.Value))
                     {
                         throw error(key.Start.Line, $"duplicate key '{key.Value}'");
                     }
+                }
+
+                if (current is MappingStart or SequenceStart && frames.Count >= MaxDepth)
+                {
+                    throw error(current.Start.Line, $"nested more than {MaxDepth} levels deep; a {kind} file nests a few");
                 }
 
                 if (current is MappingStart)
@@ -102,7 +144,43 @@ public abstract class StrictYamlReader(string source)
         {
             throw error(e.Start.Line, $"not valid YAML: {e.Message}");
         }
+        catch (Exception e) when (IsYamlScannerFault(e))
+        {
+            throw error(Math.Max(lastLine, 1), NotValidAt);
+        }
+        catch (ArgumentException e) when (e.TargetSite?.DeclaringType == typeof(TagName))
+        {
+            // YamlDotNet refuses a malformed tag such as "!!+!" (found by fuzzing) with an ArgumentException.
+            throw error(Math.Max(lastLine, 1), NotValidAt + ": a tag (!…) that is not a valid URI");
+        }
     }
+
+    /// <summary>Index of the first C0 or C1 control character other than tab, CR, LF and NEL, or -1.</summary>
+    private static int FirstControlCharacter(string yaml)
+    {
+        for (var i = 0; i < yaml.Length; i++)
+        {
+            var c = yaml[i];
+            if ((c < ' ' && c is not ('\t' or '\n' or '\r')) || (c is >= '\u007f' and <= '\u009f' && c != '\u0085'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>For a failure inside YamlDotNet: the line is that of the last event read, so the fault is there or after.</summary>
+    private const string NotValidAt = "not valid YAML at or after this line";
+
+    /// <summary>
+    /// YamlDotNet's scanner reports some malformed text (e.g. "    : {\nt", found by fuzzing) with a bare
+    /// InvalidOperationException or Exception instead of a YamlException (upstream issue aaubry/YamlDotNet#541). Only
+    /// those two types, thrown from inside YamlDotNet, are a syntax error of the file; anything else stays a fault.
+    /// </summary>
+    private static bool IsYamlScannerFault(Exception e) =>
+        (e.GetType() == typeof(InvalidOperationException) || e.GetType() == typeof(Exception))
+        && e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true;
 
     /// <summary>One open mapping (with the keys seen so far) or sequence (no keys) while scanning events.</summary>
     private sealed class KeyFrame(HashSet<string>? keys)
@@ -110,6 +188,9 @@ public abstract class StrictYamlReader(string source)
         public HashSet<string>? Keys { get; } = keys;
 
         public bool ExpectKey { get; set; } = true;
+
+        /// <summary>Line of the last key read, for a key left without a value.</summary>
+        public long KeyLine { get; set; }
     }
 
     /// <summary>The exception for a problem at a line (0 when no line is at fault).</summary>

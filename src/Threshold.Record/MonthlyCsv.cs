@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using nietras.SeparatedValues;
 using Threshold.Engine;
+using Threshold.Law;
 
 namespace Threshold.Record;
 
@@ -24,6 +25,12 @@ internal static partial class MonthlyCsv
     /// <summary>Largest count accepted for one monthly cell: far above any month on record.</summary>
     public const long MaxCount = 100_000_000;
 
+    /// <summary>
+    /// Longest line accepted, in characters: a real row is under 200. A longer line (a file with no newline) is refused
+    /// with its number once reading passes the limit, so the reader never holds one line the size of the file.
+    /// </summary>
+    public const int MaxLineChars = 4096;
+
     public const string CbpSboTable = "cbp_sbo_monthly";
     public const string KhsmTable = "khsm_monthly";
 
@@ -35,7 +42,9 @@ internal static partial class MonthlyCsv
     /// <summary>The breakdown columns a KHSM monthly file may carry between Region and Quantity.</summary>
     public static readonly IReadOnlyList<string> KhsmBreakdowns = ["Sector", "Family Status", "Citizenship"];
 
-    public static MonthlyFile ReadCbpSbo(byte[] bytes, string source) => Read(bytes, source, (header, line) =>
+    public static MonthlyFile ReadCbpSbo(byte[] bytes, string source) => ReadCbpSbo(new MemoryStream(bytes), source);
+
+    public static MonthlyFile ReadCbpSbo(Stream bytes, string source) => Read(bytes, source, (header, line) =>
     {
         if (header.SequenceEqual(CbpSboHeader, StringComparer.Ordinal))
         {
@@ -50,7 +59,9 @@ internal static partial class MonthlyCsv
         throw new InputFileException(source, line, $"header does not match the CBP Southwest Land Border Encounters layout; expected '{string.Join(",", CbpSboHeader)}' (or the same without 'Month Grouping'); found '{Shorten(string.Join(",", header))}'");
     });
 
-    public static MonthlyFile ReadKhsm(byte[] bytes, string source) => Read(bytes, source, (header, line) =>
+    public static MonthlyFile ReadKhsm(byte[] bytes, string source) => ReadKhsm(new MemoryStream(bytes), source);
+
+    public static MonthlyFile ReadKhsm(Stream bytes, string source) => Read(bytes, source, (header, line) =>
     {
         string? breakdown = null;
         if (header.Count == 7 && KhsmBreakdowns.Contains(header[3]))
@@ -69,13 +80,14 @@ internal static partial class MonthlyCsv
         return new KhsmLayout(breakdown);
     });
 
-    private static MonthlyFile Read(byte[] bytes, string source, Func<IReadOnlyList<string>, long, ILayout> chooseLayout)
+    private static MonthlyFile Read(Stream bytes, string source, Func<IReadOnlyList<string>, long, ILayout> chooseLayout)
     {
-        using var text = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var text = new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var lines = new BoundedLineReader(text, MaxLineChars, (line, problem) => new InputFileException(source, line, problem));
         SepReader reader;
         try
         {
-            reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture }).From(text);
+            reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture }).From(lines);
         }
         catch (ArgumentException e)
         {

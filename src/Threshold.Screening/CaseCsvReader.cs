@@ -1,4 +1,5 @@
 using nietras.SeparatedValues;
+using Threshold.Law;
 
 namespace Threshold.Screening;
 
@@ -8,12 +9,19 @@ namespace Threshold.Screening;
 /// </summary>
 public static class CaseCsvReader
 {
+    /// <summary>
+    /// Longest line accepted, in characters (as <see cref="CaseJsonReader.MaxLineBytes"/> for JSONL): a case row is a
+    /// few hundred. A longer line is refused with its number once reading passes the limit, without holding the line.
+    /// </summary>
+    public const int MaxLineChars = CaseJsonReader.MaxLineBytes;
+
     public static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName)
     {
         SepReader reader;
+        var lines = new BoundedLineReader(text, MaxLineChars, (line, problem) => new CaseInputException(sourceName, line, null, problem));
         try
         {
-            reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, DisableColCountCheck = true }).From(text);
+            reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true, DisableColCountCheck = true }).From(lines);
         }
         catch (ArgumentException e)
         {

@@ -76,11 +76,13 @@ internal static class CaseFields
             return false;
         }
 
+        // Compare as ints: a byte below '0' makes a negative difference, and the build checks arithmetic, so a cast of
+        // it to uint would throw instead of saying "not a digit".
         static int D2(ReadOnlySpan<byte> v, int at)
         {
             var a = v[at] - '0';
             var b = v[at + 1] - '0';
-            return (uint)a <= 9 && (uint)b <= 9 ? (a * 10) + b : -1;
+            return a is >= 0 and <= 9 && b is >= 0 and <= 9 ? (a * 10) + b : -1;
         }
 
         int year = D2(v, 0), year2 = D2(v, 2), month = D2(v, 5), day = D2(v, 8), hour = D2(v, 11), minute = D2(v, 14), second = D2(v, 17);

@@ -14,6 +14,13 @@ public static class CaseJsonReader
     /// <summary>Longest accepted line (or single-case file), in bytes.</summary>
     public const int MaxLineBytes = 64 * 1024;
 
+    /// <summary>
+    /// Deepest JSON nesting the reader will enter. A case is one flat object, so the reader already refuses an array or
+    /// object where a field's value belongs ("must be a string") at its first token; this bound is the backstop that
+    /// keeps any nesting from being walked.
+    /// </summary>
+    public const int MaxDepth = 4;
+
     public static ScreeningCase ReadSingle(string path)
     {
         FileInfo info = new(path);
@@ -297,7 +304,15 @@ public static class CaseJsonReader
             json = json[3..];
         }
 
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4, CommentHandling = JsonCommentHandling.Disallow });
+        // Utf8JsonReader checks UTF-8 only when a string is read, and then throws InvalidOperationException; check it
+        // first so malformed bytes are a located input error (found by fuzzing).
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            var bad = FirstInvalidUtf8(json);
+            throw new CaseInputException(source, FieldLine(json, bad, line, multiLine), null, $"not valid UTF-8 (byte {bad + 1}{(multiLine ? string.Empty : " of the line")})");
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
         string? id = null, place = null, citizenship = null, officer = null, compelling = null;
         OffsetDateTime? entered = null;
         var facts = CaseFacts.None;
@@ -411,6 +426,17 @@ public static class CaseJsonReader
             facts,
             o,
             string.IsNullOrEmpty(compelling) ? null : compelling);
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> json)
+    {
+        var at = 0;
+        while (at < json.Length && Rune.DecodeFromUtf8(json[at..], out _, out var consumed) == OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        return at;
     }
 
     private static long FieldLine(ReadOnlySpan<byte> json, long tokenStart, long line, bool multiLine) =>

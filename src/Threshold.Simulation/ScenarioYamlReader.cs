@@ -142,6 +142,12 @@ public static class ScenarioYamlReader
             else if (yearsNode is not null)
             {
                 var years = ParseInt(AsScalar(yearsNode, "horizon.years"), "horizon.years", 1, 10);
+                if (start.Year > LocalDate.MaxIsoValue.Year - years)
+                {
+                    // NodaTime's calendar ends with 9999; past it PlusYears throws (found by fuzzing the upload).
+                    throw At(yearsNode, "horizon.years", $"{years} years from {start:yyyy-MM-dd} runs past the last date the calendar holds (9999-12-31)");
+                }
+
                 end = start.PlusYears(years).PlusDays(-1);
             }
             else

@@ -119,7 +119,7 @@ public sealed class DailyReplayTests
         Assert.Equal(100, replay.CountedOnDay[0]);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

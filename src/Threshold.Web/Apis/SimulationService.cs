@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using NodaTime;
 using Threshold.Simulation;
 using Threshold.Web.Hosting;
-using YamlDotNet.Core;
+using Threshold.Law;
 using YamlDotNet.RepresentationModel;
 
 namespace Threshold.Web.Apis;
@@ -184,21 +184,14 @@ public sealed class SimulationService : IDisposable
     private IEnumerable<string> BundledNames() => scenarioDirectory is null ? []
         : Directory.EnumerateFiles(scenarioDirectory, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal);
 
-    /// <summary>The line of the first <c>file:</c> key among the policies, if any; malformed YAML is left to the strict reader.</summary>
+    /// <summary>
+    /// The line of the first <c>file:</c> key among the policies, if any. The text is loaded by the strict reader, so
+    /// malformed or hostile YAML (aliases, control characters, too many nodes) is the same located error it always is.
+    /// </summary>
     private static long? FilePolicyLine(string yaml)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException)
-        {
-            return null;
-        }
-
-        if (stream.Documents.FirstOrDefault()?.RootNode is not YamlMappingNode root
-            || !root.Children.TryGetValue(new YamlScalarNode("policies"), out var policies)
+        var root = StrictYamlReader.LoadRoot(yaml, UploadedSource, ScenarioYamlReader.MaxBytes, "scenario", (line, problem) => new ScenarioFileException(UploadedSource, line, problem));
+        if (!root.Children.TryGetValue(new YamlScalarNode("policies"), out var policies)
             || policies is not YamlSequenceNode list)
         {
             return null;
