@@ -200,7 +200,7 @@ public sealed class DecisionRecord
     public StoredDecision? Get(long decisionId)
     {
         using var connection = database.OpenConnection();
-        return connection.QuerySingleOrDefault<Row>(Select + " WHERE d.decision_id = @decisionId", new { decisionId })?.ToDecision();
+        return connection.QuerySingleOrDefault<Row>(Select + " WHERE d.decision_id = @decisionId", new { decisionId })?.ToDecision(new TemplateSegments());
     }
 
     /// <summary>Every stored decision of a case, in the order stored.</summary>
@@ -208,14 +208,16 @@ public sealed class DecisionRecord
     {
         ArgumentNullException.ThrowIfNull(caseId);
         using var connection = database.OpenConnection();
-        return [.. connection.Query<Row>(Select + " WHERE d.case_id = @caseId ORDER BY d.decision_id", new { caseId }).Select(r => r.ToDecision())];
+        var templates = new TemplateSegments();
+        return [.. connection.Query<Row>(Select + " WHERE d.case_id = @caseId ORDER BY d.decision_id", new { caseId }).Select(r => r.ToDecision(templates))];
     }
 
     /// <summary>Every stored decision, in the order stored.</summary>
     public IReadOnlyList<StoredDecision> List()
     {
         using var connection = database.OpenConnection();
-        return [.. connection.Query<Row>(Select + " ORDER BY d.decision_id").Select(r => r.ToDecision())];
+        var templates = new TemplateSegments();
+        return [.. connection.Query<Row>(Select + " ORDER BY d.decision_id").Select(r => r.ToDecision(templates))];
     }
 
     /// <summary>The case ids of every stored decision (cheaper than <see cref="List"/>: no outputs are read).</summary>
@@ -501,7 +503,7 @@ public sealed class DecisionRecord
         """
         SELECT d.decision_id AS DecisionId, d.case_id AS CaseId, d.input_json AS InputJson, d.output_json AS OutputJson,
                d.rule_set_version AS RuleSetVersion, d.engine_version AS EngineVersion, d.recorded_at AS RecordedAt, d.audit_seq AS AuditSeq,
-               t.trace_json AS TraceJson, o.template_json AS TemplateJson
+               t.trace_json AS TraceJson, d.template_id AS TemplateId, o.template_json AS TemplateJson
         FROM screening_decision d LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
              LEFT JOIN screening_template o ON o.template_id = d.template_id
         """;
@@ -588,12 +590,29 @@ public sealed class DecisionRecord
         }
     }
 
-    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq, string? TraceJson, string? TemplateJson)
+    /// <summary>Templates parsed once per read: a month's rows share a few dozen, each about 2 KB of JSON.</summary>
+    private sealed class TemplateSegments
     {
-        public StoredDecision ToDecision() => new(DecisionId, CaseId, InputJson, Output(), RuleSetVersion, EngineVersion, RecordTime.ParseInstant(RecordedAt), AuditSeq);
+        private readonly Dictionary<string, IReadOnlyList<string>> parsed = new(StringComparer.Ordinal);
 
-        private string Output() =>
-            TemplateJson is not null ? FormattedDecision.Join(CaseId, TemplateJson, OutputJson)
+        public IReadOnlyList<string> Of(string templateId, string templateJson)
+        {
+            if (!parsed.TryGetValue(templateId, out var segments))
+            {
+                segments = FormattedDecision.Segments(templateJson);
+                parsed[templateId] = segments;
+            }
+
+            return segments;
+        }
+    }
+
+    private sealed record Row(long DecisionId, string CaseId, string InputJson, string OutputJson, string RuleSetVersion, string EngineVersion, string RecordedAt, long AuditSeq, string? TraceJson, string? TemplateId, string? TemplateJson)
+    {
+        public StoredDecision ToDecision(TemplateSegments templates) => new(DecisionId, CaseId, InputJson, Output(templates), RuleSetVersion, EngineVersion, RecordTime.ParseInstant(RecordedAt), AuditSeq);
+
+        private string Output(TemplateSegments templates) =>
+            TemplateId is not null && TemplateJson is not null ? FormattedDecision.Join(CaseId, templates.Of(TemplateId, TemplateJson), OutputJson)
             : TraceJson is not null ? Join(OutputJson, TraceJson)
             : OutputJson;
     }

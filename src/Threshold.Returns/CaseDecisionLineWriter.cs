@@ -48,11 +48,11 @@ public sealed class CaseDecisionLineWriter : IDisposable
     private readonly int[] holes = new int[32];
     private int holeCount;
 
-    private readonly HashSet<string> traceIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> explanationIds = new(StringComparer.Ordinal);
     private readonly List<bool> explanationWritten = [];
     private readonly List<Fragments> shapes = [];
     private readonly Dictionary<(int Shape, int Holes), (string Sha256, string Json)> templates = [];
+    private readonly byte[] valueScratch = new byte[BufferSize + 2];
 
     public CaseDecisionLineWriter(CaseScreener screener, ReturnsLedger ledger, Stream output, LocalDate? decidedOn, BulkTraceMode traceMode = BulkTraceMode.Inline)
     {
@@ -83,12 +83,6 @@ public sealed class CaseDecisionLineWriter : IDisposable
     public LocalDate? DecidedOn { get; }
 
     public BulkTraceMode TraceMode { get; }
-
-    /// <summary>Distinct traces seen so far.</summary>
-    public int Traces => traceIds.Count;
-
-    /// <summary>Distinct explanations (flags, applied orders, citations and trace) seen so far.</summary>
-    public int Explanations => explanationWritten.Count;
 
     /// <summary>Distinct outcome shapes seen so far (each built once with its full trace).</summary>
     public int Shapes => fragments.Count + unusual.Count;
@@ -141,8 +135,8 @@ public sealed class CaseDecisionLineWriter : IDisposable
             templates[(f.ShapeIndex, holeCount)] = template;
         }
 
-        // The values after the id, as a JSON array of the raw JSON texts the line holds.
-        var values = new byte[2 + bytes.Length];
+        // The values after the id, as a JSON array of the raw JSON texts the line holds (at most the line's length).
+        var values = valueScratch;
         var n = 0;
         values[n++] = (byte)'[';
         for (var k = 2; k < holeCount; k += 2)
@@ -495,7 +489,6 @@ public sealed class CaseDecisionLineWriter : IDisposable
         var trace = Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) }));
         var traceId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace))[..12];
         byte[] traceMember = [.. ",\"trace\":"u8, .. trace];
-        traceIds.Add(traceId);
 
         // The members after decidedOn: the same bytes inline and inside a shared explanation.
         byte[] members =
@@ -605,24 +598,35 @@ public sealed record FormattedDecision(string CaseId, string Line, int ShapeInde
     /// (<see cref="CaseDecisionLineWriter.IdJson"/>), segment 1, value 0, segment 2, … the last segment.
     /// </summary>
     /// <exception cref="FormatException">The template or values are not JSON arrays, or their counts do not fit.</exception>
-    public static string Join(string caseId, string templateJson, string values)
+    public static string Join(string caseId, string templateJson, string values) => Join(caseId, Segments(templateJson), values);
+
+    /// <summary>A stored template's segments (<see cref="TemplateJson"/>), parsed once for many <see cref="Join(string, IReadOnlyList{string}, string)"/> calls.</summary>
+    /// <exception cref="FormatException">The template is not a JSON array of strings.</exception>
+    public static IReadOnlyList<string> Segments(string templateJson)
     {
-        ArgumentNullException.ThrowIfNull(caseId);
-        string[] segments;
+        ArgumentNullException.ThrowIfNull(templateJson);
         try
         {
-            segments = JsonSerializer.Deserialize<string[]>(templateJson) ?? [];
+            return JsonSerializer.Deserialize<string[]>(templateJson) ?? [];
         }
         catch (JsonException e)
         {
             throw new FormatException($"the output template is not a JSON array of strings: {e.Message}", e);
         }
+    }
 
+    /// <summary>Joins a template's parsed <paramref name="segments"/>, the case id and its values into the inline line.</summary>
+    /// <exception cref="FormatException">The values are not a JSON array, or their count does not fit the segments.</exception>
+    public static string Join(string caseId, IReadOnlyList<string> segments, string values)
+    {
+        ArgumentNullException.ThrowIfNull(caseId);
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(values);
         using var parsed = ParseValues(values);
         var items = parsed.RootElement;
-        if (segments.Length != items.GetArrayLength() + 2)
+        if (segments.Count != items.GetArrayLength() + 2)
         {
-            throw new FormatException($"the output template has {segments.Length} segments for {items.GetArrayLength()} values and the id");
+            throw new FormatException($"the output template has {segments.Count} segments for {items.GetArrayLength()} values and the id");
         }
 
         var text = new System.Text.StringBuilder(segments.Sum(s => s.Length) + values.Length + caseId.Length + 2);
