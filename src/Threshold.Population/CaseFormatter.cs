@@ -7,7 +7,7 @@ using Threshold.Screening;
 namespace Threshold.Population;
 
 /// <summary>
-/// Writes drawn cases straight to UTF-8: JSON lines byte for byte as <see cref="CaseJsonReader.Write"/> writes the same
+/// Writes drawn cases straight to UTF-8: JSON lines byte for byte as <see cref="CaseJsonReader.Write(ScreeningCase)"/> writes the same
 /// case (a test compares them), and CSV rows in the contract's field order. Every string the generator can produce is
 /// plain ASCII that JSON and CSV never escape, which is what lets this skip the general writers (about ten times faster).
 /// </summary>

@@ -21,7 +21,7 @@ public readonly record struct SyntheticCase(ScreeningCase Case, FamilyStatus Fam
 /// <summary>The output formats of a synthetic population.</summary>
 public enum CaseFormat
 {
-    /// <summary>One compact JSON object a line, byte for byte what <see cref="CaseJsonReader.Write"/> gives.</summary>
+    /// <summary>One compact JSON object a line, byte for byte what <see cref="CaseJsonReader.Write(ScreeningCase)"/> gives.</summary>
     JsonLines,
 
     /// <summary>A header row of contract field names, then one row a case (booleans true/false, absent strings empty).</summary>

@@ -11,7 +11,7 @@ using Threshold.Screening;
 namespace Threshold.Record;
 
 /// <summary>
-/// A screening decision as stored: the full input (<see cref="CaseJsonReader.Write"/>), the full output
+/// A screening decision as stored: the full input (<see cref="CaseJsonReader.Write(ScreeningCase)"/>), the full output
 /// (<see cref="CaseDecisionJson.Build"/> serialised with <see cref="CaseDecisionJson.Compact"/>, trace included: the
 /// stored trace is joined back in), the versions that produced it, the instant recorded and the audit-log entry that
 /// records it (one <c>decision-batch</c> entry for the whole batch).
@@ -112,8 +112,7 @@ public sealed class DecisionRecord
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
-        var first = NextId(connection, transaction);
-        var rows = new List<DecisionRow>(lines.Count);
+        using var rows = new DecisionRowFrames(NextId(connection, transaction), ruleSetVersion, engineVersion, RecordTime.Format(at));
         var templates = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (line, input) in lines)
         {
@@ -125,10 +124,10 @@ public sealed class DecisionRecord
             }
 
             templates.TryAdd(line.TemplateSha256, line.TemplateJson);
-            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), line.Values, line.TemplateSha256));
+            rows.Add(input.Id, input, line.Values, line.TemplateSha256);
         }
 
-        return StoreRows(connection, transaction, rows, templates, ruleSetVersion, engineVersion, at, byTemplate: true);
+        return StoreRows(connection, transaction, rows, templates, at, byTemplate: true);
     }
 
     /// <summary>Stores inside a write transaction the caller owns.</summary>
@@ -136,8 +135,8 @@ public sealed class DecisionRecord
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
-        var first = NextId(connection, transaction);
-        var rows = new List<DecisionRow>();
+        using var rows = new DecisionRowFrames(NextId(connection, transaction), ruleSetVersion, engineVersion, RecordTime.Format(at));
+        var stored = new List<StoredDecision>();
         var traces = new Dictionary<string, string>(StringComparer.Ordinal);
         var serializer = new DecisionSerializer();
         foreach (var (decision, input) in decisions)
@@ -151,11 +150,13 @@ public sealed class DecisionRecord
 
             var (head, traceId, traceJson) = serializer.Split(decision);
             traces.TryAdd(traceId, traceJson);
-            rows.Add(new DecisionRow(checked(first + rows.Count), input.Id, CaseJsonReader.Write(input), head, traceId));
+            var inputJson = CaseJsonReader.Write(input);
+            stored.Add(new StoredDecision(rows.NextDecisionId, input.Id, inputJson, Join(head, traceJson), ruleSetVersion, engineVersion, at, 0));
+            rows.Add(input.Id, inputJson, head, traceId);
         }
 
-        return StoreRows(connection, transaction, rows, traces, ruleSetVersion, engineVersion, at, byTemplate: false) is { } batch
-            ? [.. rows.Select(r => new StoredDecision(r.DecisionId, r.CaseId, r.InputJson, Join(r.OutputHead, traces[r.SharedId]), ruleSetVersion, engineVersion, at, batch.AuditSeq))]
+        return StoreRows(connection, transaction, rows, traces, at, byTemplate: false) is { } batch
+            ? [.. stored.Select(d => d with { AuditSeq = batch.AuditSeq })]
             : [];
     }
 
@@ -163,28 +164,27 @@ public sealed class DecisionRecord
         checked(connection.ExecuteScalar<long>("SELECT COALESCE(MAX(decision_id), 0) FROM screening_decision", transaction: transaction) + 1);
 
     /// <summary>
-    /// The new shared parts (traces, or with <paramref name="byTemplate"/> output templates: each row's
-    /// <see cref="DecisionRow.SharedId"/> names one), the batch's audit entry, then its rows; null (nothing written) for
-    /// no rows.
+    /// The new shared parts (traces, or with <paramref name="byTemplate"/> output templates: each row names one by its
+    /// shared id), the batch's audit entry, then its rows; null (nothing written) for no rows.
     /// </summary>
-    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, Dictionary<string, string> shared, string ruleSetVersion, string engineVersion, Instant at, bool byTemplate)
+    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, DecisionRowFrames rows, Dictionary<string, string> shared, Instant at, bool byTemplate)
     {
         if (rows.Count == 0)
         {
             return null;
         }
 
-        var atText = RecordTime.Format(at);
-        var first = rows[0].DecisionId;
+        var first = rows.FirstDecisionId;
+        var last = rows.NextDecisionId - 1;
         InsertShared(connection, transaction, shared, byTemplate);
         var payload = new JsonObject
         {
             ["firstDecisionId"] = first,
-            ["lastDecisionId"] = rows[^1].DecisionId,
+            ["lastDecisionId"] = last,
             ["count"] = rows.Count,
-            ["rowsSha256"] = BatchDigest(rows.Select(r => r.Fields(ruleSetVersion, engineVersion, atText))),
-            ["ruleSetVersion"] = ruleSetVersion,
-            ["engineVersion"] = engineVersion,
+            ["rowsSha256"] = rows.Sha256(),
+            ["ruleSetVersion"] = rows.RuleSetVersion,
+            ["engineVersion"] = rows.EngineVersion,
         };
         if (byTemplate)
         {
@@ -192,8 +192,8 @@ public sealed class DecisionRecord
         }
 
         var entry = AuditChain.Append(connection, transaction, BatchKind, payload, at);
-        InsertRows(connection, transaction, rows, ruleSetVersion, engineVersion, atText, entry.Seq, byTemplate ? "template_id" : "trace_id");
-        return new StoredBatch(first, rows[^1].DecisionId, entry.Seq, at);
+        InsertRows(connection, transaction, rows, entry.Seq, byTemplate ? "template_id" : "trace_id");
+        return new StoredBatch(first, last, entry.Seq, at);
     }
 
     /// <summary>One stored decision, or null.</summary>
@@ -430,67 +430,29 @@ public sealed class DecisionRecord
             transaction);
 
     /// <summary>Inserts the rows; <paramref name="sharedColumn"/> (trace_id or template_id, a fixed name) takes each row's shared id.</summary>
-    private static void InsertRows(DbConnection connection, DbTransaction transaction, List<DecisionRow> rows, string ruleSetVersion, string engineVersion, string atText, long auditSeq, string sharedColumn)
+    private static void InsertRows(DbConnection connection, DbTransaction transaction, DecisionRowFrames rows, long auditSeq, string sharedColumn)
     {
+        var columns = $"decision_id, case_id, input_json, output_json, {sharedColumn}, rule_set_version, engine_version, recorded_at, audit_seq";
         if (connection is Npgsql.NpgsqlConnection postgres)
         {
             // Binary COPY: the bulk path PostgreSQL offers, one round trip for the whole batch.
-            using var import = postgres.BeginBinaryImport(
-                $"COPY screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, {sharedColumn}) FROM STDIN (FORMAT BINARY)");
-            foreach (var r in rows)
+            using var import = postgres.BeginBinaryImport($"COPY screening_decision ({columns}) FROM STDIN (FORMAT BINARY)");
+            rows.ForEachRow((id, caseId, input, output, shared) =>
             {
                 import.StartRow();
-                import.Write(r.DecisionId, NpgsqlTypes.NpgsqlDbType.Bigint);
-                import.Write(r.CaseId, NpgsqlTypes.NpgsqlDbType.Text);
-                import.Write(r.InputJson, NpgsqlTypes.NpgsqlDbType.Text);
-                import.Write(r.OutputHead, NpgsqlTypes.NpgsqlDbType.Text);
-                import.Write(ruleSetVersion, NpgsqlTypes.NpgsqlDbType.Text);
-                import.Write(engineVersion, NpgsqlTypes.NpgsqlDbType.Text);
-                import.Write(atText, NpgsqlTypes.NpgsqlDbType.Text);
-                import.Write(auditSeq, NpgsqlTypes.NpgsqlDbType.Bigint);
-                import.Write(r.SharedId, NpgsqlTypes.NpgsqlDbType.Text);
-            }
+                import.Write(id, NpgsqlTypes.NpgsqlDbType.Bigint);
+                foreach (var text in (ReadOnlySpan<string>)[Encoding.UTF8.GetString(caseId), Encoding.UTF8.GetString(input), Encoding.UTF8.GetString(output), Encoding.UTF8.GetString(shared), rows.RuleSetVersion, rows.EngineVersion, rows.RecordedAt])
+                {
+                    import.Write(text, NpgsqlTypes.NpgsqlDbType.Text);
+                }
 
+                import.Write(auditSeq, NpgsqlTypes.NpgsqlDbType.Bigint);
+            });
             import.Complete();
             return;
         }
 
-        // SQLite: one prepared statement, re-bound per row, inside the caller's transaction.
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText =
-            $"""
-            INSERT INTO screening_decision (decision_id, case_id, input_json, output_json, rule_set_version, engine_version, recorded_at, audit_seq, {sharedColumn})
-            VALUES ($id, $case, $input, $output, $rules, $engine, $at, $seq, $trace)
-            """;
-        DbParameter Add(string name, object value)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            command.Parameters.Add(p);
-            return p;
-        }
-
-        var id = Add("$id", 0L);
-        var caseId = Add("$case", string.Empty);
-        var input = Add("$input", string.Empty);
-        var output = Add("$output", string.Empty);
-        Add("$rules", ruleSetVersion);
-        Add("$engine", engineVersion);
-        Add("$at", atText);
-        Add("$seq", auditSeq);
-        var trace = Add("$trace", string.Empty);
-        command.Prepare();
-        foreach (var r in rows)
-        {
-            id.Value = r.DecisionId;
-            caseId.Value = r.CaseId;
-            input.Value = r.InputJson;
-            output.Value = r.OutputHead;
-            trace.Value = r.SharedId;
-            command.ExecuteNonQuery();
-        }
+        SqliteBulkInsert.Rows((Microsoft.Data.Sqlite.SqliteConnection)connection, $"INSERT INTO screening_decision ({columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", rows, auditSeq);
     }
 
     /// <summary>The full output: the stored head (which ends where <c>,"trace":…</c> began) with the trace joined back.</summary>
@@ -507,16 +469,6 @@ public sealed class DecisionRecord
         FROM screening_decision d LEFT JOIN screening_trace t ON t.trace_id = d.trace_id
              LEFT JOIN screening_template o ON o.template_id = d.template_id
         """;
-
-    /// <summary>
-    /// One decision as it will be stored: <see cref="SharedId"/> is its trace_id, or its template_id for a bulk line,
-    /// whose <see cref="OutputHead"/> is then its values (<see cref="FormattedDecision.Values"/>).
-    /// </summary>
-    private sealed record DecisionRow(long DecisionId, string CaseId, string InputJson, string OutputHead, string SharedId)
-    {
-        public IReadOnlyList<string> Fields(string ruleSetVersion, string engineVersion, string atText) =>
-            [RecordTime.Invariant(DecisionId), CaseId, InputJson, OutputHead, SharedId, ruleSetVersion, engineVersion, atText];
-    }
 
     /// <summary>
     /// Splits a decision's output into the stored head (everything but <c>trace[]</c>, which the contract writes last)
@@ -617,3 +569,4 @@ public sealed class DecisionRecord
             : OutputJson;
     }
 }
+

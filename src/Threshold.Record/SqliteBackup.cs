@@ -38,6 +38,34 @@ public static class SqliteBackup
     }
 
     /// <summary>
+    /// SQLite cannot back up into a WAL-mode file whose page size differs (records made before 16 KiB pages, or their
+    /// backups, have 4 KiB): the scratch copy is rewritten to the live file's page size first, outside WAL mode.
+    /// </summary>
+    private static void MatchPageSize(SqliteConnection from, SqliteConnection to)
+    {
+        var wanted = PageSize(to);
+        if (PageSize(from) == wanted)
+        {
+            return;
+        }
+
+        using var convert = from.CreateCommand();
+        convert.CommandText = $"PRAGMA journal_mode = DELETE; PRAGMA page_size = {wanted}; VACUUM;";
+        convert.ExecuteNonQuery();
+        if (PageSize(from) != wanted)
+        {
+            throw new RecordException($"the backup could not be converted to the record's page size of {wanted} bytes");
+        }
+    }
+
+    private static long PageSize(SqliteConnection connection)
+    {
+        using var query = connection.CreateCommand();
+        query.CommandText = "PRAGMA page_size;";
+        return (long)query.ExecuteScalar()!;
+    }
+
+    /// <summary>
     /// Replaces the record in <paramref name="dataDirectory"/> with <paramref name="backupFile"/>, after checking that the
     /// backup's audit chain verifies. Returns the verification of the restored chain.
     /// </summary>
@@ -66,6 +94,7 @@ public static class SqliteBackup
             using (var to = (SqliteConnection)target.OpenConnection())
             {
                 from.Open();
+                MatchPageSize(from, to);
                 from.BackupDatabase(to);
             }
 
