@@ -441,11 +441,14 @@ public sealed class DecisionRecord
             {
                 import.StartRow();
                 import.Write(id, NpgsqlTypes.NpgsqlDbType.Bigint);
-                foreach (var text in (ReadOnlySpan<string>)[Encoding.UTF8.GetString(caseId), Encoding.UTF8.GetString(input), Encoding.UTF8.GetString(output), Encoding.UTF8.GetString(shared), rows.RuleSetVersion, rows.EngineVersion, rows.RecordedAt])
+                foreach (var utf8 in (ReadOnlySpan<ReadOnlyMemory<byte>>)[caseId, input, output, shared])
                 {
-                    import.Write(text, NpgsqlTypes.NpgsqlDbType.Text);
+                    import.Write(utf8, NpgsqlTypes.NpgsqlDbType.Text); // UTF-8 bytes as text: no decoding to strings
                 }
 
+                import.Write(rows.RuleSetVersion, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(rows.EngineVersion, NpgsqlTypes.NpgsqlDbType.Text);
+                import.Write(rows.RecordedAt, NpgsqlTypes.NpgsqlDbType.Text);
                 import.Write(auditSeq, NpgsqlTypes.NpgsqlDbType.Bigint);
             });
             import.Complete();

@@ -120,31 +120,31 @@ internal sealed class DecisionRowFrames : IDisposable
     /// <summary>The batch's <c>rowsSha256</c>: equal to <see cref="DecisionRecord.BatchDigest"/> of the same rows.</summary>
     public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(frames.AsSpan(0, used)));
 
-    /// <summary>A row's stored columns as UTF-8, read back from the frames.</summary>
-    public delegate void RowColumns(long decisionId, ReadOnlySpan<byte> caseId, ReadOnlySpan<byte> inputJson, ReadOnlySpan<byte> outputJson, ReadOnlySpan<byte> sharedId);
+    /// <summary>A row's stored columns as UTF-8, read back from the frames (valid until the frames change).</summary>
+    public delegate void RowColumns(long decisionId, ReadOnlyMemory<byte> caseId, ReadOnlyMemory<byte> inputJson, ReadOnlyMemory<byte> outputJson, ReadOnlyMemory<byte> sharedId);
 
     /// <summary>Calls <paramref name="row"/> for every row in order.</summary>
     public void ForEachRow(RowColumns row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        ReadOnlySpan<byte> rest = frames.AsSpan(0, used);
+        var at = 0;
         for (var k = 0; k < Count; k++)
         {
-            _ = Next(ref rest);
-            var caseId = Next(ref rest);
-            var input = Next(ref rest);
-            var output = Next(ref rest);
-            var shared = Next(ref rest);
-            rest = rest[constantTail.Length..];
+            _ = Next(ref at);
+            var caseId = Next(ref at);
+            var input = Next(ref at);
+            var output = Next(ref at);
+            var shared = Next(ref at);
+            at += constantTail.Length;
             row(FirstDecisionId + k, caseId, input, output, shared);
         }
     }
 
-    private static ReadOnlySpan<byte> Next(ref ReadOnlySpan<byte> rest)
+    private ReadOnlyMemory<byte> Next(ref int at)
     {
-        var length = checked((int)BinaryPrimitives.ReadInt64BigEndian(rest));
-        var field = rest.Slice(LengthBytes, length);
-        rest = rest[(LengthBytes + length)..];
+        var length = checked((int)BinaryPrimitives.ReadInt64BigEndian(frames.AsSpan(at)));
+        var field = new ReadOnlyMemory<byte>(frames, at + LengthBytes, length);
+        at += LengthBytes + length;
         return field;
     }
 

@@ -29,10 +29,10 @@ internal static class SqliteBulkInsert
             rows.ForEachRow((id, caseId, input, output, shared) =>
             {
                 Check(raw.sqlite3_bind_int64(statement, 1, id), db);
-                BindText(statement, 2, caseId, db);
-                BindText(statement, 3, input, db);
-                BindText(statement, 4, output, db);
-                BindText(statement, 5, shared, db);
+                BindText(statement, 2, caseId.Span, db);
+                BindText(statement, 3, input.Span, db);
+                BindText(statement, 4, output.Span, db);
+                BindText(statement, 5, shared.Span, db);
                 var done = raw.sqlite3_step(statement);
                 raw.sqlite3_reset(statement);
                 if (done != raw.SQLITE_DONE)

@@ -49,7 +49,7 @@ public sealed class BatchDigestTests
 
         var read = new List<string[]>();
         frames.ForEachRow((id, caseId, inputUtf8, output, shared) =>
-            read.Add([id.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetString(caseId), Encoding.UTF8.GetString(inputUtf8), Encoding.UTF8.GetString(output), Encoding.UTF8.GetString(shared)]));
+            read.Add([id.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetString(caseId.Span), Encoding.UTF8.GetString(inputUtf8.Span), Encoding.UTF8.GetString(output.Span), Encoding.UTF8.GetString(shared.Span)]));
         Assert.Equal(rows.Select(r => r.Take(5).ToArray()), read);
     }
 }
