@@ -22,7 +22,7 @@ public static class ScreeningApi
         api.MapPost("/", ScreenOne).Accepts<string>("application/json")
             .WithName("ScreenCase").WithSummary("Screen one case (JSON body, the case contract) against a stored series: result, reasons, citations, trace.");
         api.MapPost("/bulk", ScreenMany).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson")
-            .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes.");
+            .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. trace=inline (default) puts each line's explanation on it; trace=shared names it by explanationId, carried whole by its first line (as the CLI's --trace shared). With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes.");
         return app;
     }
 
@@ -35,9 +35,15 @@ public static class ScreeningApi
         return TypedResults.Ok(new ScreenDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Series.IsModeled, CaseDecisionJson.Build(decision)));
     }
 
-    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, HttpContext context, TimelineService timelines, ScreeningService screeners, RecordHolder recordHolder, CancellationToken cancellationToken)
+    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, [System.ComponentModel.Description("inline (default): every line carries its explanation; shared: lines name it by explanationId and its first line carries it whole.")] string? trace, HttpContext context, TimelineService timelines, ScreeningService screeners, RecordHolder recordHolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var traceMode = trace switch
+        {
+            null or "inline" => BulkTraceMode.Inline,
+            "shared" => BulkTraceMode.Shared,
+            _ => throw new RequestValidationException("trace", $"trace: '{trace}' is not inline or shared"),
+        };
         if (record == true && !context.User.IsInRole(Roles.Operator))
         {
             // Storing decisions allocates the returns ledger: an operator's act.
@@ -70,7 +76,7 @@ public static class ScreeningApi
                 () =>
                 {
                     using var output = new BufferedStream(context.Response.Body, 1 << 16);
-                    using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn))
+                    using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn, traceMode))
                     {
                         Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
                     }
@@ -85,7 +91,7 @@ public static class ScreeningApi
             () =>
             {
                 using var output = new BufferedStream(context.Response.Body, 1 << 16);
-                using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn))
+                using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn, traceMode))
                 {
                     foreach (var (_, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
                     {

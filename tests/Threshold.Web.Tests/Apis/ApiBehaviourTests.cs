@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using NodaTime;
 using NodaTime.Text;
 using Threshold.Record;
@@ -128,6 +129,54 @@ public abstract class ApiBehaviourTests : IDisposable
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(3, problem.GetProperty("line").GetInt64());
         Assert.Equal("enteredAt", problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task ScreenMany_TraceShared_NamesEachExplanationOnce_AndResolvesToTheInlineLines()
+    {
+        var lines = string.Join('\n', Enumerable.Range(1, 40).Select(i => $$"""{"id":"s{{i}}","enteredAt":"2024-07-0{{1 + (i % 9)}}T10:00:00-04:00","place":"between-ports","citizenship":"{{(i % 3 == 0 ? "MX" : "CU")}}"{{(i % 4 == 0 ? ",\"manifestsFear\":true" : "")}}}"""));
+        async Task<string[]> Screen(string trace) =>
+            (await (await analyst.PostAsync($"/api/v1/screen/bulk?{Policy}{trace}", new StringContent(lines, Encoding.UTF8, "application/x-ndjson"))).EnsureSuccessStatusCode()
+                .Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var inline = await Screen(string.Empty);
+        Assert.Equal(inline, await Screen("&trace=inline"));
+        var shared = await Screen("&trace=shared");
+        Assert.Equal(inline.Length, shared.Length);
+
+        var explanations = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        for (var k = 0; k < shared.Length; k++)
+        {
+            var line = JsonNode.Parse(shared[k])!.AsObject();
+            var id = line["explanationId"]!.GetValue<string>();
+            if (line["explanation"] is JsonObject whole)
+            {
+                Assert.True(explanations.TryAdd(id, (JsonObject)whole.DeepClone()), $"explanation {id} is carried twice");
+            }
+
+            // Resolved in place of explanationId and explanation, the line is the inline line.
+            var resolved = new JsonObject();
+            foreach (var (name, value) in line)
+            {
+                if (name == "explanationId")
+                {
+                    foreach (var (member, part) in explanations[id])
+                    {
+                        resolved[member] = part?.DeepClone();
+                    }
+                }
+                else if (name != "explanation")
+                {
+                    resolved[name] = value?.DeepClone();
+                }
+            }
+
+            Assert.Equal(inline[k], resolved.ToJsonString(Threshold.Returns.CaseDecisionJson.Compact));
+        }
+
+        Assert.InRange(explanations.Count, 2, shared.Length - 1);
+        var refused = await analyst.PostAsync($"/api/v1/screen/bulk?{Policy}&trace=short", new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("trace", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
     }
 
     [Fact]
