@@ -51,6 +51,12 @@ public interface IEncounterRecord
 
     IReadOnlyList<string> SeriesNames();
 
+    /// <summary>
+    /// The series imported first (the bundled series on a record the server seeded), or null for an empty record: a
+    /// default that a later import never changes, whatever its name.
+    /// </summary>
+    string? FirstSeriesName();
+
     IReadOnlyList<ImportRecord> ImportHistory(string seriesName);
 }
 
@@ -240,6 +246,12 @@ public sealed class EncounterRecord : IEncounterRecord
         }
 
         return new EncounterSeries($"record:{seriesName}@{atText}", start, length, columns, missing, provenance);
+    }
+
+    public string? FirstSeriesName()
+    {
+        using var connection = database.OpenConnection();
+        return connection.QueryFirstOrDefault<string>("SELECT series_name FROM encounter_import ORDER BY import_id LIMIT 1");
     }
 
     public IReadOnlyList<string> SeriesNames()

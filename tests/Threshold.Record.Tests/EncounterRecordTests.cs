@@ -31,6 +31,20 @@ public abstract class EncounterRecordTests(Backend backend)
     }
 
     [Fact]
+    public void FirstSeriesName_IsTheSeriesImportedFirst_WhateverTheNamesImportedLater()
+    {
+        using var record = new TempRecord(backend);
+        Assert.Null(record.Store.Encounters.FirstSeriesName());
+        record.Store.Encounters.ImportFile("zulu", record.WriteCsv("z.csv", Start, Days(5, 3000)));
+        record.Clock.AdvanceSeconds(1);
+        record.Store.Encounters.ImportFile("alpha", record.WriteCsv("a.csv", Start, Days(5, 1000)));
+        record.Clock.AdvanceSeconds(1);
+        record.Store.Encounters.ImportFile("zulu", record.WriteCsv("z2.csv", Start, Days(6, 3100)));
+        Assert.Equal(["alpha", "zulu"], record.Store.Encounters.SeriesNames());
+        Assert.Equal("zulu", record.Store.Encounters.FirstSeriesName());
+    }
+
+    [Fact]
     public void Import_IdenticalFileAgain_IsUnchanged()
     {
         using var record = new TempRecord(backend);

@@ -16,7 +16,7 @@ public sealed record ReplayQuery
     [Description("Built-in policy id, e.g. proclamation-10773 (see /api/v1/policies).")]
     public string? Policy { get; init; }
 
-    [Description("A series in the record (default: the bundled series). Ignored when the series is uploaded.")]
+    [Description("A series in the record (default: the series imported first, the bundled series on a record the server seeded). Ignored when the series is uploaded.")]
     public string? Series { get; init; }
 
     [Description("The series as recorded at this ISO-8601 instant, so later revisions do not rewrite the past.")]

@@ -30,7 +30,7 @@ public sealed class TimelineService(RecordHolder record)
     private readonly ConcurrentDictionary<(EncounterSeries Series, string Query), SuspensionTimeline> timelineCache = new();
 
     /// <summary>The series a request reads when it names none: the first recorded (the bundled series on a fresh record).</summary>
-    public string? DefaultSeriesName() => record.Store.Encounters.SeriesNames() is { Count: > 0 } names ? names[0] : null;
+    public string? DefaultSeriesName() => record.Store.Encounters.FirstSeriesName();
 
     /// <summary>The names of the stored series.</summary>
     public IReadOnlyList<string> SeriesNames() => record.Store.Encounters.SeriesNames();
