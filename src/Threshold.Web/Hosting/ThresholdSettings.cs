@@ -39,6 +39,12 @@ public sealed record ThresholdSettings
     /// <summary>Requests per second allowed to one client (API key, token subject or remote address).</summary>
     public int RequestsPerSecondPerClient { get; init; } = 5000;
 
+    /// <summary>
+    /// Seconds between re-checks of an open dashboard connection's API key: a key revoked, or whose role changed, while
+    /// a page is open signs that page out within this time (a new request is checked at once).
+    /// </summary>
+    public int DashboardKeyRecheckSeconds { get; init; } = 30;
+
     /// <summary>Largest request body accepted, in bytes (bulk screening and CSV uploads).</summary>
     public long MaxRequestBodyBytes { get; init; } = 256L << 20;
 

@@ -49,13 +49,20 @@ public static class SessionCookie
     public static Task RejectRevokedKeys(CookieValidatePrincipalContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var keyId = context.Principal?.FindFirst(Roles.KeyIdClaim)?.Value;
         var record = context.HttpContext.RequestServices.GetRequiredService<RecordHolder>();
-        if (keyId is null || record.Keys.Find(keyId) is not { IsRevoked: false } key || Roles.HighestRole(context.Principal!) != key.Role)
+        if (context.Principal?.FindFirst(Roles.KeyIdClaim) is null || !KeyStillHolds(context.Principal, record))
         {
             context.RejectPrincipal();
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// True unless <paramref name="user"/> signed in with an API key that is now revoked, unknown, or of another role
+    /// than the one the user holds. A user without a key (a bearer token, or anonymous reading) has nothing to re-check.
+    /// </summary>
+    internal static bool KeyStillHolds(ClaimsPrincipal user, RecordHolder record) =>
+        user.FindFirst(Roles.KeyIdClaim)?.Value is not { } keyId
+        || (record.Keys.Find(keyId) is { IsRevoked: false } key && Roles.HighestRole(user) == key.Role);
 }

@@ -37,6 +37,20 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
     }
 
     [Fact]
+    public async Task AnOpenPage_LosesItsRole_SoonAfterItsKeyIsRevoked()
+    {
+        var created = server.Keys.Create("browser revoked", Threshold.Record.ApiRole.Analyst, "tests");
+        var page = await server.NewPageAsync();
+        await LiveServer.SignInAsync(page, created.Secret, "browser revoked");
+        await page.GotoAsync("/screen");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("browser revoked (analyst)");
+
+        // No navigation and no new request: the open connection itself re-checks the key.
+        server.Keys.Revoke(created.Key.KeyId, "tests");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+    }
+
+    [Fact]
     public async Task Screen_AnAnalystFillsTheCaseForm_AndReadsTheAnswer()
     {
         var page = await server.NewPageAsync();

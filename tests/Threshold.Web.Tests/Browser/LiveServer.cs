@@ -27,12 +27,16 @@ public sealed class LiveServer : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The server's API keys, as an administrator would manage them.</summary>
+    public ApiKeyRecord Keys => app!.Services.GetRequiredService<RecordHolder>().Keys;
+
     /// <summary>Where screenshots go: TestResults/screenshots under the repository.</summary>
     public static string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(Apis.ApiBehaviourTests.RepositoryRoot(), "TestResults", "screenshots")).FullName;
 
     public async Task InitializeAsync()
     {
-        app = ThresholdWebApp.Build(["--urls", "http://127.0.0.1:0", $"--Threshold:DataDirectory={DataDirectory}"]);
+        // Open pages re-check their key every second (30 s by default), so a revocation shows quickly.
+        app = ThresholdWebApp.Build(["--urls", "http://127.0.0.1:0", $"--Threshold:DataDirectory={DataDirectory}", "--Threshold:DashboardKeyRecheckSeconds=1"]);
         await app.StartAsync();
         BaseUrl = app.Urls.Single();
         var keys = app.Services.GetRequiredService<RecordHolder>().Keys;
