@@ -16,6 +16,36 @@ public readonly record struct ReturnCountAllocation(long UnderArrangement, long 
     public long ToMexico => UnderArrangement + MexicanNationals;
 }
 
+/// <summary>
+/// A kind of removal for <see cref="ReturnsLedger.AllocateCounts"/>: a citizenship and whether the people are
+/// unaccompanied children. The citizenship is checked once, when the kind is made, not at every allocation.
+/// </summary>
+public readonly record struct ReturnKind
+{
+    /// <param name="citizenship">ISO 3166-1 alpha-2, upper case.</param>
+    /// <param name="unaccompaniedChild">Whether the people are unaccompanied children (never under an arrangement).</param>
+    /// <exception cref="ArgumentException">The citizenship is not two upper-case letters.</exception>
+    public ReturnKind(string citizenship, bool unaccompaniedChild)
+    {
+        Nationality = NationalityCode.Index(citizenship);
+        if (Nationality < 0)
+        {
+            throw new ArgumentException($"citizenship '{citizenship}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)", nameof(citizenship));
+        }
+
+        Citizenship = NationalityCode.Code(Nationality);
+        UnaccompaniedChild = unaccompaniedChild;
+    }
+
+    /// <summary>ISO 3166-1 alpha-2 (upper case); null only in an uninitialised value, which the ledger refuses.</summary>
+    public string Citizenship { get; }
+
+    public bool UnaccompaniedChild { get; }
+
+    /// <summary>The dense index of <see cref="Citizenship"/> (<see cref="NationalityCode"/>).</summary>
+    internal int Nationality { get; }
+}
+
 public sealed partial class ReturnsLedger
 {
     /// <summary>
@@ -29,19 +59,54 @@ public sealed partial class ReturnsLedger
     /// <exception cref="InvalidOperationException">The ledger records events (aggregate allocations have no per-person events).</exception>
     public ReturnCountAllocation AllocateCount(LocalDate easternDate, string citizenship, bool unaccompaniedChild, long count)
     {
+        RequireNoEvents();
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (events is not null)
+        return AllocateCounts(easternDate, [new ReturnKind(citizenship, unaccompaniedChild)], [count]);
+    }
+
+    /// <summary>
+    /// Allocates a batch of removals dated one Eastern date: <c>counts[k]</c> people of <c>kinds[k]</c> for each k, in
+    /// that order. Exactly the same as calling <see cref="AllocateCount"/> for each kind in turn (same allocations, same
+    /// caps used in the same order, same <see cref="Report"/>), with the date's month and the per-call checks done once
+    /// for the batch. Returns the batch's total; <paramref name="byKind"/>, when not empty, receives each kind's share.
+    /// Every argument is checked before anything is allocated.
+    /// </summary>
+    /// <param name="easternDate">The America/New_York calendar date of the encounters (arrangement dates and the cap's month).</param>
+    /// <param name="kinds">The kinds of removal, in allocation order (the order decides who overflows a cap).</param>
+    /// <param name="counts">People of each kind (0 or more; a 0 allocates nothing).</param>
+    /// <param name="byKind">Empty, or as long as <paramref name="kinds"/>: each kind's allocation.</param>
+    /// <exception cref="InvalidOperationException">The ledger records events (aggregate allocations have no per-person events).</exception>
+    public ReturnCountAllocation AllocateCounts(LocalDate easternDate, ReadOnlySpan<ReturnKind> kinds, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind = default)
+    {
+        RequireNoEvents();
+        if (counts.Length != kinds.Length)
         {
-            throw new InvalidOperationException("AllocateCount keeps no per-person events; create the ledger with recordEvents: false");
+            throw new ArgumentException($"{counts.Length} counts for {kinds.Length} kinds of removal; give one count per kind", nameof(counts));
         }
 
-        var nat = NationalityCode.Index(citizenship);
-        if (nat < 0)
+        if (byKind.Length != 0 && byKind.Length != kinds.Length)
         {
-            throw new ArgumentException($"citizenship '{citizenship}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)", nameof(citizenship));
+            throw new ArgumentException($"room for {byKind.Length} allocations for {kinds.Length} kinds of removal; give none or one per kind", nameof(byKind));
         }
 
-        if (count == 0)
+        long total = 0;
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            if (kinds[k].Citizenship is null)
+            {
+                throw new ArgumentException($"kind {k} of the batch has no citizenship (an uninitialised {nameof(ReturnKind)})", nameof(kinds));
+            }
+
+            if (counts[k] < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(counts), counts[k], $"the count of kind {k} ({kinds[k].Citizenship}) is negative");
+            }
+
+            total = checked(total + counts[k]);
+        }
+
+        byKind.Clear();
+        if (total == 0)
         {
             return default;
         }
@@ -53,54 +118,90 @@ public sealed partial class ReturnsLedger
             monthCounts.Month = easternDate.ToYearMonth();
         }
 
-        monthCounts.Removals += count;
-        Count += count;
-        var isMexican = nat == NationalityCode.MexicoIndex;
-        if (unaccompaniedChild)
+        // The batch's sums, written to the month's counters once at the end.
+        long underCaps = 0, underUncapped = 0, overflow = 0, mexican = 0, mexicanChildren = 0, children = 0, toCitizenship = 0;
+        for (var k = 0; k < kinds.Length; k++)
         {
-            monthCounts.Children += count;
-            if (isMexican)
+            var count = counts[k];
+            if (count == 0)
             {
-                monthCounts.MexicanNationals += count;
-                monthCounts.MexicanChildren += count;
-                return new ReturnCountAllocation(0, 0, count, 0);
+                continue;
             }
 
-            return new ReturnCountAllocation(0, 0, 0, count);
+            var nat = kinds[k].Nationality;
+            var isMexican = nat == NationalityCode.MexicoIndex;
+            ReturnCountAllocation allocation;
+            if (kinds[k].UnaccompaniedChild)
+            {
+                children += count;
+                if (isMexican)
+                {
+                    mexican += count;
+                    mexicanChildren += count;
+                    allocation = new(0, 0, count, 0);
+                }
+                else
+                {
+                    toCitizenship += count;
+                    allocation = new(0, 0, 0, count);
+                }
+            }
+            else if (isMexican)
+            {
+                mexican += count;
+                allocation = new(0, 0, count, 0);
+            }
+            else if (set.Find(nat, easternDate) is var a && a >= 0)
+            {
+                ref var line = ref CollectionsMarshal.GetValueRefOrAddDefault(lines, new LineKey(monthKey, a, nat), out _);
+                var cap = caps[a];
+                var under = count;
+                if (cap >= 0)
+                {
+                    ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(capUsed, new CapKey(monthKey, a), out _);
+                    under = Math.Min(count, Math.Max(0, cap - used));
+                    used += (int)under;
+                    underCaps += under;
+                }
+                else
+                {
+                    underUncapped += under;
+                }
+
+                line.Allocated += under;
+                line.Overflow += count - under;
+                overflow += count - under;
+                allocation = new(under, count - under, 0, 0);
+            }
+            else
+            {
+                toCitizenship += count;
+                allocation = new(0, 0, 0, count);
+            }
+
+            if (byKind.Length != 0)
+            {
+                byKind[k] = allocation;
+            }
         }
 
-        if (isMexican)
-        {
-            monthCounts.MexicanNationals += count;
-            return new ReturnCountAllocation(0, 0, count, 0);
-        }
-
-        var a = set.Find(nat, easternDate);
-        if (a < 0)
-        {
-            return new ReturnCountAllocation(0, 0, 0, count);
-        }
-
-        ref var line = ref CollectionsMarshal.GetValueRefOrAddDefault(lines, new LineKey(monthKey, a, nat), out _);
-        var cap = caps[a];
-        var under = count;
-        if (cap >= 0)
-        {
-            ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(capUsed, new CapKey(monthKey, a), out _);
-            under = Math.Min(count, Math.Max(0, cap - used));
-            used += (int)under;
-            monthCounts.UnderCaps += under;
-        }
-        else
-        {
-            monthCounts.UnderUncapped += under;
-        }
-
-        var overflow = count - under;
-        line.Allocated += under;
-        line.Overflow += overflow;
+        monthCounts.Removals += total;
+        monthCounts.Children += children;
+        monthCounts.MexicanNationals += mexican;
+        monthCounts.MexicanChildren += mexicanChildren;
+        monthCounts.UnderCaps += underCaps;
+        monthCounts.UnderUncapped += underUncapped;
         monthCounts.Overflow += overflow;
-        return new ReturnCountAllocation(under, overflow, 0, 0);
+        Count += total;
+        return new ReturnCountAllocation(underCaps + underUncapped, overflow, mexican, toCitizenship);
+    }
+
+    private void RequireNoEvents()
+    {
+        if (events is not null)
+        {
+            throw new InvalidOperationException("aggregate allocations keep no per-person events; create the ledger with recordEvents: false");
+        }
     }
 
     /// <summary>

@@ -18,8 +18,8 @@ internal sealed class PolicyContext(ScenarioPolicy policy, CompiledPolicy compil
 
     public ScreeningTable Table { get; } = table;
 
-    /// <summary><see cref="ScreeningTable.RemovalKinds"/> as an array, for the per-batch ledger loop.</summary>
-    public RemovalKind[] RemovalKinds { get; } = [.. table.RemovalKinds];
+    /// <summary><see cref="ScreeningTable.RemovalKinds"/> as the ledger's kinds, in the same order, for each batch's allocation.</summary>
+    public ReturnKind[] LedgerKinds { get; } = [.. table.RemovalKinds.Select(k => new ReturnKind(k.Citizenship, k.UnaccompaniedChild))];
 
     /// <summary>The weights when the fear and officer shares are fixed (null when a path draws them).</summary>
     public Weights? FixedWeights { get; set; }
@@ -50,7 +50,7 @@ internal struct PathOutcome
 /// again; while the suspension applied <c>deterrence.lag_days</c> ago a share is deterred and part of that is
 /// displaced to port-of-entry appointments, up to capacity. The day's counts go to the REAL engine
 /// (<see cref="DailySuspensionReplay"/>, the batch replay's kernel fed one day at a time), its people through the REAL screening answers (<see cref="ScreeningTable"/>) and
-/// their removals through the REAL returns ledger (<see cref="ReturnsLedger.AllocateCount"/>).
+/// their removals through the REAL returns ledger (<see cref="ReturnsLedger.AllocateCounts"/>, one call per batch).
 /// </summary>
 /// <remarks>
 /// Attempts depend on past statuses and statuses on past counts. Every dependence is delayed: a day's status depends
@@ -119,6 +119,9 @@ internal sealed class FlowModel
         public readonly int[] UcBetween = new int[days];
         public readonly int[] UcPorts = new int[days];
         public readonly double[] Carry = new double[removalKinds];
+
+        /// <summary>The whole people of each removal kind that a batch hands to the ledger.</summary>
+        public readonly long[] BatchCounts = new long[removalKinds];
         public readonly DayStatus[] Status = new DayStatus[days];
 
         /// <summary>The policy's own count averaged over the 7 days ending each day (0 before 7 days exist).</summary>
@@ -250,8 +253,9 @@ internal sealed class FlowModel
         // The shares as locals: the day loop reads them every day.
         var (ucBetweenShare, ucCoastalShare, ucAppointmentShare, ucUnscheduledShare) = (table.UcNoncontiguousShare[0], table.UcNoncontiguousShare[1], table.UcNoncontiguousShare[2], table.UcNoncontiguousShare[3]);
         var coastalShare = CoastalShare;
-        var kinds = policy.RemovalKinds;
+        var kinds = policy.LedgerKinds;
         var kindCount = kinds.Length;
+        var batchCounts = ws.BatchCounts;
         var ledger = ws.Ledger;
         ledger.Clear();
         replay.Reset();
@@ -319,27 +323,29 @@ internal sealed class FlowModel
             }
 
             ApplyWeights(weights, regime, sums, carry, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
-            long toMexico = 0;
             for (var k = 0; k < kindCount; k++)
             {
                 var whole = Math.Round(carry[k]);
                 if (whole < 1)
                 {
+                    batchCounts[k] = 0;
                     continue;
                 }
 
                 carry[k] -= whole;
-                var a = ledger.AllocateCount(dates[t], kinds[k].Citizenship, kinds[k].UnaccompaniedChild, (long)whole);
-                toMexico += a.ToMexico;
-                if (inHorizon)
-                {
-                    o.ReturnedUnderArrangement += a.UnderArrangement;
-                    o.Overflow += a.Overflow;
-                    o.MexicanNationalsReturned += a.MexicanNationals;
-                    o.RemovedToCitizenship += a.ToCitizenship;
-                    ws.MonthlyUnderArrangement[monthOfDay[t]] += a.UnderArrangement;
-                    ws.MonthlyOverflow[monthOfDay[t]] += a.Overflow;
-                }
+                batchCounts[k] = (long)whole;
+            }
+
+            var a = ledger.AllocateCounts(dates[t], kinds, batchCounts.AsSpan(0, kindCount));
+            var toMexico = a.ToMexico;
+            if (inHorizon)
+            {
+                o.ReturnedUnderArrangement += a.UnderArrangement;
+                o.Overflow += a.Overflow;
+                o.MexicanNationalsReturned += a.MexicanNationals;
+                o.RemovedToCitizenship += a.ToCitizenship;
+                ws.MonthlyUnderArrangement[monthOfDay[t]] += a.UnderArrangement;
+                ws.MonthlyOverflow[monthOfDay[t]] += a.Overflow;
             }
 
             pool += reencounter * (toMexico + contiguousBatch);

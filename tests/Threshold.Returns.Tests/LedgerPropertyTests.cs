@@ -119,4 +119,63 @@ public sealed class LedgerPropertyTests
 
         return ReturnsLedger.Replay(Set, ledger.Events, recordEvents: false).Report().Equals(ledger.Report());
     });
+
+    private sealed record Batch(LocalDate Date, ReturnKind[] Kinds, long[] Counts);
+
+    private static Arbitrary<Batch[]> Batches()
+    {
+        var kind = Gen.Choose(0, Nationalities.Length - 1).Zip(Gen.Choose(0, 5)).Select(t => new ReturnKind(Nationalities[t.Item1], t.Item2 == 0));
+        // Up to 16 days after an anchor: across the end of Title 42 (2023-05-11) and into July 2024.
+        var batch = Gen.Choose(0, Anchors.Length - 1)
+            .Zip(Gen.Choose(0, 16))
+            .Zip(kind.Zip(Gen.Choose(0, 6)).ListOf())
+            .Select(t => new Batch(
+                ReturnsLedger.EasternDate(Anchors[t.Item1.Item1]).PlusDays(t.Item1.Item2),
+                [.. t.Item2.Select(x => x.Item1)],
+                [.. t.Item2.Select(x => (long)x.Item2)]));
+        return batch.ListOf().Select(b => b.ToArray()).ToArbitrary();
+    }
+
+    /// <summary>A batch (<see cref="ReturnsLedger.AllocateCounts"/>) equals one <see cref="ReturnsLedger.AllocateCount"/> per kind and one <see cref="ReturnsLedger.Allocate"/> per person.</summary>
+    [Property(MaxTest = 300)]
+    public Property AllocateCounts_EqualsAllocateCountPerKind_AndOneAllocatePerPerson() => Prop.ForAll(Batches(), batches =>
+    {
+        var batched = new ReturnsLedger(Set, recordEvents: false);
+        var perKind = new ReturnsLedger(Set, recordEvents: false);
+        var perPerson = new ReturnsLedger(Set, recordEvents: false);
+        var person = 0;
+        foreach (var b in batches)
+        {
+            var byKind = new ReturnCountAllocation[b.Kinds.Length];
+            var total = batched.AllocateCounts(b.Date, b.Kinds, b.Counts, byKind);
+            var noon = b.Date.At(new LocalTime(12, 0)).InZoneStrictly(ReturnsLedger.Eastern).ToInstant();
+            ReturnCountAllocation sum = default;
+            for (var k = 0; k < b.Kinds.Length; k++)
+            {
+                var single = perKind.AllocateCount(b.Date, b.Kinds[k].Citizenship, b.Kinds[k].UnaccompaniedChild, b.Counts[k]);
+                var people = Enumerable.Range(0, (int)b.Counts[k])
+                    .Select(_ => perPerson.Allocate(new ReturnRequest($"p{person++}", b.Kinds[k].Citizenship, noon, b.Kinds[k].UnaccompaniedChild)))
+                    .ToArray();
+                var tally = new ReturnCountAllocation(
+                    people.LongCount(a => a.ArrangementId is not null && !a.Overflow),
+                    people.LongCount(a => a.Overflow),
+                    people.LongCount(a => a.ArrangementId is null && a.Destination == "MX"),
+                    people.LongCount(a => a.ArrangementId is null && a.Destination != "MX"));
+                if (byKind[k] != single || single != tally)
+                {
+                    return false;
+                }
+
+                sum = new(sum.UnderArrangement + single.UnderArrangement, sum.Overflow + single.Overflow, sum.MexicanNationals + single.MexicanNationals, sum.ToCitizenship + single.ToCitizenship);
+            }
+
+            if (total != sum)
+            {
+                return false;
+            }
+        }
+
+        return batched.Report().Equals(perKind.Report()) && batched.Report().Equals(perPerson.Report())
+            && batched.Count == perPerson.Count;
+    });
 }
