@@ -104,7 +104,6 @@ public static class MonteCarlo
         var weights = prepared.Policies.Select(p => fixedWeights ? p.Table.Weigh(fear.Low, officer.Low) : null).ToArray();
         var model = prepared.Model;
         var horizonMonths = model.HorizonMonths;
-        var total = new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands);
         var done = 0;
         const int chunk = 16;
         var chunks = (scenario.Paths + chunk - 1) / chunk;
@@ -193,8 +192,9 @@ public static class MonteCarlo
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
-        // Integer addition: the merge order cannot change the result.
-        foreach (var worker in workers)
+        // Integer addition: the merge order cannot change the result. The first worker's histograms take the others'.
+        var total = workers[0].Totals;
+        foreach (var worker in workers.Skip(1))
         {
             total.Merge(worker.Totals);
         }
@@ -259,9 +259,9 @@ internal sealed class Accumulator
         }
 
         var daily = Daily[policy];
-        for (var d = 0; d < daily.Length; d++)
+        if (daily.Length > 0)
         {
-            daily[d].Add(space.Average7[warmUp + d]);
+            LogHistogram.AddEach(daily, space.Average7.AsSpan(warmUp, daily.Length));
         }
 
         var monthly = Monthly[policy];
@@ -281,16 +281,9 @@ internal sealed class Accumulator
                 Outputs[p][i].Merge(other.Outputs[p][i]);
             }
 
-            for (var d = 0; d < Daily[p].Length; d++)
-            {
-                Daily[p][d].Merge(other.Daily[p][d]);
-            }
-
-            for (var m = 0; m < Monthly[p].Length; m++)
-            {
-                Monthly[p][m].Merge(other.Monthly[p][m]);
-                MonthlyEncounters[p][m].Merge(other.MonthlyEncounters[p][m]);
-            }
+            LogHistogram.MergeEach(Daily[p], other.Daily[p]);
+            LogHistogram.MergeEach(Monthly[p], other.Monthly[p]);
+            LogHistogram.MergeEach(MonthlyEncounters[p], other.MonthlyEncounters[p]);
         }
     }
 }
