@@ -123,6 +123,9 @@ public sealed class ArrangementSet
 
     /// <summary>Index into <see cref="Arrangements"/> of the applicable arrangement, or -1 (hot path).</summary>
     internal int Find(int nationality, LocalDate easternDate) => timeline.Find(nationality, easternDate);
+
+    /// <summary><see cref="Find(int, LocalDate)"/> with the date as an <see cref="ArrangementTimeline.DayKey"/> (hot path of a batch).</summary>
+    internal int Find(int nationality, int dayKey) => timeline.Find(nationality, dayKey);
 }
 
 /// <summary>The arrangement files shipped with Threshold (law/arrangements/*.yaml, embedded at build time), parsed once.</summary>

@@ -111,12 +111,8 @@ public sealed partial class ReturnsLedger
             return default;
         }
 
-        var monthKey = (easternDate.Year * 12) + easternDate.Month - 1;
-        ref var monthCounts = ref CollectionsMarshal.GetValueRefOrAddDefault(months, monthKey, out var seen);
-        if (!seen)
-        {
-            monthCounts.Month = easternDate.ToYearMonth();
-        }
+        var month = Month(easternDate);
+        var dayKey = ArrangementTimeline.DayKey(easternDate);
 
         // The batch's sums, written to the month's counters once at the end.
         long underCaps = 0, underUncapped = 0, overflow = 0, mexican = 0, mexicanChildren = 0, children = 0, toCitizenship = 0;
@@ -151,14 +147,14 @@ public sealed partial class ReturnsLedger
                 mexican += count;
                 allocation = new(0, 0, count, 0);
             }
-            else if (set.Find(nat, easternDate) is var a && a >= 0)
+            else if (set.Find(nat, dayKey) is var a && a >= 0)
             {
-                ref var line = ref CollectionsMarshal.GetValueRefOrAddDefault(lines, new LineKey(monthKey, a, nat), out _);
+                ref var line = ref month.Line(a, nat);
                 var cap = caps[a];
                 var under = count;
                 if (cap >= 0)
                 {
-                    ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(capUsed, new CapKey(monthKey, a), out _);
+                    ref var used = ref month.CapUsed[a];
                     under = Math.Min(count, Math.Max(0, cap - used));
                     used += (int)under;
                     underCaps += under;
@@ -185,6 +181,7 @@ public sealed partial class ReturnsLedger
             }
         }
 
+        ref var monthCounts = ref month.Counts;
         monthCounts.Removals += total;
         monthCounts.Children += children;
         monthCounts.MexicanNationals += mexican;
@@ -211,9 +208,14 @@ public sealed partial class ReturnsLedger
     /// </summary>
     public void Clear()
     {
-        capUsed.Clear();
-        lines.Clear();
+        foreach (var month in months.Values)
+        {
+            month.Reset();
+            spareMonths.Push(month);
+        }
+
         months.Clear();
+        lastMonth = null;
         events?.Clear();
         Count = 0;
     }
