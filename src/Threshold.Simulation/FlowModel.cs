@@ -176,11 +176,12 @@ internal sealed class FlowModel
 
     /// <summary>Runs one path under one policy in a single forward pass and fills <paramref name="outcome"/>.</summary>
     /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound"/> already filled in.</param>
-    public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
+    /// <param name="keepColumns">Keep the day's counts in the workspace's columns (for <see cref="Timeline"/>).</param>
+    public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily, bool keepColumns)
     {
         outcome = default;
         var replay = ws.Replays[policy.Index];
-        Pass(policy, replay, ws, weights, ref outcome);
+        Pass(policy, replay, ws, weights, keepColumns, ref outcome);
         Summarise(replay, ws, ref outcome);
         if (keepDaily)
         {
@@ -192,6 +193,7 @@ internal sealed class FlowModel
     /// The engine's timeline of the path just run under <paramref name="policy"/>, over copies of its counts (for the
     /// checks that need a whole timeline, e.g. that a reform changed something the replay evaluated).
     /// </summary>
+    /// <remarks>The path must have been run with <c>keepColumns</c>.</remarks>
     public SuspensionTimeline Timeline(PolicyContext policy, Workspace ws)
     {
         var series = new EncounterSeries(
@@ -237,7 +239,7 @@ internal sealed class FlowModel
     /// day: the cap's month and the arrangement in force are those of every day of the batch, and a re-attempt follows
     /// the batch [U: processing takes days].
     /// </summary>
-    private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, ref PathOutcome o)
+    private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, bool keepColumns, ref PathOutcome o)
     {
         var v = ws.Values;
         var mexico = v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
@@ -250,9 +252,11 @@ internal sealed class FlowModel
         var reencounter = v[ParameterIndex.Of(ModelParameters.ReencounterShare)];
         var leave = 1 / v[ParameterIndex.Of(ModelParameters.ReencounterDelay)];
         var table = policy.Table;
-        // The shares as locals: the day loop reads them every day.
+        // Everything the day loop reads as locals: shares, factors and the arrays (no field or interface reads a day).
         var (ucBetweenShare, ucCoastalShare, ucAppointmentShare, ucUnscheduledShare) = (table.UcNoncontiguousShare[0], table.UcNoncontiguousShare[1], table.UcNoncontiguousShare[2], table.UcNoncontiguousShare[3]);
         var coastalShare = CoastalShare;
+        var notCoastal = 1 - coastalShare;
+        var notStopped = 1 - mexico;
         var kinds = policy.LedgerKinds;
         var kindCount = kinds.Length;
         var batchCounts = ws.BatchCounts;
@@ -261,43 +265,54 @@ internal sealed class FlowModel
         replay.Reset();
         var carry = ws.Carry;
         Array.Clear(carry);
-        Array.Clear(ws.MonthlyBetweenPorts);
-        Array.Clear(ws.MonthlyUnderArrangement);
-        Array.Clear(ws.MonthlyOverflow);
+        var monthlyBetweenPorts = ws.MonthlyBetweenPorts;
+        var monthlyUnderArrangement = ws.MonthlyUnderArrangement;
+        var monthlyOverflow = ws.MonthlyOverflow;
+        Array.Clear(monthlyBetweenPorts);
+        Array.Clear(monthlyUnderArrangement);
+        Array.Clear(monthlyOverflow);
         var status = ws.Status;
         var northbound = ws.Northbound;
+        var regimeOfDay = weights.RegimeOfDay;
+        var batchEnd = batchEnds;
+        var warm = warmUp;
         var pool = 0.0;
         double contiguousBatch = 0, subject = 0, fear = 0, contiguous = 0;
-        Span<double> flow = stackalloc double[4];
+        long encountersBetween = 0, encountersPorts = 0, batchBetweenPorts = 0;
+        int daysActive = 0, capBindingDays = 0;
 
         // People of the open batch by (status, flow): the screening weights are per (regime, status), so a batch's
         // removals, referrals and returns are its summed flows times the weights, applied when the batch closes (or
         // the regime changes inside it).
         Span<double> sums = stackalloc double[StatusCount * 4];
         sums.Clear();
-        var regime = weights.RegimeOf(0);
-        for (var t = 0; t < days; t++)
+        var regime = regimeOfDay[0];
+        for (var t = 0; t < status.Length; t++)
         {
             // The day's status depends only on earlier days' counts, so the engine answers before the day's flows.
-            status[t] = replay.OpenDay();
+            var today = replay.OpenDay();
+            status[t] = today;
             var again = pool * leave;
             pool -= again;
-            var attempts = (northbound[t] * (1 - mexico)) + again;
+            var attempts = (northbound[t] * notStopped) + again;
             var deterred = t >= lag && status[t - lag] == DayStatus.Active ? deterrence * attempts : 0;
             var crossing = attempts - deterred;
-            flow[0] = crossing * (1 - coastalShare);
-            flow[1] = crossing * coastalShare;
-            flow[2] = Math.Min(capacity, baseUse + (displacement * deterred));
-            flow[3] = unscheduled;
-            var between = ws.BetweenPorts[t] = People(flow[0]);
-            var coastal = ws.Coastal[t] = People(flow[1]);
-            var ports = ws.Ports[t] = People(flow[2] + flow[3]);
-            var ucBetween = ws.UcBetween[t] = People((flow[0] * ucBetweenShare) + (flow[1] * ucCoastalShare));
-            var ucPorts = ws.UcPorts[t] = People((flow[2] * ucAppointmentShare) + (flow[3] * ucUnscheduledShare));
+            var flowBetween = crossing * notCoastal;
+            var flowCoastal = crossing * coastalShare;
+            var flowAppointments = Math.Min(capacity, baseUse + (displacement * deterred));
+            var between = People(flowBetween);
+            var coastal = People(flowCoastal);
+            var ports = People(flowAppointments + unscheduled);
+            var ucBetween = People((flowBetween * ucBetweenShare) + (flowCoastal * ucCoastalShare));
+            var ucPorts = People((flowAppointments * ucAppointmentShare) + (unscheduled * ucUnscheduledShare));
             replay.CloseDay(between, coastal, ports, ucBetween, ucPorts);
+            if (keepColumns)
+            {
+                (ws.BetweenPorts[t], ws.Coastal[t], ws.Ports[t], ws.UcBetween[t], ws.UcPorts[t]) = (between, coastal, ports, ucBetween, ucPorts);
+            }
 
-            var inHorizon = t >= warmUp;
-            var dayRegime = weights.RegimeOf(t);
+            var inHorizon = t >= warm;
+            var dayRegime = regimeOfDay[t];
             if (dayRegime != regime)
             {
                 // The horizon starts on a batch boundary, so a whole batch is in it or out of it.
@@ -305,19 +320,21 @@ internal sealed class FlowModel
                 regime = dayRegime;
             }
 
-            var cell = sums.Slice((int)status[t] * 4, 4);
-            cell[0] += flow[0];
-            cell[1] += flow[1];
-            cell[2] += flow[2];
-            cell[3] += flow[3];
+            var cell = sums.Slice((int)today * 4, 4);
+            cell[0] += flowBetween;
+            cell[1] += flowCoastal;
+            cell[2] += flowAppointments;
+            cell[3] += unscheduled;
             if (inHorizon)
             {
-                o.EncountersBetweenPorts += between + coastal;
-                ws.MonthlyBetweenPorts[monthOfDay[t]] += between;
-                o.EncountersPorts += ports;
+                encountersBetween += between + coastal;
+                batchBetweenPorts += between;
+                encountersPorts += ports;
+                daysActive += today == DayStatus.Active ? 1 : 0;
+                capBindingDays += today == DayStatus.CapReached ? 1 : 0;
             }
 
-            if (!batchEnds[t])
+            if (!batchEnd[t])
             {
                 continue;
             }
@@ -337,21 +354,28 @@ internal sealed class FlowModel
             }
 
             var a = ledger.AllocateCounts(dates[t], kinds, batchCounts.AsSpan(0, kindCount));
-            var toMexico = a.ToMexico;
             if (inHorizon)
             {
+                // A batch never spans two months, so its sums go to the month of its last day.
+                var month = monthOfDay[t];
                 o.ReturnedUnderArrangement += a.UnderArrangement;
                 o.Overflow += a.Overflow;
                 o.MexicanNationalsReturned += a.MexicanNationals;
                 o.RemovedToCitizenship += a.ToCitizenship;
-                ws.MonthlyUnderArrangement[monthOfDay[t]] += a.UnderArrangement;
-                ws.MonthlyOverflow[monthOfDay[t]] += a.Overflow;
+                monthlyUnderArrangement[month] += a.UnderArrangement;
+                monthlyOverflow[month] += a.Overflow;
+                monthlyBetweenPorts[month] += batchBetweenPorts;
+                batchBetweenPorts = 0;
             }
 
-            pool += reencounter * (toMexico + contiguousBatch);
+            pool += reencounter * (a.ToMexico + contiguousBatch);
             contiguousBatch = 0;
         }
 
+        o.EncountersBetweenPorts = encountersBetween;
+        o.EncountersPorts = encountersPorts;
+        o.DaysActive = daysActive;
+        o.CapBindingDays = capBindingDays;
         o.Subject = (long)Math.Round(subject);
         o.FearReferrals = (long)Math.Round(fear);
         o.ContiguousReturns = (long)Math.Round(contiguous);
@@ -415,23 +439,11 @@ internal sealed class FlowModel
 
     private void Summarise(DailySuspensionReplay replay, Workspace ws, ref PathOutcome o)
     {
-        var statuses = ws.Status;
-        for (var t = warmUp; t < days; t++)
-        {
-            switch (statuses[t])
-            {
-                case DayStatus.Active:
-                    o.DaysActive++;
-                    break;
-                case DayStatus.CapReached:
-                    o.CapBindingDays++;
-                    break;
-            }
-        }
-
         var start = first.PlusDays(warmUp);
-        foreach (var tr in replay.Transitions)
+        var transitions = replay.Transitions;
+        for (var i = 0; i < transitions.Count; i++)
         {
+            var tr = transitions[i];
             if (!tr.AfterSeriesEnd && tr.Cause is TransitionCause.Determination or TransitionCause.CapReached && tr.EffectiveDate >= start)
             {
                 o.Transitions++;

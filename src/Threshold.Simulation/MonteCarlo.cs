@@ -138,7 +138,7 @@ public static class MonteCarlo
                         var policy = prepared.Policies[p];
                         var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
                         var outcome = default(PathOutcome);
-                        model.Run(policy, worker.Space, ref outcome, w, options.Bands);
+                        model.Run(policy, worker.Space, ref outcome, w, options.Bands, keepColumns: path == 0);
                         if (path == 0)
                         {
                             firstTimelines[p] = model.Timeline(policy, worker.Space);
