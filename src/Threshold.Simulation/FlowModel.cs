@@ -350,7 +350,8 @@ internal sealed class FlowModel
                 }
 
                 carry[k] -= whole;
-                batchCounts[k] = (long)whole;
+                // An explicit range test: the checked conversion is an out-of-line call (NaN and overflow still throw).
+                batchCounts[k] = whole < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"a batch of {whole} removals is out of range");
             }
 
             var a = ledger.AllocateCounts(dates[t], kinds, batchCounts.AsSpan(0, kindCount));
@@ -423,14 +424,36 @@ internal sealed class FlowModel
                     contiguous += c;
                 }
 
-                var removals = row[Weights.FirstRemoval..];
-                for (var k = 0; k < removals.Length; k++)
-                {
-                    carry[k] += n * removals[k];
-                }
+                AddScaled(carry, n, row[Weights.FirstRemoval..]);
             }
 
             cell.Clear();
+        }
+    }
+
+    /// <summary>
+    /// <c>carry[k] += n × weights[k]</c> for every k, several k at a time: each element gets the same one multiply and one
+    /// add as in a scalar loop (no fused multiply-add, no reordering), so the sums are the same to the bit.
+    /// </summary>
+    private static void AddScaled(double[] carry, double n, ReadOnlySpan<double> weights)
+    {
+        var k = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var target = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(carry.AsSpan(0, weights.Length));
+            var source = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(weights);
+            var scale = new System.Numerics.Vector<double>(n);
+            for (var i = 0; i < target.Length; i++)
+            {
+                target[i] += scale * source[i];
+            }
+
+            k = target.Length * System.Numerics.Vector<double>.Count;
+        }
+
+        for (; k < weights.Length; k++)
+        {
+            carry[k] += n * weights[k];
         }
     }
 

@@ -117,19 +117,23 @@ public sealed class LogHistogram
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void AddAt(double value, int index, int bin)
     {
-        var t = 3 * index;
-        if (bin >= bins)
+        // Index arithmetic unchecked: every index is below an array length, which is an int.
+        unchecked
         {
-            bin = bins - 1;
-            tallies[t + TallyClamped]++;
-        }
+            var t = 3 * index;
+            if (bin >= bins)
+            {
+                bin = bins - 1;
+                tallies[t + TallyClamped]++;
+            }
 
-        storage[index + (bin * stride)]++;
-        tallies[t + TallyCount]++;
-        // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
-        // and the daily bands add thousands of values a path.
-        var whole = Math.Round(value);
-        tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"{value} is out of a histogram's range")));
+            storage[index + (bin * stride)]++;
+            tallies[t + TallyCount]++;
+            // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
+            // and the daily bands add thousands of values a path. The sum stays checked.
+            var whole = Math.Round(value);
+            tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"{value} is out of a histogram's range")));
+        }
     }
 
     /// <summary>Adds every count of <paramref name="other"/> (same shape): integer addition, so merge order does not matter.</summary>
@@ -320,15 +324,18 @@ public sealed class LogHistogram
             return 0;
         }
 
-        var bits = BitConverter.DoubleToInt64Bits(value);
-        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
-        if (exponent >= maxExponent)
+        unchecked
         {
-            return bins;
-        }
+            var bits = BitConverter.DoubleToInt64Bits(value);
+            var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+            if (exponent >= maxExponent)
+            {
+                return bins;
+            }
 
-        var sub = (int)((bits >> (52 - subBits)) & ((1L << subBits) - 1));
-        return 1 + (exponent << subBits) + sub;
+            var sub = (int)((bits >> (52 - subBits)) & ((1L << subBits) - 1));
+            return 1 + (exponent << subBits) + sub;
+        }
     }
 
     private double Representative(int bin)
