@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NodaTime;
 using Threshold.Law;
 
@@ -192,6 +193,7 @@ public static class SuspensionReplay
         /// Day <paramref name="i"/>'s status: the version in force, the sunset, the effects of earlier determinations and
         /// the year's cap. Days must be opened in order, each closed before the next is opened.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public DayStatus OpenDay(int i)
         {
             if (i < first)
@@ -280,6 +282,7 @@ public static class SuspensionReplay
         /// The determination made during day <paramref name="i"/> (already opened), reading the window ending on
         /// i − lag; the counts must be known up to that day.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void CloseDay(int i)
         {
             if (i < first || expired)

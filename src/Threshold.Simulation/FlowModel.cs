@@ -351,7 +351,7 @@ internal sealed class FlowModel
 
                 carry[k] -= whole;
                 // An explicit range test: the checked conversion is an out-of-line call (NaN and overflow still throw).
-                batchCounts[k] = whole < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"a batch of {whole} removals is out of range");
+                batchCounts[k] = whole < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange("a batch of removals", whole);
             }
 
             var a = ledger.AllocateCounts(dates[t], kinds, batchCounts.AsSpan(0, kindCount));
@@ -390,8 +390,12 @@ internal sealed class FlowModel
     private static int People(double flow)
     {
         var whole = Math.Round(flow);
-        return whole is >= int.MinValue and <= int.MaxValue ? unchecked((int)whole) : throw new OverflowException($"a day's flow of {flow} people is out of range");
+        return whole is >= int.MinValue and <= int.MaxValue ? unchecked((int)whole) : throw OutOfRange("a day's flow", flow);
     }
+
+    /// <summary>The error for a count out of range, built out of line so the hot loops do not carry its formatting.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static OverflowException OutOfRange(string what, double value) => new($"{what} of {value} people is out of range");
 
     private static readonly int StatusCount = Enum.GetValues<DayStatus>().Length;
 

@@ -106,10 +106,36 @@ public sealed class LogHistogram
             return;
         }
 
+        // The same steps as AddAt, with the series' arrays and shape in locals for the loop over its members.
         var first = series[0];
-        for (var i = 0; i < values.Length; i++)
+        var (storage, tallies, bins, subBits, maxExponent) = (first.storage, first.tallies, first.bins, first.subBits, first.maxExponent);
+        var subMask = (1L << subBits) - 1;
+        var n = series.Length;
+        unchecked
         {
-            first.AddAt(values[i], i, first.Bin(values[i]));
+            for (var i = 0; i < values.Length; i++)
+            {
+                var value = values[i];
+                var bin = 0;
+                if (value >= 1)
+                {
+                    var bits = BitConverter.DoubleToInt64Bits(value);
+                    var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+                    bin = exponent >= maxExponent ? bins : 1 + (exponent << subBits) + (int)((bits >> (52 - subBits)) & subMask);
+                }
+
+                var t = 3 * i;
+                if (bin >= bins)
+                {
+                    bin = bins - 1;
+                    tallies[t + TallyClamped]++;
+                }
+
+                storage[i + (bin * n)]++;
+                tallies[t + TallyCount]++;
+                var whole = Math.Round(value);
+                tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange(value)));
+            }
         }
     }
 
@@ -132,7 +158,7 @@ public sealed class LogHistogram
             // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
             // and the daily bands add thousands of values a path. The sum stays checked.
             var whole = Math.Round(value);
-            tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"{value} is out of a histogram's range")));
+            tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange(value)));
         }
     }
 
@@ -277,6 +303,10 @@ public sealed class LogHistogram
     }
 
     public double Mean => Count == 0 ? 0 : (double)Sum / Count;
+
+    /// <summary>The error for a value out of range, built out of line so the adding loops do not carry its formatting.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static OverflowException OutOfRange(double value) => new($"{value} is out of a histogram's range");
 
     private static long Rank(double q, long count) => Math.Max(1, (long)Math.Ceiling(q * count));
 
