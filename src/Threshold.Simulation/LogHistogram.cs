@@ -82,7 +82,7 @@ public sealed class LogHistogram
     /// <summary>Values beyond the last bin (clamped into it).</summary>
     public long Clamped => tallies[(3 * offset) + TallyClamped];
 
-    public void Add(double value) => AddAt(value, offset, Bin(value));
+    public void Add(double value) => AddAt(storage, tallies, offset, stride, Bin(value, subBits, maxExponent, bins), bins, value);
 
     /// <summary>
     /// Adds <c>values[i]</c> to <c>series[i]</c> for every i: the same as each <see cref="Add"/> in turn, in one pass over
@@ -106,42 +106,21 @@ public sealed class LogHistogram
             return;
         }
 
-        // The same steps as AddAt, with the series' arrays and shape in locals for the loop over its members.
+        // The series' arrays and shape as locals for the loop over its members.
         var first = series[0];
-        var (storage, tallies, bins, subBits, maxExponent) = (first.storage, first.tallies, first.bins, first.subBits, first.maxExponent);
-        var subMask = (1L << subBits) - 1;
-        var n = series.Length;
-        unchecked
+        var (storage, tallies, bins, subBits, maxExponent, n) = (first.storage, first.tallies, first.bins, first.subBits, first.maxExponent, series.Length);
+        for (var i = 0; i < values.Length; i++)
         {
-            for (var i = 0; i < values.Length; i++)
-            {
-                var value = values[i];
-                var bin = 0;
-                if (value >= 1)
-                {
-                    var bits = BitConverter.DoubleToInt64Bits(value);
-                    var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
-                    bin = exponent >= maxExponent ? bins : 1 + (exponent << subBits) + (int)((bits >> (52 - subBits)) & subMask);
-                }
-
-                var t = 3 * i;
-                if (bin >= bins)
-                {
-                    bin = bins - 1;
-                    tallies[t + TallyClamped]++;
-                }
-
-                storage[i + (bin * n)]++;
-                tallies[t + TallyCount]++;
-                var whole = Math.Round(value);
-                tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange(value)));
-            }
+            AddAt(storage, tallies, i, n, Bin(values[i], subBits, maxExponent, bins), bins, values[i]);
         }
     }
 
-    /// <summary>Adds one value at histogram <paramref name="index"/> of this one's storage (itself, or a member of its series).</summary>
+    /// <summary>
+    /// Adds <paramref name="value"/> (in <paramref name="bin"/>, clamped into the last) to histogram <paramref name="index"/>
+    /// of <paramref name="storage"/> and <paramref name="tallies"/> (its own arrays, or its series').
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void AddAt(double value, int index, int bin)
+    private static void AddAt(long[] storage, long[] tallies, int index, int stride, int bin, int bins, double value)
     {
         // Index arithmetic unchecked: every index is below an array length, which is an int.
         unchecked
@@ -345,9 +324,9 @@ public sealed class LogHistogram
         }
     }
 
-    /// <summary>Bin of a value: 0 below 1, else 1 + (exponent · 2^b + the top b bits of the mantissa); <see cref="bins"/> when beyond the last.</summary>
+    /// <summary>Bin of a value: 0 below 1, else 1 + (exponent · 2^b + the top b bits of the mantissa); <paramref name="bins"/> when beyond the last.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private int Bin(double value)
+    private static int Bin(double value, int subBits, int maxExponent, int bins)
     {
         if (!(value >= 1))
         {
