@@ -120,6 +120,9 @@ internal sealed class FlowModel
         public readonly int[] UcPorts = new int[days];
         public readonly double[] Carry = new double[removalKinds];
 
+        /// <summary>The open batch's people by (status, flow), four flows a status.</summary>
+        public readonly double[] BatchSums = new double[StatusCount * 4];
+
         /// <summary>The whole people of each removal kind that a batch hands to the ledger.</summary>
         public readonly long[] BatchCounts = new long[removalKinds];
         public readonly DayStatus[] Status = new DayStatus[days];
@@ -284,7 +287,8 @@ internal sealed class FlowModel
         // People of the open batch by (status, flow): the screening weights are per (regime, status), so a batch's
         // removals, referrals and returns are its summed flows times the weights, applied when the batch closes (or
         // the regime changes inside it).
-        Span<double> sums = stackalloc double[StatusCount * 4];
+        // (A workspace array, not stackalloc: a method with stackalloc is compiled once, without the runtime's profile.)
+        var sums = ws.BatchSums.AsSpan();
         sums.Clear();
         var regime = regimeOfDay[0];
         for (var t = 0; t < status.Length; t++)

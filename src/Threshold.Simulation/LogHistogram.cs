@@ -25,7 +25,9 @@ public sealed class LogHistogram
     private const int TallySum = 1;
     private const int TallyClamped = 2;
 
-    private readonly long[] storage;
+    // Bin counts are ints (a bin would need 2^31 values to overflow, and every increment is checked): half the memory
+    // of longs, which matters as a path's adds to the daily bands are spread over megabytes.
+    private readonly int[] storage;
     private readonly long[] tallies;
     private readonly int offset;
     private readonly int stride;
@@ -42,7 +44,7 @@ public sealed class LogHistogram
     {
     }
 
-    private LogHistogram(int subBits, int maxExponent, bool wholeNumbers, long[]? shared, long[]? sharedTallies, int offset, int stride)
+    private LogHistogram(int subBits, int maxExponent, bool wholeNumbers, int[]? shared, long[]? sharedTallies, int offset, int stride)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(subBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(subBits, 20);
@@ -52,7 +54,7 @@ public sealed class LogHistogram
         this.maxExponent = maxExponent;
         this.wholeNumbers = wholeNumbers;
         bins = 1 + (maxExponent << subBits);
-        storage = shared ?? new long[bins];
+        storage = shared ?? new int[bins];
         tallies = sharedTallies ?? new long[3];
         this.offset = offset;
         this.stride = stride;
@@ -65,7 +67,7 @@ public sealed class LogHistogram
     public static LogHistogram[] Series(int count, int subBits, int maxExponent, bool wholeNumbers)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var shared = new long[(long)count * (1 + (maxExponent << subBits))];
+        var shared = new int[(long)count * (1 + (maxExponent << subBits))];
         var sharedTallies = new long[3L * count];
         return Enumerable.Range(0, count).Select(i => new LogHistogram(subBits, maxExponent, wholeNumbers, shared, sharedTallies, i, count)).ToArray();
     }
@@ -120,7 +122,7 @@ public sealed class LogHistogram
     /// of <paramref name="storage"/> and <paramref name="tallies"/> (its own arrays, or its series').
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void AddAt(long[] storage, long[] tallies, int index, int stride, int bin, int bins, double value)
+    private static void AddAt(int[] storage, long[] tallies, int index, int stride, int bin, int bins, double value)
     {
         // Index arithmetic unchecked: every index is below an array length, which is an int.
         unchecked
@@ -132,7 +134,8 @@ public sealed class LogHistogram
                 tallies[t + TallyClamped]++;
             }
 
-            storage[index + (bin * stride)]++;
+            ref var count = ref storage[index + (bin * stride)];
+            count = checked(count + 1);
             tallies[t + TallyCount]++;
             // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
             // and the daily bands add thousands of values a path. The sum stays checked.
@@ -148,7 +151,7 @@ public sealed class LogHistogram
         RequireSameShape(other);
         for (var i = 0; i < bins; i++)
         {
-            storage[offset + (i * stride)] += other.storage[other.offset + (i * other.stride)];
+            storage[offset + (i * stride)] = checked(storage[offset + (i * stride)] + other.storage[other.offset + (i * other.stride)]);
         }
 
         for (var k = 0; k < 3; k++)
@@ -306,6 +309,14 @@ public sealed class LogHistogram
         }
 
         return true;
+    }
+
+    private static void AddArray(int[] target, int[] source)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] = checked(target[i] + source[i]);
+        }
     }
 
     private static void AddArray(long[] target, long[] source)

@@ -130,22 +130,7 @@ public static class MonteCarlo
                 var end = Math.Min(scenario.Paths, (c + 1) * chunk);
                 for (var path = c * chunk; path < end; path++)
                 {
-                    var draw = PathDraw.Create(scenario.Seed, path, settings, model.Days, worker.Noise);
-                    worker.Noise = draw.Noise;
-                    model.Northbound(draw, worker.Space);
-                    for (var p = 0; p < prepared.Policies.Count; p++)
-                    {
-                        var policy = prepared.Policies[p];
-                        var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
-                        var outcome = default(PathOutcome);
-                        model.Run(policy, worker.Space, ref outcome, w, options.Bands, keepColumns: path == 0);
-                        if (path == 0)
-                        {
-                            firstTimelines[p] = model.Timeline(policy, worker.Space);
-                        }
-
-                        worker.Totals.Add(p, outcome, worker.Space, Scenario.WarmUpDays);
-                    }
+                    RunPath(prepared, settings, weights, options.Bands, worker, path, firstTimelines);
                 }
 
                 progress?.Report(Interlocked.Add(ref done, end - (c * chunk)));
@@ -209,6 +194,31 @@ public static class MonteCarlo
         }
 
         return SimulationResult.From(prepared, settings, total);
+    }
+
+    /// <summary>
+    /// One path under every policy, into the worker's histograms (a method of its own, called path after path, so the
+    /// runtime compiles it fully optimised instead of leaving it in the loop of a method that runs once per worker).
+    /// </summary>
+    private static void RunPath(Prepared prepared, ParameterSetting[] settings, Weights?[] weights, bool bands, Worker worker, int path, SuspensionTimeline?[] firstTimelines)
+    {
+        var model = prepared.Model;
+        var draw = PathDraw.Create(prepared.Scenario.Seed, path, settings, model.Days, worker.Noise);
+        worker.Noise = draw.Noise;
+        model.Northbound(draw, worker.Space);
+        for (var p = 0; p < prepared.Policies.Count; p++)
+        {
+            var policy = prepared.Policies[p];
+            var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
+            var outcome = default(PathOutcome);
+            model.Run(policy, worker.Space, ref outcome, w, bands, keepColumns: path == 0);
+            if (path == 0)
+            {
+                firstTimelines[p] = model.Timeline(policy, worker.Space);
+            }
+
+            worker.Totals.Add(p, outcome, worker.Space, Scenario.WarmUpDays);
+        }
     }
 
     private sealed class Worker(Accumulator totals, FlowModel.Workspace space)
