@@ -41,27 +41,44 @@ internal sealed class ArrangementTimeline
     /// <summary>Index (into the list given to <see cref="Build"/>) of the arrangement taking this nationality on this date, or -1.</summary>
     public int Find(int nationality, LocalDate easternDate) => Find(nationality, DayKey(easternDate));
 
-    /// <summary><see cref="Find(int, LocalDate)"/> for a date already turned into a <see cref="DayKey"/> (a batch of one date).</summary>
+    /// <summary><see cref="Find(int, LocalDate)"/> for a date already turned into a <see cref="DayKey"/>.</summary>
     public int Find(int nationality, int dayKey)
+    {
+        int from = int.MinValue, to = int.MaxValue;
+        return Find(nationality, dayKey, ref from, ref to);
+    }
+
+    /// <summary>
+    /// <see cref="Find(int, int)"/>, narrowing [<paramref name="from"/>, <paramref name="to"/>] (day keys, inclusive) to
+    /// the days around <paramref name="dayKey"/> on which the answer for this nationality is the same.
+    /// </summary>
+    public int Find(int nationality, int dayKey, ref int from, ref int to)
     {
         if (byNationality[nationality] is not { } segments)
         {
             return -1;
         }
 
+        // The first day of the gap before the next segment: the day after the previous segment's end.
+        var gapFrom = int.MinValue;
         foreach (var s in segments)
         {
             if (dayKey < s.From)
             {
+                (from, to) = (Math.Max(from, gapFrom), Math.Min(to, s.From - 1));
                 return -1;
             }
 
             if (dayKey <= s.To)
             {
+                (from, to) = (Math.Max(from, s.From), Math.Min(to, s.To));
                 return s.Arrangement;
             }
+
+            gapFrom = s.To + 1;
         }
 
+        from = Math.Max(from, gapFrom);
         return -1;
     }
 

@@ -17,7 +17,7 @@ public readonly record struct ReturnCountAllocation(long UnderArrangement, long 
 }
 
 /// <summary>
-/// A kind of removal for <see cref="ReturnsLedger.AllocateCounts"/>: a citizenship and whether the people are
+/// A kind of removal for <see cref="ReturnsLedger.AllocateCounts(LocalDate, ReadOnlySpan{ReturnKind}, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>: a citizenship and whether the people are
 /// unaccompanied children. The citizenship is checked once, when the kind is made, not at every allocation.
 /// </summary>
 public readonly record struct ReturnKind
@@ -67,44 +67,33 @@ public sealed partial class ReturnsLedger
     /// <summary>
     /// Allocates a batch of removals dated one Eastern date: <c>counts[k]</c> people of <c>kinds[k]</c> for each k, in
     /// that order. Exactly the same as calling <see cref="AllocateCount"/> for each kind in turn (same allocations, same
-    /// caps used in the same order, same <see cref="Report"/>), with the date's month and the per-call checks done once
-    /// for the batch. Returns the batch's total; <paramref name="byKind"/>, when not empty, receives each kind's share.
-    /// Every argument is checked before anything is allocated.
+    /// caps used in the same order, same <see cref="Report"/>). Returns the batch's total; <paramref name="byKind"/>, when
+    /// not empty, receives each kind's share. Every argument is checked before anything is allocated. For batches of the
+    /// same kinds again and again, a <see cref="ReturnBatchPlan"/> saves looking up each kind's rule every time.
     /// </summary>
     /// <param name="easternDate">The America/New_York calendar date of the encounters (arrangement dates and the cap's month).</param>
     /// <param name="kinds">The kinds of removal, in allocation order (the order decides who overflows a cap).</param>
     /// <param name="counts">People of each kind (0 or more; a 0 allocates nothing).</param>
     /// <param name="byKind">Empty, or as long as <paramref name="kinds"/>: each kind's allocation.</param>
     /// <exception cref="InvalidOperationException">The ledger records events (aggregate allocations have no per-person events).</exception>
-    public ReturnCountAllocation AllocateCounts(LocalDate easternDate, ReadOnlySpan<ReturnKind> kinds, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind = default)
+    public ReturnCountAllocation AllocateCounts(LocalDate easternDate, ReadOnlySpan<ReturnKind> kinds, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind = default) =>
+        AllocateCounts(new ReturnBatchPlan(set, kinds.ToArray()), easternDate, counts, byKind);
+
+    /// <summary>
+    /// <see cref="AllocateCounts(LocalDate, ReadOnlySpan{ReturnKind}, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>
+    /// for the kinds of <paramref name="plan"/>, whose remembered rules are used while the date stays in their span.
+    /// </summary>
+    /// <exception cref="ArgumentException">The plan is over other arrangements than this ledger's.</exception>
+    public ReturnCountAllocation AllocateCounts(ReturnBatchPlan plan, LocalDate easternDate, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind = default)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         RequireNoEvents();
-        if (counts.Length != kinds.Length)
+        if (plan.Arrangements != set)
         {
-            throw new ArgumentException($"{counts.Length} counts for {kinds.Length} kinds of removal; give one count per kind", nameof(counts));
+            throw new ArgumentException("the plan was made over other arrangements than this ledger's", nameof(plan));
         }
 
-        if (byKind.Length != 0 && byKind.Length != kinds.Length)
-        {
-            throw new ArgumentException($"room for {byKind.Length} allocations for {kinds.Length} kinds of removal; give none or one per kind", nameof(byKind));
-        }
-
-        long total = 0;
-        for (var k = 0; k < kinds.Length; k++)
-        {
-            if (kinds[k].Citizenship is null)
-            {
-                throw new ArgumentException($"kind {k} of the batch has no citizenship (an uninitialised {nameof(ReturnKind)})", nameof(kinds));
-            }
-
-            if (counts[k] < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(counts), counts[k], $"the count of kind {k} ({kinds[k].Citizenship}) is negative");
-            }
-
-            total = checked(total + counts[k]);
-        }
-
+        var total = BatchTotal(plan, counts, byKind);
         byKind.Clear();
         if (total == 0)
         {
@@ -112,11 +101,31 @@ public sealed partial class ReturnsLedger
         }
 
         var month = Month(easternDate);
-        var dayKey = ArrangementTimeline.DayKey(easternDate);
+        plan.RouteOn(ArrangementTimeline.DayKey(easternDate));
 
-        // The batch's sums, written to the month's counters once at the end.
-        long underCaps = 0, underUncapped = 0, overflow = 0, mexican = 0, mexicanChildren = 0, children = 0, toCitizenship = 0;
-        for (var k = 0; k < kinds.Length; k++)
+        // Kinds no arrangement takes: summed without a branch per kind (see the plan's masks). Unchecked: every sum is
+        // a part of the checked total.
+        long mexican = 0, toCitizenship = 0, children = 0, mexicanChildren = 0;
+        var toMexicoMask = plan.ToMexico[..counts.Length];
+        var toCitizenshipMask = plan.ToCitizenship[..counts.Length];
+        var childMask = plan.Child[..counts.Length];
+        var mexicanChildMask = plan.MexicanChild[..counts.Length];
+        unchecked
+        {
+            for (var k = 0; k < counts.Length; k++)
+            {
+                var count = counts[k];
+                mexican += count & toMexicoMask[k];
+                toCitizenship += count & toCitizenshipMask[k];
+                children += count & childMask[k];
+                mexicanChildren += count & mexicanChildMask[k];
+            }
+        }
+
+        // Kinds an arrangement takes, in kind order: the caps are used in that order.
+        long underArrangement = 0, overflow = 0;
+        var arrangementOf = plan.ArrangementOf;
+        foreach (var k in plan.UnderArrangement)
         {
             var count = counts[k];
             if (count == 0)
@@ -124,73 +133,89 @@ public sealed partial class ReturnsLedger
                 continue;
             }
 
-            var nat = kinds[k].Nationality;
-            var isMexican = nat == NationalityCode.MexicoIndex;
-            ReturnCountAllocation allocation;
-            if (kinds[k].UnaccompaniedChild)
-            {
-                children += count;
-                if (isMexican)
-                {
-                    mexican += count;
-                    mexicanChildren += count;
-                    allocation = new(0, 0, count, 0);
-                }
-                else
-                {
-                    toCitizenship += count;
-                    allocation = new(0, 0, 0, count);
-                }
-            }
-            else if (isMexican)
-            {
-                mexican += count;
-                allocation = new(0, 0, count, 0);
-            }
-            else if (set.Find(nat, dayKey) is var a && a >= 0)
-            {
-                ref var line = ref month.Line(a, nat);
-                var cap = caps[a];
-                var under = count;
-                if (cap >= 0)
-                {
-                    ref var used = ref month.CapUsed[a];
-                    under = Math.Min(count, Math.Max(0, cap - used));
-                    used += (int)under;
-                    underCaps += under;
-                }
-                else
-                {
-                    underUncapped += under;
-                }
-
-                line.Allocated += under;
-                line.Overflow += count - under;
-                overflow += count - under;
-                allocation = new(under, count - under, 0, 0);
-            }
-            else
-            {
-                toCitizenship += count;
-                allocation = new(0, 0, 0, count);
-            }
-
+            var under = UnderArrangement(month, arrangementOf[k], plan.Nationalities[k], count);
+            underArrangement += under;
+            overflow += count - under;
             if (byKind.Length != 0)
             {
-                byKind[k] = allocation;
+                byKind[k] = new(under, count - under, 0, 0);
             }
         }
 
-        ref var monthCounts = ref month.Counts;
-        monthCounts.Removals += total;
-        monthCounts.Children += children;
-        monthCounts.MexicanNationals += mexican;
-        monthCounts.MexicanChildren += mexicanChildren;
-        monthCounts.UnderCaps += underCaps;
-        monthCounts.UnderUncapped += underUncapped;
-        monthCounts.Overflow += overflow;
+        if (byKind.Length != 0)
+        {
+            for (var k = 0; k < counts.Length; k++)
+            {
+                if (arrangementOf[k] < 0)
+                {
+                    byKind[k] = new(0, 0, counts[k] & toMexicoMask[k], counts[k] & toCitizenshipMask[k]);
+                }
+            }
+        }
+
+        ref var counted = ref month.Counts;
+        counted.Removals += total;
+        counted.Children += children;
+        counted.MexicanNationals += mexican;
+        counted.MexicanChildren += mexicanChildren;
         Count += total;
-        return new ReturnCountAllocation(underCaps + underUncapped, overflow, mexican, toCitizenship);
+        return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship);
+    }
+
+    /// <summary>The checked sum of a batch's counts, after checking every argument (nothing is allocated before).</summary>
+    private static long BatchTotal(ReturnBatchPlan plan, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind)
+    {
+        if (counts.Length != plan.Count)
+        {
+            throw new ArgumentException($"{counts.Length} counts for {plan.Count} kinds of removal; give one count per kind", nameof(counts));
+        }
+
+        if (byKind.Length != 0 && byKind.Length != plan.Count)
+        {
+            throw new ArgumentException($"room for {byKind.Length} allocations for {plan.Count} kinds of removal; give none or one per kind", nameof(byKind));
+        }
+
+        long total = 0;
+        for (var k = 0; k < counts.Length; k++)
+        {
+            if (counts[k] < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(counts), counts[k], $"the count of kind {k} ({plan.Kinds[k].Citizenship}) is negative");
+            }
+
+            total = checked(total + counts[k]);
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> people of nationality <paramref name="nat"/> under arrangement <paramref name="a"/> in
+    /// <paramref name="month"/>: as many as its monthly cap still allows (all when it has none), the rest overflow. Updates
+    /// the cap used, the line and the month's arrangement counters; returns the number under the arrangement.
+    /// </summary>
+    private long UnderArrangement(MonthState month, int a, int nat, long count)
+    {
+        var cap = caps[a];
+        var under = count;
+        ref var counted = ref month.Counts;
+        if (cap >= 0)
+        {
+            ref var used = ref month.CapUsed[a];
+            under = Math.Min(count, Math.Max(0, cap - used));
+            used += (int)under;
+            counted.UnderCaps += under;
+        }
+        else
+        {
+            counted.UnderUncapped += under;
+        }
+
+        ref var line = ref month.Line(LineSlot(a, nat));
+        line.Allocated += under;
+        line.Overflow += count - under;
+        counted.Overflow += count - under;
+        return under;
     }
 
     private void RequireNoEvents()

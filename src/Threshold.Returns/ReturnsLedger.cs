@@ -41,6 +41,11 @@ public sealed partial class ReturnsLedger
     private readonly Dictionary<int, MonthState> months = [];
     private readonly Stack<MonthState> spareMonths = [];
     private MonthState? lastMonth;
+
+    // Each (arrangement, nationality) line ever allocated under gets a slot, so a month's lines are an array by slot.
+    // Slot of arrangement × NationalityCode.Count + nationality (−1 for none yet), and the reverse.
+    private readonly int[] lineSlots;
+    private readonly List<int> slotLines = [];
     private readonly string?[][] underReasons;
     private readonly string?[][] overflowReasons;
     private readonly string?[] childReasons = new string?[NationalityCode.Count];
@@ -65,6 +70,8 @@ public sealed partial class ReturnsLedger
 
         var count = arrangements.Arrangements.Count;
         caps = [.. arrangements.Arrangements.Select(a => a.MonthlyCap ?? -1)];
+        lineSlots = new int[count * NationalityCode.Count];
+        Array.Fill(lineSlots, -1);
         underReasons = new string?[count][];
         overflowReasons = new string?[count][];
         for (var i = 0; i < count; i++)
@@ -162,7 +169,7 @@ public sealed partial class ReturnsLedger
         else if (set.Find(nat, date) is var a && a >= 0)
         {
             var arrangement = set.Arrangements[a];
-            ref var line = ref state.Line(a, nat);
+            ref var line = ref state.Line(LineSlot(a, nat));
             var cap = caps[a];
             var underCap = true;
             if (cap >= 0)
@@ -210,7 +217,9 @@ public sealed partial class ReturnsLedger
     public LedgerReport Report()
     {
         var arrangementLines = months
-            .SelectMany(m => m.Value.Lines.Select(line => (Month: m.Key, Arrangement: line.Key / NationalityCode.Count, Nationality: line.Key % NationalityCode.Count, Counts: line.Value)))
+            .SelectMany(m => m.Value.Lines.Select((counts, slot) => (Month: m.Key, Line: slot < slotLines.Count ? slotLines[slot] : -1, Counts: counts)))
+            .Where(x => x.Counts.Opened)
+            .Select(x => (x.Month, Arrangement: x.Line / NationalityCode.Count, Nationality: x.Line % NationalityCode.Count, x.Counts))
             .GroupBy(x => (x.Month, x.Arrangement))
             .OrderBy(g => g.Key.Month)
             .ThenBy(g => g.Key.Arrangement)
@@ -319,6 +328,20 @@ public sealed partial class ReturnsLedger
         return lastMonth = state!;
     }
 
+    /// <summary>The slot of the line of arrangement <paramref name="arrangement"/> and nationality <paramref name="nationality"/>, made on first use.</summary>
+    private int LineSlot(int arrangement, int nationality)
+    {
+        var line = (arrangement * NationalityCode.Count) + nationality;
+        ref var slot = ref lineSlots[line];
+        if (slot < 0)
+        {
+            slot = slotLines.Count;
+            slotLines.Add(line);
+        }
+
+        return slot;
+    }
+
     /// <summary>Everything counted in one Eastern month: the month's totals, each arrangement's cap used, and the lines.</summary>
     private sealed class MonthState(int arrangements)
     {
@@ -328,23 +351,34 @@ public sealed partial class ReturnsLedger
         /// <summary>People allocated under each (capped) arrangement's cap, by arrangement index.</summary>
         public readonly int[] CapUsed = new int[arrangements];
 
-        /// <summary>By arrangement × <see cref="NationalityCode.Count"/> + nationality: allocated and overflow.</summary>
-        public readonly Dictionary<int, LineCounts> Lines = [];
+        /// <summary>Allocated and overflow by line slot (<see cref="LineSlot"/>); a line exists when <see cref="LineCounts.Opened"/>.</summary>
+        public LineCounts[] Lines = [];
 
-        public ref LineCounts Line(int arrangement, int nationality) =>
-            ref CollectionsMarshal.GetValueRefOrAddDefault(Lines, (arrangement * NationalityCode.Count) + nationality, out _);
+        /// <summary>The month's line in <paramref name="slot"/>, opened (it appears in the report from now on).</summary>
+        public ref LineCounts Line(int slot)
+        {
+            if (slot >= Lines.Length)
+            {
+                Array.Resize(ref Lines, Math.Max(slot + 1, 2 * Lines.Length));
+            }
 
-        /// <summary>Back to an unused month (the dictionary keeps its capacity for the next).</summary>
+            ref var line = ref Lines[slot];
+            line.Opened = true;
+            return ref line;
+        }
+
+        /// <summary>Back to an unused month (the line array keeps its size for the next).</summary>
         public void Reset()
         {
             Counts = default;
             Array.Clear(CapUsed);
-            Lines.Clear();
+            Array.Clear(Lines);
         }
     }
 
     private struct LineCounts
     {
+        public bool Opened;
         public long Allocated;
         public long Overflow;
     }

@@ -50,7 +50,7 @@ internal struct PathOutcome
 /// again; while the suspension applied <c>deterrence.lag_days</c> ago a share is deterred and part of that is
 /// displaced to port-of-entry appointments, up to capacity. The day's counts go to the REAL engine
 /// (<see cref="DailySuspensionReplay"/>, the batch replay's kernel fed one day at a time), its people through the REAL screening answers (<see cref="ScreeningTable"/>) and
-/// their removals through the REAL returns ledger (<see cref="ReturnsLedger.AllocateCounts"/>, one call per batch).
+/// their removals through the REAL returns ledger (<see cref="ReturnsLedger.AllocateCounts(ReturnBatchPlan, LocalDate, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>, one call per batch).
 /// </summary>
 /// <remarks>
 /// Attempts depend on past statuses and statuses on past counts. Every dependence is delayed: a day's status depends
@@ -146,6 +146,9 @@ internal sealed class FlowModel
 
         /// <summary>The worker's ledger, cleared before each path and policy (one future at a time).</summary>
         public readonly ReturnsLedger Ledger = new(ArrangementSet.BuiltIn, recordEvents: false);
+
+        /// <summary>Each policy's removal kinds as the worker's own batch plan over the ledger's arrangements (by <see cref="PolicyContext.Index"/>).</summary>
+        public ReturnBatchPlan[] Plans { get; init; } = [];
 
         /// <summary>The path's parameter values (<see cref="PathDraw.Values"/>).</summary>
         public double[] Values = [];
@@ -260,8 +263,8 @@ internal sealed class FlowModel
         var coastalShare = CoastalShare;
         var notCoastal = 1 - coastalShare;
         var notStopped = 1 - mexico;
-        var kinds = policy.LedgerKinds;
-        var kindCount = kinds.Length;
+        var plan = ws.Plans[policy.Index];
+        var kindCount = policy.LedgerKinds.Length;
         var batchCounts = ws.BatchCounts;
         var ledger = ws.Ledger;
         ledger.Clear();
@@ -358,7 +361,7 @@ internal sealed class FlowModel
                 batchCounts[k] = whole < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange("a batch of removals", whole);
             }
 
-            var a = ledger.AllocateCounts(dates[t], kinds, batchCounts.AsSpan(0, kindCount));
+            var a = ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
             if (inHorizon)
             {
                 // A batch never spans two months, so its sums go to the month of its last day.

@@ -118,6 +118,7 @@ public static class MonteCarlo
                 MonthlyBetweenPorts = new long[horizonMonths],
                 MonthlyUnderArrangement = new long[horizonMonths],
                 MonthlyOverflow = new long[horizonMonths],
+                Plans = [.. prepared.Policies.Select(p => new Returns.ReturnBatchPlan(Returns.ArrangementSet.BuiltIn, p.LedgerKinds))],
             })).ToArray();
         var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
         var nextChunk = -1;

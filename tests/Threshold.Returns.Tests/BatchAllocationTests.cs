@@ -3,7 +3,7 @@ using NodaTime;
 namespace Threshold.Returns.Tests;
 
 /// <summary>
-/// <see cref="ReturnsLedger.AllocateCounts"/> (a batch of removal kinds at once): cap order within a batch and argument
+/// <see cref="ReturnsLedger.AllocateCounts(LocalDate, ReadOnlySpan{ReturnKind}, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/> (a batch of removal kinds at once): cap order within a batch and argument
 /// checks. Its equality with per-kind and per-person allocation is a property in <see cref="LedgerPropertyTests"/>.
 /// </summary>
 public sealed class BatchAllocationTests
@@ -38,5 +38,7 @@ public sealed class BatchAllocationTests
         Assert.Equal(new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false).Report(), ledger.Report());
         Assert.Throws<ArgumentException>(() => new ReturnKind("ve", false));
         Assert.Throws<InvalidOperationException>(() => new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: true).AllocateCounts(day, kinds, [1, 1]));
+        var otherArrangements = ArrangementSet.FromDocuments(BuiltInArrangements.Documents);
+        Assert.Throws<ArgumentException>(() => ledger.AllocateCounts(new ReturnBatchPlan(otherArrangements, kinds), day, [1, 1]));
     }
 }

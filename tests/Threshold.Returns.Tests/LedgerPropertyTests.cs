@@ -136,7 +136,7 @@ public sealed class LedgerPropertyTests
         return batch.ListOf().Select(b => b.ToArray()).ToArbitrary();
     }
 
-    /// <summary>A batch (<see cref="ReturnsLedger.AllocateCounts"/>) equals one <see cref="ReturnsLedger.AllocateCount"/> per kind and one <see cref="ReturnsLedger.Allocate"/> per person.</summary>
+    /// <summary>A batch (<see cref="ReturnsLedger.AllocateCounts(LocalDate, ReadOnlySpan{ReturnKind}, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>) equals one <see cref="ReturnsLedger.AllocateCount"/> per kind and one <see cref="ReturnsLedger.Allocate"/> per person.</summary>
     [Property(MaxTest = 300)]
     public Property AllocateCounts_EqualsAllocateCountPerKind_AndOneAllocatePerPerson() => Prop.ForAll(Batches(), batches =>
     {
@@ -177,5 +177,31 @@ public sealed class LedgerPropertyTests
 
         return batched.Report().Equals(perKind.Report()) && batched.Report().Equals(perPerson.Report())
             && batched.Count == perPerson.Count;
+    });
+
+    /// <summary>
+    /// One <see cref="ReturnBatchPlan"/> reused for batches of one set of kinds, on dates in any order across arrangement
+    /// starts and ends, allocates exactly as a fresh lookup for each batch does.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public Property AllocateCounts_WithOnePlanForEveryBatch_EqualsLookingUpEachBatch() => Prop.ForAll(Batches(), batches =>
+    {
+        ReturnKind[] kinds = [.. Nationalities.Select(n => new ReturnKind(n, false)), new("MX", true), new("CU", true)];
+        var plan = new ReturnBatchPlan(Set, kinds);
+        var planned = new ReturnsLedger(Set, recordEvents: false);
+        var fresh = new ReturnsLedger(Set, recordEvents: false);
+        foreach (var b in batches)
+        {
+            // The batch's own counts spread over the fixed kinds, so the same kinds come with varying counts.
+            var counts = kinds.Select((_, k) => b.Counts.Length == 0 ? 0 : b.Counts[k % b.Counts.Length]).ToArray();
+            var byPlan = new ReturnCountAllocation[kinds.Length];
+            var byLookup = new ReturnCountAllocation[kinds.Length];
+            if (planned.AllocateCounts(plan, b.Date, counts, byPlan) != fresh.AllocateCounts(b.Date, kinds, counts, byLookup) || !byPlan.SequenceEqual(byLookup))
+            {
+                return false;
+            }
+        }
+
+        return planned.Report().Equals(fresh.Report());
     });
 }
