@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using NodaTime;
 using Threshold.Engine;
 using Threshold.Population;
@@ -347,20 +348,7 @@ internal sealed class FlowModel
             }
 
             ApplyWeights(weights, regime, sums, carry, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
-            for (var k = 0; k < kindCount; k++)
-            {
-                var whole = Math.Round(carry[k]);
-                if (whole < 1)
-                {
-                    batchCounts[k] = 0;
-                    continue;
-                }
-
-                carry[k] -= whole;
-                // An explicit range test: the checked conversion is an out-of-line call (NaN and overflow still throw).
-                batchCounts[k] = whole < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange("a batch of removals", whole);
-            }
-
+            TakeWholePeople(carry.AsSpan(0, kindCount), batchCounts.AsSpan(0, kindCount));
             var a = ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
             if (inHorizon)
             {
@@ -465,6 +453,52 @@ internal sealed class FlowModel
         for (; k < weights.Length; k++)
         {
             carry[k] += n * weights[k];
+        }
+    }
+
+    /// <summary>
+    /// Each kind's whole people for the ledger: the carry rounded (to even), taken when at least one, the fraction kept
+    /// for the next batch. Four kinds at a time without a branch per kind (whether a kind has a whole person flips from
+    /// batch to batch); each element gets the same round, compare and subtract as one at a time, so the same bits.
+    /// NaN and counts beyond a long still throw.
+    /// </summary>
+    private static void TakeWholePeople(Span<double> carry, Span<long> counts)
+    {
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var one = Vector256.Create(1.0);
+            var limit = Vector256.Create(9.2233720368547758E18);
+            for (; k + Vector256<double>.Count <= carry.Length; k += Vector256<double>.Count)
+            {
+                var c = Vector256.Create(carry.Slice(k, Vector256<double>.Count));
+                var whole = Vector256.Round(c);
+                var take = Vector256.GreaterThanOrEqual(whole, one);
+                // A lane neither taken nor below one is NaN; a taken lane must fit a long.
+                if ((take | Vector256.LessThan(whole, one)) != Vector256<double>.AllBitsSet || (take & ~Vector256.LessThan(whole, limit)) != Vector256<double>.Zero)
+                {
+                    break;
+                }
+
+                var taken = Vector256.ConditionalSelect(take, whole, Vector256<double>.Zero);
+                (c - taken).CopyTo(carry.Slice(k, Vector256<double>.Count));
+                Vector256.ConvertToInt64(taken).CopyTo(counts.Slice(k, Vector256<double>.Count));
+            }
+        }
+
+        // The rest one at a time (and any group with a NaN or a huge count, to throw the error).
+        for (; k < carry.Length; k++)
+        {
+            var whole = Math.Round(carry[k]);
+            if (whole < 1)
+            {
+                counts[k] = 0;
+                continue;
+            }
+
+            carry[k] -= whole;
+            // An explicit range test: the checked conversion is an out-of-line call (NaN and overflow still throw).
+            counts[k] = whole < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange("a batch of removals", whole);
         }
     }
 
