@@ -335,16 +335,22 @@ public static class SuspensionReplay
                         DecideDeactivation(i);
                     }
                 }
-                else if (version.CancelledByActivation && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+                else if (version.CancelledByActivation && MayActivate() && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
                 {
                     DecideCancellation(i, trigger);
                 }
             }
-            else if (state == DayStatus.Inactive && pendingActivation < 0 && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+            else if (state == DayStatus.Inactive && pendingActivation < 0 && MayActivate() && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
             {
                 DecideActivation(i, trigger);
             }
         }
+
+        /// <summary>
+        /// The integer pre-test of <see cref="ActivationTest"/> (as on the fast path): false exactly when none of its tests
+        /// can pass, so the exact test, with its decimal thresholds, runs only on days that may activate.
+        /// </summary>
+        private bool MayActivate() => sum >= activateSum || counted[w] >= singleDayMin || sum >= discretionaryMin;
 
         private void DecideDeactivation(int i)
         {
