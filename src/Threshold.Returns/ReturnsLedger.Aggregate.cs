@@ -93,7 +93,34 @@ public sealed partial class ReturnsLedger
             throw new ArgumentException("the plan was made over other arrangements than this ledger's", nameof(plan));
         }
 
-        var total = BatchTotal(plan, counts, byKind);
+        CheckLengths(plan, counts, byKind);
+        plan.RouteOn(ArrangementTimeline.DayKey(easternDate));
+
+        // Every count checked and the checked total taken before anything is allocated; in the same pass, the kinds no
+        // arrangement takes summed without a branch per kind (see the plan's masks), unchecked as parts of the total.
+        long total = 0, mexican = 0, toCitizenship = 0, children = 0, mexicanChildren = 0;
+        var toMexicoMask = plan.ToMexico[..counts.Length];
+        var toCitizenshipMask = plan.ToCitizenship[..counts.Length];
+        var childMask = plan.Child[..counts.Length];
+        var mexicanChildMask = plan.MexicanChild[..counts.Length];
+        for (var k = 0; k < counts.Length; k++)
+        {
+            var count = counts[k];
+            if (count < 0)
+            {
+                throw NegativeCount(plan, counts, k);
+            }
+
+            total = checked(total + count);
+            unchecked
+            {
+                mexican += count & toMexicoMask[k];
+                toCitizenship += count & toCitizenshipMask[k];
+                children += count & childMask[k];
+                mexicanChildren += count & mexicanChildMask[k];
+            }
+        }
+
         byKind.Clear();
         if (total == 0)
         {
@@ -101,26 +128,6 @@ public sealed partial class ReturnsLedger
         }
 
         var month = Month(easternDate);
-        plan.RouteOn(ArrangementTimeline.DayKey(easternDate));
-
-        // Kinds no arrangement takes: summed without a branch per kind (see the plan's masks). Unchecked: every sum is
-        // a part of the checked total.
-        long mexican = 0, toCitizenship = 0, children = 0, mexicanChildren = 0;
-        var toMexicoMask = plan.ToMexico[..counts.Length];
-        var toCitizenshipMask = plan.ToCitizenship[..counts.Length];
-        var childMask = plan.Child[..counts.Length];
-        var mexicanChildMask = plan.MexicanChild[..counts.Length];
-        unchecked
-        {
-            for (var k = 0; k < counts.Length; k++)
-            {
-                var count = counts[k];
-                mexican += count & toMexicoMask[k];
-                toCitizenship += count & toCitizenshipMask[k];
-                children += count & childMask[k];
-                mexicanChildren += count & mexicanChildMask[k];
-            }
-        }
 
         // Kinds an arrangement takes, in kind order: the caps are used in that order.
         long underArrangement = 0, overflow = 0;
@@ -162,8 +169,7 @@ public sealed partial class ReturnsLedger
         return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship);
     }
 
-    /// <summary>The checked sum of a batch's counts, after checking every argument (nothing is allocated before).</summary>
-    private static long BatchTotal(ReturnBatchPlan plan, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind)
+    private static void CheckLengths(ReturnBatchPlan plan, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind)
     {
         if (counts.Length != plan.Count)
         {
@@ -174,20 +180,11 @@ public sealed partial class ReturnsLedger
         {
             throw new ArgumentException($"room for {byKind.Length} allocations for {plan.Count} kinds of removal; give none or one per kind", nameof(byKind));
         }
-
-        long total = 0;
-        for (var k = 0; k < counts.Length; k++)
-        {
-            if (counts[k] < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(counts), counts[k], $"the count of kind {k} ({plan.Kinds[k].Citizenship}) is negative");
-            }
-
-            total = checked(total + counts[k]);
-        }
-
-        return total;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ArgumentOutOfRangeException NegativeCount(ReturnBatchPlan plan, ReadOnlySpan<long> counts, int k) =>
+        new(nameof(counts), counts[k], $"the count of kind {k} ({plan.Kinds[k].Citizenship}) is negative");
 
     /// <summary>
     /// <paramref name="count"/> people of nationality <paramref name="nat"/> under arrangement <paramref name="a"/> in
