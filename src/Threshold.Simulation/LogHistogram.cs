@@ -158,9 +158,17 @@ public sealed class LogHistogram
     {
         ArgumentNullException.ThrowIfNull(other);
         RequireSameShape(other);
-        for (var i = 0; i < bins; i++)
+        if (stride == 1 && other.stride == 1)
         {
-            storage[offset + (i * stride)] = checked(storage[offset + (i * stride)] + other.storage[other.offset + (i * other.stride)]);
+            // Histograms of their own: their bins are contiguous.
+            AddArray(storage.AsSpan(offset, bins), other.storage.AsSpan(other.offset, bins));
+        }
+        else
+        {
+            for (var i = 0; i < bins; i++)
+            {
+                storage[offset + (i * stride)] = checked(storage[offset + (i * stride)] + other.storage[other.offset + (i * other.stride)]);
+            }
         }
 
         for (var k = 0; k < 3; k++)
@@ -193,7 +201,7 @@ public sealed class LogHistogram
         }
 
         series[0].RequireSameShape(others[0]);
-        AddArray(series[0].storage, others[0].storage);
+        AddArray(series[0].storage.AsSpan(), others[0].storage);
         AddArray(series[0].tallies, others[0].tallies);
     }
 
@@ -307,7 +315,7 @@ public sealed class LogHistogram
     /// </summary>
     private static bool IsWholeSeries(LogHistogram[] series) => series.Length > 0 && series[0].seriesMembers == series;
 
-    private static void AddArray(int[] target, int[] source)
+    private static void AddArray(Span<int> target, ReadOnlySpan<int> source)
     {
         for (var i = 0; i < target.Length; i++)
         {

@@ -110,8 +110,9 @@ public static class MonteCarlo
         // Exactly one worker (workspace and histograms) per thread, taking chunks of paths from a shared counter, so
         // memory is (threads × histograms) whatever the number of paths.
         var threads = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, chunks));
+        // Each worker's histograms (megabytes) are allocated by its own thread when it starts, so in parallel.
         var workers = Enumerable.Range(0, threads).Select(_ => new Worker(
-            new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands),
+            () => new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands),
             new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count), prepared.Policies.Select(p => new DailySuspensionReplay(p.Compiled, model.First, model.Days)).ToArray())
             {
                 MonthlyUnderCaps = new long[horizonMonths],
@@ -222,9 +223,12 @@ public static class MonteCarlo
         }
     }
 
-    private sealed class Worker(Accumulator totals, FlowModel.Workspace space)
+    private sealed class Worker(Func<Accumulator> histograms, FlowModel.Workspace space)
     {
-        public Accumulator Totals { get; } = totals;
+        private Accumulator? totals;
+
+        /// <summary>The worker's histograms, made on first use (by the worker's own thread).</summary>
+        public Accumulator Totals => totals ??= histograms();
 
         public FlowModel.Workspace Space { get; } = space;
 
