@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NodaTime;
 using Threshold.Law;
 
@@ -192,6 +193,7 @@ public static class SuspensionReplay
         /// Day <paramref name="i"/>'s status: the version in force, the sunset, the effects of earlier determinations and
         /// the year's cap. Days must be opened in order, each closed before the next is opened.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public DayStatus OpenDay(int i)
         {
             if (i < first)
@@ -280,6 +282,7 @@ public static class SuspensionReplay
         /// The determination made during day <paramref name="i"/> (already opened), reading the window ending on
         /// i − lag; the counts must be known up to that day.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void CloseDay(int i)
         {
             if (i < first || expired)
@@ -332,16 +335,22 @@ public static class SuspensionReplay
                         DecideDeactivation(i);
                     }
                 }
-                else if (version.CancelledByActivation && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+                else if (version.CancelledByActivation && MayActivate() && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
                 {
                     DecideCancellation(i, trigger);
                 }
             }
-            else if (state == DayStatus.Inactive && pendingActivation < 0 && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
+            else if (state == DayStatus.Inactive && pendingActivation < 0 && MayActivate() && ActivationTest(version, sum, activateSum, counted[w]) is { } trigger)
             {
                 DecideActivation(i, trigger);
             }
         }
+
+        /// <summary>
+        /// The integer pre-test of <see cref="ActivationTest"/> (as on the fast path): false exactly when none of its tests
+        /// can pass, so the exact test, with its decimal thresholds, runs only on days that may activate.
+        /// </summary>
+        private bool MayActivate() => sum >= activateSum || counted[w] >= singleDayMin || sum >= discretionaryMin;
 
         private void DecideDeactivation(int i)
         {

@@ -123,6 +123,12 @@ public sealed class ArrangementSet
 
     /// <summary>Index into <see cref="Arrangements"/> of the applicable arrangement, or -1 (hot path).</summary>
     internal int Find(int nationality, LocalDate easternDate) => timeline.Find(nationality, easternDate);
+
+    /// <summary>
+    /// <see cref="Find(int, LocalDate)"/> with the date as an <see cref="ArrangementTimeline.DayKey"/>, narrowing
+    /// [<paramref name="from"/>, <paramref name="to"/>] to the day keys around it with the same answer.
+    /// </summary>
+    internal int Find(int nationality, int dayKey, ref int from, ref int to) => timeline.Find(nationality, dayKey, ref from, ref to);
 }
 
 /// <summary>The arrangement files shipped with Threshold (law/arrangements/*.yaml, embedded at build time), parsed once.</summary>

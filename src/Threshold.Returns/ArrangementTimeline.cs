@@ -39,28 +39,56 @@ internal sealed class ArrangementTimeline
     }
 
     /// <summary>Index (into the list given to <see cref="Build"/>) of the arrangement taking this nationality on this date, or -1.</summary>
-    public int Find(int nationality, LocalDate easternDate)
+    public int Find(int nationality, LocalDate easternDate) => Find(nationality, DayKey(easternDate));
+
+    /// <summary><see cref="Find(int, LocalDate)"/> for a date already turned into a <see cref="DayKey"/>.</summary>
+    public int Find(int nationality, int dayKey)
+    {
+        int from = int.MinValue, to = int.MaxValue;
+        return Find(nationality, dayKey, ref from, ref to);
+    }
+
+    /// <summary>
+    /// <see cref="Find(int, int)"/>, narrowing [<paramref name="from"/>, <paramref name="to"/>] (day keys, inclusive) to
+    /// the days around <paramref name="dayKey"/> on which the answer for this nationality is the same.
+    /// </summary>
+    public int Find(int nationality, int dayKey, ref int from, ref int to)
     {
         if (byNationality[nationality] is not { } segments)
         {
             return -1;
         }
 
+        // The first day of the gap before the next segment: the day after the previous segment's end.
+        var gapFrom = int.MinValue;
         foreach (var s in segments)
         {
-            if (easternDate < s.From)
+            if (dayKey < s.From)
             {
+                (from, to) = (Math.Max(from, gapFrom), Math.Min(to, s.From - 1));
                 return -1;
             }
 
-            if (easternDate <= s.To)
+            if (dayKey <= s.To)
             {
+                (from, to) = (Math.Max(from, s.From), Math.Min(to, s.To));
                 return s.Arrangement;
             }
+
+            gapFrom = s.To + 1;
         }
 
+        from = Math.Max(from, gapFrom);
         return -1;
     }
+
+    /// <summary>
+    /// An ISO date as an integer in date order (year × 512 + month × 32 + day), so a lookup compares integers, not dates.
+    /// Other calendars are refused, as comparing them with the arrangements' ISO dates would be.
+    /// </summary>
+    public static int DayKey(LocalDate date) => date.Calendar == CalendarSystem.Iso
+        ? (date.Year * 512) + (date.Month * 32) + date.Day
+        : throw new ArgumentException($"{date} is not an ISO calendar date; arrangement dates are ISO", nameof(date));
 
     private static Segment[] Segments(IReadOnlyList<Arrangement> arrangements, List<int> candidates, int nat)
     {
@@ -76,7 +104,7 @@ internal sealed class ArrangementTimeline
         }
 
         var starts = boundaries.ToArray();
-        var segments = new List<Segment>();
+        var segments = new List<(LocalDate From, LocalDate To, int Arrangement)>();
         for (var i = 0; i < starts.Length; i++)
         {
             var from = starts[i];
@@ -110,11 +138,11 @@ internal sealed class ArrangementTimeline
             }
             else
             {
-                segments.Add(new Segment(from, to, winner));
+                segments.Add((from, to, winner));
             }
         }
 
-        return [.. segments];
+        return [.. segments.Select(x => new Segment(DayKey(x.From), DayKey(x.To), x.Arrangement))];
     }
 
     private static ArrangementFileException Conflict(Arrangement first, Arrangement second, string nationality, LocalDate date) =>
@@ -125,6 +153,6 @@ internal sealed class ArrangementTimeline
             $"{LocalDatePattern.Iso.Format(date)} with the same priority {second.Priority}; declare a higher 'priority' on the one that applies " +
             "(conflicting arrangements are never resolved by file order)");
 
-    /// <summary>Inclusive Eastern-date range on which one arrangement takes a nationality.</summary>
-    private readonly record struct Segment(LocalDate From, LocalDate To, int Arrangement);
+    /// <summary>Inclusive Eastern-date range (as <see cref="DayKey"/>s) on which one arrangement takes a nationality.</summary>
+    private readonly record struct Segment(int From, int To, int Arrangement);
 }

@@ -16,6 +16,36 @@ public readonly record struct ReturnCountAllocation(long UnderArrangement, long 
     public long ToMexico => UnderArrangement + MexicanNationals;
 }
 
+/// <summary>
+/// A kind of removal for <see cref="ReturnsLedger.AllocateCounts(LocalDate, ReadOnlySpan{ReturnKind}, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>: a citizenship and whether the people are
+/// unaccompanied children. The citizenship is checked once, when the kind is made, not at every allocation.
+/// </summary>
+public readonly record struct ReturnKind
+{
+    /// <param name="citizenship">ISO 3166-1 alpha-2, upper case.</param>
+    /// <param name="unaccompaniedChild">Whether the people are unaccompanied children (never under an arrangement).</param>
+    /// <exception cref="ArgumentException">The citizenship is not two upper-case letters.</exception>
+    public ReturnKind(string citizenship, bool unaccompaniedChild)
+    {
+        Nationality = NationalityCode.Index(citizenship);
+        if (Nationality < 0)
+        {
+            throw new ArgumentException($"citizenship '{citizenship}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)", nameof(citizenship));
+        }
+
+        Citizenship = NationalityCode.Code(Nationality);
+        UnaccompaniedChild = unaccompaniedChild;
+    }
+
+    /// <summary>ISO 3166-1 alpha-2 (upper case); null only in an uninitialised value, which the ledger refuses.</summary>
+    public string Citizenship { get; }
+
+    public bool UnaccompaniedChild { get; }
+
+    /// <summary>The dense index of <see cref="Citizenship"/> (<see cref="NationalityCode"/>).</summary>
+    internal int Nationality { get; }
+}
+
 public sealed partial class ReturnsLedger
 {
     /// <summary>
@@ -29,78 +59,168 @@ public sealed partial class ReturnsLedger
     /// <exception cref="InvalidOperationException">The ledger records events (aggregate allocations have no per-person events).</exception>
     public ReturnCountAllocation AllocateCount(LocalDate easternDate, string citizenship, bool unaccompaniedChild, long count)
     {
+        RequireNoEvents();
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (events is not null)
+        return AllocateCounts(easternDate, [new ReturnKind(citizenship, unaccompaniedChild)], [count]);
+    }
+
+    /// <summary>
+    /// Allocates a batch of removals dated one Eastern date: <c>counts[k]</c> people of <c>kinds[k]</c> for each k, in
+    /// that order. Exactly the same as calling <see cref="AllocateCount"/> for each kind in turn (same allocations, same
+    /// caps used in the same order, same <see cref="Report"/>). Returns the batch's total; <paramref name="byKind"/>, when
+    /// not empty, receives each kind's share. Every argument is checked before anything is allocated. For batches of the
+    /// same kinds again and again, a <see cref="ReturnBatchPlan"/> saves looking up each kind's rule every time.
+    /// </summary>
+    /// <param name="easternDate">The America/New_York calendar date of the encounters (arrangement dates and the cap's month).</param>
+    /// <param name="kinds">The kinds of removal, in allocation order (the order decides who overflows a cap).</param>
+    /// <param name="counts">People of each kind (0 or more; a 0 allocates nothing).</param>
+    /// <param name="byKind">Empty, or as long as <paramref name="kinds"/>: each kind's allocation.</param>
+    /// <exception cref="InvalidOperationException">The ledger records events (aggregate allocations have no per-person events).</exception>
+    public ReturnCountAllocation AllocateCounts(LocalDate easternDate, ReadOnlySpan<ReturnKind> kinds, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind = default) =>
+        AllocateCounts(new ReturnBatchPlan(set, kinds.ToArray()), easternDate, counts, byKind);
+
+    /// <summary>
+    /// <see cref="AllocateCounts(LocalDate, ReadOnlySpan{ReturnKind}, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>
+    /// for the kinds of <paramref name="plan"/>, whose remembered rules are used while the date stays in their span.
+    /// </summary>
+    /// <exception cref="ArgumentException">The plan is over other arrangements than this ledger's.</exception>
+    public ReturnCountAllocation AllocateCounts(ReturnBatchPlan plan, LocalDate easternDate, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        RequireNoEvents();
+        if (plan.Arrangements != set)
         {
-            throw new InvalidOperationException("AllocateCount keeps no per-person events; create the ledger with recordEvents: false");
+            throw new ArgumentException("the plan was made over other arrangements than this ledger's", nameof(plan));
         }
 
-        var nat = NationalityCode.Index(citizenship);
-        if (nat < 0)
+        CheckLengths(plan, counts, byKind);
+        plan.RouteOn(ArrangementTimeline.DayKey(easternDate));
+
+        // Every count checked and the checked total taken before anything is allocated; in the same pass, the kinds no
+        // arrangement takes summed without a branch per kind (see the plan's masks), unchecked as parts of the total.
+        long total = 0, mexican = 0, toCitizenship = 0, children = 0, mexicanChildren = 0;
+        var toMexicoMask = plan.ToMexico[..counts.Length];
+        var toCitizenshipMask = plan.ToCitizenship[..counts.Length];
+        var childMask = plan.Child[..counts.Length];
+        var mexicanChildMask = plan.MexicanChild[..counts.Length];
+        for (var k = 0; k < counts.Length; k++)
         {
-            throw new ArgumentException($"citizenship '{citizenship}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)", nameof(citizenship));
+            var count = counts[k];
+            if (count < 0)
+            {
+                throw NegativeCount(plan, counts, k);
+            }
+
+            total = checked(total + count);
+            unchecked
+            {
+                mexican += count & toMexicoMask[k];
+                toCitizenship += count & toCitizenshipMask[k];
+                children += count & childMask[k];
+                mexicanChildren += count & mexicanChildMask[k];
+            }
         }
 
-        if (count == 0)
+        byKind.Clear();
+        if (total == 0)
         {
             return default;
         }
 
-        var monthKey = (easternDate.Year * 12) + easternDate.Month - 1;
-        ref var monthCounts = ref CollectionsMarshal.GetValueRefOrAddDefault(months, monthKey, out var seen);
-        if (!seen)
-        {
-            monthCounts.Month = easternDate.ToYearMonth();
-        }
+        var month = Month(easternDate);
 
-        monthCounts.Removals += count;
-        Count += count;
-        var isMexican = nat == NationalityCode.MexicoIndex;
-        if (unaccompaniedChild)
+        // Kinds an arrangement takes, in kind order: the caps are used in that order.
+        long underArrangement = 0, overflow = 0;
+        var arrangementOf = plan.ArrangementOf;
+        foreach (var k in plan.UnderArrangement)
         {
-            monthCounts.Children += count;
-            if (isMexican)
+            var count = counts[k];
+            if (count == 0)
             {
-                monthCounts.MexicanNationals += count;
-                monthCounts.MexicanChildren += count;
-                return new ReturnCountAllocation(0, 0, count, 0);
+                continue;
             }
 
-            return new ReturnCountAllocation(0, 0, 0, count);
+            var under = UnderArrangement(month, arrangementOf[k], plan.Nationalities[k], count);
+            underArrangement += under;
+            overflow += count - under;
+            if (byKind.Length != 0)
+            {
+                byKind[k] = new(under, count - under, 0, 0);
+            }
         }
 
-        if (isMexican)
+        if (byKind.Length != 0)
         {
-            monthCounts.MexicanNationals += count;
-            return new ReturnCountAllocation(0, 0, count, 0);
+            for (var k = 0; k < counts.Length; k++)
+            {
+                if (arrangementOf[k] < 0)
+                {
+                    byKind[k] = new(0, 0, counts[k] & toMexicoMask[k], counts[k] & toCitizenshipMask[k]);
+                }
+            }
         }
 
-        var a = set.Find(nat, easternDate);
-        if (a < 0)
+        ref var counted = ref month.Counts;
+        counted.Removals += total;
+        counted.Children += children;
+        counted.MexicanNationals += mexican;
+        counted.MexicanChildren += mexicanChildren;
+        Count += total;
+        return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship);
+    }
+
+    private static void CheckLengths(ReturnBatchPlan plan, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind)
+    {
+        if (counts.Length != plan.Count)
         {
-            return new ReturnCountAllocation(0, 0, 0, count);
+            throw new ArgumentException($"{counts.Length} counts for {plan.Count} kinds of removal; give one count per kind", nameof(counts));
         }
 
-        ref var line = ref CollectionsMarshal.GetValueRefOrAddDefault(lines, new LineKey(monthKey, a, nat), out _);
+        if (byKind.Length != 0 && byKind.Length != plan.Count)
+        {
+            throw new ArgumentException($"room for {byKind.Length} allocations for {plan.Count} kinds of removal; give none or one per kind", nameof(byKind));
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ArgumentOutOfRangeException NegativeCount(ReturnBatchPlan plan, ReadOnlySpan<long> counts, int k) =>
+        new(nameof(counts), counts[k], $"the count of kind {k} ({plan.Kinds[k].Citizenship}) is negative");
+
+    /// <summary>
+    /// <paramref name="count"/> people of nationality <paramref name="nat"/> under arrangement <paramref name="a"/> in
+    /// <paramref name="month"/>: as many as its monthly cap still allows (all when it has none), the rest overflow. Updates
+    /// the cap used, the line and the month's arrangement counters; returns the number under the arrangement.
+    /// </summary>
+    private long UnderArrangement(MonthState month, int a, int nat, long count)
+    {
         var cap = caps[a];
         var under = count;
+        ref var counted = ref month.Counts;
         if (cap >= 0)
         {
-            ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(capUsed, new CapKey(monthKey, a), out _);
+            ref var used = ref month.CapUsed[a];
             under = Math.Min(count, Math.Max(0, cap - used));
             used += (int)under;
-            monthCounts.UnderCaps += under;
+            counted.UnderCaps += under;
         }
         else
         {
-            monthCounts.UnderUncapped += under;
+            counted.UnderUncapped += under;
         }
 
-        var overflow = count - under;
+        ref var line = ref month.Line(LineSlot(a, nat));
         line.Allocated += under;
-        line.Overflow += overflow;
-        monthCounts.Overflow += overflow;
-        return new ReturnCountAllocation(under, overflow, 0, 0);
+        line.Overflow += count - under;
+        counted.Overflow += count - under;
+        return under;
+    }
+
+    private void RequireNoEvents()
+    {
+        if (events is not null)
+        {
+            throw new InvalidOperationException("aggregate allocations keep no per-person events; create the ledger with recordEvents: false");
+        }
     }
 
     /// <summary>
@@ -110,9 +230,14 @@ public sealed partial class ReturnsLedger
     /// </summary>
     public void Clear()
     {
-        capUsed.Clear();
-        lines.Clear();
+        foreach (var month in months.Values)
+        {
+            month.Reset();
+            spareMonths.Push(month);
+        }
+
         months.Clear();
+        lastMonth = null;
         events?.Clear();
         Count = 0;
     }

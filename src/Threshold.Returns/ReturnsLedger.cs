@@ -36,9 +36,16 @@ public sealed partial class ReturnsLedger
     private readonly List<LedgerEvent>? events;
     private readonly IReadOnlyList<LedgerEvent>? eventsView;
     private readonly int[] caps;
-    private readonly Dictionary<CapKey, int> capUsed = [];
-    private readonly Dictionary<LineKey, LineCounts> lines = [];
-    private readonly Dictionary<int, MonthCounts> months = [];
+    // The counters by Eastern month (key year × 12 + month − 1). The month last allocated in is kept at hand, since
+    // requests come mostly in date order; month objects freed by Clear are reused.
+    private readonly Dictionary<int, MonthState> months = [];
+    private readonly Stack<MonthState> spareMonths = [];
+    private MonthState? lastMonth;
+
+    // Each (arrangement, nationality) line ever allocated under gets a slot, so a month's lines are an array by slot.
+    // Slot of arrangement × NationalityCode.Count + nationality (−1 for none yet), and the reverse.
+    private readonly int[] lineSlots;
+    private readonly List<int> slotLines = [];
     private readonly string?[][] underReasons;
     private readonly string?[][] overflowReasons;
     private readonly string?[] childReasons = new string?[NationalityCode.Count];
@@ -63,6 +70,8 @@ public sealed partial class ReturnsLedger
 
         var count = arrangements.Arrangements.Count;
         caps = [.. arrangements.Arrangements.Select(a => a.MonthlyCap ?? -1)];
+        lineSlots = new int[count * NationalityCode.Count];
+        Array.Fill(lineSlots, -1);
         underReasons = new string?[count][];
         overflowReasons = new string?[count][];
         for (var i = 0; i < count; i++)
@@ -135,13 +144,8 @@ public sealed partial class ReturnsLedger
 
         var date = EasternDateCached(request.EncounteredAt);
         var month = date.ToYearMonth();
-        var monthKey = (date.Year * 12) + date.Month - 1;
-        ref var monthCounts = ref CollectionsMarshal.GetValueRefOrAddDefault(months, monthKey, out var seen);
-        if (!seen)
-        {
-            monthCounts.Month = month;
-        }
-
+        var state = Month(date);
+        ref var monthCounts = ref state.Counts;
         monthCounts.Removals++;
         var citizenship = NationalityCode.Code(nat);
         var rules = set.Rules;
@@ -165,12 +169,12 @@ public sealed partial class ReturnsLedger
         else if (set.Find(nat, date) is var a && a >= 0)
         {
             var arrangement = set.Arrangements[a];
-            ref var line = ref CollectionsMarshal.GetValueRefOrAddDefault(lines, new LineKey(monthKey, a, nat), out _);
+            ref var line = ref state.Line(LineSlot(a, nat));
             var cap = caps[a];
             var underCap = true;
             if (cap >= 0)
             {
-                ref var used = ref CollectionsMarshal.GetValueRefOrAddDefault(capUsed, new CapKey(monthKey, a), out _);
+                ref var used = ref state.CapUsed[a];
                 underCap = used < cap;
                 if (underCap)
                 {
@@ -212,22 +216,25 @@ public sealed partial class ReturnsLedger
     /// <summary>The counts so far, as an immutable report (see <see cref="LedgerReport"/>).</summary>
     public LedgerReport Report()
     {
-        var arrangementLines = lines
-            .GroupBy(kv => (kv.Key.Month, kv.Key.Arrangement))
+        var arrangementLines = months
+            .SelectMany(m => m.Value.Lines.Select((counts, slot) => (Month: m.Key, Line: slot < slotLines.Count ? slotLines[slot] : -1, Counts: counts)))
+            .Where(x => x.Counts.Opened)
+            .Select(x => (x.Month, Arrangement: x.Line / NationalityCode.Count, Nationality: x.Line % NationalityCode.Count, x.Counts))
+            .GroupBy(x => (x.Month, x.Arrangement))
             .OrderBy(g => g.Key.Month)
             .ThenBy(g => g.Key.Arrangement)
             .Select(g =>
             {
                 var arrangement = set.Arrangements[g.Key.Arrangement];
                 var byNationality = g
-                    .OrderBy(kv => NationalityCode.Code(kv.Key.Nationality), StringComparer.Ordinal)
-                    .Select(kv => new NationalityCount(NationalityCode.Code(kv.Key.Nationality), kv.Value.Allocated, kv.Value.Overflow))
+                    .OrderBy(x => NationalityCode.Code(x.Nationality), StringComparer.Ordinal)
+                    .Select(x => new NationalityCount(NationalityCode.Code(x.Nationality), x.Counts.Allocated, x.Counts.Overflow))
                     .ToArray();
                 var allocated = byNationality.Sum(n => n.AllocatedToMexico);
                 var overflow = byNationality.Sum(n => n.Overflow);
                 int? cap = arrangement.MonthlyCap;
                 return new ArrangementMonthLine(
-                    months[g.Key.Month].Month,
+                    months[g.Key.Month].Counts.Month,
                     arrangement.Id,
                     cap,
                     allocated,
@@ -243,7 +250,7 @@ public sealed partial class ReturnsLedger
             .OrderBy(kv => kv.Key)
             .Select(kv =>
             {
-                var m = kv.Value;
+                var m = kv.Value.Counts;
                 var toMexico = m.UnderCaps + m.UnderUncapped + m.MexicanNationals;
                 return new MexicoBurdenLine(
                     m.Month,
@@ -301,12 +308,77 @@ public sealed partial class ReturnsLedger
         return instant.WithOffset(current.WallOffset).Date;
     }
 
-    private readonly record struct CapKey(int Month, int Arrangement);
+    /// <summary>The month's counters for an Eastern <paramref name="date"/>, created on first use.</summary>
+    private MonthState Month(LocalDate date)
+    {
+        var key = (date.Year * 12) + date.Month - 1;
+        if (lastMonth is { } last && last.Key == key)
+        {
+            return last;
+        }
 
-    private readonly record struct LineKey(int Month, int Arrangement, int Nationality);
+        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(months, key, out var seen);
+        if (!seen)
+        {
+            state = spareMonths.TryPop(out var spare) ? spare : new MonthState(caps.Length);
+            state.Key = key;
+            state.Counts.Month = date.ToYearMonth();
+        }
+
+        return lastMonth = state!;
+    }
+
+    /// <summary>The slot of the line of arrangement <paramref name="arrangement"/> and nationality <paramref name="nationality"/>, made on first use.</summary>
+    private int LineSlot(int arrangement, int nationality)
+    {
+        var line = (arrangement * NationalityCode.Count) + nationality;
+        ref var slot = ref lineSlots[line];
+        if (slot < 0)
+        {
+            slot = slotLines.Count;
+            slotLines.Add(line);
+        }
+
+        return slot;
+    }
+
+    /// <summary>Everything counted in one Eastern month: the month's totals, each arrangement's cap used, and the lines.</summary>
+    private sealed class MonthState(int arrangements)
+    {
+        public int Key;
+        public MonthCounts Counts;
+
+        /// <summary>People allocated under each (capped) arrangement's cap, by arrangement index.</summary>
+        public readonly int[] CapUsed = new int[arrangements];
+
+        /// <summary>Allocated and overflow by line slot (<see cref="LineSlot"/>); a line exists when <see cref="LineCounts.Opened"/>.</summary>
+        public LineCounts[] Lines = [];
+
+        /// <summary>The month's line in <paramref name="slot"/>, opened (it appears in the report from now on).</summary>
+        public ref LineCounts Line(int slot)
+        {
+            if (slot >= Lines.Length)
+            {
+                Array.Resize(ref Lines, Math.Max(slot + 1, 2 * Lines.Length));
+            }
+
+            ref var line = ref Lines[slot];
+            line.Opened = true;
+            return ref line;
+        }
+
+        /// <summary>Back to an unused month (the line array keeps its size for the next).</summary>
+        public void Reset()
+        {
+            Counts = default;
+            Array.Clear(CapUsed);
+            Array.Clear(Lines);
+        }
+    }
 
     private struct LineCounts
     {
+        public bool Opened;
         public long Allocated;
         public long Overflow;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using NodaTime;
 using Threshold.Engine;
 using Threshold.Population;
@@ -18,8 +19,8 @@ internal sealed class PolicyContext(ScenarioPolicy policy, CompiledPolicy compil
 
     public ScreeningTable Table { get; } = table;
 
-    /// <summary><see cref="ScreeningTable.RemovalKinds"/> as an array, for the per-batch ledger loop.</summary>
-    public RemovalKind[] RemovalKinds { get; } = [.. table.RemovalKinds];
+    /// <summary><see cref="ScreeningTable.RemovalKinds"/> as the ledger's kinds, in the same order, for each batch's allocation.</summary>
+    public ReturnKind[] LedgerKinds { get; } = [.. table.RemovalKinds.Select(k => new ReturnKind(k.Citizenship, k.UnaccompaniedChild))];
 
     /// <summary>The weights when the fear and officer shares are fixed (null when a path draws them).</summary>
     public Weights? FixedWeights { get; set; }
@@ -50,7 +51,7 @@ internal struct PathOutcome
 /// again; while the suspension applied <c>deterrence.lag_days</c> ago a share is deterred and part of that is
 /// displaced to port-of-entry appointments, up to capacity. The day's counts go to the REAL engine
 /// (<see cref="DailySuspensionReplay"/>, the batch replay's kernel fed one day at a time), its people through the REAL screening answers (<see cref="ScreeningTable"/>) and
-/// their removals through the REAL returns ledger (<see cref="ReturnsLedger.AllocateCount"/>).
+/// their removals through the REAL returns ledger (<see cref="ReturnsLedger.AllocateCounts(ReturnBatchPlan, LocalDate, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>, one call per batch).
 /// </summary>
 /// <remarks>
 /// Attempts depend on past statuses and statuses on past counts. Every dependence is delayed: a day's status depends
@@ -119,6 +120,12 @@ internal sealed class FlowModel
         public readonly int[] UcBetween = new int[days];
         public readonly int[] UcPorts = new int[days];
         public readonly double[] Carry = new double[removalKinds];
+
+        /// <summary>The open batch's people by (status, flow), four flows a status.</summary>
+        public readonly double[] BatchSums = new double[StatusCount * 4];
+
+        /// <summary>The whole people of each removal kind that a batch hands to the ledger.</summary>
+        public readonly long[] BatchCounts = new long[removalKinds];
         public readonly DayStatus[] Status = new DayStatus[days];
 
         /// <summary>The policy's own count averaged over the 7 days ending each day (0 before 7 days exist).</summary>
@@ -140,6 +147,9 @@ internal sealed class FlowModel
 
         /// <summary>The worker's ledger, cleared before each path and policy (one future at a time).</summary>
         public readonly ReturnsLedger Ledger = new(ArrangementSet.BuiltIn, recordEvents: false);
+
+        /// <summary>Each policy's removal kinds as the worker's own batch plan over the ledger's arrangements (by <see cref="PolicyContext.Index"/>).</summary>
+        public ReturnBatchPlan[] Plans { get; init; } = [];
 
         /// <summary>The path's parameter values (<see cref="PathDraw.Values"/>).</summary>
         public double[] Values = [];
@@ -173,11 +183,12 @@ internal sealed class FlowModel
 
     /// <summary>Runs one path under one policy in a single forward pass and fills <paramref name="outcome"/>.</summary>
     /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound"/> already filled in.</param>
-    public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
+    /// <param name="keepColumns">Keep the day's counts in the workspace's columns (for <see cref="Timeline"/>).</param>
+    public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily, bool keepColumns)
     {
         outcome = default;
         var replay = ws.Replays[policy.Index];
-        Pass(policy, replay, ws, weights, ref outcome);
+        Pass(policy, replay, ws, weights, keepColumns, ref outcome);
         Summarise(replay, ws, ref outcome);
         if (keepDaily)
         {
@@ -189,6 +200,7 @@ internal sealed class FlowModel
     /// The engine's timeline of the path just run under <paramref name="policy"/>, over copies of its counts (for the
     /// checks that need a whole timeline, e.g. that a reform changed something the replay evaluated).
     /// </summary>
+    /// <remarks>The path must have been run with <c>keepColumns</c>.</remarks>
     public SuspensionTimeline Timeline(PolicyContext policy, Workspace ws)
     {
         var series = new EncounterSeries(
@@ -234,7 +246,7 @@ internal sealed class FlowModel
     /// day: the cap's month and the arrangement in force are those of every day of the batch, and a re-attempt follows
     /// the batch [U: processing takes days].
     /// </summary>
-    private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, ref PathOutcome o)
+    private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, bool keepColumns, ref PathOutcome o)
     {
         var v = ws.Values;
         var mexico = v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
@@ -247,108 +259,144 @@ internal sealed class FlowModel
         var reencounter = v[ParameterIndex.Of(ModelParameters.ReencounterShare)];
         var leave = 1 / v[ParameterIndex.Of(ModelParameters.ReencounterDelay)];
         var table = policy.Table;
-        // The shares as locals: the day loop reads them every day.
+        // Everything the day loop reads as locals: shares, factors and the arrays (no field or interface reads a day).
         var (ucBetweenShare, ucCoastalShare, ucAppointmentShare, ucUnscheduledShare) = (table.UcNoncontiguousShare[0], table.UcNoncontiguousShare[1], table.UcNoncontiguousShare[2], table.UcNoncontiguousShare[3]);
         var coastalShare = CoastalShare;
-        var kinds = policy.RemovalKinds;
-        var kindCount = kinds.Length;
-        var ledger = ws.Ledger;
-        ledger.Clear();
+        var notCoastal = 1 - coastalShare;
+        var notStopped = 1 - mexico;
+        var plan = ws.Plans[policy.Index];
+        var kindCount = policy.LedgerKinds.Length;
+        ws.Ledger.Clear();
         replay.Reset();
         var carry = ws.Carry;
         Array.Clear(carry);
-        Array.Clear(ws.MonthlyBetweenPorts);
+        var monthlyBetweenPorts = ws.MonthlyBetweenPorts;
+        Array.Clear(monthlyBetweenPorts);
         Array.Clear(ws.MonthlyUnderArrangement);
         Array.Clear(ws.MonthlyOverflow);
         var status = ws.Status;
         var northbound = ws.Northbound;
+        var regimeOfDay = weights.RegimeOfDay;
+        var batchEnd = batchEnds;
+        var warm = warmUp;
         var pool = 0.0;
-        double contiguousBatch = 0, subject = 0, fear = 0, contiguous = 0;
-        Span<double> flow = stackalloc double[4];
+        var totals = default(ScreenedTotals);
+        long encountersBetween = 0, encountersPorts = 0, batchBetweenPorts = 0;
+        int daysActive = 0, capBindingDays = 0;
 
         // People of the open batch by (status, flow): the screening weights are per (regime, status), so a batch's
         // removals, referrals and returns are its summed flows times the weights, applied when the batch closes (or
         // the regime changes inside it).
-        Span<double> sums = stackalloc double[StatusCount * 4];
+        // (A workspace array, not stackalloc: a method with stackalloc is compiled once, without the runtime's profile.)
+        var sums = ws.BatchSums.AsSpan();
         sums.Clear();
-        var regime = weights.RegimeOf(0);
-        for (var t = 0; t < days; t++)
+        var regime = regimeOfDay[0];
+        for (var t = 0; t < status.Length; t++)
         {
             // The day's status depends only on earlier days' counts, so the engine answers before the day's flows.
-            status[t] = replay.OpenDay();
+            var today = replay.OpenDay();
+            status[t] = today;
             var again = pool * leave;
             pool -= again;
-            var attempts = (northbound[t] * (1 - mexico)) + again;
+            var attempts = (northbound[t] * notStopped) + again;
             var deterred = t >= lag && status[t - lag] == DayStatus.Active ? deterrence * attempts : 0;
             var crossing = attempts - deterred;
-            flow[0] = crossing * (1 - coastalShare);
-            flow[1] = crossing * coastalShare;
-            flow[2] = Math.Min(capacity, baseUse + (displacement * deterred));
-            flow[3] = unscheduled;
-            var between = ws.BetweenPorts[t] = People(flow[0]);
-            var coastal = ws.Coastal[t] = People(flow[1]);
-            var ports = ws.Ports[t] = People(flow[2] + flow[3]);
-            var ucBetween = ws.UcBetween[t] = People((flow[0] * ucBetweenShare) + (flow[1] * ucCoastalShare));
-            var ucPorts = ws.UcPorts[t] = People((flow[2] * ucAppointmentShare) + (flow[3] * ucUnscheduledShare));
+            var flowBetween = crossing * notCoastal;
+            var flowCoastal = crossing * coastalShare;
+            var flowAppointments = Math.Min(capacity, baseUse + (displacement * deterred));
+            var between = People(flowBetween);
+            var coastal = People(flowCoastal);
+            var ports = People(flowAppointments + unscheduled);
+            var ucBetween = People((flowBetween * ucBetweenShare) + (flowCoastal * ucCoastalShare));
+            var ucPorts = People((flowAppointments * ucAppointmentShare) + (unscheduled * ucUnscheduledShare));
             replay.CloseDay(between, coastal, ports, ucBetween, ucPorts);
+            if (keepColumns)
+            {
+                (ws.BetweenPorts[t], ws.Coastal[t], ws.Ports[t], ws.UcBetween[t], ws.UcPorts[t]) = (between, coastal, ports, ucBetween, ucPorts);
+            }
 
-            var inHorizon = t >= warmUp;
-            var dayRegime = weights.RegimeOf(t);
+            var inHorizon = t >= warm;
+            var dayRegime = regimeOfDay[t];
             if (dayRegime != regime)
             {
                 // The horizon starts on a batch boundary, so a whole batch is in it or out of it.
-                ApplyWeights(weights, regime, sums, carry, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
+                ApplyWeights(weights, regime, sums, carry, inHorizon, ref totals);
                 regime = dayRegime;
             }
 
-            var cell = sums.Slice((int)status[t] * 4, 4);
-            cell[0] += flow[0];
-            cell[1] += flow[1];
-            cell[2] += flow[2];
-            cell[3] += flow[3];
+            var cell = sums.Slice((int)today * 4, 4);
+            cell[0] += flowBetween;
+            cell[1] += flowCoastal;
+            cell[2] += flowAppointments;
+            cell[3] += unscheduled;
             if (inHorizon)
             {
-                o.EncountersBetweenPorts += between + coastal;
-                ws.MonthlyBetweenPorts[monthOfDay[t]] += between;
-                o.EncountersPorts += ports;
+                encountersBetween += between + coastal;
+                batchBetweenPorts += between;
+                encountersPorts += ports;
+                daysActive += today == DayStatus.Active ? 1 : 0;
+                capBindingDays += today == DayStatus.CapReached ? 1 : 0;
             }
 
-            if (!batchEnds[t])
+            if (!batchEnd[t])
             {
                 continue;
             }
 
-            ApplyWeights(weights, regime, sums, carry, inHorizon, ref contiguousBatch, ref subject, ref fear, ref contiguous);
-            long toMexico = 0;
-            for (var k = 0; k < kindCount; k++)
+            pool += CloseBatch(ws, plan, weights, regime, t, inHorizon, kindCount, reencounter, ref totals, ref o);
+            if (inHorizon)
             {
-                var whole = Math.Round(carry[k]);
-                if (whole < 1)
-                {
-                    continue;
-                }
-
-                carry[k] -= whole;
-                var a = ledger.AllocateCount(dates[t], kinds[k].Citizenship, kinds[k].UnaccompaniedChild, (long)whole);
-                toMexico += a.ToMexico;
-                if (inHorizon)
-                {
-                    o.ReturnedUnderArrangement += a.UnderArrangement;
-                    o.Overflow += a.Overflow;
-                    o.MexicanNationalsReturned += a.MexicanNationals;
-                    o.RemovedToCitizenship += a.ToCitizenship;
-                    ws.MonthlyUnderArrangement[monthOfDay[t]] += a.UnderArrangement;
-                    ws.MonthlyOverflow[monthOfDay[t]] += a.Overflow;
-                }
+                // A batch never spans two months, so its sums go to the month of its last day.
+                monthlyBetweenPorts[monthOfDay[t]] += batchBetweenPorts;
+                batchBetweenPorts = 0;
             }
-
-            pool += reencounter * (toMexico + contiguousBatch);
-            contiguousBatch = 0;
         }
 
-        o.Subject = (long)Math.Round(subject);
-        o.FearReferrals = (long)Math.Round(fear);
-        o.ContiguousReturns = (long)Math.Round(contiguous);
+        o.EncountersBetweenPorts = encountersBetween;
+        o.EncountersPorts = encountersPorts;
+        o.DaysActive = daysActive;
+        o.CapBindingDays = capBindingDays;
+        o.Subject = (long)Math.Round(totals.Subject);
+        o.FearReferrals = (long)Math.Round(totals.Fear);
+        o.ContiguousReturns = (long)Math.Round(totals.Contiguous);
+    }
+
+    /// <summary>
+    /// Closes the batch ending on day <paramref name="t"/>: its screened weights, its whole removals by kind through the
+    /// ledger, and the path's outcome and monthly returns. Returns the people who go back to the re-encounter pool. Out
+    /// of the day loop, which runs about seven times as often and compiles better without it.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private double CloseBatch(Workspace ws, ReturnBatchPlan plan, Weights weights, int regime, int t, bool inHorizon, int kindCount, double reencounter, ref ScreenedTotals totals, ref PathOutcome o)
+    {
+        var carry = ws.Carry;
+        var batchCounts = ws.BatchCounts;
+        ApplyWeights(weights, regime, ws.BatchSums, carry, inHorizon, ref totals);
+        TakeWholePeople(carry.AsSpan(0, kindCount), batchCounts.AsSpan(0, kindCount));
+        var a = ws.Ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
+        if (inHorizon)
+        {
+            var month = monthOfDay[t];
+            o.ReturnedUnderArrangement += a.UnderArrangement;
+            o.Overflow += a.Overflow;
+            o.MexicanNationalsReturned += a.MexicanNationals;
+            o.RemovedToCitizenship += a.ToCitizenship;
+            ws.MonthlyUnderArrangement[month] += a.UnderArrangement;
+            ws.MonthlyOverflow[month] += a.Overflow;
+        }
+
+        var back = reencounter * (a.ToMexico + totals.ContiguousBatch);
+        totals.ContiguousBatch = 0;
+        return back;
+    }
+
+    /// <summary>What the screening weights gave a path so far: the open batch's contiguous returns, and the horizon's people subject, fear referrals and contiguous returns.</summary>
+    private struct ScreenedTotals
+    {
+        public double ContiguousBatch;
+        public double Subject;
+        public double Fear;
+        public double Contiguous;
     }
 
     /// <summary>
@@ -359,8 +407,12 @@ internal sealed class FlowModel
     private static int People(double flow)
     {
         var whole = Math.Round(flow);
-        return whole is >= int.MinValue and <= int.MaxValue ? unchecked((int)whole) : throw new OverflowException($"a day's flow of {flow} people is out of range");
+        return whole is >= int.MinValue and <= int.MaxValue ? unchecked((int)whole) : throw OutOfRange("a day's flow", flow);
     }
+
+    /// <summary>The error for a count out of range, built out of line so the hot loops do not carry its formatting.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static OverflowException OutOfRange(string what, double value) => new($"{what} of {value} people is out of range");
 
     private static readonly int StatusCount = Enum.GetValues<DayStatus>().Length;
 
@@ -368,7 +420,8 @@ internal sealed class FlowModel
     /// Turns the summed flows of a batch (by status) into its contiguous returns, its removals by kind (into
     /// <paramref name="carry"/>) and, in the horizon, its people subject and fear referrals; then clears the sums.
     /// </summary>
-    private static void ApplyWeights(Weights weights, int regime, Span<double> sums, double[] carry, bool inHorizon, ref double contiguousBatch, ref double subject, ref double fear, ref double contiguous)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ApplyWeights(Weights weights, int regime, Span<double> sums, double[] carry, bool inHorizon, ref ScreenedTotals totals)
     {
         var stride = weights.Stride;
         for (var s = 0; s < StatusCount; s++)
@@ -385,22 +438,90 @@ internal sealed class FlowModel
                 var n = cell[f];
                 var row = w.Slice(f * stride, stride);
                 var c = n * row[Weights.Contiguous];
-                contiguousBatch += c;
+                totals.ContiguousBatch += c;
                 if (inHorizon)
                 {
-                    subject += n * row[Weights.Subject];
-                    fear += n * row[Weights.Fear];
-                    contiguous += c;
+                    totals.Subject += n * row[Weights.Subject];
+                    totals.Fear += n * row[Weights.Fear];
+                    totals.Contiguous += c;
                 }
 
-                var removals = row[Weights.FirstRemoval..];
-                for (var k = 0; k < removals.Length; k++)
-                {
-                    carry[k] += n * removals[k];
-                }
+                AddScaled(carry, n, row[Weights.FirstRemoval..]);
             }
 
             cell.Clear();
+        }
+    }
+
+    /// <summary>
+    /// <c>carry[k] += n × weights[k]</c> for every k, several k at a time: each element gets the same one multiply and one
+    /// add as in a scalar loop (no fused multiply-add, no reordering), so the sums are the same to the bit.
+    /// </summary>
+    private static void AddScaled(double[] carry, double n, ReadOnlySpan<double> weights)
+    {
+        var k = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var target = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(carry.AsSpan(0, weights.Length));
+            var source = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(weights);
+            var scale = new System.Numerics.Vector<double>(n);
+            for (var i = 0; i < target.Length; i++)
+            {
+                target[i] += scale * source[i];
+            }
+
+            k = target.Length * System.Numerics.Vector<double>.Count;
+        }
+
+        for (; k < weights.Length; k++)
+        {
+            carry[k] += n * weights[k];
+        }
+    }
+
+    /// <summary>
+    /// Each kind's whole people for the ledger: the carry rounded (to even), taken when at least one, the fraction kept
+    /// for the next batch. Four kinds at a time without a branch per kind (whether a kind has a whole person flips from
+    /// batch to batch); each element gets the same round, compare and subtract as one at a time, so the same bits.
+    /// NaN and counts beyond a long still throw.
+    /// </summary>
+    private static void TakeWholePeople(Span<double> carry, Span<long> counts)
+    {
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var one = Vector256.Create(1.0);
+            var limit = Vector256.Create(9.2233720368547758E18);
+            for (; k + Vector256<double>.Count <= carry.Length; k += Vector256<double>.Count)
+            {
+                var c = Vector256.Create(carry.Slice(k, Vector256<double>.Count));
+                var whole = Vector256.Round(c);
+                var take = Vector256.GreaterThanOrEqual(whole, one);
+                // A lane neither taken nor below one is NaN; a taken lane must fit a long.
+                if ((take | Vector256.LessThan(whole, one)) != Vector256<double>.AllBitsSet || (take & ~Vector256.LessThan(whole, limit)) != Vector256<double>.Zero)
+                {
+                    break;
+                }
+
+                var taken = Vector256.ConditionalSelect(take, whole, Vector256<double>.Zero);
+                (c - taken).CopyTo(carry.Slice(k, Vector256<double>.Count));
+                Vector256.ConvertToInt64(taken).CopyTo(counts.Slice(k, Vector256<double>.Count));
+            }
+        }
+
+        // The rest one at a time (and any group with a NaN or a huge count, to throw the error).
+        for (; k < carry.Length; k++)
+        {
+            var whole = Math.Round(carry[k]);
+            if (whole < 1)
+            {
+                counts[k] = 0;
+                continue;
+            }
+
+            carry[k] -= whole;
+            // An explicit range test: the checked conversion is an out-of-line call (NaN and overflow still throw).
+            counts[k] = whole < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange("a batch of removals", whole);
         }
     }
 
@@ -409,23 +530,11 @@ internal sealed class FlowModel
 
     private void Summarise(DailySuspensionReplay replay, Workspace ws, ref PathOutcome o)
     {
-        var statuses = ws.Status;
-        for (var t = warmUp; t < days; t++)
-        {
-            switch (statuses[t])
-            {
-                case DayStatus.Active:
-                    o.DaysActive++;
-                    break;
-                case DayStatus.CapReached:
-                    o.CapBindingDays++;
-                    break;
-            }
-        }
-
         var start = first.PlusDays(warmUp);
-        foreach (var tr in replay.Transitions)
+        var transitions = replay.Transitions;
+        for (var i = 0; i < transitions.Count; i++)
         {
+            var tr = transitions[i];
             if (!tr.AfterSeriesEnd && tr.Cause is TransitionCause.Determination or TransitionCause.CapReached && tr.EffectiveDate >= start)
             {
                 o.Transitions++;

@@ -18,8 +18,17 @@ namespace Threshold.Simulation;
 public sealed class LogHistogram
 {
     // Bin b's count is storage[offset + (b × stride)]: a histogram of its own has stride 1; the histograms of a
-    // Series share one array bin-major, so neighbouring days (usually in the same bin) are neighbours in memory.
-    private readonly long[] storage;
+    // Series share one array bin-major, so neighbouring days (usually in the same bin) are neighbours in memory. The
+    // count, sum and clamped count are tallies[3 × offset + 0, 1, 2], also shared by a Series, so that a whole series
+    // can be added to, merged and read in one pass over its arrays (AddEach, MergeEach, QuantilesEach).
+    private const int TallyCount = 0;
+    private const int TallySum = 1;
+    private const int TallyClamped = 2;
+
+    // Bin counts are ints (a bin would need 2^31 values to overflow, and every increment is checked): half the memory
+    // of longs, which matters as a path's adds to the daily bands are spread over megabytes.
+    private readonly int[] storage;
+    private readonly long[] tallies;
     private readonly int offset;
     private readonly int stride;
     private readonly int bins;
@@ -27,15 +36,18 @@ public sealed class LogHistogram
     private readonly int maxExponent;
     private readonly bool wholeNumbers;
 
+    // The array Series returned, for members of a series (what the whole-series operations recognise).
+    private LogHistogram[]? seriesMembers;
+
     /// <param name="subBits">log2 of the sub-bins per power of two (relative bin width 2^−subBits).</param>
     /// <param name="maxExponent">Values up to 2^maxExponent have their own bins.</param>
     /// <param name="wholeNumbers">Whether the values are whole numbers (quantiles reported as whole numbers).</param>
     public LogHistogram(int subBits, int maxExponent, bool wholeNumbers)
-        : this(subBits, maxExponent, wholeNumbers, null, 0, 1)
+        : this(subBits, maxExponent, wholeNumbers, null, null, 0, 1)
     {
     }
 
-    private LogHistogram(int subBits, int maxExponent, bool wholeNumbers, long[]? shared, int offset, int stride)
+    private LogHistogram(int subBits, int maxExponent, bool wholeNumbers, int[]? shared, long[]? sharedTallies, int offset, int stride)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(subBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(subBits, 20);
@@ -45,7 +57,8 @@ public sealed class LogHistogram
         this.maxExponent = maxExponent;
         this.wholeNumbers = wholeNumbers;
         bins = 1 + (maxExponent << subBits);
-        storage = shared ?? new long[bins];
+        storage = shared ?? new int[bins];
+        tallies = sharedTallies ?? new long[3];
         this.offset = offset;
         this.stride = stride;
     }
@@ -57,56 +70,139 @@ public sealed class LogHistogram
     public static LogHistogram[] Series(int count, int subBits, int maxExponent, bool wholeNumbers)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var shared = new long[(long)count * (1 + (maxExponent << subBits))];
-        return Enumerable.Range(0, count).Select(i => new LogHistogram(subBits, maxExponent, wholeNumbers, shared, i, count)).ToArray();
+        var shared = new int[(long)count * (1 + (maxExponent << subBits))];
+        var sharedTallies = new long[3L * count];
+        var members = new LogHistogram[count];
+        for (var i = 0; i < count; i++)
+        {
+            members[i] = new LogHistogram(subBits, maxExponent, wholeNumbers, shared, sharedTallies, i, count) { seriesMembers = members };
+        }
+
+        return members;
     }
 
     /// <summary>A histogram for whole-number per-path outputs (days, people): exact below 2,048, ±0.1% above, up to 2^34 (1.7 × 10^10).</summary>
     public static LogHistogram ForCounts() => new(10, 34, wholeNumbers: true);
 
     /// <summary>Number of values added.</summary>
-    public long Count { get; private set; }
+    public long Count => tallies[(3 * offset) + TallyCount];
 
     /// <summary>Exact sum of the values added, each rounded to a whole number.</summary>
-    public long Sum { get; private set; }
+    public long Sum => tallies[(3 * offset) + TallySum];
 
     /// <summary>Values beyond the last bin (clamped into it).</summary>
-    public long Clamped { get; private set; }
+    public long Clamped => tallies[(3 * offset) + TallyClamped];
 
-    public void Add(double value)
+    public void Add(double value) => AddAt(storage, tallies, offset, stride, Bin(value, subBits, maxExponent, bins), bins, value);
+
+    /// <summary>
+    /// Adds <c>values[i]</c> to <c>series[i]</c> for every i: the same as each <see cref="Add"/> in turn, in one pass over
+    /// the shared arrays when <paramref name="series"/> is a whole <see cref="Series"/> (the daily bands of a path).
+    /// </summary>
+    internal static void AddEach(LogHistogram[] series, ReadOnlySpan<double> values)
     {
-        var bin = Bin(value);
-        if (bin >= bins)
+        ArgumentNullException.ThrowIfNull(series);
+        if (values.Length != series.Length)
         {
-            bin = bins - 1;
-            Clamped++;
+            throw new ArgumentException($"{values.Length} values for {series.Length} histograms", nameof(values));
         }
 
-        storage[offset + (bin * stride)]++;
-        Count++;
-        // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
-        // and the daily bands add thousands of values a path.
-        var whole = Math.Round(value);
-        Sum = checked(Sum + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw new OverflowException($"{value} is out of a histogram's range")));
+        if (!IsWholeSeries(series))
+        {
+            for (var i = 0; i < series.Length; i++)
+            {
+                series[i].Add(values[i]);
+            }
+
+            return;
+        }
+
+        // The series' arrays and shape as locals for the loop over its members.
+        var first = series[0];
+        var (storage, tallies, bins, subBits, maxExponent, n) = (first.storage, first.tallies, first.bins, first.subBits, first.maxExponent, series.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            AddAt(storage, tallies, i, n, Bin(values[i], subBits, maxExponent, bins), bins, values[i]);
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="value"/> (in <paramref name="bin"/>, clamped into the last) to histogram <paramref name="index"/>
+    /// of <paramref name="storage"/> and <paramref name="tallies"/> (its own arrays, or its series').
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void AddAt(int[] storage, long[] tallies, int index, int stride, int bin, int bins, double value)
+    {
+        // Index arithmetic unchecked: every index is below an array length, which is an int.
+        unchecked
+        {
+            var t = 3 * index;
+            if (bin >= bins)
+            {
+                bin = bins - 1;
+                tallies[t + TallyClamped]++;
+            }
+
+            ref var count = ref storage[index + (bin * stride)];
+            count = checked(count + 1);
+            tallies[t + TallyCount]++;
+            // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
+            // and the daily bands add thousands of values a path. The sum stays checked.
+            var whole = Math.Round(value);
+            tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange(value)));
+        }
     }
 
     /// <summary>Adds every count of <paramref name="other"/> (same shape): integer addition, so merge order does not matter.</summary>
     public void Merge(LogHistogram other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other.bins != bins || other.subBits != subBits)
+        RequireSameShape(other);
+        if (stride == 1 && other.stride == 1)
         {
-            throw new ArgumentException("histograms of different shapes cannot be merged", nameof(other));
+            // Histograms of their own: their bins are contiguous.
+            AddArray(storage.AsSpan(offset, bins), other.storage.AsSpan(other.offset, bins));
+        }
+        else
+        {
+            for (var i = 0; i < bins; i++)
+            {
+                storage[offset + (i * stride)] = checked(storage[offset + (i * stride)] + other.storage[other.offset + (i * other.stride)]);
+            }
         }
 
-        for (var i = 0; i < bins; i++)
+        for (var k = 0; k < 3; k++)
         {
-            storage[offset + (i * stride)] += other.storage[other.offset + (i * other.stride)];
+            tallies[(3 * offset) + k] = checked(tallies[(3 * offset) + k] + other.tallies[(3 * other.offset) + k]);
+        }
+    }
+
+    /// <summary>
+    /// <c>series[i].Merge(others[i])</c> for every i; when both are whole <see cref="Series"/> of one shape, as one
+    /// addition of their arrays (the strided bins of one histogram of a series are far apart in memory).
+    /// </summary>
+    internal static void MergeEach(LogHistogram[] series, LogHistogram[] others)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(others);
+        if (others.Length != series.Length)
+        {
+            throw new ArgumentException($"cannot merge {others.Length} histograms into {series.Length}", nameof(others));
         }
 
-        Count += other.Count;
-        Sum += other.Sum;
-        Clamped += other.Clamped;
+        if (!IsWholeSeries(series) || !IsWholeSeries(others) || series[0].storage.Length != others[0].storage.Length)
+        {
+            for (var i = 0; i < series.Length; i++)
+            {
+                series[i].Merge(others[i]);
+            }
+
+            return;
+        }
+
+        series[0].RequireSameShape(others[0]);
+        AddArray(series[0].storage.AsSpan(), others[0].storage);
+        AddArray(series[0].tallies, others[0].tallies);
     }
 
     /// <summary>The nearest-rank quantile <paramref name="q"/> (0 &lt; q ≤ 1); 0 when empty.</summary>
@@ -117,7 +213,7 @@ public sealed class LogHistogram
             return 0;
         }
 
-        var rank = Math.Max(1, (long)Math.Ceiling(q * Count));
+        var rank = Rank(q, Count);
         long seen = 0;
         for (var b = 0; b < bins; b++)
         {
@@ -131,25 +227,139 @@ public sealed class LogHistogram
         return Representative(bins - 1);
     }
 
+    /// <summary>
+    /// <c>result[i, j] = series[i].Quantile(quantiles[j])</c> for every i and j; for a whole <see cref="Series"/>, in one
+    /// pass over its bins in memory order instead of one strided walk per histogram and quantile.
+    /// </summary>
+    internal static double[,] QuantilesEach(LogHistogram[] series, ReadOnlySpan<double> quantiles)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var n = series.Length;
+        var qn = quantiles.Length;
+        var result = new double[n, qn];
+        if (!IsWholeSeries(series))
+        {
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < qn; j++)
+                {
+                    result[i, j] = series[i].Quantile(quantiles[j]);
+                }
+            }
+
+            return result;
+        }
+
+        var first = series[0];
+        var ranks = new long[n * qn];
+        var seen = new long[n];
+        var open = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var count = series[i].Count;
+            for (var j = 0; j < qn; j++)
+            {
+                // An empty histogram's quantiles are 0 (as Quantile gives them); its ranks stay 0, "found".
+                ranks[(i * qn) + j] = count == 0 ? 0 : Rank(quantiles[j], count);
+                open += count == 0 ? 0 : 1;
+            }
+        }
+
+        for (var b = 0; b < first.bins && open > 0; b++)
+        {
+            var row = first.storage.AsSpan(b * n, n);
+            for (var i = 0; i < n; i++)
+            {
+                if (row[i] == 0)
+                {
+                    continue;
+                }
+
+                var total = seen[i] += row[i];
+                for (var j = 0; j < qn; j++)
+                {
+                    ref var rank = ref ranks[(i * qn) + j];
+                    if (rank > 0 && total >= rank)
+                    {
+                        rank = 0;
+                        result[i, j] = first.Representative(b);
+                        open--;
+                    }
+                }
+            }
+        }
+
+        // Ranks never reached (cannot happen while the counts add up) fall on the last bin, as in Quantile.
+        for (var k = 0; k < ranks.Length; k++)
+        {
+            if (ranks[k] > 0)
+            {
+                result[k / qn, k % qn] = first.Representative(first.bins - 1);
+            }
+        }
+
+        return result;
+    }
+
     public double Mean => Count == 0 ? 0 : (double)Sum / Count;
 
-    /// <summary>Bin of a value: 0 below 1, else 1 + (exponent · 2^b + the top b bits of the mantissa).</summary>
-    private int Bin(double value)
+    /// <summary>The error for a value out of range, built out of line so the adding loops do not carry its formatting.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static OverflowException OutOfRange(double value) => new($"{value} is out of a histogram's range");
+
+    private static long Rank(double q, long count) => Math.Max(1, (long)Math.Ceiling(q * count));
+
+    /// <summary>
+    /// Whether the histograms are the very array <see cref="Series"/> returned (every member, in order): O(1), for the
+    /// internal callers, which never reorder that array. Any other array is handled one histogram at a time.
+    /// </summary>
+    private static bool IsWholeSeries(LogHistogram[] series) => series.Length > 0 && series[0].seriesMembers == series;
+
+    private static void AddArray(Span<int> target, ReadOnlySpan<int> source)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] = checked(target[i] + source[i]);
+        }
+    }
+
+    private static void AddArray(long[] target, long[] source)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] = checked(target[i] + source[i]);
+        }
+    }
+
+    private void RequireSameShape(LogHistogram other)
+    {
+        if (other.bins != bins || other.subBits != subBits)
+        {
+            throw new ArgumentException("histograms of different shapes cannot be merged", nameof(other));
+        }
+    }
+
+    /// <summary>Bin of a value: 0 below 1, else 1 + (exponent · 2^b + the top b bits of the mantissa); <paramref name="bins"/> when beyond the last.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int Bin(double value, int subBits, int maxExponent, int bins)
     {
         if (!(value >= 1))
         {
             return 0;
         }
 
-        var bits = BitConverter.DoubleToInt64Bits(value);
-        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
-        if (exponent >= maxExponent)
+        unchecked
         {
-            return bins;
-        }
+            var bits = BitConverter.DoubleToInt64Bits(value);
+            var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+            if (exponent >= maxExponent)
+            {
+                return bins;
+            }
 
-        var sub = (int)((bits >> (52 - subBits)) & ((1L << subBits) - 1));
-        return 1 + (exponent << subBits) + sub;
+            var sub = (int)((bits >> (52 - subBits)) & ((1L << subBits) - 1));
+            return 1 + (exponent << subBits) + sub;
+        }
     }
 
     private double Representative(int bin)

@@ -104,21 +104,22 @@ public static class MonteCarlo
         var weights = prepared.Policies.Select(p => fixedWeights ? p.Table.Weigh(fear.Low, officer.Low) : null).ToArray();
         var model = prepared.Model;
         var horizonMonths = model.HorizonMonths;
-        var total = new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands);
         var done = 0;
         const int chunk = 16;
         var chunks = (scenario.Paths + chunk - 1) / chunk;
         // Exactly one worker (workspace and histograms) per thread, taking chunks of paths from a shared counter, so
         // memory is (threads × histograms) whatever the number of paths.
         var threads = Math.Max(1, Math.Min(options.Threads ?? Environment.ProcessorCount, chunks));
+        // Each worker's histograms (megabytes) are allocated by its own thread when it starts, so in parallel.
         var workers = Enumerable.Range(0, threads).Select(_ => new Worker(
-            new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands),
+            () => new Accumulator(prepared.Policies.Count, scenario.HorizonDays, horizonMonths, options.Bands),
             new FlowModel.Workspace(model.Days, prepared.Policies.Max(p => p.Table.RemovalKinds.Count), prepared.Policies.Select(p => new DailySuspensionReplay(p.Compiled, model.First, model.Days)).ToArray())
             {
                 MonthlyUnderCaps = new long[horizonMonths],
                 MonthlyBetweenPorts = new long[horizonMonths],
                 MonthlyUnderArrangement = new long[horizonMonths],
                 MonthlyOverflow = new long[horizonMonths],
+                Plans = [.. prepared.Policies.Select(p => new Returns.ReturnBatchPlan(Returns.ArrangementSet.BuiltIn, p.LedgerKinds))],
             })).ToArray();
         var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
         var nextChunk = -1;
@@ -131,22 +132,7 @@ public static class MonteCarlo
                 var end = Math.Min(scenario.Paths, (c + 1) * chunk);
                 for (var path = c * chunk; path < end; path++)
                 {
-                    var draw = PathDraw.Create(scenario.Seed, path, settings, model.Days, worker.Noise);
-                    worker.Noise = draw.Noise;
-                    model.Northbound(draw, worker.Space);
-                    for (var p = 0; p < prepared.Policies.Count; p++)
-                    {
-                        var policy = prepared.Policies[p];
-                        var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
-                        var outcome = default(PathOutcome);
-                        model.Run(policy, worker.Space, ref outcome, w, options.Bands);
-                        if (path == 0)
-                        {
-                            firstTimelines[p] = model.Timeline(policy, worker.Space);
-                        }
-
-                        worker.Totals.Add(p, outcome, worker.Space, Scenario.WarmUpDays);
-                    }
+                    RunPath(prepared, settings, weights, options.Bands, worker, path, firstTimelines);
                 }
 
                 progress?.Report(Interlocked.Add(ref done, end - (c * chunk)));
@@ -193,8 +179,9 @@ public static class MonteCarlo
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
-        // Integer addition: the merge order cannot change the result.
-        foreach (var worker in workers)
+        // Integer addition: the merge order cannot change the result. The first worker's histograms take the others'.
+        var total = workers[0].Totals;
+        foreach (var worker in workers.Skip(1))
         {
             total.Merge(worker.Totals);
         }
@@ -211,9 +198,37 @@ public static class MonteCarlo
         return SimulationResult.From(prepared, settings, total);
     }
 
-    private sealed class Worker(Accumulator totals, FlowModel.Workspace space)
+    /// <summary>
+    /// One path under every policy, into the worker's histograms (a method of its own, called path after path, so the
+    /// runtime compiles it fully optimised instead of leaving it in the loop of a method that runs once per worker).
+    /// </summary>
+    private static void RunPath(Prepared prepared, ParameterSetting[] settings, Weights?[] weights, bool bands, Worker worker, int path, SuspensionTimeline?[] firstTimelines)
     {
-        public Accumulator Totals { get; } = totals;
+        var model = prepared.Model;
+        var draw = PathDraw.Create(prepared.Scenario.Seed, path, settings, model.Days, worker.Noise);
+        worker.Noise = draw.Noise;
+        model.Northbound(draw, worker.Space);
+        for (var p = 0; p < prepared.Policies.Count; p++)
+        {
+            var policy = prepared.Policies[p];
+            var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
+            var outcome = default(PathOutcome);
+            model.Run(policy, worker.Space, ref outcome, w, bands, keepColumns: path == 0);
+            if (path == 0)
+            {
+                firstTimelines[p] = model.Timeline(policy, worker.Space);
+            }
+
+            worker.Totals.Add(p, outcome, worker.Space, Scenario.WarmUpDays);
+        }
+    }
+
+    private sealed class Worker(Func<Accumulator> histograms, FlowModel.Workspace space)
+    {
+        private Accumulator? totals;
+
+        /// <summary>The worker's histograms, made on first use (by the worker's own thread).</summary>
+        public Accumulator Totals => totals ??= histograms();
 
         public FlowModel.Workspace Space { get; } = space;
 
@@ -259,9 +274,9 @@ internal sealed class Accumulator
         }
 
         var daily = Daily[policy];
-        for (var d = 0; d < daily.Length; d++)
+        if (daily.Length > 0)
         {
-            daily[d].Add(space.Average7[warmUp + d]);
+            LogHistogram.AddEach(daily, space.Average7.AsSpan(warmUp, daily.Length));
         }
 
         var monthly = Monthly[policy];
@@ -281,16 +296,9 @@ internal sealed class Accumulator
                 Outputs[p][i].Merge(other.Outputs[p][i]);
             }
 
-            for (var d = 0; d < Daily[p].Length; d++)
-            {
-                Daily[p][d].Merge(other.Daily[p][d]);
-            }
-
-            for (var m = 0; m < Monthly[p].Length; m++)
-            {
-                Monthly[p][m].Merge(other.Monthly[p][m]);
-                MonthlyEncounters[p][m].Merge(other.MonthlyEncounters[p][m]);
-            }
+            LogHistogram.MergeEach(Daily[p], other.Daily[p]);
+            LogHistogram.MergeEach(Monthly[p], other.Monthly[p]);
+            LogHistogram.MergeEach(MonthlyEncounters[p], other.MonthlyEncounters[p]);
         }
     }
 }

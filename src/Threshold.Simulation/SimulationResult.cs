@@ -6,7 +6,16 @@ namespace Threshold.Simulation;
 /// <summary>A P10/P50/P90 band (nearest rank over the paths) and the exact mean of one output.</summary>
 public readonly record struct Band(double P10, double P50, double P90, double Mean)
 {
-    internal static Band Of(LogHistogram h) => new(h.Quantile(0.10), h.Quantile(0.50), h.Quantile(0.90), h.Mean);
+    private static readonly double[] Quantiles = [0.10, 0.50, 0.90];
+
+    internal static Band Of(LogHistogram h) => new(h.Quantile(Quantiles[0]), h.Quantile(Quantiles[1]), h.Quantile(Quantiles[2]), h.Mean);
+
+    /// <summary><see cref="Of"/> of each histogram of a series (e.g. every day), reading the series once.</summary>
+    internal static Band[] OfEach(LogHistogram[] series)
+    {
+        var q = LogHistogram.QuantilesEach(series, Quantiles);
+        return [.. series.Select((h, i) => new Band(q[i, 0], q[i, 1], q[i, 2], h.Mean))];
+    }
 }
 
 /// <summary>One output of one policy over the paths.</summary>
@@ -79,9 +88,9 @@ public sealed record SimulationResult(
                 ? p.Compiled.Versions.Select(v => new ThresholdLine(v.From, v.ActivateThreshold, v.DeactivationLevel(v.ActivateThreshold))).ToArray()
                 : [],
             MonteCarlo.Outputs.Select((o, k) => new OutputBand(o.Key, o.Description, Band.Of(total.Outputs[i][k]))).ToArray(),
-            total.Daily[i].Select(Band.Of).ToArray(),
-            total.Monthly[i].Select(Band.Of).ToArray(),
-            total.MonthlyEncounters[i].Select(Band.Of).ToArray())).ToArray();
+            Band.OfEach(total.Daily[i]),
+            Band.OfEach(total.Monthly[i]),
+            Band.OfEach(total.MonthlyEncounters[i]))).ToArray();
         var cap = Returns.ArrangementSet.BuiltIn.Arrangements.Where(a => a.MonthlyCap is not null).Select(a => a.MonthlyCap!.Value).DefaultIfEmpty(0).Max();
         return new SimulationResult(
             scenario.Name,

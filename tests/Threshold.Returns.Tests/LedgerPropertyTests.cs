@@ -119,4 +119,89 @@ public sealed class LedgerPropertyTests
 
         return ReturnsLedger.Replay(Set, ledger.Events, recordEvents: false).Report().Equals(ledger.Report());
     });
+
+    private sealed record Batch(LocalDate Date, ReturnKind[] Kinds, long[] Counts);
+
+    private static Arbitrary<Batch[]> Batches()
+    {
+        var kind = Gen.Choose(0, Nationalities.Length - 1).Zip(Gen.Choose(0, 5)).Select(t => new ReturnKind(Nationalities[t.Item1], t.Item2 == 0));
+        // Up to 16 days after an anchor: across the end of Title 42 (2023-05-11) and into July 2024.
+        var batch = Gen.Choose(0, Anchors.Length - 1)
+            .Zip(Gen.Choose(0, 16))
+            .Zip(kind.Zip(Gen.Choose(0, 6)).ListOf())
+            .Select(t => new Batch(
+                ReturnsLedger.EasternDate(Anchors[t.Item1.Item1]).PlusDays(t.Item1.Item2),
+                [.. t.Item2.Select(x => x.Item1)],
+                [.. t.Item2.Select(x => (long)x.Item2)]));
+        return batch.ListOf().Select(b => b.ToArray()).ToArbitrary();
+    }
+
+    /// <summary>A batch (<see cref="ReturnsLedger.AllocateCounts(LocalDate, ReadOnlySpan{ReturnKind}, ReadOnlySpan{long}, Span{ReturnCountAllocation})"/>) equals one <see cref="ReturnsLedger.AllocateCount"/> per kind and one <see cref="ReturnsLedger.Allocate"/> per person.</summary>
+    [Property(MaxTest = 300)]
+    public Property AllocateCounts_EqualsAllocateCountPerKind_AndOneAllocatePerPerson() => Prop.ForAll(Batches(), batches =>
+    {
+        var batched = new ReturnsLedger(Set, recordEvents: false);
+        var perKind = new ReturnsLedger(Set, recordEvents: false);
+        var perPerson = new ReturnsLedger(Set, recordEvents: false);
+        var person = 0;
+        foreach (var b in batches)
+        {
+            var byKind = new ReturnCountAllocation[b.Kinds.Length];
+            var total = batched.AllocateCounts(b.Date, b.Kinds, b.Counts, byKind);
+            var noon = b.Date.At(new LocalTime(12, 0)).InZoneStrictly(ReturnsLedger.Eastern).ToInstant();
+            ReturnCountAllocation sum = default;
+            for (var k = 0; k < b.Kinds.Length; k++)
+            {
+                var single = perKind.AllocateCount(b.Date, b.Kinds[k].Citizenship, b.Kinds[k].UnaccompaniedChild, b.Counts[k]);
+                var people = Enumerable.Range(0, (int)b.Counts[k])
+                    .Select(_ => perPerson.Allocate(new ReturnRequest($"p{person++}", b.Kinds[k].Citizenship, noon, b.Kinds[k].UnaccompaniedChild)))
+                    .ToArray();
+                var tally = new ReturnCountAllocation(
+                    people.LongCount(a => a.ArrangementId is not null && !a.Overflow),
+                    people.LongCount(a => a.Overflow),
+                    people.LongCount(a => a.ArrangementId is null && a.Destination == "MX"),
+                    people.LongCount(a => a.ArrangementId is null && a.Destination != "MX"));
+                if (byKind[k] != single || single != tally)
+                {
+                    return false;
+                }
+
+                sum = new(sum.UnderArrangement + single.UnderArrangement, sum.Overflow + single.Overflow, sum.MexicanNationals + single.MexicanNationals, sum.ToCitizenship + single.ToCitizenship);
+            }
+
+            if (total != sum)
+            {
+                return false;
+            }
+        }
+
+        return batched.Report().Equals(perKind.Report()) && batched.Report().Equals(perPerson.Report())
+            && batched.Count == perPerson.Count;
+    });
+
+    /// <summary>
+    /// One <see cref="ReturnBatchPlan"/> reused for batches of one set of kinds, on dates in any order across arrangement
+    /// starts and ends, allocates exactly as a fresh lookup for each batch does.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public Property AllocateCounts_WithOnePlanForEveryBatch_EqualsLookingUpEachBatch() => Prop.ForAll(Batches(), batches =>
+    {
+        ReturnKind[] kinds = [.. Nationalities.Select(n => new ReturnKind(n, false)), new("MX", true), new("CU", true)];
+        var plan = new ReturnBatchPlan(Set, kinds);
+        var planned = new ReturnsLedger(Set, recordEvents: false);
+        var fresh = new ReturnsLedger(Set, recordEvents: false);
+        foreach (var b in batches)
+        {
+            // The batch's own counts spread over the fixed kinds, so the same kinds come with varying counts.
+            var counts = kinds.Select((_, k) => b.Counts.Length == 0 ? 0 : b.Counts[k % b.Counts.Length]).ToArray();
+            var byPlan = new ReturnCountAllocation[kinds.Length];
+            var byLookup = new ReturnCountAllocation[kinds.Length];
+            if (planned.AllocateCounts(plan, b.Date, counts, byPlan) != fresh.AllocateCounts(b.Date, kinds, counts, byLookup) || !byPlan.SequenceEqual(byLookup))
+            {
+                return false;
+            }
+        }
+
+        return planned.Report().Equals(fresh.Report());
+    });
 }

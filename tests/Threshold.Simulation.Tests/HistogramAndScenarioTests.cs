@@ -53,32 +53,65 @@ public class HistogramSeriesTests
     [Fact]
     public void Series_SharingOneArray_GivesWhatSeparateHistogramsGive()
     {
-        // The daily bands share one bin-major array; each must behave exactly as a histogram of its own, merges included.
+        // The daily bands share one bin-major array; each must behave exactly as a histogram of its own, merges included,
+        // whether values go in one at a time (Add) or a whole series at once (AddEach), and read one at a time or at once.
         var random = new Random(11);
         var series = LogHistogram.Series(5, 6, 17, wholeNumbers: false);
         var otherSeries = LogHistogram.Series(5, 6, 17, wholeNumbers: false);
         var alone = Enumerable.Range(0, 5).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray();
+        var values = new double[5];
         for (var n = 0; n < 3000; n++)
         {
             for (var d = 0; d < 5; d++)
             {
-                var value = n % 97 == 0 ? 1e9 : random.NextDouble() * 5000 * (d + 1);
-                (n % 2 == 0 ? series : otherSeries)[d].Add(value);
-                alone[d].Add(value);
+                values[d] = n % 97 == 0 ? 1e9 : n % 89 == 0 ? 0.5 : random.NextDouble() * 5000 * (d + 1);
+                alone[d].Add(values[d]);
+            }
+
+            if (n % 2 == 0)
+            {
+                LogHistogram.AddEach(series, values);
+            }
+            else
+            {
+                for (var d = 0; d < 5; d++)
+                {
+                    otherSeries[d].Add(values[d]);
+                }
             }
         }
 
+        LogHistogram.MergeEach(series, otherSeries);
+        double[] quantiles = [0.01, 0.1, 0.5, 0.9, 0.99, 1.0];
+        var atOnce = LogHistogram.QuantilesEach(series, quantiles);
         for (var d = 0; d < 5; d++)
         {
-            series[d].Merge(otherSeries[d]);
             Assert.Equal(alone[d].Count, series[d].Count);
             Assert.Equal(alone[d].Sum, series[d].Sum);
             Assert.Equal(alone[d].Clamped, series[d].Clamped);
-            foreach (var q in new[] { 0.01, 0.1, 0.5, 0.9, 0.99, 1.0 })
+            for (var j = 0; j < quantiles.Length; j++)
             {
-                Assert.Equal(alone[d].Quantile(q), series[d].Quantile(q));
+                Assert.Equal(alone[d].Quantile(quantiles[j]), series[d].Quantile(quantiles[j]));
+                Assert.Equal(alone[d].Quantile(quantiles[j]), atOnce[d, j]);
             }
         }
+    }
+
+    [Fact]
+    public void SeriesOperations_OnHistogramsThatAreNotOneWholeSeries_WorkOneByOne()
+    {
+        // Reordered members of a series, and histograms of their own: the whole-series shortcuts must not apply.
+        var series = LogHistogram.Series(3, 6, 17, wholeNumbers: true);
+        LogHistogram[] reversed = [series[2], series[1], series[0]];
+        LogHistogram.AddEach(reversed, [1, 20, 300]);
+        Assert.Equal([300, 20, 1], series.Select(h => h.Sum));
+        var alone = Enumerable.Range(0, 3).Select(_ => new LogHistogram(6, 17, wholeNumbers: true)).ToArray();
+        LogHistogram.AddEach(alone, [7, 0, 4_000]);
+        LogHistogram.MergeEach(reversed, alone);
+        Assert.Equal([4_300, 20, 8], series.Select(h => h.Sum));
+        var q = LogHistogram.QuantilesEach(reversed, [1.0]);
+        Assert.Equal([series[2].Quantile(1.0), series[1].Quantile(1.0), series[0].Quantile(1.0)], [q[0, 0], q[1, 0], q[2, 0]]);
+        Assert.Equal(0, LogHistogram.QuantilesEach(LogHistogram.Series(2, 6, 17, wholeNumbers: true), [0.5])[1, 0]);
     }
 }
 
