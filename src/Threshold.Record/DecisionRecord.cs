@@ -124,7 +124,7 @@ public sealed class DecisionRecord
             }
 
             templates.TryAdd(line.TemplateSha256, line.TemplateJson);
-            rows.Add(input.Id, input, line.Values, line.TemplateSha256);
+            rows.Add(input, line.Values, line.TemplateSha256);
         }
 
         return StoreRows(connection, transaction, rows, templates, at, byTemplate: true);
@@ -572,4 +572,3 @@ public sealed class DecisionRecord
             : OutputJson;
     }
 }
-

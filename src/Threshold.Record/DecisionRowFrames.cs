@@ -58,14 +58,15 @@ internal sealed class DecisionRowFrames : IDisposable
     /// <summary>The next row's decision id.</summary>
     public long NextDecisionId => checked(FirstDecisionId + Count);
 
-    /// <summary>Adds the next row, its input written straight to UTF-8 (<see cref="CaseJsonReader.Write(ScreeningCase, Utf8JsonWriter)"/>).</summary>
-    public void Add(string caseId, ScreeningCase input, string outputJson, string sharedId)
+    /// <summary>Adds the next row for case <paramref name="input"/>, its input written straight to UTF-8 (<see cref="CaseJsonReader.Write(ScreeningCase, Utf8JsonWriter)"/>).</summary>
+    public void Add(ScreeningCase input, string outputJson, string sharedId)
     {
+        ArgumentNullException.ThrowIfNull(input);
         inputBuffer.ResetWrittenCount();
         inputWriter.Reset(inputBuffer);
         CaseJsonReader.Write(input, inputWriter);
         inputWriter.Flush();
-        AddRow(caseId, inputBuffer.WrittenSpan, null, outputJson, sharedId);
+        AddRow(input.Id, inputBuffer.WrittenSpan, null, outputJson, sharedId);
     }
 
     /// <summary>Adds the next row with its input JSON already as text.</summary>

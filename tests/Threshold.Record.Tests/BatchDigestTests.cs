@@ -36,7 +36,7 @@ public sealed class BatchDigestTests
         var inputJson = Threshold.Screening.CaseJsonReader.Write(input);
         var big = new string('x', 70_000); // grows the frames past their first buffer
         using var frames = new DecisionRowFrames(41, "sha256:0123", "0.1.0", "2024-06-05T00:00:00.000000Z");
-        frames.Add("case-é", input, "[false,\"2024-06-05\"]", "ab");
+        frames.Add(input, "[false,\"2024-06-05\"]", "ab");
         frames.Add("c2", big, "§", "cd");
 
         IReadOnlyList<string>[] rows =

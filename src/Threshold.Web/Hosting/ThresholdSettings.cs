@@ -41,7 +41,7 @@ public sealed record ThresholdSettings
 
     /// <summary>
     /// Seconds between re-checks of an open dashboard connection's API key: a key revoked, or whose role changed, while
-    /// a page is open signs that page out within this time (a new request is checked at once).
+    /// a page is open signs that page out within this time (a new request is checked at once). Values under 1 count as 1.
     /// </summary>
     public int DashboardKeyRecheckSeconds { get; init; } = 30;
 
