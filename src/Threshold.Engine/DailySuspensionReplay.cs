@@ -95,23 +95,26 @@ public sealed class DailySuspensionReplay
     }
 
     /// <summary>The status of day <see cref="Day"/>; call once, then <see cref="CloseDay"/> with that day's counts.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public DayStatus OpenDay()
     {
-        if (open || Day >= Length)
+        var i = Day;
+        if (open || i >= Length)
         {
-            throw new InvalidOperationException(open ? "day already open: close it first" : "every day has been replayed");
+            throw OutOfOrder(open ? "day already open: close it first" : "every day has been replayed");
         }
 
         open = true;
-        return statuses[Day] = run is not null ? run.OpenDay(Day) : supplied!.StatusOn(Day);
+        return statuses[i] = run is not null ? run.OpenDay(i) : supplied!.StatusOn(i);
     }
 
     /// <summary>Gives the open day's counts (people; the columns of <see cref="EncounterColumn"/>) and makes its determination.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void CloseDay(int betweenPorts, int coastal, int portsOfEntry, int ucNoncontiguousBetweenPorts, int ucNoncontiguousPorts)
     {
         if (!open)
         {
-            throw new InvalidOperationException("no day is open");
+            throw OutOfOrder("no day is open");
         }
 
         var i = Day;
@@ -125,6 +128,10 @@ public sealed class DailySuspensionReplay
         open = false;
         Day = i + 1;
     }
+
+    /// <summary>The error for a day opened or closed out of turn, built out of line so the daily steps stay small enough to inline.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static InvalidOperationException OutOfOrder(string message) => new(message);
 
     /// <summary>
     /// The timeline once every day is closed, as <see cref="SuspensionReplay.Run(CompiledPolicy, EncounterSeries)"/> gives it; <paramref name="series"/>

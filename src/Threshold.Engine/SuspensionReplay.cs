@@ -61,7 +61,7 @@ public static class SuspensionReplay
         private readonly RuleVersion initial;
         private readonly int[] versionStart;
         private readonly int sunsetIndex;
-        private readonly IReadOnlyList<int> caps;
+        private readonly int[] caps;
         private readonly int capCount;
         private readonly int[] yearStarts;
         private readonly int inForceIndex;
@@ -121,8 +121,8 @@ public static class SuspensionReplay
             versionStart[0] = int.MinValue;
             versionStart[versions.Count] = int.MaxValue;
             sunsetIndex = initial.SunsetYears is { } years ? Index(policy.InForce.PlusYears(years)) : int.MaxValue;
-            caps = initial.CapDays;
-            capCount = caps.Count;
+            caps = [.. initial.CapDays];
+            capCount = caps.Length;
             yearStarts = new int[capCount + 1];
             for (var y = 0; y <= capCount; y++)
             {
@@ -206,28 +206,59 @@ public static class SuspensionReplay
                 return DayStatus.Expired;
             }
 
+            // The rare steps (a new version, the sunset, an effect taking hold, a cap) are out of line: this runs every
+            // day of a simulated path, and the small common path compiles into the caller's loop.
             if (i >= nextVersion)
             {
-                do
-                {
-                    vi++;
-                }
-                while (i >= versionStart[vi + 1]);
-                UseVersion();
+                NextVersion(i);
             }
 
             if (i >= sunsetIndex)
             {
-                if (state == DayStatus.Active)
-                {
-                    transitions.Add(new Transition(start, i, false, TransitionCause.Sunset, int.MinValue, null, version, "sunset.years", false));
-                }
-
-                expired = true;
-                pendingActivation = pendingDeactivation = -1;
-                return DayStatus.Expired;
+                return Expire(i);
             }
 
+            if (i == pendingDeactivation || i == pendingActivation)
+            {
+                TakeEffect(i);
+            }
+
+            if (capCount > 0)
+            {
+                CountCapDay(i);
+            }
+
+            return state;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void NextVersion(int i)
+        {
+            do
+            {
+                vi++;
+            }
+            while (i >= versionStart[vi + 1]);
+            UseVersion();
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private DayStatus Expire(int i)
+        {
+            if (state == DayStatus.Active)
+            {
+                transitions.Add(new Transition(start, i, false, TransitionCause.Sunset, int.MinValue, null, version, "sunset.years", false));
+            }
+
+            expired = true;
+            pendingActivation = pendingDeactivation = -1;
+            return DayStatus.Expired;
+        }
+
+        /// <summary>The pending deactivation, then the pending activation, that take effect on day <paramref name="i"/>.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void TakeEffect(int i)
+        {
             if (i == pendingDeactivation)
             {
                 pendingDeactivation = -1;
@@ -247,35 +278,41 @@ public static class SuspensionReplay
                     transitions.Add(new Transition(start, i, true, TransitionCause.Determination, pendingActivationFrom, null, version, "activate.effective_days", false));
                 }
             }
+        }
 
-            if (capCount > 0)
+        /// <summary>The year's cap of active days on day <paramref name="i"/>: a new cap year, a day counted, or the cap reached.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void CountCapDay(int i)
+        {
+            if (year < capCount && i >= yearStarts[year + 1])
             {
-                if (year < capCount && i >= yearStarts[year + 1])
+                year++;
+                activeThisYear = 0;
+                if (state == DayStatus.CapReached)
                 {
-                    year++;
-                    activeThisYear = 0;
-                    if (state == DayStatus.CapReached)
-                    {
-                        state = DayStatus.Inactive;
-                    }
-                }
-
-                if (state == DayStatus.Active && year < capCount)
-                {
-                    if (activeThisYear >= caps[year])
-                    {
-                        state = DayStatus.CapReached;
-                        pendingDeactivation = -1;
-                        transitions.Add(new Transition(start, i, false, TransitionCause.CapReached, int.MinValue, version.Values[CapParameter(year)].Citation, null, null, false));
-                    }
-                    else
-                    {
-                        activeThisYear++;
-                    }
+                    state = DayStatus.Inactive;
                 }
             }
 
-            return state;
+            if (state == DayStatus.Active && year < capCount)
+            {
+                if (activeThisYear >= caps[year])
+                {
+                    ReachCap(i);
+                }
+                else
+                {
+                    activeThisYear++;
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void ReachCap(int i)
+        {
+            state = DayStatus.CapReached;
+            pendingDeactivation = -1;
+            transitions.Add(new Transition(start, i, false, TransitionCause.CapReached, int.MinValue, version.Values[CapParameter(year)].Citation, null, null, false));
         }
 
         /// <summary>
@@ -352,6 +389,7 @@ public static class SuspensionReplay
         /// </summary>
         private bool MayActivate() => sum >= activateSum || counted[w] >= singleDayMin || sum >= discretionaryMin;
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private void DecideDeactivation(int i)
         {
             pendingDeactivation = i + version.DeactivateEffectiveDays;
@@ -359,12 +397,14 @@ public static class SuspensionReplay
             determinations.Add(Deactivation(i, w, sum, version.DeactivationLevel(activatedAt), vi));
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private void DecideCancellation(int i, ActivationTrigger trigger)
         {
             determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.DeactivationCancelled, int.MinValue));
             pendingDeactivation = -1;
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private void DecideActivation(int i, ActivationTrigger trigger)
         {
             pendingActivation = i + version.ActivateEffectiveDays;

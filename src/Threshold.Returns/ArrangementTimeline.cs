@@ -88,7 +88,10 @@ internal sealed class ArrangementTimeline
     /// </summary>
     public static int DayKey(LocalDate date) => date.Calendar == CalendarSystem.Iso
         ? (date.Year * 512) + (date.Month * 32) + date.Day
-        : throw new ArgumentException($"{date} is not an ISO calendar date; arrangement dates are ISO", nameof(date));
+        : throw NotIso(date);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ArgumentException NotIso(LocalDate date) => new($"{date} is not an ISO calendar date; arrangement dates are ISO", nameof(date));
 
     private static Segment[] Segments(IReadOnlyList<Arrangement> arrangements, List<int> candidates, int nat)
     {

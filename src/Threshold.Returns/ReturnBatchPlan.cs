@@ -1,4 +1,9 @@
+using System.Runtime.Intrinsics;
+
 namespace Threshold.Returns;
+
+/// <summary>A batch's counts summed by route: every person, and those of the routes that need no arrangement.</summary>
+internal readonly record struct BatchTally(long Total, long MexicanNationals, long ToCitizenship, long Children, long MexicanChildren);
 
 /// <summary>
 /// The kinds of a recurring batch of removals (e.g. a simulator's weekly batch), for
@@ -88,14 +93,99 @@ public sealed class ReturnBatchPlan
     /// <summary>Per kind, all ones for unaccompanied Mexican children, else zero.</summary>
     internal ReadOnlySpan<long> MexicanChild => mexicanChild;
 
+    /// <summary>Counts at or below this are summed four at a time: 2^14 kinds of them cannot overflow a long.</summary>
+    private const long FastCount = 1L << 48;
+
+    /// <summary>
+    /// The batch's total and its sums by route (the masks above). Every count is checked first: a negative count is
+    /// an <see cref="ArgumentOutOfRangeException"/> naming its kind, and a total beyond a long an
+    /// <see cref="OverflowException"/>, as if summed one at a time in kind order.
+    /// </summary>
+    /// <remarks>Valid after <see cref="RouteOn"/> (the citizenship route depends on the date).</remarks>
+    internal BatchTally Tally(ReadOnlySpan<long> counts)
+    {
+        if (!Vector256.IsHardwareAccelerated || counts.Length > (1 << 14))
+        {
+            return TallyOneByOne(counts);
+        }
+
+        // Four kinds at a time, without a branch per kind; any count out of the fast range goes the exact way.
+        var (total, mexican, citizenship, children, mexicanChildren) = (Vector256<long>.Zero, Vector256<long>.Zero, Vector256<long>.Zero, Vector256<long>.Zero, Vector256<long>.Zero);
+        var limit = Vector256.Create(FastCount);
+        var k = 0;
+        for (; k + Vector256<long>.Count <= counts.Length; k += Vector256<long>.Count)
+        {
+            var c = Vector256.Create(counts.Slice(k, Vector256<long>.Count));
+            if (Vector256.GreaterThanAny(c, limit) || Vector256.LessThanAny(c, Vector256<long>.Zero))
+            {
+                return TallyOneByOne(counts);
+            }
+
+            total += c;
+            mexican += c & Vector256.Create(toMexico.AsSpan(k, Vector256<long>.Count));
+            citizenship += c & Vector256.Create(toCitizenship.AsSpan(k, Vector256<long>.Count));
+            children += c & Vector256.Create(child.AsSpan(k, Vector256<long>.Count));
+            mexicanChildren += c & Vector256.Create(mexicanChild.AsSpan(k, Vector256<long>.Count));
+        }
+
+        var (t, m, z, ch, mc) = (Vector256.Sum(total), Vector256.Sum(mexican), Vector256.Sum(citizenship), Vector256.Sum(children), Vector256.Sum(mexicanChildren));
+        for (; k < counts.Length; k++)
+        {
+            var c = counts[k];
+            if (c is < 0 or > FastCount)
+            {
+                return TallyOneByOne(counts);
+            }
+
+            t += c;
+            m += c & toMexico[k];
+            z += c & toCitizenship[k];
+            ch += c & child[k];
+            mc += c & mexicanChild[k];
+        }
+
+        return new BatchTally(t, m, z, ch, mc);
+    }
+
+    /// <summary>The reference of <see cref="Tally"/>: one kind at a time, the total checked.</summary>
+    internal BatchTally TallyOneByOne(ReadOnlySpan<long> counts)
+    {
+        long total = 0, mexican = 0, citizenship = 0, children = 0, mexicanChildren = 0;
+        for (var k = 0; k < counts.Length; k++)
+        {
+            var count = counts[k];
+            if (count < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(counts), count, $"the count of kind {k} ({kinds[k].Citizenship}) is negative");
+            }
+
+            total = checked(total + count);
+            unchecked
+            {
+                // Parts of the checked total, so none of them can overflow.
+                mexican += count & toMexico[k];
+                citizenship += count & toCitizenship[k];
+                children += count & child[k];
+                mexicanChildren += count & mexicanChild[k];
+            }
+        }
+
+        return new BatchTally(total, mexican, citizenship, children, mexicanChildren);
+    }
+
     /// <summary>Makes the date-dependent routes (<see cref="ArrangementOf"/> and what follows from it) those of <paramref name="dayKey"/>.</summary>
     internal void RouteOn(int dayKey)
     {
-        if (dayKey >= routedFrom && dayKey <= routedTo)
+        if (dayKey < routedFrom || dayKey > routedTo)
         {
-            return;
+            Reroute(dayKey);
         }
+    }
 
+    /// <summary>Looks up the routes of <paramref name="dayKey"/> (out of line: a plan's dates mostly stay in one span).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void Reroute(int dayKey)
+    {
         int from = int.MinValue, to = int.MaxValue;
         underArrangementCount = 0;
         for (var k = 0; k < kinds.Length; k++)

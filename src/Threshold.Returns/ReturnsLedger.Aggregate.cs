@@ -93,35 +93,21 @@ public sealed partial class ReturnsLedger
             throw new ArgumentException("the plan was made over other arrangements than this ledger's", nameof(plan));
         }
 
-        CheckLengths(plan, counts, byKind);
+        if (counts.Length != plan.Count || (byKind.Length != 0 && byKind.Length != plan.Count))
+        {
+            throw WrongLengths(plan, counts, byKind);
+        }
+
         plan.RouteOn(ArrangementTimeline.DayKey(easternDate));
 
         // Every count checked and the checked total taken before anything is allocated; in the same pass, the kinds no
-        // arrangement takes summed without a branch per kind (see the plan's masks), unchecked as parts of the total.
-        long total = 0, mexican = 0, toCitizenship = 0, children = 0, mexicanChildren = 0;
-        var toMexicoMask = plan.ToMexico[..counts.Length];
-        var toCitizenshipMask = plan.ToCitizenship[..counts.Length];
-        var childMask = plan.Child[..counts.Length];
-        var mexicanChildMask = plan.MexicanChild[..counts.Length];
-        for (var k = 0; k < counts.Length; k++)
+        // arrangement takes summed by route (see the plan's masks).
+        var (total, mexican, toCitizenship, children, mexicanChildren) = plan.Tally(counts);
+        if (byKind.Length != 0)
         {
-            var count = counts[k];
-            if (count < 0)
-            {
-                throw NegativeCount(plan, counts, k);
-            }
-
-            total = checked(total + count);
-            unchecked
-            {
-                mexican += count & toMexicoMask[k];
-                toCitizenship += count & toCitizenshipMask[k];
-                children += count & childMask[k];
-                mexicanChildren += count & mexicanChildMask[k];
-            }
+            byKind.Clear();
         }
 
-        byKind.Clear();
         if (total == 0)
         {
             return default;
@@ -155,7 +141,7 @@ public sealed partial class ReturnsLedger
             {
                 if (arrangementOf[k] < 0)
                 {
-                    byKind[k] = new(0, 0, counts[k] & toMexicoMask[k], counts[k] & toCitizenshipMask[k]);
+                    byKind[k] = new(0, 0, counts[k] & plan.ToMexico[k], counts[k] & plan.ToCitizenship[k]);
                 }
             }
         }
@@ -169,22 +155,12 @@ public sealed partial class ReturnsLedger
         return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship);
     }
 
-    private static void CheckLengths(ReturnBatchPlan plan, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind)
-    {
-        if (counts.Length != plan.Count)
-        {
-            throw new ArgumentException($"{counts.Length} counts for {plan.Count} kinds of removal; give one count per kind", nameof(counts));
-        }
-
-        if (byKind.Length != 0 && byKind.Length != plan.Count)
-        {
-            throw new ArgumentException($"room for {byKind.Length} allocations for {plan.Count} kinds of removal; give none or one per kind", nameof(byKind));
-        }
-    }
-
+    /// <summary>The error for counts or allocations not one per kind (out of line: the batch path stays small).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static ArgumentOutOfRangeException NegativeCount(ReturnBatchPlan plan, ReadOnlySpan<long> counts, int k) =>
-        new(nameof(counts), counts[k], $"the count of kind {k} ({plan.Kinds[k].Citizenship}) is negative");
+    private static ArgumentException WrongLengths(ReturnBatchPlan plan, ReadOnlySpan<long> counts, Span<ReturnCountAllocation> byKind) =>
+        counts.Length != plan.Count
+            ? new ArgumentException($"{counts.Length} counts for {plan.Count} kinds of removal; give one count per kind", nameof(counts))
+            : new ArgumentException($"room for {byKind.Length} allocations for {plan.Count} kinds of removal; give none or one per kind", nameof(byKind));
 
     /// <summary>
     /// <paramref name="count"/> people of nationality <paramref name="nat"/> under arrangement <paramref name="a"/> in

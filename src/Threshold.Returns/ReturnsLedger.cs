@@ -312,11 +312,13 @@ public sealed partial class ReturnsLedger
     private MonthState Month(LocalDate date)
     {
         var key = (date.Year * 12) + date.Month - 1;
-        if (lastMonth is { } last && last.Key == key)
-        {
-            return last;
-        }
+        return lastMonth is { } last && last.Key == key ? last : OtherMonth(date, key);
+    }
 
+    /// <summary><see cref="Month"/> when the month is not the last one used (out of line: allocations run in date order).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private MonthState OtherMonth(LocalDate date, int key)
+    {
         ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(months, key, out var seen);
         if (!seen)
         {
@@ -332,13 +334,15 @@ public sealed partial class ReturnsLedger
     private int LineSlot(int arrangement, int nationality)
     {
         var line = (arrangement * NationalityCode.Count) + nationality;
-        ref var slot = ref lineSlots[line];
-        if (slot < 0)
-        {
-            slot = slotLines.Count;
-            slotLines.Add(line);
-        }
+        var slot = lineSlots[line];
+        return slot >= 0 ? slot : NewLineSlot(line);
+    }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int NewLineSlot(int line)
+    {
+        var slot = lineSlots[line] = slotLines.Count;
+        slotLines.Add(line);
         return slot;
     }
 
@@ -359,13 +363,16 @@ public sealed partial class ReturnsLedger
         {
             if (slot >= Lines.Length)
             {
-                Array.Resize(ref Lines, Math.Max(slot + 1, 2 * Lines.Length));
+                Grow(slot);
             }
 
             ref var line = ref Lines[slot];
             line.Opened = true;
             return ref line;
         }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private void Grow(int slot) => Array.Resize(ref Lines, Math.Max(slot + 1, 2 * Lines.Length));
 
         /// <summary>Back to an unused month (the line array keeps its size for the next).</summary>
         public void Reset()

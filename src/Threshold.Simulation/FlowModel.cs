@@ -22,6 +22,9 @@ internal sealed class PolicyContext(ScenarioPolicy policy, CompiledPolicy compil
     /// <summary><see cref="ScreeningTable.RemovalKinds"/> as the ledger's kinds, in the same order, for each batch's allocation.</summary>
     public ReturnKind[] LedgerKinds { get; } = [.. table.RemovalKinds.Select(k => new ReturnKind(k.Citizenship, k.UnaccompaniedChild))];
 
+    /// <summary>What ends with each day under this policy (<see cref="FlowModel.DayEnds"/>).</summary>
+    public byte[] DayEnds { get; init; } = [];
+
     /// <summary>The weights when the fear and officer shares are fixed (null when a path draws them).</summary>
     public Weights? FixedWeights { get; set; }
 }
@@ -165,6 +168,29 @@ internal sealed class FlowModel
         }
     }
 
+    /// <summary>Marks of <see cref="DayEnds"/>: the day ends a removal batch.</summary>
+    internal const byte BatchEnd = 1;
+
+    /// <summary>Marks of <see cref="DayEnds"/>: the next day is in another screening regime.</summary>
+    internal const byte RegimeEnd = 2;
+
+    /// <summary>
+    /// For each day, what ends with it under <paramref name="table"/>: a removal batch (<see cref="BatchEnd"/>), the
+    /// screening regime (<see cref="RegimeEnd"/>), both, or nothing (0); so the day loop reads one mark a day.
+    /// </summary>
+    public byte[] DayEnds(ScreeningTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var regimes = table.RegimeOfDay;
+        var ends = new byte[days];
+        for (var t = 0; t < days; t++)
+        {
+            ends[t] = (byte)((batchEnds[t] ? BatchEnd : 0) | (t + 1 < days && regimes[t + 1] != regimes[t] ? RegimeEnd : 0));
+        }
+
+        return ends;
+    }
+
     /// <summary>Each day's count under the rule version in force that day (the engine's counting rule), averaged over 7 days.</summary>
     private void SevenDayAverages(ReadOnlySpan<int> counted, Workspace ws)
     {
@@ -183,12 +209,12 @@ internal sealed class FlowModel
 
     /// <summary>Runs one path under one policy in a single forward pass and fills <paramref name="outcome"/>.</summary>
     /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound"/> already filled in.</param>
-    /// <param name="keepColumns">Keep the day's counts in the workspace's columns (for <see cref="Timeline"/>).</param>
-    public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily, bool keepColumns)
+    /// <remarks>The day's counts stay in the workspace's columns until the next run (for <see cref="Timeline"/>).</remarks>
+    public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
     {
         outcome = default;
         var replay = ws.Replays[policy.Index];
-        Pass(policy, replay, ws, weights, keepColumns, ref outcome);
+        Pass(policy, replay, ws, weights, ref outcome);
         Summarise(replay, ws, ref outcome);
         if (keepDaily)
         {
@@ -200,7 +226,7 @@ internal sealed class FlowModel
     /// The engine's timeline of the path just run under <paramref name="policy"/>, over copies of its counts (for the
     /// checks that need a whole timeline, e.g. that a reform changed something the replay evaluated).
     /// </summary>
-    /// <remarks>The path must have been run with <c>keepColumns</c>.</remarks>
+    /// <remarks>Call it before the workspace runs anything else.</remarks>
     public SuspensionTimeline Timeline(PolicyContext policy, Workspace ws)
     {
         var series = new EncounterSeries(
@@ -246,7 +272,7 @@ internal sealed class FlowModel
     /// day: the cap's month and the arrangement in force are those of every day of the batch, and a re-attempt follows
     /// the batch [U: processing takes days].
     /// </summary>
-    private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, bool keepColumns, ref PathOutcome o)
+    private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, ref PathOutcome o)
     {
         var v = ws.Values;
         var mexico = v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
@@ -268,97 +294,97 @@ internal sealed class FlowModel
         var kindCount = policy.LedgerKinds.Length;
         ws.Ledger.Clear();
         replay.Reset();
-        var carry = ws.Carry;
-        Array.Clear(carry);
-        var monthlyBetweenPorts = ws.MonthlyBetweenPorts;
-        Array.Clear(monthlyBetweenPorts);
+        Array.Clear(ws.Carry);
         Array.Clear(ws.MonthlyUnderArrangement);
         Array.Clear(ws.MonthlyOverflow);
         var status = ws.Status;
         var northbound = ws.Northbound;
+        var (between, coastal, ports, ucBetween, ucPorts) = (ws.BetweenPorts, ws.Coastal, ws.Ports, ws.UcBetween, ws.UcPorts);
+        var dayEnds = policy.DayEnds;
         var regimeOfDay = weights.RegimeOfDay;
-        var batchEnd = batchEnds;
-        var warm = warmUp;
         var pool = 0.0;
         var totals = default(ScreenedTotals);
-        long encountersBetween = 0, encountersPorts = 0, batchBetweenPorts = 0;
-        int daysActive = 0, capBindingDays = 0;
 
         // People of the open batch by (status, flow): the screening weights are per (regime, status), so a batch's
         // removals, referrals and returns are its summed flows times the weights, applied when the batch closes (or
-        // the regime changes inside it).
+        // the regime changes inside it). The day's counts go to the columns; the horizon's sums are taken after the
+        // loop, which keeps the loop's state in registers.
         // (A workspace array, not stackalloc: a method with stackalloc is compiled once, without the runtime's profile.)
-        var sums = ws.BatchSums.AsSpan();
-        sums.Clear();
-        var regime = regimeOfDay[0];
-        for (var t = 0; t < status.Length; t++)
+        var sums = ws.BatchSums;
+        Array.Clear(sums);
+        unchecked
         {
-            // The day's status depends only on earlier days' counts, so the engine answers before the day's flows.
-            var today = replay.OpenDay();
-            status[t] = today;
-            var again = pool * leave;
-            pool -= again;
-            var attempts = (northbound[t] * notStopped) + again;
-            var deterred = t >= lag && status[t - lag] == DayStatus.Active ? deterrence * attempts : 0;
-            var crossing = attempts - deterred;
-            var flowBetween = crossing * notCoastal;
-            var flowCoastal = crossing * coastalShare;
-            var flowAppointments = Math.Min(capacity, baseUse + (displacement * deterred));
-            var between = People(flowBetween);
-            var coastal = People(flowCoastal);
-            var ports = People(flowAppointments + unscheduled);
-            var ucBetween = People((flowBetween * ucBetweenShare) + (flowCoastal * ucCoastalShare));
-            var ucPorts = People((flowAppointments * ucAppointmentShare) + (unscheduled * ucUnscheduledShare));
-            replay.CloseDay(between, coastal, ports, ucBetween, ucPorts);
-            if (keepColumns)
+            // Unchecked: the index arithmetic stays below the arrays' lengths; counts are range-checked by People.
+            for (var t = 0; t < status.Length; t++)
             {
-                (ws.BetweenPorts[t], ws.Coastal[t], ws.Ports[t], ws.UcBetween[t], ws.UcPorts[t]) = (between, coastal, ports, ucBetween, ucPorts);
-            }
+                // The day's status depends only on earlier days' counts, so the engine answers before the day's flows.
+                var today = replay.OpenDay();
+                status[t] = today;
+                var again = pool * leave;
+                pool -= again;
+                var attempts = (northbound[t] * notStopped) + again;
+                var deterred = t >= lag && status[t - lag] == DayStatus.Active ? deterrence * attempts : 0;
+                var crossing = attempts - deterred;
+                var flowBetween = crossing * notCoastal;
+                var flowCoastal = crossing * coastalShare;
+                var flowAppointments = Math.Min(capacity, baseUse + (displacement * deterred));
+                var b = between[t] = People(flowBetween);
+                var c = coastal[t] = People(flowCoastal);
+                var p = ports[t] = People(flowAppointments + unscheduled);
+                var ub = ucBetween[t] = People((flowBetween * ucBetweenShare) + (flowCoastal * ucCoastalShare));
+                var up = ucPorts[t] = People((flowAppointments * ucAppointmentShare) + (unscheduled * ucUnscheduledShare));
+                replay.CloseDay(b, c, p, ub, up);
+                var cell = 4 * (int)today;
+                sums[cell] += flowBetween;
+                sums[cell + 1] += flowCoastal;
+                sums[cell + 2] += flowAppointments;
+                sums[cell + 3] += unscheduled;
+                var end = dayEnds[t];
+                if (end == 0)
+                {
+                    continue;
+                }
 
-            var inHorizon = t >= warm;
-            var dayRegime = regimeOfDay[t];
-            if (dayRegime != regime)
-            {
                 // The horizon starts on a batch boundary, so a whole batch is in it or out of it.
-                ApplyWeights(weights, regime, sums, carry, inHorizon, ref totals);
-                regime = dayRegime;
+                var inHorizon = t >= warmUp;
+                if (end == RegimeEnd)
+                {
+                    ApplyWeights(weights, regimeOfDay[t], sums, ws.Carry, inHorizon, ref totals);
+                }
+                else
+                {
+                    pool += CloseBatch(ws, plan, weights, regimeOfDay[t], t, inHorizon, kindCount, reencounter, ref totals, ref o);
+                }
             }
+        }
 
-            var cell = sums.Slice((int)today * 4, 4);
-            cell[0] += flowBetween;
-            cell[1] += flowCoastal;
-            cell[2] += flowAppointments;
-            cell[3] += unscheduled;
-            if (inHorizon)
-            {
-                encountersBetween += between + coastal;
-                batchBetweenPorts += between;
-                encountersPorts += ports;
-                daysActive += today == DayStatus.Active ? 1 : 0;
-                capBindingDays += today == DayStatus.CapReached ? 1 : 0;
-            }
+        HorizonSums(ws, ref o);
+        o.Subject = (long)Math.Round(totals.Subject);
+        o.FearReferrals = (long)Math.Round(totals.Fear);
+        o.ContiguousReturns = (long)Math.Round(totals.Contiguous);
+    }
 
-            if (!batchEnd[t])
-            {
-                continue;
-            }
-
-            pool += CloseBatch(ws, plan, weights, regime, t, inHorizon, kindCount, reencounter, ref totals, ref o);
-            if (inHorizon)
-            {
-                // A batch never spans two months, so its sums go to the month of its last day.
-                monthlyBetweenPorts[monthOfDay[t]] += batchBetweenPorts;
-                batchBetweenPorts = 0;
-            }
+    /// <summary>The horizon's encounters (in all and by month) and its days active and at the cap, from the pass's columns and statuses.</summary>
+    private void HorizonSums(Workspace ws, ref PathOutcome o)
+    {
+        var monthly = ws.MonthlyBetweenPorts;
+        Array.Clear(monthly);
+        long encountersBetween = 0, encountersPorts = 0;
+        int daysActive = 0, capBindingDays = 0;
+        for (var t = warmUp; t < days; t++)
+        {
+            // Checked sums: the columns are whole people, and a long holds any horizon's total.
+            encountersBetween += ws.BetweenPorts[t] + (long)ws.Coastal[t];
+            encountersPorts += ws.Ports[t];
+            monthly[monthOfDay[t]] += ws.BetweenPorts[t];
+            daysActive += ws.Status[t] == DayStatus.Active ? 1 : 0;
+            capBindingDays += ws.Status[t] == DayStatus.CapReached ? 1 : 0;
         }
 
         o.EncountersBetweenPorts = encountersBetween;
         o.EncountersPorts = encountersPorts;
         o.DaysActive = daysActive;
         o.CapBindingDays = capBindingDays;
-        o.Subject = (long)Math.Round(totals.Subject);
-        o.FearReferrals = (long)Math.Round(totals.Fear);
-        o.ContiguousReturns = (long)Math.Round(totals.Contiguous);
     }
 
     /// <summary>

@@ -86,7 +86,8 @@ public static class MonteCarlo
         {
             var compiled = p.Compile();
             var screener = new CaseScreener(SuspensionReplay.Run(compiled, probe));
-            return new PolicyContext(p, compiled, ScreeningTable.Build(screener, inputs.Mix, first, days), index);
+            var table = ScreeningTable.Build(screener, inputs.Mix, first, days);
+            return new PolicyContext(p, compiled, table, index) { DayEnds = model.DayEnds(table) };
         }).ToArray();
         return new Prepared(scenario, inputs, model, policies, inputs.Calibration.CalibratedCatalogue());
     }
@@ -213,7 +214,7 @@ public static class MonteCarlo
             var policy = prepared.Policies[p];
             var w = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
             var outcome = default(PathOutcome);
-            model.Run(policy, worker.Space, ref outcome, w, bands, keepColumns: path == 0);
+            model.Run(policy, worker.Space, ref outcome, w, bands);
             if (path == 0)
             {
                 firstTimelines[p] = model.Timeline(policy, worker.Space);

@@ -62,6 +62,9 @@ public sealed class ScreeningTable
     /// <summary>Number of distinct regimes (sets of answers) over the days.</summary>
     public int RegimeCount => outcomes.Length;
 
+    /// <summary>The regime of every day, by index from the table's first day.</summary>
+    internal ReadOnlySpan<int> RegimeOfDay => regimeOfDay;
+
     /// <summary>The table for <paramref name="screener"/>'s policy over the days from <paramref name="first"/> for <paramref name="days"/> days.</summary>
     public static ScreeningTable Build(CaseScreener screener, PopulationMix mix, LocalDate first, int days)
     {

@@ -41,4 +41,32 @@ public sealed class BatchAllocationTests
         var otherArrangements = ArrangementSet.FromDocuments(BuiltInArrangements.Documents);
         Assert.Throws<ArgumentException>(() => ledger.AllocateCounts(new ReturnBatchPlan(otherArrangements, kinds), day, [1, 1]));
     }
+
+    /// <summary>
+    /// Batches are summed four kinds at a time when every count is at most 2^48; any larger or negative count sends the
+    /// whole batch the exact way (one kind at a time, the total checked), so the errors and sums are those of one at a time.
+    /// </summary>
+    [Fact]
+    public void AllocateCounts_CountsBeyondTheFastRange_SummedExactlyOrRefused()
+    {
+        var day = new LocalDate(2024, 7, 10);
+        ReturnKind[] kinds = [new("GT", false), new("HN", false), new("MX", false), new("SV", false), new("CO", false), new("MX", true), new("EC", true)];
+        var plan = new ReturnBatchPlan(ArrangementSet.BuiltIn, kinds);
+
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false).AllocateCounts(plan, day, [1, 2, 3, 4, 5, -6, 7]));
+        Assert.Contains("kind 5 (MX)", negative.Message, StringComparison.Ordinal);
+
+        // Two counts that each fit a long but whose sum does not: the checked total refuses them.
+        var half = (long.MaxValue / 2) + 1;
+        var overflowing = new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false);
+        Assert.Throws<OverflowException>(() => overflowing.AllocateCounts(plan, day, [half, 0, half, 0, 0, 0, 0]));
+        Assert.Equal(0, overflowing.Count);
+
+        // Counts above 2^48 that still add up within a long: the same destinations as small ones.
+        const long Big = (1L << 50) + 3;
+        var ledger = new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false);
+        var total = ledger.AllocateCounts(plan, day, [Big, 1, Big, 2, 3, Big, Big]);
+        Assert.Equal(new ReturnCountAllocation(0, 0, (2 * Big), Big + 1 + 2 + 3 + Big), total);
+        Assert.Equal((4 * Big) + 6, ledger.Count);
+    }
 }
