@@ -80,6 +80,10 @@ public static class SuspensionReplay
         private int year;
         private int activeThisYear;
 
+        // Quiet days (OpenDay's fast path): before quietUntil nothing changes but the cap count, by quietCapCount a day.
+        private int quietUntil;
+        private int quietCapCount;
+
         // The version in force and its cached bounds.
         private int vi;
         private RuleVersion version = null!;
@@ -163,6 +167,7 @@ public static class SuspensionReplay
             }
 
             activeThisYear = 0;
+            quietUntil = int.MinValue;
             vi = 0;
             while (versionStart[vi + 1] <= first)
             {
@@ -195,6 +200,62 @@ public static class SuspensionReplay
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public DayStatus OpenDay(int i)
+        {
+            // A quiet day (before the next day on which anything but the cap count can change): the state holds.
+            if (i < quietUntil)
+            {
+                activeThisYear += quietCapCount;
+                return state;
+            }
+
+            return OpenEventfulDay(i);
+        }
+
+        /// <summary><see cref="OpenDay"/> the full way, then the quiet days that follow it.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private DayStatus OpenEventfulDay(int i)
+        {
+            var status = OpenDayInFull(i);
+            Quiet(i, status);
+            return status;
+        }
+
+        /// <summary>
+        /// Sets <see cref="quietUntil"/>: the days after <paramref name="i"/> up to it (exclusive) have no version change,
+        /// sunset, pending effect, cap year or cap exhaustion, so their status is <paramref name="status"/> (the state)
+        /// and the only change is one more day counted against an active capped year (<see cref="quietCapCount"/>).
+        /// A determination made meanwhile shortens it (<see cref="Pending"/>).
+        /// </summary>
+        private void Quiet(int i, DayStatus status)
+        {
+            if (i < first || expired || status != state)
+            {
+                quietUntil = int.MinValue;
+                return;
+            }
+
+            var limit = Math.Min(length, Math.Min(nextVersion, sunsetIndex));
+            limit = pendingDeactivation >= 0 ? Math.Min(limit, pendingDeactivation) : limit;
+            limit = pendingActivation >= 0 ? Math.Min(limit, pendingActivation) : limit;
+            quietCapCount = 0;
+            if (capCount > 0 && year < capCount)
+            {
+                limit = Math.Min(limit, yearStarts[year + 1]);
+                if (state == DayStatus.Active)
+                {
+                    // Days i+1 .. i+(cap − used) are counted; the next one reaches the cap.
+                    limit = (int)Math.Min(limit, i + 1L + (caps[year] - activeThisYear));
+                    quietCapCount = 1;
+                }
+            }
+
+            quietUntil = limit;
+        }
+
+        /// <summary>A determination's effect is now pending on <paramref name="effective"/>: the quiet days end there at the latest.</summary>
+        private void Pending(int effective) => quietUntil = Math.Min(quietUntil, effective);
+
+        private DayStatus OpenDayInFull(int i)
         {
             if (i < first)
             {
@@ -394,6 +455,7 @@ public static class SuspensionReplay
         {
             pendingDeactivation = i + version.DeactivateEffectiveDays;
             pendingDeactivationFrom = i;
+            Pending(pendingDeactivation);
             determinations.Add(Deactivation(i, w, sum, version.DeactivationLevel(activatedAt), vi));
         }
 
@@ -409,6 +471,7 @@ public static class SuspensionReplay
         {
             pendingActivation = i + version.ActivateEffectiveDays;
             pendingActivationFrom = i;
+            Pending(pendingActivation);
             determinations.Add(Activation(i, w, sum, counted[w], trigger, vi, DeterminationKind.Activation, pendingActivation));
             if (trigger.Base != activatedAt)
             {

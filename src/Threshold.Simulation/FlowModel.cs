@@ -312,6 +312,7 @@ internal sealed class FlowModel
         // (A workspace array, not stackalloc: a method with stackalloc is compiled once, without the runtime's profile.)
         var sums = ws.BatchSums;
         Array.Clear(sums);
+        var seen = 0;
         unchecked
         {
             // Unchecked: the index arithmetic stays below the arrays' lengths; counts are range-checked by People.
@@ -335,6 +336,7 @@ internal sealed class FlowModel
                 var up = ucPorts[t] = People((flowAppointments * ucAppointmentShare) + (unscheduled * ucUnscheduledShare));
                 replay.CloseDay(b, c, p, ub, up);
                 var cell = 4 * (int)today;
+                seen |= 1 << (int)today;
                 sums[cell] += flowBetween;
                 sums[cell + 1] += flowCoastal;
                 sums[cell + 2] += flowAppointments;
@@ -349,12 +351,14 @@ internal sealed class FlowModel
                 var inHorizon = t >= warmUp;
                 if (end == RegimeEnd)
                 {
-                    ApplyWeights(weights, regimeOfDay[t], sums, ws.Carry, inHorizon, ref totals);
+                    ApplyWeights(weights, regimeOfDay[t], sums, seen, ws.Carry, inHorizon, ref totals);
                 }
                 else
                 {
-                    pool += CloseBatch(ws, plan, weights, regimeOfDay[t], t, inHorizon, kindCount, reencounter, ref totals, ref o);
+                    pool += CloseBatch(ws, plan, weights, regimeOfDay[t], seen, t, inHorizon, kindCount, reencounter, ref totals, ref o);
                 }
+
+                seen = 0;
             }
         }
 
@@ -369,16 +373,25 @@ internal sealed class FlowModel
     {
         var monthly = ws.MonthlyBetweenPorts;
         Array.Clear(monthly);
+        var between = ws.BetweenPorts.AsSpan(0, days);
+        var coastal = ws.Coastal.AsSpan(0, days);
+        var ports = ws.Ports.AsSpan(0, days);
+        var status = ws.Status.AsSpan(0, days);
+        var month = monthOfDay.AsSpan(0, days);
         long encountersBetween = 0, encountersPorts = 0;
         int daysActive = 0, capBindingDays = 0;
-        for (var t = warmUp; t < days; t++)
+        unchecked
         {
-            // Checked sums: the columns are whole people, and a long holds any horizon's total.
-            encountersBetween += ws.BetweenPorts[t] + (long)ws.Coastal[t];
-            encountersPorts += ws.Ports[t];
-            monthly[monthOfDay[t]] += ws.BetweenPorts[t];
-            daysActive += ws.Status[t] == DayStatus.Active ? 1 : 0;
-            capBindingDays += ws.Status[t] == DayStatus.CapReached ? 1 : 0;
+            // Unchecked: at most 3,653 days of int counts cannot overflow a long.
+            for (var t = warmUp; t < between.Length; t++)
+            {
+                var b = between[t];
+                encountersBetween += b + (long)coastal[t];
+                encountersPorts += ports[t];
+                monthly[month[t]] += b;
+                daysActive += status[t] == DayStatus.Active ? 1 : 0;
+                capBindingDays += status[t] == DayStatus.CapReached ? 1 : 0;
+            }
         }
 
         o.EncountersBetweenPorts = encountersBetween;
@@ -393,11 +406,11 @@ internal sealed class FlowModel
     /// of the day loop, which runs about seven times as often and compiles better without it.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private double CloseBatch(Workspace ws, ReturnBatchPlan plan, Weights weights, int regime, int t, bool inHorizon, int kindCount, double reencounter, ref ScreenedTotals totals, ref PathOutcome o)
+    private double CloseBatch(Workspace ws, ReturnBatchPlan plan, Weights weights, int regime, int seen, int t, bool inHorizon, int kindCount, double reencounter, ref ScreenedTotals totals, ref PathOutcome o)
     {
         var carry = ws.Carry;
         var batchCounts = ws.BatchCounts;
-        ApplyWeights(weights, regime, ws.BatchSums, carry, inHorizon, ref totals);
+        ApplyWeights(weights, regime, ws.BatchSums, seen, carry, inHorizon, ref totals);
         TakeWholePeople(carry.AsSpan(0, kindCount), batchCounts.AsSpan(0, kindCount));
         var a = ws.Ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
         if (inHorizon)
@@ -446,13 +459,15 @@ internal sealed class FlowModel
     /// Turns the summed flows of a batch (by status) into its contiguous returns, its removals by kind (into
     /// <paramref name="carry"/>) and, in the horizon, its people subject and fear referrals; then clears the sums.
     /// </summary>
+    /// <param name="seen">Bit s set when a day of the batch had status s (the other statuses' sums are zero).</param>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ApplyWeights(Weights weights, int regime, Span<double> sums, double[] carry, bool inHorizon, ref ScreenedTotals totals)
+    private static void ApplyWeights(Weights weights, int regime, double[] sums, int seen, double[] carry, bool inHorizon, ref ScreenedTotals totals)
     {
         var stride = weights.Stride;
-        for (var s = 0; s < StatusCount; s++)
+        for (; seen != 0; seen &= seen - 1)
         {
-            var cell = sums.Slice(s * 4, 4);
+            var s = System.Numerics.BitOperations.TrailingZeroCount(seen);
+            var cell = sums.AsSpan(s * 4, 4);
             if (cell[0] == 0 && cell[1] == 0 && cell[2] == 0 && cell[3] == 0)
             {
                 continue;
