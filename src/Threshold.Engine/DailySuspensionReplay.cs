@@ -118,12 +118,15 @@ public sealed class DailySuspensionReplay
         }
 
         var i = Day;
+        var own = dayRule[i];
+        var counted = 0;
         for (var r = 0; r < rules.Length; r++)
         {
-            countedByRule[r][i] = rules[r].Count(betweenPorts, coastal, portsOfEntry, ucNoncontiguousBetweenPorts, ucNoncontiguousPorts);
+            var count = countedByRule[r][i] = rules[r].Count(betweenPorts, coastal, portsOfEntry, ucNoncontiguousBetweenPorts, ucNoncontiguousPorts);
+            counted = r == own ? count : counted;
         }
 
-        countedOnDay[i] = countedByRule[dayRule[i]][i];
+        countedOnDay[i] = counted;
         run?.CloseDay(i);
         open = false;
         Day = i + 1;

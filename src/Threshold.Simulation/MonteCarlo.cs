@@ -27,7 +27,10 @@ public sealed record SimulationOptions
 }
 
 /// <summary>One output of the model: its key, what it counts, and how to read it from a path's outcome.</summary>
-internal sealed record OutputDefinition(string Key, string Description, Func<PathOutcome, long> Read);
+internal sealed record OutputDefinition(string Key, string Description, OutcomeReader Read);
+
+/// <summary>Reads one output from a path's outcome (by reference: the outcome is a large struct, read 14 times a path and policy).</summary>
+internal delegate long OutcomeReader(in PathOutcome outcome);
 
 /// <summary>
 /// Runs a scenario's paths under every policy: each path's random future (<see cref="PathDraw"/>) is drawn once and
@@ -39,20 +42,20 @@ public static class MonteCarlo
 {
     internal static readonly IReadOnlyList<OutputDefinition> Outputs =
     [
-        new("days_active", "days in the horizon on which the suspension applied (status active)", o => o.DaysActive),
-        new("transitions", "changes of status by determination or cap in the horizon", o => o.Transitions),
-        new("cap_binding_days", "days the year's cap of active days was used up (status cap-reached; Senate authority)", o => o.CapBindingDays),
-        new("encounters_between_ports", "encounters between ports of entry and on the southern coast (people)", o => o.EncountersBetweenPorts),
-        new("encounters_ports_of_entry", "inadmissibles at southwest ports of entry, appointments included (people)", o => o.EncountersPorts),
-        new("people_subject", "people to whom the suspension applied (screened by the real screener)", o => o.Subject),
-        new("fear_referrals", "people subject to the suspension referred to a fear screening", o => o.FearReferrals),
-        new("returned_to_mexico_under_arrangement", "removals to Mexico under an arrangement (within its cap)", o => o.ReturnedUnderArrangement),
-        new("overflow_to_citizenship", "removals of an arrangement's nationalities over Mexico's monthly cap, sent to the country of citizenship", o => o.Overflow),
-        new("mexican_nationals_returned", "Mexican nationals removed to Mexico (outside any cap)", o => o.MexicanNationalsReturned),
-        new("removed_to_citizenship", "removals to the country of citizenship (no arrangement took them)", o => o.RemovedToCitizenship),
-        new("contiguous_returns", "returns to contiguous territory pending proceedings (H.R. 2 as summarised)", o => o.ContiguousReturns),
-        new("max_monthly_returns_under_arrangement", "largest monthly number returned to Mexico under an arrangement (from 2023-05-12 the only one is capped at 30,000 a month)", o => o.MaxMonthlyUnderCaps),
-        new("months_at_mexico_cap", "months in which the ledger sent someone over a monthly cap (overflow), i.e. the cap was used up", o => o.CapBindingMonths),
+        new("days_active", "days in the horizon on which the suspension applied (status active)", (in PathOutcome o) => o.DaysActive),
+        new("transitions", "changes of status by determination or cap in the horizon", (in PathOutcome o) => o.Transitions),
+        new("cap_binding_days", "days the year's cap of active days was used up (status cap-reached; Senate authority)", (in PathOutcome o) => o.CapBindingDays),
+        new("encounters_between_ports", "encounters between ports of entry and on the southern coast (people)", (in PathOutcome o) => o.EncountersBetweenPorts),
+        new("encounters_ports_of_entry", "inadmissibles at southwest ports of entry, appointments included (people)", (in PathOutcome o) => o.EncountersPorts),
+        new("people_subject", "people to whom the suspension applied (screened by the real screener)", (in PathOutcome o) => o.Subject),
+        new("fear_referrals", "people subject to the suspension referred to a fear screening", (in PathOutcome o) => o.FearReferrals),
+        new("returned_to_mexico_under_arrangement", "removals to Mexico under an arrangement (within its cap)", (in PathOutcome o) => o.ReturnedUnderArrangement),
+        new("overflow_to_citizenship", "removals of an arrangement's nationalities over Mexico's monthly cap, sent to the country of citizenship", (in PathOutcome o) => o.Overflow),
+        new("mexican_nationals_returned", "Mexican nationals removed to Mexico (outside any cap)", (in PathOutcome o) => o.MexicanNationalsReturned),
+        new("removed_to_citizenship", "removals to the country of citizenship (no arrangement took them)", (in PathOutcome o) => o.RemovedToCitizenship),
+        new("contiguous_returns", "returns to contiguous territory pending proceedings (H.R. 2 as summarised)", (in PathOutcome o) => o.ContiguousReturns),
+        new("max_monthly_returns_under_arrangement", "largest monthly number returned to Mexico under an arrangement (from 2023-05-12 the only one is capped at 30,000 a month)", (in PathOutcome o) => o.MaxMonthlyUnderCaps),
+        new("months_at_mexico_cap", "months in which the ledger sent someone over a monthly cap (overflow), i.e. the cap was used up", (in PathOutcome o) => o.CapBindingMonths),
     ];
 
     /// <summary>Runs <paramref name="scenario"/>; <paramref name="progress"/> receives the number of paths finished.</summary>
@@ -96,6 +99,7 @@ public static class MonteCarlo
     {
         var scenario = prepared.Scenario;
         var catalogue = prepared.Catalogue;
+        RequireInRange(options.Fixed, catalogue);
         var settings = catalogue.Select(p => options.Fixed.TryGetValue(p.Name, out var v)
             ? ParameterSetting.Fixed(p, v, "sensitivity swing")
             : scenario.Setting(p.Name, catalogue)).ToArray();
@@ -197,6 +201,23 @@ public static class MonteCarlo
         }
 
         return SimulationResult.From(prepared, settings, total);
+    }
+
+    /// <summary>
+    /// Fixed values obey the ranges a scenario file must (the flow model relies on them, e.g. every share in [0, 1]).
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not a parameter of the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside the parameter's range, or not a number.</exception>
+    private static void RequireInRange(IReadOnlyDictionary<string, double> values, IReadOnlyList<ModelParameter> catalogue)
+    {
+        foreach (var (name, value) in values)
+        {
+            var parameter = catalogue.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"'{name}' is not a parameter of the flow model", nameof(values));
+            if (!(value >= parameter.Minimum && value <= parameter.Maximum))
+            {
+                throw new ArgumentOutOfRangeException(nameof(values), value, $"{name} ({parameter.Unit}) must be between {ModelParameter.Format(parameter.Minimum)} and {ModelParameter.Format(parameter.Maximum)}");
+            }
+        }
     }
 
     /// <summary>

@@ -42,33 +42,51 @@ internal sealed class PathDraw
         var noise = reuse is { } r && r.Length == days ? r : new double[days];
         var innovation = sd * Math.Sqrt(1 - (phi * phi));
         var correction = sd * sd / 2;
-        var x = sd * Gaussian(ref rng);
+        var normals = new GaussianPairs();
+        var x = sd * normals.Next(ref rng);
         for (var t = 0; t < days; t++)
         {
             noise[t] = x - correction;
-            x = (phi * x) + (innovation * Gaussian(ref rng));
+            x = (phi * x) + (innovation * normals.Next(ref rng));
         }
 
         return new PathDraw(index, values, noise);
     }
 
-    /// <summary>A uniform number in [0, 1) with 53 random bits.</summary>
-    private static double Uniform(ref SplitMix64 rng) => rng.Next53() * (1.0 / SplitMix64.One53);
-
-    /// <summary>A standard normal by the Marsaglia polar method (exact, no tables; one of each pair is used so a path's stream is simple).</summary>
-    private static double Gaussian(ref SplitMix64 rng)
+    /// <summary>
+    /// Standard normals by the Marsaglia polar method (exact, no tables), both of each pair used in turn: the first
+    /// draw of a pair makes two independent normals, the second draw returns the one kept.
+    /// </summary>
+    private struct GaussianPairs
     {
-        while (true)
+        private double spare;
+        private bool hasSpare;
+
+        public double Next(ref SplitMix64 rng)
         {
-            var u = (2 * Uniform(ref rng)) - 1;
-            var v = (2 * Uniform(ref rng)) - 1;
-            var s = (u * u) + (v * v);
-            if (s > 0 && s < 1)
+            if (hasSpare)
             {
-                return u * Math.Sqrt(-2 * Math.Log(s) / s);
+                hasSpare = false;
+                return spare;
+            }
+
+            while (true)
+            {
+                var u = (2 * Uniform(ref rng)) - 1;
+                var v = (2 * Uniform(ref rng)) - 1;
+                var s = (u * u) + (v * v);
+                if (s > 0 && s < 1)
+                {
+                    var scale = Math.Sqrt(-2 * Math.Log(s) / s);
+                    (spare, hasSpare) = (v * scale, true);
+                    return u * scale;
+                }
             }
         }
     }
+
+    /// <summary>A uniform number in [0, 1) with 53 random bits.</summary>
+    private static double Uniform(ref SplitMix64 rng) => rng.Next53() * (1.0 / SplitMix64.One53);
 }
 
 /// <summary>Index of each parameter in <see cref="ModelParameters.Catalogue"/>.</summary>

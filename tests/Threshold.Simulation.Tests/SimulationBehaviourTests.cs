@@ -209,4 +209,17 @@ public class SimulationBehaviourTests
             Assert.True(System.Text.Encoding.UTF8.GetString(bytes).Contains("MODELED", StringComparison.Ordinal), name);
         }
     }
+
+    [Fact]
+    public void FixedValues_OutsideTheirRangeOrUnknown_Refused()
+    {
+        // The library's own callers (sensitivity swings, the dashboard) fix values without a scenario file; they get the
+        // file's range checks, since the flow model relies on them (every share in [0, 1], every level at least 0).
+        var scenario = TestData.Small(paths: 2);
+        var high = Assert.Throws<ArgumentOutOfRangeException>(() => MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Fixed = new Dictionary<string, double> { [ModelParameters.DisplacementShare] = 1.5 } }));
+        Assert.Contains(ModelParameters.DisplacementShare, high.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Fixed = new Dictionary<string, double> { [ModelParameters.Appointments] = double.NaN } }));
+        var unknown = Assert.Throws<ArgumentException>(() => MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Fixed = new Dictionary<string, double> { ["deterrence.strength"] = 0.3 } }));
+        Assert.Contains("deterrence.strength", unknown.Message, StringComparison.Ordinal);
+    }
 }
