@@ -96,20 +96,16 @@ public readonly record struct CountingRule(bool BetweenPorts, bool Coastal, bool
     }
 
     /// <summary>One day's count from its column values (absent columns as 0), by the same formula as <see cref="CountInto"/>.</summary>
-    public int Count(int betweenPorts, int coastal, int portsOfEntry, int ucNoncontiguousBetweenPorts, int ucNoncontiguousPorts)
-    {
-        var count = 0;
-        checked
-        {
-            count += BetweenPorts ? betweenPorts : 0;
-            count += Coastal ? coastal : 0;
-            count += PortsOfEntry ? portsOfEntry : 0;
-            count -= ExcludeNoncontiguousUc && (BetweenPorts || Coastal) ? ucNoncontiguousBetweenPorts : 0;
-            count -= ExcludeNoncontiguousUc && PortsOfEntry ? ucNoncontiguousPorts : 0;
-        }
+    public int Count(int betweenPorts, int coastal, int portsOfEntry, int ucNoncontiguousBetweenPorts, int ucNoncontiguousPorts) =>
+        Mask.Count(betweenPorts, coastal, portsOfEntry, ucNoncontiguousBetweenPorts, ucNoncontiguousPorts);
 
-        return count;
-    }
+    /// <summary>The formula as one mask per column: all ones where <see cref="RequiredColumns"/> has the column, else zero.</summary>
+    internal CountMask Mask => new(
+        BetweenPorts ? -1 : 0,
+        Coastal ? -1 : 0,
+        PortsOfEntry ? -1 : 0,
+        ExcludeNoncontiguousUc && (BetweenPorts || Coastal) ? -1 : 0,
+        ExcludeNoncontiguousUc && PortsOfEntry ? -1 : 0);
 
     private static void Add(ReadOnlySpan<int> source, Span<int> target, int sign)
     {
@@ -118,4 +114,14 @@ public readonly record struct CountingRule(bool BetweenPorts, bool Coastal, bool
             target[i] = checked(target[i] + (sign * source[i]));
         }
     }
+}
+
+/// <summary>
+/// A <see cref="CountingRule"/> as masks (all ones or zero) on the five columns, so that a day's count takes no branch per
+/// column: the included columns added, the excluded children subtracted, in column order, each step checked.
+/// </summary>
+internal readonly record struct CountMask(int BetweenPorts, int Coastal, int PortsOfEntry, int UcNoncontiguousBetweenPorts, int UcNoncontiguousPorts)
+{
+    public int Count(int betweenPorts, int coastal, int portsOfEntry, int ucNoncontiguousBetweenPorts, int ucNoncontiguousPorts) =>
+        checked((betweenPorts & BetweenPorts) + (coastal & Coastal) + (portsOfEntry & PortsOfEntry) - (ucNoncontiguousBetweenPorts & UcNoncontiguousBetweenPorts) - (ucNoncontiguousPorts & UcNoncontiguousPorts));
 }

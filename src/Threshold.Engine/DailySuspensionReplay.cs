@@ -18,6 +18,7 @@ public sealed class DailySuspensionReplay
     private readonly SuspensionTimeline? supplied;
     private readonly Transition[] suppliedTransitions = [];
     private readonly CountingRule[] rules;
+    private readonly CountMask[] masks;
     private readonly int[][] countedByRule;
     private readonly int[] dayRule;
     private readonly DayStatus[] statuses;
@@ -33,6 +34,7 @@ public sealed class DailySuspensionReplay
         Start = start;
         Length = length;
         rules = policy.Versions.Select(v => v.Counting).Distinct().ToArray();
+        masks = [.. rules.Select(r => r.Mask)];
         countedByRule = rules.Select(_ => new int[length]).ToArray();
         countedOnDay = new int[length];
         // The counting rule of each day is that of the version in force on it as a counting day.
@@ -118,18 +120,70 @@ public sealed class DailySuspensionReplay
         }
 
         var i = Day;
+        Record(i, new DayCounts(betweenPorts, coastal, portsOfEntry, ucNoncontiguousBetweenPorts, ucNoncontiguousPorts));
+        run?.CloseDay(i);
+        open = false;
+        Day = i + 1;
+    }
+
+    /// <summary>
+    /// Runs every remaining day (from <see cref="Day"/> to the last) through <paramref name="model"/>: each day's status
+    /// goes to <see cref="IDailyCountModel.Day"/>, which answers with the day's counts. The same statuses,
+    /// determinations and transitions as <see cref="OpenDay"/> and <see cref="CloseDay"/> day by day with the model's
+    /// counts, on the batch replay's faster loop (between possible events the replay's state stays in registers).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A day is open.</exception>
+    public void Run<TModel>(ref TModel model)
+        where TModel : struct, IDailyCountModel
+    {
+        if (open)
+        {
+            throw OutOfOrder("a day is open: close it first");
+        }
+
+        var sink = new ModelSink<TModel>(this, ref model);
+        if (run is not null)
+        {
+            run.RunDays(Day, Length, ref sink);
+        }
+        else
+        {
+            for (var i = Day; i < Length; i++)
+            {
+                sink.Day(i, supplied!.StatusOn(i));
+            }
+        }
+
+        Day = Length;
+    }
+
+    /// <summary>Records day <paramref name="i"/>'s counts under every counting rule and under the day's own.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Record(int i, in DayCounts counts)
+    {
         var own = dayRule[i];
         var counted = 0;
-        for (var r = 0; r < rules.Length; r++)
+        var (b, c, p, ub, up) = (counts.BetweenPorts, counts.Coastal, counts.PortsOfEntry, counts.UcNoncontiguousBetweenPorts, counts.UcNoncontiguousPorts);
+        for (var r = 0; r < masks.Length; r++)
         {
-            var count = countedByRule[r][i] = rules[r].Count(betweenPorts, coastal, portsOfEntry, ucNoncontiguousBetweenPorts, ucNoncontiguousPorts);
+            var count = countedByRule[r][i] = masks[r].Count(b, c, p, ub, up);
             counted = r == own ? count : counted;
         }
 
         countedOnDay[i] = counted;
-        run?.CloseDay(i);
-        open = false;
-        Day = i + 1;
+    }
+
+    /// <summary>The engine's loop to a model: each day's status to the model, the model's counts recorded.</summary>
+    private ref struct ModelSink<TModel>(DailySuspensionReplay replay, ref TModel model) : IQuietDaySink
+        where TModel : struct, IDailyCountModel
+    {
+        private ref TModel model = ref model;
+
+        public void Day(int day, DayStatus status)
+        {
+            replay.statuses[day] = status;
+            replay.Record(day, model.Day(day, status));
+        }
     }
 
     /// <summary>The error for a day opened or closed out of turn, built out of line so the daily steps stay small enough to inline.</summary>
@@ -150,4 +204,20 @@ public sealed class DailySuspensionReplay
 
         return run is not null ? run.Finish(series, (DayStatus[])statuses.Clone()) : SuspensionReplay.RunSupplied(Policy, series);
     }
+}
+
+/// <summary>One day's counts in the columns of <see cref="EncounterColumn"/> (people).</summary>
+public readonly record struct DayCounts(int BetweenPorts, int Coastal, int PortsOfEntry, int UcNoncontiguousBetweenPorts, int UcNoncontiguousPorts);
+
+/// <summary>
+/// A model whose counts on a day may depend on that day's status and earlier ones (the scenario simulator), for
+/// <see cref="DailySuspensionReplay.Run{TModel}"/>. A struct, so the replay's loop calls it directly.
+/// </summary>
+public interface IDailyCountModel
+{
+    /// <summary>
+    /// Day <paramref name="day"/> (index from <see cref="DailySuspensionReplay.Start"/>) has <paramref name="status"/>,
+    /// which depends only on earlier days' counts; returns the day's counts. Called once a day, in order.
+    /// </summary>
+    DayCounts Day(int day, DayStatus status);
 }

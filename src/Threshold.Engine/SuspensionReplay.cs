@@ -498,11 +498,32 @@ public static class SuspensionReplay
                 // Series with gaps stay on the slow path.
                 if (fastPath && missing is null && w >= window - 1)
                 {
-                    i = FastForward(i, status) - 1;
+                    var sink = new StatusSink(status);
+                    i = FastForward(i, length, ref sink) - 1;
                 }
             }
 
             return Finish(series, status);
+        }
+
+        /// <summary>
+        /// Days <paramref name="from"/> to <paramref name="to"/> − 1 in order, each given to <paramref name="sink"/> with
+        /// its status before its count is read (the sink records the count): the batch loop, fast path included, for
+        /// models whose counts depend on their statuses.
+        /// </summary>
+        public void RunDays<TSink>(int from, int to, ref TSink sink)
+            where TSink : struct, IQuietDaySink, allows ref struct
+        {
+            for (var i = from; i < to; i++)
+            {
+                sink.Day(i, OpenDay(i));
+                CloseDay(i);
+                // Only once the window has been built under the version in force (not before the in-force date).
+                if (i >= first && !expired && missing is null && w >= window - 1)
+                {
+                    i = FastForward(i, to, ref sink) - 1;
+                }
+            }
         }
 
         /// <summary>The timeline of the days replayed, with the effects still pending after the last day.</summary>
@@ -525,12 +546,14 @@ public static class SuspensionReplay
 
         /// <summary>
         /// Fast path after day <paramref name="i"/> closed: the following days up to the next boundary (version, sunset,
-        /// pending effect, cap year, cap exhaustion, series end) can only slide the window and perhaps yield one
-        /// determination, so run them in a tight loop per state on locals. Returns the first day not replayed.
+        /// pending effect, cap year, cap exhaustion, day <paramref name="stop"/>) can only slide the window and perhaps yield
+        /// one determination, so run them in a tight loop per state on locals, each day given to <paramref name="sink"/>
+        /// with its status. Returns the first day not replayed.
         /// </summary>
-        private int FastForward(int i, DayStatus[] status)
+        private int FastForward<TSink>(int i, int stop, ref TSink sink)
+            where TSink : struct, IQuietDaySink, allows ref struct
         {
-            var limit = Math.Min(length, Math.Min(nextVersion, sunsetIndex));
+            var limit = Math.Min(stop, Math.Min(nextVersion, sunsetIndex));
             if (pendingDeactivation >= 0)
             {
                 limit = Math.Min(limit, pendingDeactivation);
@@ -561,10 +584,12 @@ public static class SuspensionReplay
                 {
                     for (; j < limit; j++)
                     {
+                        // The day's status first: a model may count the day from it, and with a lag of 0 the window
+                        // ending today reads that count.
+                        sink.Day(j, DayStatus.Active);
                         end++;
                         s += c[end] - c[end - days];
                         run = s < level ? run + 1 : 0;
-                        status[j] = DayStatus.Active;
                         if (run >= streakDays)
                         {
                             decided = true;
@@ -576,10 +601,10 @@ public static class SuspensionReplay
                 {
                     for (; j < limit; j++)
                     {
+                        sink.Day(j, state);
                         end++;
                         s += c[end] - c[end - days];
                         run = s < level ? run + 1 : 0;
-                        status[j] = state;
                         if (s >= activateSum || c[end] >= singleDayMin || s >= discretionaryMin)
                         {
                             decided = true;
@@ -592,10 +617,10 @@ public static class SuspensionReplay
                     // Nothing to determine (e.g. a wind-down that cannot be cancelled, or a cap reached): only slide.
                     for (; j < limit; j++)
                     {
+                        sink.Day(j, state);
                         end++;
                         s += c[end] - c[end - days];
                         run = s < level ? run + 1 : 0;
-                        status[j] = state;
                     }
                 }
             }
@@ -846,4 +871,17 @@ public static class SuspensionReplay
 
         return new SuspensionTimeline(policy, series, status, determinations, transitions, caveat);
     }
+}
+
+/// <summary>Receives each day of a replay's loop with its status (internal to the engine's loops).</summary>
+internal interface IQuietDaySink
+{
+    /// <summary>Day <paramref name="day"/> has <paramref name="status"/>; for a model, its count must be recorded now.</summary>
+    void Day(int day, DayStatus status);
+}
+
+/// <summary>The batch replay's sink: the statuses into an array.</summary>
+internal readonly struct StatusSink(DayStatus[] statuses) : IQuietDaySink
+{
+    public void Day(int day, DayStatus status) => statuses[day] = status;
 }

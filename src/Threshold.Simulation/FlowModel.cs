@@ -283,113 +283,175 @@ internal sealed class FlowModel
 
     /// <summary>
     /// The path day by day: the engine gives the day's status, the flows follow from it and from earlier statuses and
-    /// returns, and the day's counts go back to the engine. Removals reach the ledger in weekly batches (Monday to
-    /// Sunday, cut at month ends, at the horizon start and at arrangement start and end dates), dated the batch's last
-    /// day: the cap's month and the arrangement in force are those of every day of the batch, and a re-attempt follows
-    /// the batch [U: processing takes days].
+    /// returns, and the day's counts go back to the engine (<see cref="DailySuspensionReplay.Run{TModel}"/> drives the
+    /// days through <see cref="DayModel"/>). Removals reach the ledger in weekly batches (Monday to Sunday, cut at month
+    /// ends, at the horizon start and at arrangement start and end dates), dated the batch's last day: the cap's month
+    /// and the arrangement in force are those of every day of the batch, and a re-attempt follows the batch [U:
+    /// processing takes days].
     /// </summary>
     private void Pass(PolicyContext policy, DailySuspensionReplay replay, Workspace ws, Weights weights, ref PathOutcome o)
     {
         var v = ws.Values;
-        var mexico = v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
-        var deterrence = v[ParameterIndex.Of(ModelParameters.DeterrenceEffect)];
-        var lag = (int)v[ParameterIndex.Of(ModelParameters.DeterrenceLag)];
-        var displacement = v[ParameterIndex.Of(ModelParameters.DisplacementShare)];
         var capacity = v[ParameterIndex.Of(ModelParameters.Appointments)];
-        var baseUse = v[ParameterIndex.Of(ModelParameters.AppointmentBaselineUse)] * capacity;
-        var unscheduled = v[ParameterIndex.Of(ModelParameters.UnscheduledPoe)];
-        var reencounter = v[ParameterIndex.Of(ModelParameters.ReencounterShare)];
-        var leave = 1 / v[ParameterIndex.Of(ModelParameters.ReencounterDelay)];
         var table = policy.Table;
-        // Everything the day loop reads as locals: shares, factors and the arrays (no field or interface reads a day).
-        var (ucBetweenShare, ucCoastalShare, ucAppointmentShare, ucUnscheduledShare) = (table.UcNoncontiguousShare[0], table.UcNoncontiguousShare[1], table.UcNoncontiguousShare[2], table.UcNoncontiguousShare[3]);
-        var coastalShare = CoastalShare;
-        var notCoastal = 1 - coastalShare;
-        var notStopped = 1 - mexico;
-        var plan = ws.Plans[policy.Index];
-        var kindCount = policy.LedgerKinds.Length;
         ws.Ledger.Clear();
         replay.Reset();
         Array.Clear(ws.Carry);
         Array.Clear(ws.MonthlyUnderArrangement);
         Array.Clear(ws.MonthlyOverflow);
-        var status = ws.Status;
-        var northbound = ws.Northbound;
-        var (between, coastal, ports, ucBetween, ucPorts) = (ws.BetweenPorts, ws.Coastal, ws.Ports, ws.UcBetween, ws.UcPorts);
-        var dayEnds = policy.DayEnds;
-        var regimeOfDay = weights.RegimeOfDay;
-        var pool = 0.0;
-        var totals = default(ScreenedTotals);
-
-        // People of the open batch by (status, flow): the screening weights are per (regime, status), so a batch's
-        // removals, referrals and returns are its summed flows times the weights, applied when the batch closes (or
-        // the regime changes inside it). The day's counts go to the columns; the horizon's sums are taken after the
-        // loop, which keeps the loop's state in registers.
-        // (A workspace array, not stackalloc: a method with stackalloc is compiled once, without the runtime's profile.)
-        var sums = ws.BatchSums;
-        Array.Clear(sums);
-        var seen = 0;
-        unchecked
+        Array.Clear(ws.BatchSums);
+        var model = new DayModel
         {
-            // Unchecked: the index arithmetic stays below the arrays' lengths; counts are range-checked by People.
-            for (var t = 0; t < status.Length; t++)
+            Flows = this,
+            Ws = ws,
+            Plan = ws.Plans[policy.Index],
+            Weights = weights,
+            KindCount = policy.LedgerKinds.Length,
+            Northbound = ws.Northbound,
+            Status = ws.Status,
+            Between = ws.BetweenPorts,
+            Coastal = ws.Coastal,
+            Ports = ws.Ports,
+            UcBetween = ws.UcBetween,
+            UcPorts = ws.UcPorts,
+            DayEnds = policy.DayEnds,
+            Sums = ws.BatchSums,
+            NotStopped = 1 - v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)],
+            Deterrence = v[ParameterIndex.Of(ModelParameters.DeterrenceEffect)],
+            Lag = (int)v[ParameterIndex.Of(ModelParameters.DeterrenceLag)],
+            Displacement = v[ParameterIndex.Of(ModelParameters.DisplacementShare)],
+            Capacity = capacity,
+            BaseUse = v[ParameterIndex.Of(ModelParameters.AppointmentBaselineUse)] * capacity,
+            Unscheduled = v[ParameterIndex.Of(ModelParameters.UnscheduledPoe)],
+            Reencounter = v[ParameterIndex.Of(ModelParameters.ReencounterShare)],
+            Leave = 1 / v[ParameterIndex.Of(ModelParameters.ReencounterDelay)],
+            CoastalShare = CoastalShare,
+            NotCoastal = 1 - CoastalShare,
+            UcBetweenShare = table.UcNoncontiguousShare[0],
+            UcCoastalShare = table.UcNoncontiguousShare[1],
+            UcAppointmentShare = table.UcNoncontiguousShare[2],
+            UcUnscheduledShare = table.UcNoncontiguousShare[3],
+        };
+        replay.Run(ref model);
+        o = model.Outcome;
+        HorizonSums(ws, ref o);
+        o.Subject = (long)Math.Round(model.Totals.Subject);
+        o.FearReferrals = (long)Math.Round(model.Totals.Fear);
+        o.ContiguousReturns = (long)Math.Round(model.Totals.Contiguous);
+    }
+
+    /// <summary>
+    /// One pass's day step for the engine's loop: the day's flows from its status (and the status
+    /// <c>deterrence.lag_days</c> earlier), its whole-people counts, its flows added to the open batch by status, and the
+    /// batch closed (or the screening regime changed) when the day ends one. Everything a day reads is a field here.
+    /// </summary>
+    private struct DayModel : IDailyCountModel
+    {
+        public FlowModel Flows;
+        public Workspace Ws;
+        public ReturnBatchPlan Plan;
+        public Weights Weights;
+        public int KindCount;
+        public double[] Northbound;
+        public DayStatus[] Status;
+        public int[] Between;
+        public int[] Coastal;
+        public int[] Ports;
+        public int[] UcBetween;
+        public int[] UcPorts;
+        public byte[] DayEnds;
+
+        /// <summary>The open batch's people by (status, flow), four flows a status.</summary>
+        public double[] Sums;
+
+        public double NotStopped;
+        public double Deterrence;
+        public int Lag;
+        public double Displacement;
+        public double Capacity;
+        public double BaseUse;
+        public double Unscheduled;
+        public double Reencounter;
+        public double Leave;
+        public double CoastalShare;
+        public double NotCoastal;
+        public double UcBetweenShare;
+        public double UcCoastalShare;
+        public double UcAppointmentShare;
+        public double UcUnscheduledShare;
+
+        /// <summary>People returned to Mexico who have not tried again yet.</summary>
+        public double Pool;
+
+        /// <summary>Bit s set when a day of the open batch had status s.</summary>
+        public int Seen;
+
+        public ScreenedTotals Totals;
+        public PathOutcome Outcome;
+
+        public DayCounts Day(int t, DayStatus today)
+        {
+            unchecked
             {
-                // The day's status depends only on earlier days' counts, so the engine answers before the day's flows.
-                var today = replay.OpenDay();
-                status[t] = today;
-                var again = pool * leave;
-                pool -= again;
-                var attempts = (northbound[t] * notStopped) + again;
-                var deterred = t >= lag && status[t - lag] == DayStatus.Active ? deterrence * attempts : 0;
+                // Unchecked: the index arithmetic stays below the arrays' lengths; counts are range-checked below.
+                Status[t] = today;
+                var again = Pool * Leave;
+                Pool -= again;
+                var attempts = (Northbound[t] * NotStopped) + again;
+                var deterred = t >= Lag && Status[t - Lag] == DayStatus.Active ? Deterrence * attempts : 0;
                 var crossing = attempts - deterred;
-                var flowBetween = crossing * notCoastal;
-                var flowCoastal = crossing * coastalShare;
-                var flowAppointments = Math.Min(capacity, baseUse + (displacement * deterred));
+                var flowBetween = crossing * NotCoastal;
+                var flowCoastal = crossing * CoastalShare;
+                var flowAppointments = Math.Min(Capacity, BaseUse + (Displacement * deterred));
                 // Every share and factor is in [0, 1] and every level is at least 0 (the parameters' ranges), so each of
                 // the day's five flows lies between 0 and attempts + capacity + unscheduled: one test of that bound (a
                 // NaN fails it too) covers all five conversions.
-                if (!(attempts + capacity + unscheduled <= int.MaxValue))
+                if (!(attempts + Capacity + Unscheduled <= int.MaxValue))
                 {
                     throw OutOfRange("a day's attempts", attempts);
                 }
 
-                var b = between[t] = People(flowBetween);
-                var c = coastal[t] = People(flowCoastal);
-                var p = ports[t] = People(flowAppointments + unscheduled);
-                var ub = ucBetween[t] = People((flowBetween * ucBetweenShare) + (flowCoastal * ucCoastalShare));
-                var up = ucPorts[t] = People((flowAppointments * ucAppointmentShare) + (unscheduled * ucUnscheduledShare));
-                replay.CloseDay(b, c, p, ub, up);
+                var b = Between[t] = People(flowBetween);
+                var c = Coastal[t] = People(flowCoastal);
+                var p = Ports[t] = People(flowAppointments + Unscheduled);
+                var ub = UcBetween[t] = People((flowBetween * UcBetweenShare) + (flowCoastal * UcCoastalShare));
+                var up = UcPorts[t] = People((flowAppointments * UcAppointmentShare) + (Unscheduled * UcUnscheduledShare));
                 var cell = 4 * (int)today;
-                seen |= 1 << (int)today;
+                Seen |= 1 << (int)today;
+                var sums = Sums;
                 sums[cell] += flowBetween;
                 sums[cell + 1] += flowCoastal;
                 sums[cell + 2] += flowAppointments;
-                sums[cell + 3] += unscheduled;
-                var end = dayEnds[t];
-                if (end == 0)
+                sums[cell + 3] += Unscheduled;
+                var end = DayEnds[t];
+                if (end != 0)
                 {
-                    continue;
+                    EndOfDay(t, end);
                 }
 
-                // The horizon starts on a batch boundary, so a whole batch is in it or out of it.
-                var inHorizon = t >= warmUp;
-                if (end == RegimeEnd)
-                {
-                    ApplyWeights(weights, regimeOfDay[t], sums, seen, ws.Carry, inHorizon, ref totals);
-                }
-                else
-                {
-                    pool += CloseBatch(ws, plan, weights, regimeOfDay[t], seen, t, inHorizon, kindCount, reencounter, ref totals, ref o);
-                }
-
-                seen = 0;
+                return new DayCounts(b, c, p, ub, up);
             }
         }
 
-        HorizonSums(ws, ref o);
-        o.Subject = (long)Math.Round(totals.Subject);
-        o.FearReferrals = (long)Math.Round(totals.Fear);
-        o.ContiguousReturns = (long)Math.Round(totals.Contiguous);
+        /// <summary>
+        /// The day ends the screening regime (its batch's weights applied) or a batch (closed through the ledger, its
+        /// returns to the re-attempt pool). The horizon starts on a batch boundary, so a whole batch is in it or out of it.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private void EndOfDay(int t, byte end)
+        {
+            var inHorizon = t >= Flows.warmUp;
+            if (end == RegimeEnd)
+            {
+                ApplyWeights(Weights, Weights.RegimeOf(t), Sums, Seen, Ws.Carry, inHorizon, ref Totals);
+            }
+            else
+            {
+                Pool += Flows.CloseBatch(Ws, Plan, Weights, Weights.RegimeOf(t), Seen, t, inHorizon, KindCount, Reencounter, ref Totals, ref Outcome);
+            }
+
+            Seen = 0;
+        }
     }
 
     /// <summary>The horizon's encounters (in all and by month) and its days active and at the cap, from the pass's columns and statuses.</summary>

@@ -106,6 +106,97 @@ public sealed class DailyReplayTests
             }
         });
 
+    /// <summary>
+    /// A model that reacts to its statuses as the simulator does: crossings halve while the suspension applied
+    /// <c>lag</c> days earlier (today when 0). It records the statuses it was given, in the order given.
+    /// </summary>
+    private struct ReactiveModel(int[] baseCounts, int lag) : IDailyCountModel
+    {
+        public List<(int Day, DayStatus Status)> Given { get; } = [];
+
+        public DayCounts Day(int day, DayStatus status)
+        {
+            Given.Add((day, status));
+            var b = day >= lag && Given[day - lag].Status == DayStatus.Active ? baseCounts[day] / 2 : baseCounts[day];
+            return new DayCounts(b, b / 50, b / 3, b / 10, b / 40);
+        }
+    }
+
+    /// <summary><see cref="DailySuspensionReplay.Run{TModel}"/> against the same model stepped with OpenDay and CloseDay.</summary>
+    private static void AssertRunEqualsStepping(CompiledPolicy policy, int[] baseCounts, int lag)
+    {
+        var start = ReplayPropertyTests.Start;
+        var stepped = new DailySuspensionReplay(policy, start, baseCounts.Length);
+        var steppedModel = new ReactiveModel(baseCounts, lag);
+        for (var i = 0; i < baseCounts.Length; i++)
+        {
+            var counts = steppedModel.Day(i, stepped.OpenDay());
+            stepped.CloseDay(counts.BetweenPorts, counts.Coastal, counts.PortsOfEntry, counts.UcNoncontiguousBetweenPorts, counts.UcNoncontiguousPorts);
+        }
+
+        var run = new DailySuspensionReplay(policy, start, baseCounts.Length);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            // The second pass proves Reset leaves nothing behind.
+            run.Reset();
+            var model = new ReactiveModel(baseCounts, lag);
+            run.Run(ref model);
+            Assert.Equal(steppedModel.Given, model.Given);
+        }
+
+        Assert.Equal(baseCounts.Length, run.Day);
+        Assert.Equal(stepped.Statuses.ToArray(), run.Statuses.ToArray());
+        Assert.Equal(stepped.CountedOnDay.ToArray(), run.CountedOnDay.ToArray());
+        Assert.Equal(stepped.Determinations.Select(Describe), run.Determinations.Select(Describe));
+        Assert.Equal(stepped.Transitions.Select(Describe), run.Transitions.Select(Describe));
+    }
+
+    [Property(MaxTest = 120)]
+    public Property Run_ModelReactingToItsStatuses_SameAsSteppingDayByDay() => Prop.ForAll(
+        ReplayPropertyTests.Series(),
+        Gen.Elements(0, 1, 7, 30).ToArbitrary(),
+        (counts, lag) =>
+        {
+            foreach (var policy in Policies())
+            {
+                AssertRunEqualsStepping(policy, counts, lag);
+            }
+        });
+
+    [Fact]
+    public void Run_RepositorySeries_SameAsBatchForEveryPolicy()
+    {
+        var series = EncounterCsvReader.ReadFile(Path.Combine(RepositoryRoot(), "data", "modeled", "daily_encounters_2024-01-01_2025-01-19.modeled.csv"));
+        foreach (var policy in Policies())
+        {
+            var replay = new DailySuspensionReplay(policy, series.Start, series.Length);
+            var model = new ColumnsModel(series);
+            replay.Run(ref model);
+            AssertSame(SuspensionReplay.Run(policy, series), replay.ToTimeline(series));
+            var half = new DailySuspensionReplay(policy, series.Start, series.Length);
+            // Days stepped first, then the rest run: the two ways mix.
+            for (var i = 0; i < 100; i++)
+            {
+                var c = model.Day(i, half.OpenDay());
+                half.CloseDay(c.BetweenPorts, c.Coastal, c.PortsOfEntry, c.UcNoncontiguousBetweenPorts, c.UcNoncontiguousPorts);
+            }
+
+            half.Run(ref model);
+            AssertSame(SuspensionReplay.Run(policy, series), half.ToTimeline(series));
+        }
+    }
+
+    /// <summary>A model that gives a series' counts whatever the status.</summary>
+    private readonly struct ColumnsModel(EncounterSeries series) : IDailyCountModel
+    {
+        public DayCounts Day(int day, DayStatus status) => new(
+            series.Value(EncounterColumn.BetweenPorts, day) ?? 0,
+            series.Value(EncounterColumn.Coastal, day) ?? 0,
+            series.Value(EncounterColumn.PortsOfEntry, day) ?? 0,
+            series.Value(EncounterColumn.UcNoncontiguousBetweenPorts, day) ?? 0,
+            series.Value(EncounterColumn.UcNoncontiguousPorts, day) ?? 0);
+    }
+
     [Fact]
     public void DailyReplay_StatusNeverDependsOnTheDaysOwnCount()
     {
