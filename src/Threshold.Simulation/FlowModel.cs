@@ -605,7 +605,7 @@ internal sealed class FlowModel
     /// batch to batch); each element gets the same round, compare and subtract as one at a time, so the same bits.
     /// NaN and counts beyond a long still throw.
     /// </summary>
-    private static void TakeWholePeople(Span<double> carry, Span<long> counts)
+    internal static void TakeWholePeople(Span<double> carry, Span<long> counts)
     {
         var k = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -617,8 +617,10 @@ internal sealed class FlowModel
                 var c = Vector256.Create(carry.Slice(k, Vector256<double>.Count));
                 var whole = Vector256.Round(c);
                 var take = Vector256.GreaterThanOrEqual(whole, one);
-                // A lane neither taken nor below one is NaN; a taken lane must fit a long.
-                if ((take | Vector256.LessThan(whole, one)) != Vector256<double>.AllBitsSet || (take & ~Vector256.LessThan(whole, limit)) != Vector256<double>.Zero)
+                // A lane neither taken nor below one is NaN; a taken lane must fit a long. The masks are compared as bits:
+                // compared as doubles, all-ones lanes are NaNs and never equal.
+                var fine = (take | Vector256.LessThan(whole, one)) & (~take | Vector256.LessThan(whole, limit));
+                if (fine.AsUInt64() != Vector256<ulong>.AllBitsSet)
                 {
                     break;
                 }
