@@ -524,9 +524,12 @@ internal sealed class FlowModel
         public double Contiguous;
     }
 
-    /// <summary>A day's flow rounded (to even) to whole people; the caller has checked it is in range.</summary>
+    /// <summary>
+    /// A day's flow rounded (to even) to whole people; the caller has checked it is in range, so the processor's own
+    /// conversion is exact (the language's conversion adds a saturating fix-up for NaN and out-of-range values).
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static int People(double flow) => unchecked((int)Math.Round(flow));
+    private static int People(double flow) => double.ConvertToIntegerNative<int>(Math.Round(flow));
 
     /// <summary>The error for a count out of range, built out of line so the hot loops do not carry its formatting.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
