@@ -77,6 +77,8 @@ internal sealed class FlowModel
 
     public FlowModel(Calibration calibration, LocalDate first, int days, int warmUp)
     {
+        // The first horizon day's 7-day window and the deterrence lag read warm-up days.
+        ArgumentOutOfRangeException.ThrowIfLessThan(warmUp, 7);
         this.calibration = calibration;
         this.first = first;
         this.days = days;
@@ -131,7 +133,7 @@ internal sealed class FlowModel
         public readonly long[] BatchCounts = new long[removalKinds];
         public readonly DayStatus[] Status = new DayStatus[days];
 
-        /// <summary>The policy's own count averaged over the 7 days ending each day (0 before 7 days exist).</summary>
+        /// <summary>The policy's own count averaged over the 7 days ending each horizon day (warm-up days are not written).</summary>
         public readonly double[] Average7 = new double[days];
 
         /// <summary>Returns to Mexico under capped arrangements in each month from the horizon's first month.</summary>
@@ -191,22 +193,6 @@ internal sealed class FlowModel
         return ends;
     }
 
-    /// <summary>Each day's count under the rule version in force that day (the engine's counting rule), averaged over 7 days.</summary>
-    private void SevenDayAverages(ReadOnlySpan<int> counted, Workspace ws)
-    {
-        long sum = 0;
-        for (var t = 0; t < days; t++)
-        {
-            sum += counted[t];
-            if (t >= 7)
-            {
-                sum -= counted[t - 7];
-            }
-
-            ws.Average7[t] = t >= 6 ? sum / 7.0 : 0;
-        }
-    }
-
     /// <summary>Runs one path under one policy in a single forward pass and fills <paramref name="outcome"/>.</summary>
     /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound"/> already filled in.</param>
     /// <remarks>The day's counts stay in the workspace's columns until the next run (for <see cref="Timeline"/>).</remarks>
@@ -215,11 +201,8 @@ internal sealed class FlowModel
         outcome = default;
         var replay = ws.Replays[policy.Index];
         Pass(policy, replay, ws, weights, ref outcome);
+        HorizonSums(ws, replay.CountedOnDay, keepDaily, ref outcome);
         Summarise(replay, ws, ref outcome);
-        if (keepDaily)
-        {
-            SevenDayAverages(replay.CountedOnDay, ws);
-        }
     }
 
     /// <summary>
@@ -334,7 +317,6 @@ internal sealed class FlowModel
         };
         replay.Run(ref model);
         o = model.Outcome;
-        HorizonSums(ws, ref o);
         o.Subject = (long)Math.Round(model.Totals.Subject);
         o.FearReferrals = (long)Math.Round(model.Totals.Fear);
         o.ContiguousReturns = (long)Math.Round(model.Totals.Contiguous);
@@ -454,8 +436,12 @@ internal sealed class FlowModel
         }
     }
 
-    /// <summary>The horizon's encounters (in all and by month) and its days active and at the cap, from the pass's columns and statuses.</summary>
-    private void HorizonSums(Workspace ws, ref PathOutcome o)
+    /// <summary>
+    /// The horizon's encounters (in all and by month) and its days active and at the cap, from the pass's columns and
+    /// statuses; with <paramref name="averages"/>, each horizon day's 7-day average of <paramref name="counted"/> (the
+    /// policy's own count, under the rule version in force each day) into the workspace.
+    /// </summary>
+    private void HorizonSums(Workspace ws, ReadOnlySpan<int> counted, bool averages, ref PathOutcome o)
     {
         var monthly = ws.MonthlyBetweenPorts;
         Array.Clear(monthly);
@@ -464,11 +450,19 @@ internal sealed class FlowModel
         var ports = ws.Ports.AsSpan(0, days);
         var status = ws.Status.AsSpan(0, days);
         var month = monthOfDay.AsSpan(0, days);
+        var average = ws.Average7.AsSpan(0, days);
         long encountersBetween = 0, encountersPorts = 0;
         int daysActive = 0, capBindingDays = 0;
         unchecked
         {
-            // Unchecked: at most 3,653 days of int counts cannot overflow a long.
+            // Unchecked: at most 3,653 days of int counts cannot overflow a long. The warm-up is longer than a week, so
+            // the window ending on the horizon's first day is whole; its sum is exact whatever the order of the terms.
+            long sum7 = 0;
+            for (var t = warmUp - 6; t < warmUp; t++)
+            {
+                sum7 += counted[t];
+            }
+
             for (var t = warmUp; t < between.Length; t++)
             {
                 var b = between[t];
@@ -477,6 +471,12 @@ internal sealed class FlowModel
                 monthly[month[t]] += b;
                 daysActive += status[t] == DayStatus.Active ? 1 : 0;
                 capBindingDays += status[t] == DayStatus.CapReached ? 1 : 0;
+                if (averages)
+                {
+                    sum7 += counted[t];
+                    average[t] = sum7 / 7.0;
+                    sum7 -= counted[t - 6];
+                }
             }
         }
 
@@ -542,15 +542,23 @@ internal sealed class FlowModel
     /// <paramref name="carry"/>) and, in the horizon, its people subject and fear referrals; then clears the sums.
     /// </summary>
     /// <param name="seen">Bit s set when a day of the batch had status s (the other statuses' sums are zero).</param>
+    /// <remarks>
+    /// Every sum gets its terms in the same order, flow 0 to 3 of each status: <c>carry[k]</c> takes
+    /// <c>n_0 × w_0[k]</c>, then <c>n_1 × w_1[k]</c> and so on, one multiply and one add each (no fused multiply-add),
+    /// several k at a time.
+    /// </remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static void ApplyWeights(Weights weights, int regime, double[] sums, int seen, double[] carry, bool inHorizon, ref ScreenedTotals totals)
     {
         var stride = weights.Stride;
+        var kinds = stride - Weights.FirstRemoval;
+        var (contiguousBatch, subject, fear, contiguous) = (totals.ContiguousBatch, totals.Subject, totals.Fear, totals.Contiguous);
         for (; seen != 0; seen &= seen - 1)
         {
             var s = System.Numerics.BitOperations.TrailingZeroCount(seen);
             var cell = sums.AsSpan(s * 4, 4);
-            if (cell[0] == 0 && cell[1] == 0 && cell[2] == 0 && cell[3] == 0)
+            var (n0, n1, n2, n3) = (cell[0], cell[1], cell[2], cell[3]);
+            if (n0 == 0 && n1 == 0 && n2 == 0 && n3 == 0)
             {
                 continue;
             }
@@ -561,44 +569,51 @@ internal sealed class FlowModel
                 var n = cell[f];
                 var row = w.Slice(f * stride, stride);
                 var c = n * row[Weights.Contiguous];
-                totals.ContiguousBatch += c;
+                contiguousBatch += c;
                 if (inHorizon)
                 {
-                    totals.Subject += n * row[Weights.Subject];
-                    totals.Fear += n * row[Weights.Fear];
-                    totals.Contiguous += c;
+                    subject += n * row[Weights.Subject];
+                    fear += n * row[Weights.Fear];
+                    contiguous += c;
                 }
-
-                AddScaled(carry, n, row[Weights.FirstRemoval..]);
             }
 
+            AddScaled(carry.AsSpan(0, kinds), n0, n1, n2, n3, w.Slice(Weights.FirstRemoval, kinds), w.Slice(stride + Weights.FirstRemoval, kinds), w.Slice((2 * stride) + Weights.FirstRemoval, kinds), w.Slice((3 * stride) + Weights.FirstRemoval, kinds));
             cell.Clear();
         }
+
+        (totals.ContiguousBatch, totals.Subject, totals.Fear, totals.Contiguous) = (contiguousBatch, subject, fear, contiguous);
     }
 
     /// <summary>
-    /// <c>carry[k] += n × weights[k]</c> for every k, several k at a time: each element gets the same one multiply and one
-    /// add as in a scalar loop (no fused multiply-add, no reordering), so the sums are the same to the bit.
+    /// <c>carry[k] += n0 × w0[k]; carry[k] += n1 × w1[k]; ...</c> for every k, in that order, several k at a time: each
+    /// element gets the same multiplies and adds as one flow after another (no fused multiply-add), so the same bits.
     /// </summary>
-    private static void AddScaled(double[] carry, double n, ReadOnlySpan<double> weights)
+    private static void AddScaled(Span<double> carry, double n0, double n1, double n2, double n3, ReadOnlySpan<double> w0, ReadOnlySpan<double> w1, ReadOnlySpan<double> w2, ReadOnlySpan<double> w3)
     {
         var k = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
-            var target = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(carry.AsSpan(0, weights.Length));
-            var source = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(weights);
-            var scale = new System.Numerics.Vector<double>(n);
-            for (var i = 0; i < target.Length; i++)
+            var (s0, s1, s2, s3) = (Vector256.Create(n0), Vector256.Create(n1), Vector256.Create(n2), Vector256.Create(n3));
+            for (; k + Vector256<double>.Count <= carry.Length; k += Vector256<double>.Count)
             {
-                target[i] += scale * source[i];
+                var c = Vector256.Create(carry.Slice(k, Vector256<double>.Count));
+                c += s0 * Vector256.Create(w0.Slice(k, Vector256<double>.Count));
+                c += s1 * Vector256.Create(w1.Slice(k, Vector256<double>.Count));
+                c += s2 * Vector256.Create(w2.Slice(k, Vector256<double>.Count));
+                c += s3 * Vector256.Create(w3.Slice(k, Vector256<double>.Count));
+                c.CopyTo(carry.Slice(k, Vector256<double>.Count));
             }
-
-            k = target.Length * System.Numerics.Vector<double>.Count;
         }
 
-        for (; k < weights.Length; k++)
+        for (; k < carry.Length; k++)
         {
-            carry[k] += n * weights[k];
+            var c = carry[k];
+            c += n0 * w0[k];
+            c += n1 * w1[k];
+            c += n2 * w2[k];
+            c += n3 * w3[k];
+            carry[k] = c;
         }
     }
 
