@@ -132,6 +132,7 @@ public sealed class DailySuspensionReplay
     /// determinations and transitions as <see cref="OpenDay"/> and <see cref="CloseDay"/> day by day with the model's
     /// counts, on the batch replay's faster loop (between possible events the replay's state stays in registers).
     /// </summary>
+    /// <remarks>An exception from the model leaves the replay part-way through its days: <see cref="Reset"/> it before reuse.</remarks>
     /// <exception cref="InvalidOperationException">A day is open.</exception>
     public void Run<TModel>(ref TModel model)
         where TModel : struct, IDailyCountModel

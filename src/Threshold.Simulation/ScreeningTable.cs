@@ -277,9 +277,6 @@ public sealed class Weights
     /// <summary>The regime (set of screening answers) of a day, by index from the table's first day.</summary>
     public int RegimeOf(int day) => regimeOfDay[day];
 
-    /// <summary>The regime of every day (<see cref="RegimeOf"/>), for loops over the days.</summary>
-    internal ReadOnlySpan<int> RegimeOfDay => regimeOfDay;
-
     /// <summary>The coefficients of every flow in a regime under a status, flow after flow (<see cref="Stride"/> each).</summary>
     public ReadOnlySpan<double> For(int regime, DayStatus status) => values.AsSpan(Offset(regime, (int)status, 0), stride * flows);
 
