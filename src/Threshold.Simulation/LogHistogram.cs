@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Threshold.Simulation;
 
 /// <summary>
@@ -19,8 +21,9 @@ public sealed class LogHistogram
 {
     // Bin b's count is storage[offset + (b × stride)]: a histogram of its own has stride 1; the histograms of a
     // Series share one array bin-major, so neighbouring days (usually in the same bin) are neighbours in memory. The
-    // count, sum and clamped count are tallies[3 × offset + 0, 1, 2], also shared by a Series, so that a whole series
-    // can be added to, merged and read in one pass over its arrays (AddEach, MergeEach, QuantilesEach).
+    // count, sum and clamped count are tallies[offset + (k × stride)] for k = 0, 1, 2, laid out like the bins and also
+    // shared by a Series, so that a whole series can be added to (several days at a time), merged and read in one pass
+    // over its arrays (AddEach, MergeEach, QuantilesEach).
     private const int TallyCount = 0;
     private const int TallySum = 1;
     private const int TallyClamped = 2;
@@ -85,13 +88,15 @@ public sealed class LogHistogram
     public static LogHistogram ForCounts() => new(10, 34, wholeNumbers: true);
 
     /// <summary>Number of values added.</summary>
-    public long Count => tallies[(3 * offset) + TallyCount];
+    public long Count => tallies[Tally(TallyCount)];
 
     /// <summary>Exact sum of the values added, each rounded to a whole number.</summary>
-    public long Sum => tallies[(3 * offset) + TallySum];
+    public long Sum => tallies[Tally(TallySum)];
 
     /// <summary>Values beyond the last bin (clamped into it).</summary>
-    public long Clamped => tallies[(3 * offset) + TallyClamped];
+    public long Clamped => tallies[Tally(TallyClamped)];
+
+    private int Tally(int k) => offset + (k * stride);
 
     public void Add(double value) => AddAt(storage, tallies, offset, stride, Bin(value, subBits, maxExponent, bins), bins, value);
 
@@ -109,9 +114,9 @@ public sealed class LogHistogram
 
         if (!IsWholeSeries(series))
         {
-            for (var i = 0; i < series.Length; i++)
+            for (var m = 0; m < series.Length; m++)
             {
-                series[i].Add(values[i]);
+                series[m].Add(values[m]);
             }
 
             return;
@@ -120,10 +125,74 @@ public sealed class LogHistogram
         // The series' arrays and shape as locals for the loop over its members.
         var first = series[0];
         var (storage, tallies, bins, subBits, maxExponent, n) = (first.storage, first.tallies, first.bins, first.subBits, first.maxExponent, series.Length);
-        for (var i = 0; i < values.Length; i++)
+        var i = Vector256.IsHardwareAccelerated ? AddFour(first, values) : 0;
+        for (; i < values.Length; i++)
         {
             AddAt(storage, tallies, i, n, Bin(values[i], subBits, maxExponent, bins), bins, values[i]);
         }
+    }
+
+    /// <summary>
+    /// <see cref="AddEach"/> on a whole series four members at a time: the bins, the rounded values and the tallies of
+    /// four members in vector registers (a member's count, sum and clamped count sit next to its neighbours'), the four
+    /// bin counts one by one. Each member gets exactly what <see cref="AddAt"/> gives it. Stops before the first group
+    /// with a value that would throw (NaN, a sum overflowing) and returns where it stopped, for <see cref="AddAt"/> to
+    /// go on from there one at a time and throw the same error.
+    /// </summary>
+    private static int AddFour(LogHistogram first, ReadOnlySpan<double> values)
+    {
+        var (storage, tallies, bins, subBits, maxExponent, n) = (first.storage, first.tallies, first.bins, first.subBits, first.maxExponent, values.Length);
+        var counts = tallies.AsSpan(TallyCount * n, n);
+        var sums = tallies.AsSpan(TallySum * n, n);
+        var clamped = tallies.AsSpan(TallyClamped * n, n);
+        var one = Vector256.Create(1.0);
+        var (low, high) = (Vector256.Create(-9.2233720368547758E18), Vector256.Create(9.2233720368547758E18));
+        var subMask = Vector256.Create((1L << subBits) - 1);
+        var lastBin = Vector256.Create((long)bins - 1);
+        var exponentLimit = Vector256.Create((long)maxExponent);
+        var i = 0;
+        unchecked
+        {
+            for (; i + Vector256<double>.Count <= n; i += Vector256<double>.Count)
+            {
+                var value = Vector256.Create(values.Slice(i, Vector256<double>.Count));
+                var whole = Vector256.Round(value);
+                var sum = Vector256.Create(sums.Slice(i, Vector256<long>.Count));
+                // A NaN or a value beyond a long fails the range test; then the one-at-a-time path throws.
+                if ((Vector256.GreaterThanOrEqual(whole, low) & Vector256.LessThan(whole, high)).AsUInt64() != Vector256<ulong>.AllBitsSet)
+                {
+                    break;
+                }
+
+                var rounded = Vector256.ConvertToInt64(whole);
+                var total = sum + rounded;
+                // Signed overflow: the total's sign differs from both terms'. The one-at-a-time path throws it.
+                if (((sum ^ total) & (rounded ^ total)).ExtractMostSignificantBits() != 0)
+                {
+                    break;
+                }
+
+                // The bin as Bin gives it: 0 below 1; else 1 + (exponent · 2^b + the top b bits of the mantissa), with
+                // exponents from maxExponent up clamped into the last bin.
+                var bits = value.AsInt64();
+                var exponent = ((bits >>> 52) & Vector256.Create(0x7FFL)) - Vector256.Create(1023L);
+                var beyond = Vector256.GreaterThanOrEqual(exponent, exponentLimit);
+                var bin = Vector256.Create(1L) + (exponent << subBits) + ((bits >>> (52 - subBits)) & subMask);
+                bin = Vector256.ConditionalSelect(beyond, lastBin, bin);
+                bin = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(value, one).AsInt64(), bin, Vector256<long>.Zero);
+                for (var k = 0; k < Vector256<long>.Count; k++)
+                {
+                    ref var count = ref storage[i + k + ((int)bin.GetElement(k) * n)];
+                    count = checked(count + 1);
+                }
+
+                total.CopyTo(sums.Slice(i, Vector256<long>.Count));
+                (Vector256.Create(counts.Slice(i, Vector256<long>.Count)) + Vector256.Create(1L)).CopyTo(counts.Slice(i, Vector256<long>.Count));
+                (Vector256.Create(clamped.Slice(i, Vector256<long>.Count)) - (beyond & Vector256.GreaterThanOrEqual(value, one).AsInt64())).CopyTo(clamped.Slice(i, Vector256<long>.Count));
+            }
+        }
+
+        return i;
     }
 
     /// <summary>
@@ -136,20 +205,20 @@ public sealed class LogHistogram
         // Index arithmetic unchecked: every index is below an array length, which is an int.
         unchecked
         {
-            var t = 3 * index;
             if (bin >= bins)
             {
                 bin = bins - 1;
-                tallies[t + TallyClamped]++;
+                tallies[index + (TallyClamped * stride)]++;
             }
 
             ref var count = ref storage[index + (bin * stride)];
             count = checked(count + 1);
-            tallies[t + TallyCount]++;
+            tallies[index + (TallyCount * stride)]++;
             // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
             // and the daily bands add thousands of values a path. The sum stays checked.
             var whole = Math.Round(value);
-            tallies[t + TallySum] = checked(tallies[t + TallySum] + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange(value)));
+            ref var sum = ref tallies[index + (TallySum * stride)];
+            sum = checked(sum + (whole is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? unchecked((long)whole) : throw OutOfRange(value)));
         }
     }
 
@@ -173,7 +242,7 @@ public sealed class LogHistogram
 
         for (var k = 0; k < 3; k++)
         {
-            tallies[(3 * offset) + k] = checked(tallies[(3 * offset) + k] + other.tallies[(3 * other.offset) + k]);
+            tallies[Tally(k)] = checked(tallies[Tally(k)] + other.tallies[other.Tally(k)]);
         }
     }
 

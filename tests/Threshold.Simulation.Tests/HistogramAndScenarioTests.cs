@@ -98,6 +98,54 @@ public class HistogramSeriesTests
     }
 
     [Fact]
+    public void AddEach_WholeSeries_FourAtATimeGivesWhatOneAtATimeGives()
+    {
+        // A whole series is added four members at a time: negative values, values below 1, clamped ones and every
+        // member's tallies must come out as separate histograms give them, and a NaN or an overflowing sum must throw
+        // as Add does, wherever it falls (in a group of four or in the tail).
+        var random = new Random(3);
+        const int Members = 11;
+        var series = LogHistogram.Series(Members, 6, 17, wholeNumbers: false);
+        var alone = Enumerable.Range(0, Members).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray();
+        for (var row = 0; row < 400; row++)
+        {
+            var values = Enumerable.Range(0, Members).Select(d => (row + d) % 7 switch
+            {
+                0 => -random.NextDouble() * 50,
+                1 => random.NextDouble(),
+                2 => 2e5 + (random.NextDouble() * 1e9),
+                _ => random.NextDouble() * 9000,
+            }).ToArray();
+            LogHistogram.AddEach(series, values);
+            for (var d = 0; d < Members; d++)
+            {
+                alone[d].Add(values[d]);
+            }
+        }
+
+        for (var d = 0; d < Members; d++)
+        {
+            Assert.Equal((alone[d].Count, alone[d].Sum, alone[d].Clamped), (series[d].Count, series[d].Sum, series[d].Clamped));
+            foreach (var q in new[] { 0.05, 0.5, 0.95, 1.0 })
+            {
+                Assert.Equal(alone[d].Quantile(q), series[d].Quantile(q));
+            }
+        }
+
+        foreach (var at in new[] { 1, 9 })
+        {
+            var values = new double[Members];
+            values[at] = double.NaN;
+            Assert.Throws<OverflowException>(() => LogHistogram.AddEach(LogHistogram.Series(Members, 6, 17, wholeNumbers: false), values));
+            var big = LogHistogram.Series(Members, 6, 62, wholeNumbers: false);
+            var huge = new double[Members];
+            huge[at] = 9e18;
+            LogHistogram.AddEach(big, huge);
+            Assert.Throws<OverflowException>(() => LogHistogram.AddEach(big, huge));
+        }
+    }
+
+    [Fact]
     public void SeriesOperations_OnHistogramsThatAreNotOneWholeSeries_WorkOneByOne()
     {
         // Reordered members of a series, and histograms of their own: the whole-series shortcuts must not apply.
