@@ -261,8 +261,12 @@ public static class MonteCarlo
 /// <summary>The histograms of a run (or of one worker's share of it), per policy.</summary>
 internal sealed class Accumulator
 {
+    /// <summary>A path's monthly figures as the histograms take them (scratch, reused).</summary>
+    private readonly double[] monthValues;
+
     public Accumulator(int policies, int horizonDays, int horizonMonths, bool bands)
     {
+        monthValues = new double[horizonMonths];
         Outputs = new LogHistogram[policies][];
         Daily = new LogHistogram[policies][];
         Monthly = new LogHistogram[policies][];
@@ -301,12 +305,23 @@ internal sealed class Accumulator
             LogHistogram.AddEach(daily, space.Average7.AsSpan(warmUp, daily.Length));
         }
 
-        var monthly = Monthly[policy];
-        for (var m = 0; m < monthly.Length; m++)
+        if (Monthly[policy].Length > 0)
         {
-            monthly[m].Add(space.MonthlyUnderCaps[m]);
-            MonthlyEncounters[policy][m].Add(space.MonthlyBetweenPorts[m]);
+            AddMonths(Monthly[policy], space.MonthlyUnderCaps);
+            AddMonths(MonthlyEncounters[policy], space.MonthlyBetweenPorts);
         }
+    }
+
+    /// <summary>A path's monthly figures to a monthly series at once (as doubles: whole numbers far below 2^53, so exact).</summary>
+    private void AddMonths(LogHistogram[] series, long[] figures)
+    {
+        var values = monthValues.AsSpan(0, series.Length);
+        for (var m = 0; m < values.Length; m++)
+        {
+            values[m] = figures[m];
+        }
+
+        LogHistogram.AddEach(series, values);
     }
 
     public void Merge(Accumulator other)
