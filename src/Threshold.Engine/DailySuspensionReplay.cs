@@ -175,7 +175,7 @@ public sealed class DailySuspensionReplay
     }
 
     /// <summary>The engine's loop to a model: each day's status to the model, the model's counts recorded.</summary>
-    private ref struct ModelSink<TModel>(DailySuspensionReplay replay, ref TModel model) : IQuietDaySink
+    private ref struct ModelSink<TModel>(DailySuspensionReplay replay, ref TModel model) : IDaySink
         where TModel : struct, IDailyCountModel
     {
         private ref TModel model = ref model;

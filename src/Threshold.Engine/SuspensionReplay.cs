@@ -234,10 +234,20 @@ public static class SuspensionReplay
                 return;
             }
 
-            var limit = Math.Min(length, Math.Min(nextVersion, sunsetIndex));
+            quietUntil = QuietLimit(i, length);
+            quietCapCount = capCount > 0 && year < capCount && state == DayStatus.Active ? 1 : 0;
+        }
+
+        /// <summary>
+        /// The first day after <paramref name="i"/> (at most <paramref name="stop"/>) on which more than the window and
+        /// the cap count can change: a version change, the sunset, a pending effect, a new cap year, or the day the
+        /// year's cap is used up. Shared by <see cref="Quiet"/> and <see cref="FastForward"/>.
+        /// </summary>
+        private int QuietLimit(int i, int stop)
+        {
+            var limit = Math.Min(stop, Math.Min(nextVersion, sunsetIndex));
             limit = pendingDeactivation >= 0 ? Math.Min(limit, pendingDeactivation) : limit;
             limit = pendingActivation >= 0 ? Math.Min(limit, pendingActivation) : limit;
-            quietCapCount = 0;
             if (capCount > 0 && year < capCount)
             {
                 limit = Math.Min(limit, yearStarts[year + 1]);
@@ -245,11 +255,10 @@ public static class SuspensionReplay
                 {
                     // Days i+1 .. i+(cap − used) are counted; the next one reaches the cap.
                     limit = (int)Math.Min(limit, i + 1L + (caps[year] - activeThisYear));
-                    quietCapCount = 1;
                 }
             }
 
-            quietUntil = limit;
+            return limit;
         }
 
         /// <summary>A determination's effect is now pending on <paramref name="effective"/>: the quiet days end there at the latest.</summary>
@@ -512,7 +521,7 @@ public static class SuspensionReplay
         /// models whose counts depend on their statuses.
         /// </summary>
         public void RunDays<TSink>(int from, int to, ref TSink sink)
-            where TSink : struct, IQuietDaySink, allows ref struct
+            where TSink : struct, IDaySink, allows ref struct
         {
             for (var i = from; i < to; i++)
             {
@@ -551,28 +560,10 @@ public static class SuspensionReplay
         /// with its status. Returns the first day not replayed.
         /// </summary>
         private int FastForward<TSink>(int i, int stop, ref TSink sink)
-            where TSink : struct, IQuietDaySink, allows ref struct
+            where TSink : struct, IDaySink, allows ref struct
         {
-            var limit = Math.Min(stop, Math.Min(nextVersion, sunsetIndex));
-            if (pendingDeactivation >= 0)
-            {
-                limit = Math.Min(limit, pendingDeactivation);
-            }
-
-            if (pendingActivation >= 0)
-            {
-                limit = Math.Min(limit, pendingActivation);
-            }
-
+            var limit = QuietLimit(i, stop);
             var activeCapped = capCount > 0 && state == DayStatus.Active && year < capCount;
-            if (capCount > 0 && year < capCount)
-            {
-                limit = Math.Min(limit, yearStarts[year + 1]);
-                if (activeCapped)
-                {
-                    limit = Math.Min(limit, i + 1 + (caps[year] - activeThisYear));
-                }
-            }
 
             // Locals, not fields, so the JIT keeps the per-day state in registers; stored back before any decision.
             var (c, days, end, s, level, run) = (counted, window, w, sum, levelSum, streak);
@@ -874,14 +865,14 @@ public static class SuspensionReplay
 }
 
 /// <summary>Receives each day of a replay's loop with its status (internal to the engine's loops).</summary>
-internal interface IQuietDaySink
+internal interface IDaySink
 {
     /// <summary>Day <paramref name="day"/> has <paramref name="status"/>; for a model, its count must be recorded now.</summary>
     void Day(int day, DayStatus status);
 }
 
 /// <summary>The batch replay's sink: the statuses into an array.</summary>
-internal readonly struct StatusSink(DayStatus[] statuses) : IQuietDaySink
+internal readonly struct StatusSink(DayStatus[] statuses) : IDaySink
 {
     public void Day(int day, DayStatus status) => statuses[day] = status;
 }

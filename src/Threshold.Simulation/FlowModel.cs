@@ -245,11 +245,11 @@ internal sealed class FlowModel
         // exp(noise) four days at a time (the runtime's vector exp), the rest one at a time.
         var northbound = ws.Northbound.AsSpan(0, days);
         var t = 0;
-        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             for (; t + 4 <= days; t += 4)
             {
-                System.Runtime.Intrinsics.Vector256.Exp(System.Runtime.Intrinsics.Vector256.Create(noise.AsSpan(t, 4))).CopyTo(northbound.Slice(t, 4));
+                Vector256.Exp(Vector256.Create(noise.AsSpan(t, 4))).CopyTo(northbound.Slice(t, 4));
             }
         }
 
