@@ -148,7 +148,7 @@ public sealed class ReturnBatchPlan
     }
 
     /// <summary>The reference of <see cref="Tally"/>: one kind at a time, the total checked.</summary>
-    internal BatchTally TallyOneByOne(ReadOnlySpan<long> counts)
+    private BatchTally TallyOneByOne(ReadOnlySpan<long> counts)
     {
         long total = 0, mexican = 0, citizenship = 0, children = 0, mexicanChildren = 0;
         for (var k = 0; k < counts.Length; k++)

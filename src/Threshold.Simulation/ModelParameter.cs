@@ -33,6 +33,12 @@ public sealed record ModelParameter(
     public string MarkText => "[" + VerificationStatusCodes.Code(Mark) + "]";
 
     public static string Format(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a scenario (or a caller fixing a value) may give <paramref name="value"/>: inside the range, not NaN.</summary>
+    internal bool Allows(double value) => value >= Minimum && value <= Maximum;
+
+    /// <summary>The range rule in words, for errors: "name (unit) must be between minimum and maximum".</summary>
+    internal string RangeRule => $"{Name} ({Unit}) must be between {Format(Minimum)} and {Format(Maximum)}";
 }
 
 /// <summary>

@@ -213,9 +213,9 @@ public static class MonteCarlo
         foreach (var (name, value) in values)
         {
             var parameter = catalogue.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"'{name}' is not a parameter of the flow model", nameof(values));
-            if (!(value >= parameter.Minimum && value <= parameter.Maximum))
+            if (!parameter.Allows(value))
             {
-                throw new ArgumentOutOfRangeException(nameof(values), value, $"{name} ({parameter.Unit}) must be between {ModelParameter.Format(parameter.Minimum)} and {ModelParameter.Format(parameter.Maximum)}");
+                throw new ArgumentOutOfRangeException(nameof(values), value, parameter.RangeRule);
             }
         }
     }

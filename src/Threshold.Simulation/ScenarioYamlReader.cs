@@ -313,9 +313,9 @@ public static class ScenarioYamlReader
                 throw At(node, key, $"'{node.Value}' is not a number");
             }
 
-            if (value < parameter.Minimum || value > parameter.Maximum)
+            if (!parameter.Allows(value))
             {
-                throw At(node, key, $"{node.Value} is out of range: {parameter.Name} ({parameter.Unit}) must be between {ModelParameter.Format(parameter.Minimum)} and {ModelParameter.Format(parameter.Maximum)}");
+                throw At(node, key, $"{node.Value} is out of range: {parameter.RangeRule}");
             }
 
             return value;
