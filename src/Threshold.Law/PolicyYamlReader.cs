@@ -64,17 +64,42 @@ public static class PolicyYamlReader
                 throw Error(root, $"id '{id}' must be lower-case letters, digits and hyphens");
             }
 
-            var standing = RequiredText(root, "standing") switch
+            // Standing: a list of dated, cited events, or (older files) one word: in-force or hypothetical.
+            var standingNode = Child(root, "standing") ?? throw Error(root, "missing required key 'standing'");
+            List<StandingEvent>? standingEvents = null;
+            LegalStanding standing;
+            if (standingNode is YamlSequenceNode standingList)
             {
-                "in-force" => LegalStanding.InForce,
-                "hypothetical" => LegalStanding.Hypothetical,
-                var s => throw Error(Child(root, "standing")!, $"standing '{s}' must be in-force or hypothetical"),
-            };
-            var mechanism = RequiredText(root, "mechanism") switch
+                standingEvents = [.. standingList.Children.Select(StandingEvent)];
+                if (standingEvents.Count == 0)
+                {
+                    throw Error(standingNode, "standing: the list of events must not be empty");
+                }
+
+                var hypothetical = standingEvents.Any(e => e.Kind == StandingKind.Hypothetical);
+                if (!hypothetical && !standingEvents.Any(e => e.Kind == StandingKind.InForce && e.Components.Count == 0 && e.Date is not null))
+                {
+                    throw Error(standingNode, "standing: an instrument that is not hypothetical needs a dated in-force event for the whole instrument (no components)");
+                }
+
+                standing = hypothetical ? LegalStanding.Hypothetical : LegalStanding.InForce;
+            }
+            else
+            {
+                standing = Scalar(standingNode) switch
+                {
+                    "in-force" => LegalStanding.InForce,
+                    "hypothetical" => LegalStanding.Hypothetical,
+                    var s => throw Error(standingNode, $"standing '{s}' must be in-force, hypothetical or a list of dated events"),
+                };
+            }
+
+            var mechanismName = RequiredText(root, "mechanism");
+            var mechanism = mechanismName switch
             {
                 "encounter-threshold" => MechanismKind.EncounterThreshold,
-                "secretary-determination" => MechanismKind.SecretaryDetermination,
-                var s => throw Error(Child(root, "mechanism")!, $"mechanism '{s}' must be encounter-threshold or secretary-determination"),
+                "secretary-determination" or "supplied-determination" => MechanismKind.SecretaryDetermination,
+                var s => throw Error(Child(root, "mechanism")!, $"mechanism '{s}' must be encounter-threshold, secretary-determination or supplied-determination"),
             };
 
             var inForceNode = RequiredMapping(root, "in_force");
@@ -116,6 +141,12 @@ public static class PolicyYamlReader
             }
 
             var screening = Child(root, "screening") is { } sn ? Screening(AsMapping(sn, "screening")) : null;
+            if (standingEvents is not null && screening is not null)
+            {
+                // The court orders' events are the one home of judicial standing: each acting or appellate event becomes a
+                // standing event, so the standing list never restates an order.
+                standingEvents.AddRange(screening.CourtOrders.SelectMany(o => o.Events.Select(e => FromOrderEvent(o, e))));
+            }
 
             return new PolicyDocument(
                 id,
@@ -131,8 +162,64 @@ public static class PolicyYamlReader
                 Child(root, "last_verified") is YamlScalarNode lv ? lv.Value : null)
             {
                 Screening = screening,
+                MechanismName = mechanismName,
+                StandingHistory = standingEvents is null ? null! : new InstrumentStanding(standingEvents),
             };
         }
+
+        private static readonly string[] StandingKeys = ["date", "kind", "components", "by", "text", "class", "citation"];
+
+        private StandingEvent StandingEvent(YamlNode node)
+        {
+            var map = AsMapping(node, "a standing event");
+            OnlyKeys(map, StandingKeys, "a standing event");
+            var kindNode = RequiredScalar(map, "kind");
+            if (!StandingKinds.TryParse(kindNode.Value!, out var kind))
+            {
+                throw Error(kindNode, $"standing kind '{kindNode.Value}' must be one of {string.Join(", ", StandingKinds.All)}");
+            }
+
+            if (kind is StandingKind.VacatedInPart or StandingKind.EnjoinedOrStayed or StandingKind.StayLifted or StandingKind.AffirmedOnAppeal or StandingKind.ReversedOnAppeal or StandingKind.Appealed)
+            {
+                throw Error(kindNode, $"standing kind '{kindNode.Value}' comes from a court order: author it as an event under screening.court_orders, not under standing");
+            }
+
+            var citation = Citation(RequiredMapping(map, "citation"));
+            var date = OptionalDate(map, "date", citation, "standing event");
+            var components = Child(map, "components") is { } cn ? Texts(cn, "components") : [];
+            return new StandingEvent(date, kind, components, OptionalText(map, "by"), RequiredText(map, "text"), citation, OptionalText(map, "class"));
+        }
+
+        private static StandingEvent FromOrderEvent(ScreeningCourtOrder order, CourtOrderEvent e)
+        {
+            var kind = e.Kind switch
+            {
+                OrderEventKind.Vacates => StandingKind.VacatedInPart,
+                OrderEventKind.Stays => StandingKind.EnjoinedOrStayed,
+                OrderEventKind.LiftsStay => StandingKind.StayLifted,
+                OrderEventKind.Appealed => StandingKind.Appealed,
+                OrderEventKind.Affirms => StandingKind.AffirmedOnAppeal,
+                _ => StandingKind.ReversedOnAppeal,
+            };
+            return new StandingEvent(e.Effective ?? e.Date, kind, e.Components, order.Id, e.Text, e.Citation, order.Class, e.Id);
+        }
+
+        /// <summary>A date that may be unknown (<c>null</c>): allowed only where the citation says it is not verified.</summary>
+        private LocalDate? OptionalDate(YamlMappingNode map, string key, Citation citation, string what)
+        {
+            var node = RequiredNode(map, key);
+            if (node is YamlScalarNode { Value: "null" or "~" or "unknown" or "" } unknown)
+            {
+                return citation.Status is VerificationStatus.Secondary or VerificationStatus.Unverified
+                    ? null
+                    : throw Error(unknown, $"{what}: an unknown date needs a citation marked S or U, not {citation.Status.Code()}");
+            }
+
+            return ParseDate(AsScalar(node, key));
+        }
+
+        private string? OptionalText(YamlMappingNode map, string key) =>
+            Child(map, key) is { } n && AsScalar(n, key).Value is { Length: > 0 } v ? v : null;
 
         private ScreeningRules Screening(YamlMappingNode map)
         {
@@ -253,26 +340,143 @@ public static class PolicyYamlReader
             var orders = new List<ScreeningCourtOrder>();
             if (Child(map, "court_orders") is { } co)
             {
-                string[] components = ["asylum-limitation", "fear-manifestation", "reasonable-probability", "suspension"];
+                var eventIds = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var o in AsSequence(co, "screening.court_orders").Children)
                 {
-                    var om = AsMapping(o, "a court order");
-                    OnlyKeys(om, ["id", "title", "decided", "vacates", "upholds", "citation"], "a court order");
-                    var vacates = Child(om, "vacates") is { } vn ? Texts(vn, "vacates") : [];
-                    var upholds = Child(om, "upholds") is { } un ? Texts(un, "upholds") : [];
-                    foreach (var c in vacates.Concat(upholds))
+                    var order = CourtOrder(AsMapping(o, "a court order"));
+                    if (orders.Exists(x => x.Id == order.Id) || eventIds.Contains(order.Id))
                     {
-                        if (!components.Contains(c))
+                        throw Error(o, $"court order id '{order.Id}' is used twice");
+                    }
+
+                    foreach (var e in order.Events)
+                    {
+                        if (!eventIds.Add(e.Id) || orders.Exists(x => x.Id == e.Id) || (e.Id == order.Id && order.Events.Count > 1))
                         {
-                            throw Error(om, $"court order component '{c}' must be one of {string.Join(", ", components)}");
+                            throw Error(o, $"court order event id '{e.Id}' is used twice");
                         }
                     }
 
-                    orders.Add(new ScreeningCourtOrder(RequiredText(om, "id"), RequiredText(om, "title"), ParseDate(RequiredScalar(om, "decided")), vacates, upholds, Citation(RequiredMapping(om, "citation"))));
+                    orders.Add(order);
                 }
             }
 
             return new ScreeningRules(places, Citation(RequiredMapping(map, "subject_citation")), rules, limitation, fear, contiguous, contiguousCitation, flags, orders);
+        }
+
+        private static readonly string[] OrderKeys = ["id", "title", "class", "class_citation", "events", "citation", "decided", "vacates", "upholds"];
+        private static readonly string[] OrderEventKeys = ["id", "date", "kind", "relief_from", "relief_citation", "components", "upholds", "text", "citation"];
+
+        /// <summary>
+        /// A court order: <c>id</c>, <c>title</c>, <c>class</c> (whom it reaches), <c>citation</c> and dated <c>events</c>; or,
+        /// in older files, one decision as <c>decided</c>, <c>vacates</c> and <c>upholds</c> (read as one vacates event).
+        /// </summary>
+        private ScreeningCourtOrder CourtOrder(YamlMappingNode om)
+        {
+            OnlyKeys(om, OrderKeys, "a court order");
+            var id = RequiredText(om, "id");
+            if (!IsToken(id))
+            {
+                throw Error(om, $"court order id '{id}' must be lower-case letters, digits and hyphens");
+            }
+
+            var citation = Citation(RequiredMapping(om, "citation"));
+            var title = RequiredText(om, "title");
+            var classText = OptionalText(om, "class") ?? "everyone screened under the policy (no narrower class is stated)";
+            var classCitation = Child(om, "class_citation") is YamlMappingNode cc ? Citation(cc) : citation;
+            var events = new List<CourtOrderEvent>();
+            if (Child(om, "events") is { } en)
+            {
+                if (Child(om, "decided") is not null || Child(om, "vacates") is not null || Child(om, "upholds") is not null)
+                {
+                    throw Error(om, $"court order {id}: give either events or decided/vacates/upholds, not both");
+                }
+
+                foreach (var e in AsSequence(en, $"court order {id}: events").Children)
+                {
+                    events.Add(OrderEvent(id, AsMapping(e, "a court order event")));
+                }
+
+                if (events.Count == 0)
+                {
+                    throw Error(en, $"court order {id}: events must not be empty");
+                }
+            }
+            else
+            {
+                var vacates = Child(om, "vacates") is { } vn ? Texts(vn, "vacates") : [];
+                var upholds = Child(om, "upholds") is { } un ? Texts(un, "upholds") : [];
+                CheckComponents(om, vacates.Concat(upholds));
+                events.Add(new CourtOrderEvent(id, id, ParseDate(RequiredScalar(om, "decided")), OrderEventKind.Vacates, null, null, vacates, upholds, title, citation));
+            }
+
+            return new ScreeningCourtOrder(id, title, classText, classCitation, events, citation);
+        }
+
+        private CourtOrderEvent OrderEvent(string orderId, YamlMappingNode em)
+        {
+            OnlyKeys(em, OrderEventKeys, $"an event of court order {orderId}");
+            var id = RequiredText(em, "id");
+            if (!IsToken(id))
+            {
+                throw Error(em, $"court order event id '{id}' must be lower-case letters, digits and hyphens");
+            }
+
+            var kindText = RequiredText(em, "kind");
+            var kind = kindText switch
+            {
+                "vacates" => OrderEventKind.Vacates,
+                "stays" => OrderEventKind.Stays,
+                "lifts-stay" => OrderEventKind.LiftsStay,
+                "appealed" => OrderEventKind.Appealed,
+                "affirms" => OrderEventKind.Affirms,
+                "reverses" => OrderEventKind.Reverses,
+                _ => throw Error(Child(em, "kind")!, $"court order event {id}: kind '{kindText}' must be vacates, stays, lifts-stay, appealed, affirms or reverses"),
+            };
+            var citation = Citation(RequiredMapping(em, "citation"));
+            var date = OptionalDate(em, "date", citation, $"court order event {id}");
+            LocalDate? reliefFrom = null;
+            Citation? reliefCitation = null;
+            if (Child(em, "relief_from") is not null)
+            {
+                reliefCitation = Child(em, "relief_citation") is YamlMappingNode rc ? Citation(rc) : throw Error(em, $"court order event {id}: relief_from needs a relief_citation saying where the date comes from");
+                reliefFrom = OptionalDate(em, "relief_from", reliefCitation, $"court order event {id}: relief_from");
+                if (reliefFrom is { } r && date is { } d && r < d)
+                {
+                    throw Error(em, $"court order event {id}: relief_from {r:yyyy-MM-dd} is before the event's date {d:yyyy-MM-dd}");
+                }
+            }
+            else if (Child(em, "relief_citation") is not null)
+            {
+                throw Error(em, $"court order event {id}: relief_citation without relief_from");
+            }
+
+            var components = Child(em, "components") is { } cn ? Texts(cn, "components") : [];
+            var upholds = Child(em, "upholds") is { } un ? Texts(un, "upholds") : [];
+            CheckComponents(em, components.Concat(upholds));
+            var acts = kind is OrderEventKind.Vacates or OrderEventKind.Stays or OrderEventKind.LiftsStay or OrderEventKind.Reverses;
+            if (acts && components.Count == 0)
+            {
+                throw Error(em, $"court order event {id}: a {kindText} event must name the components it acts on");
+            }
+
+            if (!acts && components.Count > 0)
+            {
+                throw Error(em, $"court order event {id}: a {kindText} event acts on no components; author a lifts-stay or reverses event for its effect");
+            }
+
+            return new CourtOrderEvent(id, orderId, date, kind, reliefFrom, reliefCitation, components, upholds, RequiredText(em, "text"), citation);
+        }
+
+        private void CheckComponents(YamlMappingNode node, IEnumerable<string> components)
+        {
+            foreach (var c in components)
+            {
+                if (!ScreeningCourtOrder.ComponentNames.Contains(c))
+                {
+                    throw Error(node, $"court order component '{c}' must be one of {string.Join(", ", ScreeningCourtOrder.ComponentNames)}");
+                }
+            }
         }
 
         private string Standard(YamlScalarNode node) => node.Value is "reasonable-probability" or "significant-possibility" or "reasonable-possibility"

@@ -79,12 +79,143 @@ public sealed record FearScreening(bool ManifestationOnly, Citation ReferralCita
 /// <param name="AppliesTo">One of: removable (subject, not referred), subject, excepted-or-compelling, limited.</param>
 public sealed record ConsequenceFlag(string Code, string Text, string AppliesTo, LocalDate? EntryFrom, LocalDate? EntryTo, Citation Citation);
 
+/// <summary>What one event of a court order does to the rule components it names.</summary>
+public enum OrderEventKind
+{
+    /// <summary>Vacates (or enjoins) the components, from the event's relief date.</summary>
+    Vacates,
+
+    /// <summary>Stays the relief as to the components (pending appeal, administrative, or in part).</summary>
+    Stays,
+
+    /// <summary>Lifts a stay as to the components: their relief applies again.</summary>
+    LiftsStay,
+
+    /// <summary>An appeal was taken: informational, changes nothing.</summary>
+    Appealed,
+
+    /// <summary>Affirmed on appeal: informational unless it lifts a stay (then authored as a separate lifts-stay event).</summary>
+    Affirms,
+
+    /// <summary>Reversed on appeal as to the components: their relief ends.</summary>
+    Reverses,
+}
+
 /// <summary>
-/// A court order as a dated overlay on named rule components: applied to decisions made on or after
-/// <see cref="Decided"/> unless switched off. Components: asylum-limitation, fear-manifestation,
-/// reasonable-probability, suspension.
+/// One dated event of a court order. Its <see cref="Effective"/> day is when relief (or the stay, or the reversal) starts:
+/// the decision date, the end of an administrative stay, or the mandate, as <see cref="ReliefFrom"/> and its citation
+/// say; null when unknown, and then the event is listed but never applied.
 /// </summary>
-public sealed record ScreeningCourtOrder(string Id, string Title, LocalDate Decided, IReadOnlyList<string> Vacates, IReadOnlyList<string> Upholds, Citation Citation);
+/// <param name="Id">Unique among the policy's order events, e.g. <c>raices-2025-partial-stay</c>; <c>--without-order</c> takes it.</param>
+/// <param name="Date">The day of the order or event itself; null when unknown.</param>
+/// <param name="ReliefFrom">When its effect starts if not on <paramref name="Date"/> (e.g. after a 14-day stay of the order).</param>
+/// <param name="ReliefCitation">The source (and mark) of <paramref name="ReliefFrom"/>.</param>
+/// <param name="Components">Components the event acts on (empty for appeals and affirmances).</param>
+/// <param name="Upholds">Components the court upheld (informational; cited in the trace).</param>
+public sealed record CourtOrderEvent(
+    string Id,
+    string OrderId,
+    LocalDate? Date,
+    OrderEventKind Kind,
+    LocalDate? ReliefFrom,
+    Citation? ReliefCitation,
+    IReadOnlyList<string> Components,
+    IReadOnlyList<string> Upholds,
+    string Text,
+    Citation Citation)
+{
+    /// <summary>The day from which the event acts on decisions (12:01 a.m. is not meant: a decision on that day is after it).</summary>
+    public LocalDate? Effective => ReliefFrom ?? Date;
+
+    /// <summary>Whether the event can change a screening result (appeals and bare affirmances cannot).</summary>
+    public bool Acts => Kind is OrderEventKind.Vacates or OrderEventKind.Stays or OrderEventKind.LiftsStay or OrderEventKind.Reverses;
+}
+
+/// <summary>
+/// A court order as a composable, scoped series of dated events on named rule components: the class it reaches, and
+/// events that vacate, stay (in part), lift a stay, affirm or reverse. Screening composes every event effective on or
+/// before the decision date (see <see cref="CourtOrderComposition"/>). Components: asylum-limitation,
+/// fear-manifestation, reasonable-probability, suspension, withholding-cat-bar, removal-procedures.
+/// </summary>
+/// <param name="Class">Whom the order reaches, in words (e.g. "everyone: vacatur under the APA").</param>
+/// <param name="ClassCitation">Source and mark of the class.</param>
+public sealed record ScreeningCourtOrder(string Id, string Title, string Class, Citation ClassCitation, IReadOnlyList<CourtOrderEvent> Events, Citation Citation)
+{
+    /// <summary>Components a court order event can act on.</summary>
+    public static readonly IReadOnlyList<string> ComponentNames = ["asylum-limitation", "fear-manifestation", "reasonable-probability", "suspension", "withholding-cat-bar", "removal-procedures"];
+
+    /// <summary>The day of the first dated event (the decision), for listings.</summary>
+    public LocalDate? Decided => Events.Where(e => e.Date is not null).Select(e => e.Date).Min();
+
+    /// <summary>Every component any event vacates.</summary>
+    public IReadOnlyList<string> Vacates => [.. Events.Where(e => e.Kind == OrderEventKind.Vacates).SelectMany(e => e.Components).Distinct()];
+
+    /// <summary>Every component the court upheld.</summary>
+    public IReadOnlyList<string> Upholds => [.. Events.SelectMany(e => e.Upholds).Distinct()];
+}
+
+/// <summary>The relief in effect for a decision day: components vacated and not stayed, and the events that got there.</summary>
+/// <param name="Vacated">Components whose relief is in effect (vacated, not stayed, not reversed).</param>
+/// <param name="Stayed">Components vacated but stayed on the day.</param>
+/// <param name="Applied">Every event effective on or before the day and not switched off, in effect order.</param>
+public sealed record OrderRelief(IReadOnlySet<string> Vacated, IReadOnlySet<string> Stayed, IReadOnlyList<CourtOrderEvent> Applied)
+{
+    /// <summary>The event that put <paramref name="component"/>'s relief (or its stay) in its state on the day.</summary>
+    public CourtOrderEvent? Deciding(string component) => Applied.LastOrDefault(e => e.Acts && e.Components.Contains(component));
+}
+
+/// <summary>Composes court-order events by decision date: the one place that decides which relief is in effect.</summary>
+public static class CourtOrderComposition
+{
+    /// <summary>
+    /// The relief for a decision on <paramref name="decidedOn"/>: every event whose <see cref="CourtOrderEvent.Effective"/>
+    /// day is on or before it and that is not switched off (by its own id or its order's id), applied in effect order
+    /// (ties in authored order). Vacates turns a component's relief on, stays suspends it, lifts-stay resumes it, reverses
+    /// ends it; appeals and affirmances change nothing.
+    /// </summary>
+    public static OrderRelief On(IReadOnlyList<ScreeningCourtOrder> orders, LocalDate decidedOn, IReadOnlySet<string> switchedOff)
+    {
+        var applied = orders
+            .SelectMany(o => o.Events.Select((e, i) => (Order: o, Event: e, Index: i)))
+            .Where(x => x.Event.Effective is { } d && d <= decidedOn && !switchedOff.Contains(x.Event.Id) && !switchedOff.Contains(x.Order.Id))
+            .OrderBy(x => x.Event.Effective)
+            .ThenBy(x => x.Index)
+            .Select(x => x.Event)
+            .ToArray();
+        var relief = new HashSet<string>(StringComparer.Ordinal);
+        var stayed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in applied)
+        {
+            foreach (var c in e.Components)
+            {
+                switch (e.Kind)
+                {
+                    case OrderEventKind.Vacates: relief.Add(c); break;
+                    case OrderEventKind.Stays: stayed.Add(c); break;
+                    case OrderEventKind.LiftsStay: stayed.Remove(c); break;
+                    case OrderEventKind.Reverses: relief.Remove(c); stayed.Remove(c); break;
+                }
+            }
+        }
+
+        var vacated = new HashSet<string>(relief.Where(c => !stayed.Contains(c)), StringComparer.Ordinal);
+        stayed.IntersectWith(relief);
+        return new OrderRelief(vacated, stayed, applied);
+    }
+
+    /// <summary>Every event dated (effective) after <paramref name="decidedOn"/> that acts, not switched off, in effect order.</summary>
+    public static IReadOnlyList<CourtOrderEvent> Later(IReadOnlyList<ScreeningCourtOrder> orders, LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
+        [.. orders.SelectMany(o => o.Events.Where(e => e.Acts && e.Effective is { } d && d > decidedOn && !switchedOff.Contains(e.Id) && !switchedOff.Contains(o.Id)))
+            .OrderBy(e => e.Effective)];
+
+    /// <summary>Whether <paramref name="id"/> names an order or an order event of <paramref name="orders"/>.</summary>
+    public static bool Declares(IReadOnlyList<ScreeningCourtOrder> orders, string id) =>
+        orders.Any(o => o.Id == id || o.Events.Any(e => e.Id == id));
+
+    /// <summary>The ids a user can switch off: each order, then each of its events.</summary>
+    public static IEnumerable<string> SwitchIds(IReadOnlyList<ScreeningCourtOrder> orders) =>
+        orders.SelectMany(o => o.Events.Select(e => e.Id).Prepend(o.Id)).Distinct();
+}
 
 /// <summary>
 /// Who a policy's suspension applies to and what follows, as authored under <c>screening:</c> in a policy file.

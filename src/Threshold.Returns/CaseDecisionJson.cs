@@ -39,7 +39,7 @@ public static class CaseDecisionJson
             new EntryDto(ReplayReport.Iso(r.StatusDay), ReplayReport.StatusName(r.StatusAtEntry)),
             ReplayReport.Iso(r.DecidedOn),
             r.Flags.Select(f => new FlagDto(f.Code, f.Text, ReplayReport.CitationDto.From(f.Citation))).ToArray(),
-            r.AppliedOrders.Select(o => new OrderDto(o.Id, o.Title, ReplayReport.Iso(o.Decided), o.Vacates, o.Upholds, ReplayReport.CitationDto.From(o.Citation))).ToArray(),
+            r.AppliedOrders.Select(o => new OrderDto(o.Id, o.Title, o.Decided is { } d ? ReplayReport.Iso(d) : null, o.Vacates, o.Upholds, ReplayReport.CitationDto.From(o.Citation))).ToArray(),
             r.Citations.Select(ReplayReport.CitationDto.From).ToArray(),
             r.Trace.Select(t => new TraceDto(t.Rule, t.Label, t.Held, t.Citation is null ? null : ReplayReport.CitationDto.From(t.Citation), t.Note)).ToArray());
     }
@@ -72,7 +72,7 @@ public static class CaseDecisionJson
 
     public sealed record FlagDto(string Code, string Text, ReplayReport.CitationDto Citation);
 
-    public sealed record OrderDto(string Id, string Title, string Decided, IReadOnlyList<string> Vacates, IReadOnlyList<string> Upholds, ReplayReport.CitationDto Citation);
+    public sealed record OrderDto(string Id, string Title, string? Decided, IReadOnlyList<string> Vacates, IReadOnlyList<string> Upholds, ReplayReport.CitationDto Citation);
 
     public sealed record TraceDto(string Rule, string Label, bool Held, ReplayReport.CitationDto? Citation, string? Note);
 }

@@ -65,12 +65,14 @@ public sealed class CaseDecisionLineWriter : IDisposable
         flagWindows = rules.Flags.Select(f => (
             f.EntryFrom is { } from ? from.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MinValue,
             f.EntryTo is { } to ? to.PlusDays(1).AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MaxValue)).ToArray();
-        orderStarts = rules.CourtOrders.Select(o => o.Decided.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks()).ToArray();
+        // A line's shape depends on which order events have taken effect by its decision day: one bit per dated event.
+        var orderEvents = rules.CourtOrders.SelectMany(o => o.Events).Where(e => e.Effective is not null).ToArray();
+        orderStarts = orderEvents.Select(e => e.Effective!.Value.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks()).ToArray();
         if (decidedOn is { } d)
         {
-            for (var k = 0; k < rules.CourtOrders.Count; k++)
+            for (var k = 0; k < orderEvents.Length; k++)
             {
-                if (rules.CourtOrders[k].Decided <= d)
+                if (orderEvents[k].Effective <= d)
                 {
                     fixedOrderMask |= 1UL << k;
                 }

@@ -19,7 +19,7 @@ public sealed class CaseScreener
     private readonly long[] dayStarts;
     private readonly LocalDate[] days;
     private readonly DayStatus[] statuses;
-    private readonly (long StartTicks, Component Components)[] orderStarts;
+    private readonly (long StartTicks, Component Vacated)[] reliefSteps;
     private Component? fixedVacated;
 
     /// <param name="timeline">The replay of the same policy over the encounter series.</param>
@@ -44,16 +44,15 @@ public sealed class CaseScreener
             }
         }
 
-        orderStarts = rules.Rules.CourtOrders.Where(o => !this.switchedOff.Contains(o.Id))
-            .Select(o => (o.Decided.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks(), CompiledScreening.ComponentsOf(o.Vacates)))
-            .ToArray();
         foreach (var id in this.switchedOff)
         {
-            if (!rules.Rules.CourtOrders.Any(o => o.Id == id))
+            if (!CourtOrderComposition.Declares(rules.Rules.CourtOrders, id))
             {
-                throw new ReplayRequestException($"--without-order {id}: {rules.Policy.Id} declares no such court order; it declares: {(rules.Rules.CourtOrders.Count == 0 ? "none" : string.Join(", ", rules.Rules.CourtOrders.Select(o => o.Id)))}");
+                throw new ReplayRequestException($"--without-order {id}: {rules.Policy.Id} declares no such court order or order event; it declares: {(rules.Rules.CourtOrders.Count == 0 ? "none" : string.Join(", ", CourtOrderComposition.SwitchIds(rules.Rules.CourtOrders)))}");
             }
         }
+
+        reliefSteps = rules.ReliefSteps(this.switchedOff);
     }
 
     public CompiledScreening Rules => rules;
@@ -154,8 +153,10 @@ public sealed class CaseScreener
         var trace = new List<TraceStep>();
         var citations = new List<Citation>();
         var decided = decidedOn ?? c.EntryDateEastern;
+        var relief = rules.ReliefOn(decided, switchedOff);
         var orders = rules.OrdersOn(decided, switchedOff);
-        ScreeningCourtOrder? VacatedBy(string component) => orders.FirstOrDefault(x => x.Vacates.Contains(component));
+        string? VacatedBy(string component) => relief.Vacated.Contains(component) && relief.Deciding(component) is { } e ? OrderTitle(e) : null;
+        Citation? VacatedByCitation(string component) => relief.Deciding(component)?.Citation;
 
         trace.Add(new TraceStep("active-period", "The entry instant falls in an active period of the suspension", o.InPeriod, timeline.Policy.Policy.InForce.Citation,
             $"status {ReplayReport.StatusName(o.Status)} on {o.StatusDay:yyyy-MM-dd} (a day's status applies from 12:01 a.m. Eastern)"));
@@ -170,8 +171,7 @@ public sealed class CaseScreener
         var exceptions = o.Excepted ? Enumerable.Range(0, compiled.Count).Where(k => (o.HoldingRules & (1UL << k)) != 0 && compiled[k].Rule.Outcome == RuleOutcome.NotSubject).Select(k => compiled[k].Rule.Code).ToArray() : [];
         if ((o.Vacated & Component.Suspension) != 0 && o.InPeriod && o.CoveredPlace && !o.Excepted)
         {
-            var by = VacatedBy("suspension")!;
-            trace.Add(new TraceStep("court-order", $"The suspension is vacated by {by.Title}", true, by.Citation));
+            trace.Add(new TraceStep("court-order", $"The suspension is vacated by {VacatedBy("suspension")}", true, VacatedByCitation("suspension")));
         }
 
         citations.Add(o.InPeriod && o.CoveredPlace ? (o.Excepted ? compiled[o.DecisiveRule].Rule.Citation : r.SubjectCitation) : timeline.Policy.Policy.InForce.Citation);
@@ -192,9 +192,9 @@ public sealed class CaseScreener
 
         if (o.LimitedBeforeRelief && compelling is null && (o.Vacated & Component.AsylumLimitation) != 0)
         {
-            var by = VacatedBy("asylum-limitation")!;
-            trace.Add(new TraceStep("court-order", $"The asylum limitation is vacated by {by.Title}", true, by.Citation));
-            citations.Add(by.Citation);
+            var by = VacatedByCitation("asylum-limitation")!;
+            trace.Add(new TraceStep("court-order", $"The asylum limitation is vacated by {VacatedBy("asylum-limitation")}", true, by));
+            citations.Add(by);
         }
         else if (o.AsylumLimitationApplies)
         {
@@ -203,14 +203,14 @@ public sealed class CaseScreener
 
         var referralNote = !o.SuspensionApplies ? "not subject to the suspension"
             : !r.Fear.ManifestationOnly ? "referred when fear is expressed"
-            : VacatedBy("fear-manifestation") is { } manifestationOrder ? $"manifestation requirement vacated by {manifestationOrder.Title}; referral on fear expressed when asked [U]"
+            : VacatedBy("fear-manifestation") is { } manifestationOrder ? $"manifestation requirement vacated by {manifestationOrder}; referral on fear expressed when asked [U]"
             : "referred only on a manifestation of fear (no advisals or questions)";
         trace.Add(new TraceStep("fear-referral", "Referred to a fear screening", o.FearReferral, r.Fear.ReferralCitation, referralNote));
         if (o.ScreeningStandard is { } standard)
         {
             var standardCitation = o.AsylumLimitationApplies ? r.Fear.StandardWhenLimitedCitation : r.Fear.StandardWhenLiftedCitation;
-            var upheld = orders.FirstOrDefault(x => x.Upholds.Contains(standard));
-            trace.Add(new TraceStep("screening-standard", o.AsylumLimitationApplies ? "Withholding and CAT screened at the limited standard" : "Asylum screened at the ordinary standard", true, standardCitation, upheld is null ? standard : $"{standard}; upheld by {upheld.Title}"));
+            var upheld = relief.Applied.FirstOrDefault(x => x.Upholds.Contains(standard));
+            trace.Add(new TraceStep("screening-standard", o.AsylumLimitationApplies ? "Withholding and CAT screened at the limited standard" : "Asylum screened at the ordinary standard", true, standardCitation, upheld is null ? standard : $"{standard}; upheld by {OrderTitle(upheld)}"));
             citations.Add(standardCitation);
         }
 
@@ -244,6 +244,9 @@ public sealed class CaseScreener
             citations.Distinct().ToArray(), trace);
     }
 
+    private string OrderTitle(CourtOrderEvent e) =>
+        $"{rules.Rules.CourtOrders.First(o => o.Id == e.OrderId).Title} ({e.Id}, effective {e.Effective:yyyy-MM-dd})";
+
     /// <summary>The rule components vacated for this case's decision date by the orders not switched off.</summary>
     private Component VacatedComponents(long ticks)
     {
@@ -257,17 +260,15 @@ public sealed class CaseScreener
             return fixedVacated ??= rules.Vacated(fixedDate, switchedOff);
         }
 
-        // Decided on the entry date: compare instants, so no time-zone conversion is needed per case.
-        var vacated = Component.None;
-        foreach (var (startTicks, components) in orderStarts)
+        // Decided on the entry date: compare instants with the relief steps, so no time-zone conversion is needed per case.
+        var steps = reliefSteps;
+        var k = steps.Length - 1;
+        while (ticks < steps[k].StartTicks)
         {
-            if (ticks >= startTicks)
-            {
-                vacated |= components;
-            }
+            k--;
         }
 
-        return vacated;
+        return steps[k].Vacated;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using NodaTime;
+using Threshold.Engine;
 using Threshold.Law;
 
 namespace Threshold.Screening;
@@ -91,6 +92,12 @@ public sealed class CompiledScreening
             throw new LawFileException(policy.SourceName, 0, "a policy may declare at most 64 screening rules");
         }
 
+        if (Rules.CourtOrders.Sum(o => o.Events.Count) > 64)
+        {
+            // Bulk output keys a line's shape by a 64-bit mask of the order events in effect.
+            throw new LawFileException(policy.SourceName, 0, "a policy may declare at most 64 court-order events");
+        }
+
         Compiled = Rules.Rules.Select((r, i) => new CompiledRule(r, i)).ToArray();
         SubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.Subject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
 
@@ -156,11 +163,28 @@ public sealed class CompiledScreening
         "fear-manifestation" => Component.FearManifestation,
         "reasonable-probability" => Component.ReasonableProbability,
         "suspension" => Component.Suspension,
-        _ => Component.None,
+        "withholding-cat-bar" => Component.WithholdingCatBar,
+        "removal-procedures" => Component.RemovalProcedures,
+        _ => throw new InvalidOperationException($"unknown court-order component '{n}'"),
     });
 
+    /// <summary>The components whose relief is in effect for a decision on <paramref name="decidedOn"/>.</summary>
     internal Component Vacated(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
-        ComponentsOf(OrdersOn(decidedOn, switchedOff).SelectMany(o => o.Vacates));
+        ComponentsOf(ReliefOn(decidedOn, switchedOff).Vacated);
+
+    /// <summary>
+    /// The relief in effect by decision day, as steps: from the start (Eastern midnight) of each day on which an acting
+    /// event takes effect, the components vacated until the next step. The first step is "none" from the beginning of time.
+    /// </summary>
+    internal (long StartTicks, Component Vacated)[] ReliefSteps(IReadOnlySet<string> switchedOff)
+    {
+        var days = Rules.CourtOrders.SelectMany(o => o.Events).Where(e => e.Acts && e.Effective is not null).Select(e => e.Effective!.Value).Distinct().Order();
+        return [(long.MinValue, Component.None), .. days.Select(d => (d.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks(), Vacated(d, switchedOff)))];
+    }
+
+    /// <summary>The composed relief of every court-order event for a decision on <paramref name="decidedOn"/>.</summary>
+    public OrderRelief ReliefOn(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
+        CourtOrderComposition.On(Rules.CourtOrders, decidedOn, switchedOff);
 
     public ScreeningRules Rules { get; }
 
@@ -168,7 +192,10 @@ public sealed class CompiledScreening
 
     internal int SubjectPlaceMask { get; }
 
-    /// <summary>The court orders applied to a decision on <paramref name="decidedOn"/>: decided on or before it and not switched off.</summary>
-    public IReadOnlyList<ScreeningCourtOrder> OrdersOn(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
-        Rules.CourtOrders.Where(o => o.Decided <= decidedOn && !switchedOff.Contains(o.Id)).ToArray();
+    /// <summary>The court orders with at least one event applied to a decision on <paramref name="decidedOn"/> (effective on or before it, not switched off).</summary>
+    public IReadOnlyList<ScreeningCourtOrder> OrdersOn(LocalDate decidedOn, IReadOnlySet<string> switchedOff)
+    {
+        var applied = ReliefOn(decidedOn, switchedOff).Applied;
+        return [.. Rules.CourtOrders.Where(o => applied.Any(e => e.OrderId == o.Id))];
+    }
 }

@@ -89,6 +89,12 @@ public enum Component
     FearManifestation = 2,
     ReasonableProbability = 4,
     Suspension = 8,
+
+    /// <summary>A bar on withholding of removal and CAT protection (Proclamation 10888 §2 as implemented).</summary>
+    WithholdingCatBar = 16,
+
+    /// <summary>Removal outside the INA's procedures (10888 §5 "repel, repatriate, or remove" without credible fear).</summary>
+    RemovalProcedures = 32,
 }
 
 /// <summary>
