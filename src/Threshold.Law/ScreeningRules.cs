@@ -7,11 +7,16 @@ namespace Threshold.Law;
 /// (e.g. <c>{ place: port-of-entry, scheduledArrival: true }</c>). Fields: the case's booleans
 /// (<c>usNational</c>, <c>lawfulPermanentResident</c>, <c>unaccompaniedChild</c>, <c>traffickingVictim</c>,
 /// <c>validVisaOrDocuments</c>, <c>visaWaiver</c>, <c>armedForcesOrOfficial</c>, <c>scheduledArrival</c>,
-/// <c>manifestsFear</c>), <c>place</c>, <c>officerException</c>, <c>exceptionallyCompelling</c> and
+/// <c>manifestsFear</c>, <c>otherLawfulPermission</c>, <c>compellingThroughFamilyMember</c>,
+/// <c>deniedAsylumInThirdCountry</c>), the three-valued <c>medicalAndCriminalInfoProvided</c> and
+/// <c>transitedThirdCountry</c> (true, false or unknown), <c>place</c>, <c>officerException</c>, <c>exceptionallyCompelling</c> and
 /// <c>citizenship</c>; a value may be a list meaning "any of".
 /// </summary>
 public sealed record CaseCondition(IReadOnlyDictionary<string, IReadOnlyList<string>> Requirements)
 {
+    /// <summary>The values of a three-valued field: an absent answer is <c>unknown</c>.</summary>
+    public static readonly IReadOnlyList<string> ThreeValued = ["true", "false", "unknown"];
+
     /// <summary>Field names a condition may test, with the values each accepts (null = true/false).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>?> Fields = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal)
     {
@@ -24,6 +29,11 @@ public sealed record CaseCondition(IReadOnlyDictionary<string, IReadOnlyList<str
         ["armedForcesOrOfficial"] = null,
         ["scheduledArrival"] = null,
         ["manifestsFear"] = null,
+        ["otherLawfulPermission"] = null,
+        ["compellingThroughFamilyMember"] = null,
+        ["deniedAsylumInThirdCountry"] = null,
+        ["medicalAndCriminalInfoProvided"] = ThreeValued,
+        ["transitedThirdCountry"] = ThreeValued,
         ["place"] = ["between-ports", "coastal", "port-of-entry"],
         ["officerException"] = ["totality", "operational"],
         ["exceptionallyCompelling"] = ["medical-emergency", "imminent-threat", "trafficking-victim", "other"],

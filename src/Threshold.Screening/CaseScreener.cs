@@ -104,7 +104,7 @@ public sealed class CaseScreener
         var compiled = rules.Compiled;
         if (rules.HoldingTable is { } table)
         {
-            holding = table[CompiledScreening.TableKey(c)];
+            holding = table[rules.TableKey(c)];
         }
         else
         {

@@ -21,6 +21,27 @@ internal sealed class CompiledRule
         foreach (var (field, values) in rule.When.Requirements)
         {
             var fact = ScreeningCase.FactFields.FirstOrDefault(f => f.Field == field).Fact;
+            var no = ScreeningCase.FalseFact(field);
+            if (no != CaseFacts.None)
+            {
+                // Three-valued: each known answer has its own bit; unknown is neither.
+                var (yes, not, unknown) = (values.Contains("true"), values.Contains("false"), values.Contains("unknown"));
+                switch (yes, not, unknown)
+                {
+                    case (true, true, true):
+                        break;
+                    case (true, false, false): mustHave |= fact; break;
+                    case (false, true, false): mustHave |= no; break;
+                    case (false, false, true): mustLack |= fact | no; break;
+                    case (true, false, true): mustLack |= no; break;
+                    case (false, true, true): mustLack |= fact; break;
+                    default:
+                        throw new InvalidOperationException($"rule {rule.Code}: {field} = true|false cannot be tested as one condition; write two rules");
+                }
+
+                continue;
+            }
+
             if (fact != CaseFacts.None)
             {
                 // A boolean field lists true, false or both; both means "either", so it constrains nothing.
@@ -65,6 +86,9 @@ internal sealed class CompiledRule
 
     public ScreeningRule Rule { get; }
 
+    /// <summary>The facts this rule tests (either way).</summary>
+    public CaseFacts Tested => mustHave | mustLack;
+
     /// <summary>Position in the instrument's order (the first holding exception is reported as <c>exception</c>).</summary>
     public int Order { get; }
 
@@ -101,20 +125,22 @@ public sealed class CompiledScreening
         Compiled = Rules.Rules.Select((r, i) => new CompiledRule(r, i)).ToArray();
         SubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.Subject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
 
-        // When no rule tests citizenship or a compelling ground, a rule's result depends only on the 9 facts, the
-        // place and the officer exception (2^13 combinations): evaluate every rule once for each and look it up.
-        if (Rules.Rules.All(r => !r.When.Requirements.ContainsKey("citizenship") && !r.When.Requirements.ContainsKey("exceptionallyCompelling")))
+        // When no rule tests citizenship or a compelling ground, a rule's result depends only on the facts the rules test,
+        // the place and the officer exception: evaluate every rule once for each combination and look it up.
+        TestedFacts = Compiled.Aggregate(CaseFacts.None, (m, r) => m | r.Tested);
+        testedBits = System.Numerics.BitOperations.PopCount((uint)TestedFacts);
+        if (testedBits <= 12 && Rules.Rules.All(r => !r.When.Requirements.ContainsKey("citizenship") && !r.When.Requirements.ContainsKey("exceptionallyCompelling")))
         {
-            HoldingTable = new ulong[1 << 13];
+            HoldingTable = new ulong[1 << (testedBits + 4)];
             for (var key = 0; key < HoldingTable.Length; key++)
             {
-                var (facts, place, officer) = ((CaseFacts)(key & 0x1FF), (EntryPlace)((key >> 9) & 3), (OfficerDiscretion)((key >> 11) & 3));
+                var (packed, place, officer) = (key & ((1 << testedBits) - 1), (EntryPlace)((key >> testedBits) & 3), (OfficerDiscretion)((key >> (testedBits + 2)) & 3));
                 if ((int)place > 2 || (int)officer > 2)
                 {
                     continue;
                 }
 
-                var probe = new ScreeningCase("probe", default, place, "ZZ", facts, officer, null);
+                var probe = new ScreeningCase("probe", default, place, "ZZ", Deposit((uint)packed, (uint)TestedFacts), officer, null);
                 for (var k = 0; k < Compiled.Count; k++)
                 {
                     if (Compiled[k].Holds(probe))
@@ -124,6 +150,7 @@ public sealed class CompiledScreening
                 }
             }
         }
+
         SubjectPlaceMask = Rules.SubjectPlaces.Aggregate(0, (m, p) => m | (1 << (int)(p switch
         {
             "between-ports" => EntryPlace.BetweenPorts,
@@ -137,7 +164,47 @@ public sealed class CompiledScreening
     /// <summary>Holding-rule masks by (facts, place, officer exception), when the rules test nothing else; null otherwise.</summary>
     internal ulong[]? HoldingTable { get; }
 
-    internal static int TableKey(ScreeningCase c) => (int)c.Facts | ((int)c.Place << 9) | ((int)c.OfficerDiscretion << 11);
+    internal int TableKey(ScreeningCase c) => (int)Extract((uint)c.Facts, (uint)TestedFacts) | ((int)c.Place << testedBits) | ((int)c.OfficerDiscretion << (testedBits + 2));
+
+    /// <summary>The facts any labelled rule tests.</summary>
+    internal CaseFacts TestedFacts { get; }
+
+    private readonly int testedBits;
+
+    /// <summary>The bits of <paramref name="value"/> under <paramref name="mask"/>, packed low (BMI2 PEXT where the processor has it).</summary>
+    private static uint Extract(uint value, uint mask)
+    {
+        if (System.Runtime.Intrinsics.X86.Bmi2.IsSupported)
+        {
+            return System.Runtime.Intrinsics.X86.Bmi2.ParallelBitExtract(value, mask);
+        }
+
+        uint result = 0;
+        for (var (bit, m) = (0, mask); m != 0; m &= m - 1, bit++)
+        {
+            if ((value & (1u << System.Numerics.BitOperations.TrailingZeroCount(m))) != 0)
+            {
+                result |= 1u << bit;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The inverse of <see cref="Extract"/>: low bits of <paramref name="packed"/> spread over <paramref name="mask"/>.</summary>
+    private static CaseFacts Deposit(uint packed, uint mask)
+    {
+        uint result = 0;
+        for (var (bit, m) = (0, mask); m != 0; m &= m - 1, bit++)
+        {
+            if ((packed & (1u << bit)) != 0)
+            {
+                result |= 1u << System.Numerics.BitOperations.TrailingZeroCount(m);
+            }
+        }
+
+        return (CaseFacts)result;
+    }
 
     /// <summary>Bits of the rules whose outcome is "subject" (counter-exceptions), for the conflict check.</summary>
     internal ulong SubjectRuleMask { get; }
