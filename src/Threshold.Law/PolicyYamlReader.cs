@@ -223,7 +223,7 @@ public static class PolicyYamlReader
 
         private ScreeningRules Screening(YamlMappingNode map)
         {
-            OnlyKeys(map, ["subject_places", "subject_citation", "rules", "limitation", "fear", "contiguous_return", "flags", "court_orders"], "screening");
+            OnlyKeys(map, ["subject_places", "subject_citation", "subject_also", "rules", "limitation", "fear", "contiguous_return", "removal", "exception_note", "flags", "court_orders"], "screening");
             var places = Texts(RequiredNode(map, "subject_places"), "subject_places");
             foreach (var place in places)
             {
@@ -263,7 +263,7 @@ public static class PolicyYamlReader
             }
 
             var lm = RequiredMapping(map, "limitation");
-            OnlyKeys(lm, ["basis", "label", "citation", "grounds", "grounds_open", "grounds_citation"], "screening.limitation");
+            OnlyKeys(lm, ["basis", "label", "citation", "grounds", "grounds_open", "grounds_citation", "withholding_cat_bar"], "screening.limitation");
             var basis = RequiredText(lm, "basis") switch
             {
                 "none" => LimitationBasis.None,
@@ -294,17 +294,26 @@ public static class PolicyYamlReader
                 Citation(RequiredMapping(lm, "citation")),
                 grounds,
                 Child(lm, "grounds_open") is YamlScalarNode go && go.Value == "true",
-                Child(lm, "grounds_citation") is YamlMappingNode gc ? Citation(gc) : null);
+                Child(lm, "grounds_citation") is YamlMappingNode gc ? Citation(gc) : null,
+                Child(lm, "withholding_cat_bar") is { } wb ? Labelled(AsMapping(wb, "withholding_cat_bar"), "withholding_cat_bar") : null);
 
             var fm = RequiredMapping(map, "fear");
-            OnlyKeys(fm, ["manifestation_only", "referral_citation", "standard_when_limited", "standard_when_limited_citation", "standard_when_lifted", "standard_when_lifted_citation"], "screening.fear");
+            OnlyKeys(fm, ["manifestation_only", "requires_relief", "referral_citation", "standard_when_limited", "standard_when_limited_citation", "standard_when_lifted", "standard_when_lifted_citation"], "screening.fear");
+            string? requiresRelief = null;
+            if (Child(fm, "requires_relief") is { } rr)
+            {
+                requiresRelief = Scalar(rr);
+                CheckComponents(fm, [requiresRelief]);
+            }
+
             var fear = new FearScreening(
                 RequiredText(fm, "manifestation_only") == "true",
                 Citation(RequiredMapping(fm, "referral_citation")),
                 Standard(RequiredScalar(fm, "standard_when_limited")),
                 Citation(RequiredMapping(fm, "standard_when_limited_citation")),
                 Standard(RequiredScalar(fm, "standard_when_lifted")),
-                Citation(RequiredMapping(fm, "standard_when_lifted_citation")));
+                Citation(RequiredMapping(fm, "standard_when_lifted_citation")),
+                requiresRelief);
 
             var contiguous = false;
             Citation? contiguousCitation = null;
@@ -322,18 +331,33 @@ public static class PolicyYamlReader
                 foreach (var f in AsSequence(fl, "screening.flags").Children)
                 {
                     var fmap = AsMapping(f, "a flag");
-                    OnlyKeys(fmap, ["code", "text", "applies_to", "entry_from", "entry_to", "citation"], "a flag");
+                    OnlyKeys(fmap, ["code", "text", "applies_to", "entry_from", "entry_to", "when", "unless", "may_when", "may_text", "citation"], "a flag");
                     var appliesTo = RequiredText(fmap, "applies_to");
-                    if (appliesTo is not ("removable" or "subject" or "excepted-or-compelling" or "limited"))
+                    if (appliesTo is not ("removable" or "subject" or "excepted-or-compelling" or "limited" or "not-subject" or "in-force"))
                     {
-                        throw Error(fmap, $"applies_to '{appliesTo}' must be removable, subject, excepted-or-compelling or limited");
+                        throw Error(fmap, $"applies_to '{appliesTo}' must be removable, subject, excepted-or-compelling, limited, not-subject or in-force");
+                    }
+
+                    var flagCode = RequiredText(fmap, "code");
+                    List<CaseCondition> Conditions(string key) => Child(fmap, key) is { } cn
+                        ? [.. AsSequence(cn, $"flag {flagCode}: {key}").Children.Select(c => Condition(AsMapping(c, $"flag {flagCode}: a condition of {key}"), flagCode))]
+                        : [];
+                    var mayWhen = Conditions("may_when");
+                    var mayText = Child(fmap, "may_text") is { } mt ? Scalar(mt) : null;
+                    if ((mayWhen.Count > 0) != (mayText is not null))
+                    {
+                        throw Error(fmap, $"flag {flagCode}: may_when and may_text go together");
                     }
 
                     flags.Add(new ConsequenceFlag(
-                        RequiredText(fmap, "code"), RequiredText(fmap, "text"), appliesTo,
+                        flagCode, RequiredText(fmap, "text"), appliesTo,
                         Child(fmap, "entry_from") is YamlScalarNode ef ? ParseDate(ef) : null,
                         Child(fmap, "entry_to") is YamlScalarNode et ? ParseDate(et) : null,
-                        Citation(RequiredMapping(fmap, "citation"))));
+                        Citation(RequiredMapping(fmap, "citation")),
+                        Child(fmap, "when") is { } wn ? Condition(AsMapping(wn, $"flag {flagCode}: when"), flagCode) : null,
+                        Conditions("unless"),
+                        mayWhen,
+                        mayText));
                 }
             }
 
@@ -361,7 +385,49 @@ public static class PolicyYamlReader
                 }
             }
 
-            return new ScreeningRules(places, Citation(RequiredMapping(map, "subject_citation")), rules, limitation, fear, contiguous, contiguousCitation, flags, orders);
+            var subjectAlso = new List<SubjectGround>();
+            if (Child(map, "subject_also") is { } sa)
+            {
+                foreach (var g in AsSequence(sa, "screening.subject_also").Children)
+                {
+                    var gm = AsMapping(g, "a subject_also ground");
+                    OnlyKeys(gm, ["code", "label", "when", "citation"], "a subject_also ground");
+                    var code = RequiredText(gm, "code");
+                    subjectAlso.Add(new SubjectGround(code, RequiredText(gm, "label"), Condition(RequiredMapping(gm, "when"), code), Citation(RequiredMapping(gm, "citation"))));
+                }
+            }
+
+            RemovalRule? removal = null;
+            if (Child(map, "removal") is { } rn)
+            {
+                var rm = AsMapping(rn, "screening.removal");
+                OnlyKeys(rm, ["path", "label", "replaced_by_relief", "citation"], "screening.removal");
+                var path = RequiredText(rm, "path");
+                if (path != "repatriation")
+                {
+                    throw Error(rm, $"removal path '{path}' must be repatriation");
+                }
+
+                var replaced = Child(rm, "replaced_by_relief") is { } rb ? Scalar(rb) : null;
+                if (replaced is not null)
+                {
+                    CheckComponents(rm, [replaced]);
+                }
+
+                if (contiguous)
+                {
+                    throw Error(rm, "screening.removal and contiguous_return cannot both be given");
+                }
+
+                removal = new RemovalRule(path, RequiredText(rm, "label"), replaced, Citation(RequiredMapping(rm, "citation")));
+            }
+
+            return new ScreeningRules(places, Citation(RequiredMapping(map, "subject_citation")), rules, limitation, fear, contiguous, contiguousCitation, flags, orders)
+            {
+                SubjectAlso = subjectAlso,
+                Removal = removal,
+                ExceptionNote = Child(map, "exception_note") is { } en ? Labelled(AsMapping(en, "exception_note"), "exception_note") : null,
+            };
         }
 
         private static readonly string[] OrderKeys = ["id", "title", "class", "class_citation", "events", "citation", "decided", "vacates", "upholds"];
@@ -477,6 +543,12 @@ public static class PolicyYamlReader
                     throw Error(node, $"court order component '{c}' must be one of {string.Join(", ", ScreeningCourtOrder.ComponentNames)}");
                 }
             }
+        }
+
+        private LabelledRule Labelled(YamlMappingNode map, string what)
+        {
+            OnlyKeys(map, ["label", "citation"], what);
+            return new LabelledRule(RequiredText(map, "label"), Citation(RequiredMapping(map, "citation")));
         }
 
         private string Standard(YamlScalarNode node) => node.Value is "reasonable-probability" or "significant-possibility" or "reasonable-possibility"

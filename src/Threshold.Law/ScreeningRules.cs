@@ -77,17 +77,44 @@ public enum LimitationBasis
 }
 
 /// <summary>The asylum limitation and the grounds that lift it.</summary>
-public sealed record AsylumLimitation(LimitationBasis Basis, string Label, Citation Citation, IReadOnlyList<CompellingGround> Grounds, bool GroundsOpen, Citation? GroundsCitation);
+/// <param name="WithholdingCatBar">
+/// Where the instrument also bars withholding of removal and CAT protection for those it limits (10888 as implemented),
+/// the bar's text and citation; a court order vacating <c>withholding-cat-bar</c> lifts it. Null when there is none.
+/// </param>
+public sealed record AsylumLimitation(LimitationBasis Basis, string Label, Citation Citation, IReadOnlyList<CompellingGround> Grounds, bool GroundsOpen, Citation? GroundsCitation, LabelledRule? WithholdingCatBar = null);
+
+/// <summary>A rule with only a text and a citation (e.g. a bar, a removal path).</summary>
+public sealed record LabelledRule(string Label, Citation Citation);
+
+/// <summary>
+/// A further ground on which a person is covered whatever the place of entry (e.g. 10888 §3: no medical and
+/// criminal-history information before entry). Labelled exceptions still apply.
+/// </summary>
+public sealed record SubjectGround(string Code, string Label, CaseCondition When, Citation Citation);
+
+/// <summary>
+/// A removal path that replaces the ordinary one (e.g. 10888 §5 "repel, repatriate, or remove" without the INA's
+/// procedures), until a court order vacating <see cref="ReplacedByRelief"/> restores the ordinary path.
+/// </summary>
+/// <param name="Path">Only <c>repatriation</c> today.</param>
+public sealed record RemovalRule(string Path, string Label, string? ReplacedByRelief, Citation Citation);
 
 /// <summary>The fear-screening rules: who is referred, and the standard applied.</summary>
 /// <param name="ManifestationOnly">Referral only on manifestation of fear (no advisals or questions).</param>
 /// <param name="StandardWhenLimited">Standard when the limitation applies (e.g. reasonable-probability for withholding and CAT).</param>
 /// <param name="StandardWhenLifted">Standard when exceptionally compelling circumstances lift the limitation, or it does not apply.</param>
-public sealed record FearScreening(bool ManifestationOnly, Citation ReferralCitation, string StandardWhenLimited, Citation StandardWhenLimitedCitation, string StandardWhenLifted, Citation StandardWhenLiftedCitation);
+/// <param name="RequiresRelief">When set, no one is referred until a court order's relief on this component is in effect (10888: removal-procedures).</param>
+public sealed record FearScreening(bool ManifestationOnly, Citation ReferralCitation, string StandardWhenLimited, Citation StandardWhenLimitedCitation, string StandardWhenLifted, Citation StandardWhenLiftedCitation, string? RequiresRelief = null);
 
 /// <summary>A consequence flagged on a result when its condition holds (e.g. the 5-year re-entry bar, the CLP interplay).</summary>
-/// <param name="AppliesTo">One of: removable (subject, not referred), subject, excepted-or-compelling, limited.</param>
-public sealed record ConsequenceFlag(string Code, string Text, string AppliesTo, LocalDate? EntryFrom, LocalDate? EntryTo, Citation Citation);
+/// <param name="AppliesTo">
+/// One of: removable (subject, not referred), subject, excepted-or-compelling, limited, not-subject (entered in an
+/// active period but not subject), in-force (entered in an active period).
+/// </param>
+/// <param name="When">A further condition on the case's facts (a three-valued field may test <c>unknown</c>); null = none.</param>
+/// <param name="Unless">Conditions any one of which keeps the flag off (e.g. the CLP rule's own exceptions).</param>
+/// <param name="MayWhen">Conditions under which the flag is reported as one that MAY apply, because a fact it needs is unknown.</param>
+public sealed record ConsequenceFlag(string Code, string Text, string AppliesTo, LocalDate? EntryFrom, LocalDate? EntryTo, Citation Citation, CaseCondition? When = null, IReadOnlyList<CaseCondition>? Unless = null, IReadOnlyList<CaseCondition>? MayWhen = null, string? MayText = null);
 
 /// <summary>What one event of a court order does to the rule components it names.</summary>
 public enum OrderEventKind
@@ -239,4 +266,14 @@ public sealed record ScreeningRules(
     bool ContiguousReturnBetweenPorts,
     Citation? ContiguousReturnCitation,
     IReadOnlyList<ConsequenceFlag> Flags,
-    IReadOnlyList<ScreeningCourtOrder> CourtOrders);
+    IReadOnlyList<ScreeningCourtOrder> CourtOrders)
+{
+    /// <summary>Further grounds of coverage whatever the place (10888 §3).</summary>
+    public IReadOnlyList<SubjectGround> SubjectAlso { get; init; } = [];
+
+    /// <summary>A removal path replacing the ordinary one, or null.</summary>
+    public RemovalRule? Removal { get; init; }
+
+    /// <summary>What an exception does not mean (10773 §3(c): not "admissible"), stated wherever an exception is reported; or null.</summary>
+    public LabelledRule? ExceptionNote { get; init; }
+}

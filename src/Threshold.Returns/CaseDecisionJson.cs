@@ -31,7 +31,7 @@ public static class CaseDecisionJson
             decision.ReturnDestination,
             decision.Overflow,
             new RemovalDto(
-                r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null },
+                r.Removal.Code(),
                 decision.Return?.ArrangementId,
                 decision.Return?.Reason ?? (r.Removal == RemovalPath.ContiguousReturn ? "returned to contiguous territory (Mexico) pending proceedings" : null),
                 decision.Return is { } a ? ReplayReport.CitationDto.From(a.Citation) : null,
@@ -41,7 +41,27 @@ public static class CaseDecisionJson
             r.Flags.Select(f => new FlagDto(f.Code, f.Text, ReplayReport.CitationDto.From(f.Citation))).ToArray(),
             r.AppliedOrders.Select(o => new OrderDto(o.Id, o.Title, o.Decided is { } d ? ReplayReport.Iso(d) : null, o.Vacates, o.Upholds, ReplayReport.CitationDto.From(o.Citation))).ToArray(),
             r.Citations.Select(ReplayReport.CitationDto.From).ToArray(),
-            r.Trace.Select(t => new TraceDto(t.Rule, t.Label, t.Held, t.Citation is null ? null : ReplayReport.CitationDto.From(t.Citation), t.Note)).ToArray());
+            r.Trace.Select(t => new TraceDto(t.Rule, t.Label, t.Held, t.Citation is null ? null : ReplayReport.CitationDto.From(t.Citation), t.Note)).ToArray())
+        {
+            WithholdingCatBarred = r.WithholdingCatBarred,
+            AppliedOrderEvents = [.. r.AppliedOrderEvents.Select(e => new OrderEventRefDto(e.Id, e.OrderId, e.Effective is { } d ? ReplayReport.Iso(d) : null, e.Text, ReplayReport.CitationDto.From(e.Citation)))],
+            LaterOrders = [.. r.LaterOrders.Select(l => new LaterOrderDto(ReplayReport.Iso(l.Date), l.Id, l.OrderId, l.Fields, l.Text, l.Citation.Status.Code(), ReplayReport.CitationDto.From(l.Citation)))],
+            Standing = r.StandingAtEntry is { } se && r.StandingOnDecision is { } sd ? new StandingDto(StandingDayDto.From(se), StandingDayDto.From(sd)) : null,
+        };
+    }
+
+    /// <summary>An applied court-order event: its id, order, effective day, text and citation.</summary>
+    public sealed record OrderEventRefDto(string Id, string Order, string? Effective, string Text, ReplayReport.CitationDto Citation);
+
+    /// <summary>A later order event that would change the answer: <c>date</c>, <c>id</c>, the <c>fields</c> that would change, and the mark (<c>status</c>).</summary>
+    public sealed record LaterOrderDto(string Date, string Id, string Order, IReadOnlyList<string> Fields, string Text, string Status, ReplayReport.CitationDto Citation);
+
+    /// <summary>The instrument's standing on the entry day and on the decision day.</summary>
+    public sealed record StandingDto(StandingDayDto AtEntry, StandingDayDto OnDecision);
+
+    public sealed record StandingDayDto(string Date, string State, string Summary, string Status)
+    {
+        public static StandingDayDto From(StandingOnDay s) => new(ReplayReport.Iso(s.Date), s.StateName, s.Summary, s.Status.Code());
     }
 
     public sealed record CaseDecisionDto(
@@ -62,9 +82,21 @@ public static class CaseDecisionJson
         IReadOnlyList<FlagDto> Flags,
         IReadOnlyList<OrderDto> AppliedOrders,
         IReadOnlyList<ReplayReport.CitationDto> Citations,
-        IReadOnlyList<TraceDto> Trace);
+        IReadOnlyList<TraceDto> Trace)
+    {
+        /// <summary>Whether withholding of removal and CAT protection are barred (10888 as implemented, unless vacated).</summary>
+        public bool WithholdingCatBarred { get; init; }
 
-    /// <param name="Path">removable, contiguous-return, or null.</param>
+        public IReadOnlyList<OrderEventRefDto> AppliedOrderEvents { get; init; } = [];
+
+        /// <summary>Order events after the decision date that would change this answer.</summary>
+        public IReadOnlyList<LaterOrderDto> LaterOrders { get; init; } = [];
+
+        /// <summary>The policy's standing on the entry day and on the decision day.</summary>
+        public StandingDto? Standing { get; init; }
+    }
+
+    /// <param name="Path">removable, contiguous-return, repatriation, or null.</param>
     public sealed record RemovalDto(string? Path, string? ArrangementId, string? Reason, ReplayReport.CitationDto? Citation, string? LedgerMonth);
 
     /// <param name="StatusDay">The Eastern day whose status applied at the entry instant.</param>

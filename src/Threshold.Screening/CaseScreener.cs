@@ -93,11 +93,30 @@ public sealed class CaseScreener
     public ScreeningOutcome ClassifyWithStatus(ScreeningCase c, DayStatus status, LocalDate statusDay)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var ticks = c.EntryInstant.ToUnixTimeTicks();
-        var day = statusDay;
+        return ClassifyWithRelief(c, status, statusDay, VacatedComponents(c.EntryInstant.ToUnixTimeTicks()));
+    }
+
+    /// <summary>The decision itself, with the court-order relief for the decision date given.</summary>
+    private ScreeningOutcome ClassifyWithRelief(ScreeningCase c, DayStatus status, LocalDate day, Component vacated)
+    {
         var r = rules.Rules;
         var inPeriod = status == DayStatus.Active;
         var covered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
+        var coveringGround = -1;
+        if (!covered)
+        {
+            // Grounds of coverage whatever the place (10888 §3).
+            var grounds = rules.SubjectAlso;
+            for (var g = 0; g < grounds.Count; g++)
+            {
+                if (grounds[g].Holds(c))
+                {
+                    covered = true;
+                    coveringGround = g;
+                    break;
+                }
+            }
+        }
 
         // Labelled rules: every one is evaluated; the holding set is a bit mask in instrument order.
         ulong holding = 0;
@@ -119,7 +138,6 @@ public sealed class CaseScreener
 
         var decisive = Resolve(c, holding);
         var excepted = decisive >= 0 && compiled[decisive].Rule.Outcome == RuleOutcome.NotSubject;
-        var vacated = VacatedComponents(ticks);
         var suspensionVacated = (vacated & Component.Suspension) != 0;
         var subject = inPeriod && covered && !excepted && !suspensionVacated;
 
@@ -137,12 +155,61 @@ public sealed class CaseScreener
         }
 
         var limited = limitedBeforeRelief && ground == -1 && (vacated & Component.AsylumLimitation) == 0;
-        var fearReferral = subject && c.Has(CaseFacts.ManifestsFear);
+        var withholdingCatBarred = subject && r.Limitation.WithholdingCatBar is not null && (vacated & Component.WithholdingCatBar) == 0;
+        var referralOpen = rules.FearRequiresRelief == Component.None || (vacated & rules.FearRequiresRelief) != 0;
+        var fearReferral = subject && referralOpen && c.Has(CaseFacts.ManifestsFear);
         var standard = fearReferral ? (limited ? r.Fear.StandardWhenLimited : r.Fear.StandardWhenLifted) : null;
-        var removal = r.ContiguousReturnBetweenPorts && subject && c.Place != EntryPlace.PortOfEntry ? RemovalPath.ContiguousReturn
+        var repatriated = r.Removal is not null && subject && (rules.RemovalReplacedBy == Component.None || (vacated & rules.RemovalReplacedBy) == 0);
+        var removal = repatriated ? RemovalPath.Repatriation
+            : r.ContiguousReturnBetweenPorts && subject && c.Place != EntryPlace.PortOfEntry ? RemovalPath.ContiguousReturn
             : subject && !fearReferral ? RemovalPath.Removable
             : RemovalPath.None;
-        return new ScreeningOutcome(status, day, inPeriod, covered, holding, decisive, excepted, subject, limitedBeforeRelief, ground, limited, fearReferral, standard, removal, vacated);
+        return new ScreeningOutcome(status, day, inPeriod, covered, holding, decisive, excepted, subject, limitedBeforeRelief, ground, limited, fearReferral, standard, removal, vacated, coveringGround, withholdingCatBarred);
+    }
+
+    /// <summary>
+    /// The order events after <paramref name="decided"/> that would change the outcome <paramref name="o"/> if the case
+    /// were decided on or after the event's effective day (with every event up to it applied), in effect order.
+    /// </summary>
+    public IReadOnlyList<LaterOrder> LaterOrders(ScreeningCase c, in ScreeningOutcome o, LocalDate decided)
+    {
+        var later = CourtOrderComposition.Later(rules.Rules.CourtOrders, decided, switchedOff);
+        if (later.Count == 0)
+        {
+            return [];
+        }
+
+        // Each day on which later events take effect is compared with the answer just before it, so an event lists only
+        // what it changes; events taking effect on the same day share their day's changes.
+        var result = new List<LaterOrder>();
+        var before = o;
+        foreach (var day in later.GroupBy(e => e.Effective!.Value))
+        {
+            var then = ClassifyWithRelief(c, o.Status, o.StatusDay, rules.Vacated(day.Key, switchedOff));
+            var fields = new List<string>();
+            void Differs(bool changed, string field)
+            {
+                if (changed)
+                {
+                    fields.Add(field);
+                }
+            }
+
+            Differs(then.SuspensionApplies != before.SuspensionApplies, "suspensionApplies");
+            Differs(then.AsylumLimitationApplies != before.AsylumLimitationApplies, "asylumLimitationApplies");
+            Differs(then.WithholdingCatBarred != before.WithholdingCatBarred, "withholdingCatBarred");
+            Differs(then.FearReferral != before.FearReferral, "fearReferral");
+            Differs(then.ScreeningStandard != before.ScreeningStandard, "screeningStandard");
+            Differs(then.Removal != before.Removal, "removal");
+            if (fields.Count > 0)
+            {
+                result.AddRange(day.Select(e => new LaterOrder(day.Key, e.Id, e.OrderId, fields, e.Text, e.Citation)));
+            }
+
+            before = then;
+        }
+
+        return result;
     }
 
     /// <summary>Screens one case with its full trace. Throws <see cref="UnknownPeriodException"/> or <see cref="ScreeningConflictException"/>.</summary>
@@ -160,7 +227,14 @@ public sealed class CaseScreener
 
         trace.Add(new TraceStep("active-period", "The entry instant falls in an active period of the suspension", o.InPeriod, timeline.Policy.Policy.InForce.Citation,
             $"status {ReplayReport.StatusName(o.Status)} on {o.StatusDay:yyyy-MM-dd} (a day's status applies from 12:01 a.m. Eastern)"));
-        trace.Add(new TraceStep("covered-place", $"Entry at a place the suspension covers ({string.Join(", ", r.SubjectPlaces)})", o.CoveredPlace, r.SubjectCitation, ScreeningCase.PlaceCode(c.Place)));
+        var placeCovered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
+        trace.Add(new TraceStep("covered-place", $"Entry at a place the suspension covers ({string.Join(", ", r.SubjectPlaces)})", placeCovered, r.SubjectCitation, ScreeningCase.PlaceCode(c.Place)));
+        for (var g = 0; g < rules.SubjectAlso.Count; g++)
+        {
+            var also = r.SubjectAlso[g];
+            trace.Add(new TraceStep(also.Code, also.Label, !placeCovered && o.CoveringGround == g, also.Citation, placeCovered ? "not needed: the place is covered" : null));
+        }
+
         var compiled = rules.Compiled;
         for (var k = 0; k < compiled.Count; k++)
         {
@@ -174,7 +248,14 @@ public sealed class CaseScreener
             trace.Add(new TraceStep("court-order", $"The suspension is vacated by {VacatedBy("suspension")}", true, VacatedByCitation("suspension")));
         }
 
-        citations.Add(o.InPeriod && o.CoveredPlace ? (o.Excepted ? compiled[o.DecisiveRule].Rule.Citation : r.SubjectCitation) : timeline.Policy.Policy.InForce.Citation);
+        citations.Add(o.InPeriod && o.CoveredPlace
+            ? (o.Excepted ? compiled[o.DecisiveRule].Rule.Citation : o.CoveringGround >= 0 ? r.SubjectAlso[o.CoveringGround].Citation : r.SubjectCitation)
+            : timeline.Policy.Policy.InForce.Citation);
+        if (o.Excepted && o.InPeriod && o.CoveredPlace && r.ExceptionNote is { } exceptionNote)
+        {
+            trace.Add(new TraceStep("exception-not-admission", exceptionNote.Label, true, exceptionNote.Citation));
+        }
+
         trace.Add(new TraceStep("asylum-limitation", r.Limitation.Label, o.LimitedBeforeRelief, r.Limitation.Citation));
         string? compelling = null;
         if (o.LimitedBeforeRelief && c.ExceptionallyCompelling is { } ground)
@@ -201,7 +282,25 @@ public sealed class CaseScreener
             citations.Add(r.Limitation.Citation);
         }
 
+        if (r.Limitation.WithholdingCatBar is { } bar)
+        {
+            var barVacated = o.SuspensionApplies && (o.Vacated & Component.WithholdingCatBar) != 0;
+            trace.Add(new TraceStep("withholding-cat-bar", bar.Label, o.WithholdingCatBarred, bar.Citation,
+                barVacated ? $"vacated by {VacatedBy("withholding-cat-bar")}: withholding and CAT screening and procedures are required" : null));
+            if (barVacated)
+            {
+                citations.Add(VacatedByCitation("withholding-cat-bar")!);
+            }
+            else if (o.WithholdingCatBarred)
+            {
+                citations.Add(bar.Citation);
+            }
+        }
+
+        var referralClosed = rules.FearRequiresRelief != Component.None && (o.Vacated & rules.FearRequiresRelief) == 0;
         var referralNote = !o.SuspensionApplies ? "not subject to the suspension"
+            : referralClosed ? $"no fear screening in the proclamation's processing until a court order's relief on {r.Fear.RequiresRelief} is in effect"
+            : rules.FearRequiresRelief != Component.None ? $"fear screening restored by {VacatedBy(r.Fear.RequiresRelief!)}; referred when fear is expressed"
             : !r.Fear.ManifestationOnly ? "referred when fear is expressed"
             : VacatedBy("fear-manifestation") is { } manifestationOrder ? $"manifestation requirement vacated by {manifestationOrder}; referral on fear expressed when asked [U]"
             : "referred only on a manifestation of fear (no advisals or questions)";
@@ -214,22 +313,35 @@ public sealed class CaseScreener
             citations.Add(standardCitation);
         }
 
+        if (r.Removal is { } removalRule && o.SuspensionApplies)
+        {
+            var restored = o.Removal != RemovalPath.Repatriation && removalRule.ReplacedByRelief is { } rb ? VacatedBy(rb) : null;
+            trace.Add(new TraceStep("repatriation", removalRule.Label, o.Removal == RemovalPath.Repatriation, removalRule.Citation,
+                restored is null ? null : $"the INA's removal procedures are required by {restored}"));
+            citations.Add(o.Removal == RemovalPath.Repatriation ? removalRule.Citation : VacatedByCitation(removalRule.ReplacedByRelief!)!);
+        }
+
         if (o.Removal == RemovalPath.ContiguousReturn)
         {
             trace.Add(new TraceStep("contiguous-return", "Returned to contiguous territory (Mexico) pending proceedings", true, r.ContiguousReturnCitation));
             citations.Add(r.ContiguousReturnCitation!);
         }
 
-        var entryDate = c.EntryDateEastern;
-        var flags = r.Flags.Where(f =>
-            (f.EntryFrom is null || entryDate >= f.EntryFrom) && (f.EntryTo is null || entryDate <= f.EntryTo) && f.AppliesTo switch
+        var flagMask = rules.FlagMask(c, o);
+        var flags = new List<ConsequenceFlag>();
+        for (var k = 0; k < r.Flags.Count; k++)
+        {
+            var f = r.Flags[k];
+            if ((flagMask & (1UL << (2 * k))) != 0)
             {
-                "removable" => o.Removal == RemovalPath.Removable,
-                "subject" => o.SuspensionApplies,
-                "excepted-or-compelling" => o.InPeriod && o.CoveredPlace && (o.Excepted || compelling is not null),
-                "limited" => o.AsylumLimitationApplies,
-                _ => false,
-            }).ToArray();
+                flags.Add(f);
+            }
+            else if ((flagMask & (2UL << (2 * k))) != 0)
+            {
+                flags.Add(f with { Code = f.Code + "-may", Text = f.MayText! });
+            }
+        }
+
         foreach (var f in flags)
         {
             trace.Add(new TraceStep(f.Code, f.Text, true, f.Citation));
@@ -241,7 +353,14 @@ public sealed class CaseScreener
             reportExceptions ? exceptions.FirstOrDefault() : null,
             reportExceptions ? exceptions : [],
             o.AsylumLimitationApplies, compelling, o.FearReferral, o.ScreeningStandard, o.Removal, flags, orders,
-            citations.Distinct().ToArray(), trace);
+            citations.Distinct().ToArray(), trace)
+        {
+            WithholdingCatBarred = o.WithholdingCatBarred,
+            AppliedOrderEvents = relief.Applied,
+            LaterOrders = LaterOrders(c, o, decided),
+            StandingAtEntry = rules.Policy.StandingHistory.On(c.EntryDateEastern),
+            StandingOnDecision = rules.Policy.StandingHistory.On(decided),
+        };
     }
 
     private string OrderTitle(CourtOrderEvent e) =>

@@ -101,6 +101,33 @@ internal sealed class CompiledRule
         && (citizenships is null || citizenships.Contains(c.Citizenship));
 }
 
+/// <summary>A consequence flag compiled: its entry window as instants (Eastern days, inclusive) and its conditions.</summary>
+internal sealed class CompiledFlag
+{
+    public CompiledFlag(ConsequenceFlag flag)
+    {
+        Flag = flag;
+        From = flag.EntryFrom is { } from ? from.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MinValue;
+        To = flag.EntryTo is { } to ? to.PlusDays(1).AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MaxValue;
+        When = flag.When is { } w ? Compile(w) : null;
+        Unless = [.. (flag.Unless ?? []).Select(Compile)];
+        MayWhen = [.. (flag.MayWhen ?? []).Select(Compile)];
+        CompiledRule Compile(CaseCondition condition) => new(new ScreeningRule(flag.Code, flag.Text, condition, RuleOutcome.Subject, null, flag.Citation), 0);
+    }
+
+    public ConsequenceFlag Flag { get; }
+
+    public long From { get; }
+
+    public long To { get; }
+
+    public CompiledRule? When { get; }
+
+    public IReadOnlyList<CompiledRule> Unless { get; }
+
+    public IReadOnlyList<CompiledRule> MayWhen { get; }
+}
+
 /// <summary>
 /// A policy's screening rules compiled once: rule masks, the subject places, the grounds, the flags and the court
 /// orders. Immutable and shared by every case screened under that policy.
@@ -123,6 +150,15 @@ public sealed class CompiledScreening
         }
 
         Compiled = Rules.Rules.Select((r, i) => new CompiledRule(r, i)).ToArray();
+        SubjectAlso = [.. Rules.SubjectAlso.Select((g, i) => new CompiledRule(new ScreeningRule(g.Code, g.Label, g.When, RuleOutcome.Subject, null, g.Citation), i))];
+        if (Rules.Flags.Count > 32)
+        {
+            throw new LawFileException(policy.SourceName, 0, "a policy may declare at most 32 flags");
+        }
+
+        Flags = [.. Rules.Flags.Select(f => new CompiledFlag(f))];
+        FearRequiresRelief = Rules.Fear.RequiresRelief is { } rr ? ComponentsOf([rr]) : Component.None;
+        RemovalReplacedBy = Rules.Removal?.ReplacedByRelief is { } rb ? ComponentsOf([rb]) : Component.None;
         SubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.Subject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
 
         // When no rule tests citizenship or a compelling ground, a rule's result depends only on the facts the rules test,
@@ -256,6 +292,57 @@ public sealed class CompiledScreening
     public ScreeningRules Rules { get; }
 
     internal IReadOnlyList<CompiledRule> Compiled { get; }
+
+    /// <summary>The further grounds of coverage (10888 §3), compiled like rules.</summary>
+    internal IReadOnlyList<CompiledRule> SubjectAlso { get; }
+
+    internal IReadOnlyList<CompiledFlag> Flags { get; }
+
+    /// <summary>The component whose relief opens fear referral (10888), or none.</summary>
+    internal Component FearRequiresRelief { get; }
+
+    /// <summary>The component whose relief replaces the policy's own removal path with the ordinary one, or none.</summary>
+    internal Component RemovalReplacedBy { get; }
+
+    /// <summary>
+    /// Which flags hold for a screened case: two bits per flag in declaration order, bit 2k when flag k applies and bit
+    /// 2k+1 when it only MAY apply (a fact it needs is unknown). The one place a flag is decided: the full screen and the
+    /// bulk writer both read it.
+    /// </summary>
+    public ulong FlagMask(ScreeningCase c, in ScreeningOutcome o)
+    {
+        var ticks = c.EntryInstant.ToUnixTimeTicks();
+        var compelling = o.LimitedBeforeRelief && o.GroundIndex >= 0;
+        var mask = 0UL;
+        var flags = Flags;
+        for (var k = 0; k < flags.Count; k++)
+        {
+            var f = flags[k];
+            if (ticks < f.From || ticks >= f.To)
+            {
+                continue;
+            }
+
+            var basis = f.Flag.AppliesTo switch
+            {
+                "removable" => o.Removal.GoesToLedger() && !o.FearReferral,
+                "subject" => o.SuspensionApplies,
+                "excepted-or-compelling" => o.InPeriod && o.CoveredPlace && (o.Excepted || compelling),
+                "limited" => o.AsylumLimitationApplies,
+                "not-subject" => o.InPeriod && !o.SuspensionApplies,
+                "in-force" => o.InPeriod,
+                _ => false,
+            };
+            if (!basis || (f.When is { } when && !when.Holds(c)) || f.Unless.Any(u => u.Holds(c)))
+            {
+                continue;
+            }
+
+            mask |= f.MayWhen.Any(m => m.Holds(c)) ? 2UL << (2 * k) : 1UL << (2 * k);
+        }
+
+        return mask;
+    }
 
     internal int SubjectPlaceMask { get; }
 
