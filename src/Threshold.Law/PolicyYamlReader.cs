@@ -263,7 +263,7 @@ public static class PolicyYamlReader
             }
 
             var lm = RequiredMapping(map, "limitation");
-            OnlyKeys(lm, ["basis", "label", "citation", "grounds", "grounds_open", "grounds_citation", "withholding_cat_bar"], "screening.limitation");
+            OnlyKeys(lm, ["basis", "label", "citation", "grounds", "grounds_open", "grounds_citation", "withholding_cat_bar", "family_route"], "screening.limitation");
             var basis = RequiredText(lm, "basis") switch
             {
                 "none" => LimitationBasis.None,
@@ -295,7 +295,8 @@ public static class PolicyYamlReader
                 grounds,
                 Child(lm, "grounds_open") is YamlScalarNode go && go.Value == "true",
                 Child(lm, "grounds_citation") is YamlMappingNode gc ? Citation(gc) : null,
-                Child(lm, "withholding_cat_bar") is { } wb ? Labelled(AsMapping(wb, "withholding_cat_bar"), "withholding_cat_bar") : null);
+                Child(lm, "withholding_cat_bar") is { } wb ? Labelled(AsMapping(wb, "withholding_cat_bar"), "withholding_cat_bar") : null,
+                Child(lm, "family_route") is { } fr ? Labelled(AsMapping(fr, "family_route"), "family_route") : null);
 
             var fm = RequiredMapping(map, "fear");
             OnlyKeys(fm, ["manifestation_only", "requires_relief", "referral_citation", "standard_when_limited", "standard_when_limited_citation", "standard_when_lifted", "standard_when_lifted_citation"], "screening.fear");

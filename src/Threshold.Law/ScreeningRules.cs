@@ -81,7 +81,8 @@ public enum LimitationBasis
 /// Where the instrument also bars withholding of removal and CAT protection for those it limits (10888 as implemented),
 /// the bar's text and citation; a court order vacating <c>withholding-cat-bar</c> lifts it. Null when there is none.
 /// </param>
-public sealed record AsylumLimitation(LimitationBasis Basis, string Label, Citation Citation, IReadOnlyList<CompellingGround> Grounds, bool GroundsOpen, Citation? GroundsCitation, LabelledRule? WithholdingCatBar = null);
+/// <param name="FamilyRoute">Where the grounds may be met through a family member travelling with the noncitizen, that route's text and citation.</param>
+public sealed record AsylumLimitation(LimitationBasis Basis, string Label, Citation Citation, IReadOnlyList<CompellingGround> Grounds, bool GroundsOpen, Citation? GroundsCitation, LabelledRule? WithholdingCatBar = null, LabelledRule? FamilyRoute = null);
 
 /// <summary>A rule with only a text and a citation (e.g. a bar, a removal path).</summary>
 public sealed record LabelledRule(string Label, Citation Citation);

@@ -422,7 +422,9 @@ public sealed class CaseDecisionLineWriter : IDisposable
         // The compelling ground only shapes the line when the limitation is considered; a known ground is then o.GroundIndex.
         var unknownGround = o.LimitedBeforeRelief && o.GroundIndex < 0 && c.ExceptionallyCompelling is not null;
         var vacated = (ulong)(uint)o.Vacated;
-        if (!unknownGround && o.CoveringGround <= 0 && o.DecisiveRule < 0xFFFF && o.GroundIndex < 0xFF && vacated < 0xFFFF && (uint)o.Status < 0xFF && (uint)o.Removal < 0xF && (uint)c.Place < 4)
+        // A ground shown through a travelling family member adds a trace step: such lines take the general key.
+        var familyRoute = o.LimitedBeforeRelief && o.GroundIndex >= 0 && c.Has(CaseFacts.CompellingThroughFamilyMember);
+        if (!unknownGround && !familyRoute && o.CoveringGround <= 0 && o.DecisiveRule < 0xFFFF && o.GroundIndex < 0xFF && vacated < 0xFFFF && (uint)o.Status < 0xFF && (uint)o.Removal < 0xF && (uint)c.Place < 4)
         {
             var bits = unchecked(
                 (ulong)(uint)o.Status
@@ -451,7 +453,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
             return f;
         }
 
-        var shape = new ShapeKey(o with { StatusDay = default }, c.Place, o.LimitedBeforeRelief ? c.ExceptionallyCompelling : null, c.Has(CaseFacts.ManifestsFear), flagMask, orderMask);
+        var shape = new ShapeKey(o with { StatusDay = default }, c.Place, o.LimitedBeforeRelief ? c.ExceptionallyCompelling : null, c.Has(CaseFacts.ManifestsFear), familyRoute, flagMask, orderMask);
         if (!unusual.TryGetValue(shape, out var u))
         {
             u = Build(screener.Screen(c), o);
@@ -517,7 +519,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
         : citation.Section.Length == 0 ? $"{citation.Instrument} [{citation.Status.Code()}]"
         : $"{citation.Instrument} {citation.Section} [{citation.Status.Code()}]";
 
-    private readonly record struct ShapeKey(ScreeningOutcome Outcome, EntryPlace Place, string? Compelling, bool ManifestsFear, ulong Flags, ulong Orders);
+    private readonly record struct ShapeKey(ScreeningOutcome Outcome, EntryPlace Place, string? Compelling, bool ManifestsFear, bool FamilyRoute, ulong Flags, ulong Orders);
 
     private readonly struct PackedKey(ulong holding, ulong bits, ulong flags, ulong orders) : IEquatable<PackedKey>
     {

@@ -268,6 +268,15 @@ public sealed class CaseScreener
             {
                 compelling = ground;
                 citations.Add(match?.Citation ?? r.Limitation.GroundsCitation!);
+                if (c.Has(CaseFacts.CompellingThroughFamilyMember))
+                {
+                    trace.Add(new TraceStep("compelling-through-family-member", r.Limitation.FamilyRoute?.Label ?? "Circumstances of a family member travelling with the noncitizen", r.Limitation.FamilyRoute is not null,
+                        r.Limitation.FamilyRoute?.Citation ?? r.Limitation.GroundsCitation, r.Limitation.FamilyRoute is null ? "this policy names no family-member route; the ground is taken as the noncitizen's own [U]" : null));
+                    if (r.Limitation.FamilyRoute is { } family)
+                    {
+                        citations.Add(family.Citation);
+                    }
+                }
             }
         }
 

@@ -69,6 +69,13 @@ public sealed class ScreeningLawCaseTests
                 "orders" => r.AppliedOrders.Select(o => o.Id).ToArray(),
                 "status" => ReplayReport.StatusName(r.StatusAtEntry),
                 "statusDay" => ReplayReport.Iso(r.StatusDay),
+                "withholdingCatBarred" => r.WithholdingCatBarred,
+                "removal" => r.Removal.Code(),
+                "laterOrders" => r.LaterOrders.Select(l => l.Id).ToArray(),
+                "laterOrderFields" => r.LaterOrders.SelectMany(l => l.Fields).Distinct().ToArray(),
+                "orderEvents" => r.AppliedOrderEvents.Select(e => e.Id).ToArray(),
+                "standingOnDecision" => r.StandingOnDecision!.StateName,
+                "exceptionNote" => r.Trace.Any(t => t.Rule == "exception-not-admission"),
                 _ => throw new InvalidOperationException($"unknown expectation {key}"),
             };
             var expected = v switch
