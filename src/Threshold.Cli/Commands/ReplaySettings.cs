@@ -62,9 +62,13 @@ internal class ReplaySettings : CommandSettings
     public string[] Determination { get; init; } = [];
 
     /// <summary>Loads the policy, reads the series and replays it, validating every option first.</summary>
-    public SuspensionTimeline Replay()
+    public SuspensionTimeline Replay() =>
+        Replay(PolicyArgument.Load(Policy ?? throw new UsageException("--policy is required (a built-in id or a YAML file)")));
+
+    /// <summary>Replays <paramref name="policy"/> with this command's series and options.</summary>
+    /// <param name="countsOnlyIfNeeded">For an instrument with no threshold, ignore the given series and list its days to today without counts.</param>
+    public SuspensionTimeline Replay(PolicyDocument policy, bool countsOnlyIfNeeded = false)
     {
-        var policy = PolicyArgument.Load(Policy ?? throw new UsageException("--policy is required (a built-in id or a YAML file)"));
         var options = new ReplayOptions
         {
             InForce = InForce is null ? null : ParseDate("--in-force", InForce),
@@ -76,7 +80,7 @@ internal class ReplaySettings : CommandSettings
             Determinations = Determination.Select(ParseDetermination).ToArray(),
         };
         var compiled = CompiledPolicy.Compile(policy, options);
-        var series = Encounters is null && Series is null && policy.Mechanism != MechanismKind.EncounterThreshold
+        var series = (countsOnlyIfNeeded || (Encounters is null && Series is null)) && policy.Mechanism != MechanismKind.EncounterThreshold
             ? Uncounted(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
             : LoadSeries();
         var timeline = SuspensionReplay.Run(compiled, series);
