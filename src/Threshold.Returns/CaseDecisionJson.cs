@@ -107,4 +107,53 @@ public static class CaseDecisionJson
     public sealed record OrderDto(string Id, string Title, string? Decided, IReadOnlyList<string> Vacates, IReadOnlyList<string> Upholds, ReplayReport.CitationDto Citation);
 
     public sealed record TraceDto(string Rule, string Label, bool Held, ReplayReport.CitationDto? Citation, string? Note);
+
+    /// <summary>
+    /// The <c>--policy in-force</c> answer (CLI and API): the id, every instrument's result (each as <see cref="Build"/>),
+    /// the instruments that could not answer, and the combination: whether it is complete, what any suspension, bar,
+    /// screening and removal was and which instrument drives it, and every instrument's later orders.
+    /// </summary>
+    public static InForceDto BuildInForce(InForceScreening s, ReturnAllocation? allocation)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var sum = s.Summary;
+        return new InForceDto(
+            s.Case.Id,
+            "in-force",
+            [.. s.Results.Select(r => Build(new CaseDecision(r, r.Removal.GoesToLedger() ? allocation : null)))],
+            s.Unanswered,
+            new InForceSummaryDto(
+                s.Unanswered.Count == 0,
+                s.Unanswered.Count == 0 ? null : $"no answer under {string.Join(", ", s.Unanswered.Select(u => u.Policy))} (see unanswered[]): the summary covers the other instruments only",
+                sum.AnySuspensionApplies,
+                sum.SuspendedBy,
+                new ConsequenceDto(sum.AsylumLimited.Applies, sum.AsylumLimited.By),
+                new ConsequenceDto(sum.WithholdingCatBarred.Applies, sum.WithholdingCatBarred.By),
+                sum.FearScreening,
+                sum.ScreeningStandard,
+                new StackedRemovalDto(sum.Removal.Code(), sum.RemovalBy, sum.Removal == RemovalPath.ContiguousReturn ? "MX" : allocation?.Destination, allocation?.ArrangementId, allocation?.Overflow ?? false),
+                [.. sum.LaterOrders.Select(l => new StackedLaterOrderDto(l.Instrument, ReplayReport.Iso(l.Order.Date), l.Order.Id, l.Order.Fields, l.Order.Citation.Status.Code()))],
+                sum.Note));
+    }
+
+    public sealed record InForceDto(string Id, string Policy, IReadOnlyList<CaseDecisionDto> Instruments, IReadOnlyList<UnansweredInstrument> Unanswered, InForceSummaryDto Summary);
+
+    public sealed record InForceSummaryDto(
+        bool Complete,
+        string? IncompleteBecause,
+        bool AnySuspensionApplies,
+        IReadOnlyList<string> SuspendedBy,
+        ConsequenceDto Asylum,
+        ConsequenceDto WithholdingCat,
+        bool FearScreening,
+        string? ScreeningStandard,
+        StackedRemovalDto Removal,
+        IReadOnlyList<StackedLaterOrderDto> LaterOrders,
+        string Note);
+
+    public sealed record ConsequenceDto(bool Applies, IReadOnlyList<string> By);
+
+    public sealed record StackedRemovalDto(string? Path, IReadOnlyList<string> By, string? ReturnDestination, string? ArrangementId, bool Overflow);
+
+    public sealed record StackedLaterOrderDto(string Instrument, string Date, string Id, IReadOnlyList<string> Fields, string Status);
 }

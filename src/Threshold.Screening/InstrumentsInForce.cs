@@ -1,4 +1,5 @@
 using NodaTime;
+using Threshold.Engine;
 using Threshold.Law;
 
 namespace Threshold.Screening;
@@ -34,9 +35,59 @@ public sealed record StackSummary(
     IReadOnlyList<(string Instrument, LaterOrder Order)> LaterOrders,
     string Note);
 
+/// <summary>An instrument in force at entry that could not answer (e.g. the entry is outside the encounter series it needs).</summary>
+public sealed record UnansweredInstrument(string Policy, string Reason);
+
+/// <summary>One case under every instrument in force on its entry date: each answer, those that could not answer, and the combination.</summary>
+public sealed record InForceScreening(ScreeningCase Case, IReadOnlyList<ScreeningResult> Results, IReadOnlyList<UnansweredInstrument> Unanswered, StackSummary Summary);
+
 /// <summary>The instruments whose standing is in force on a day, and the combination of their answers for one case.</summary>
 public static class InstrumentsInForce
 {
+    /// <summary>
+    /// Screens <paramref name="c"/> under every instrument of <paramref name="policies"/> in force on its Eastern entry
+    /// date. <paramref name="timelineFor"/> gives each instrument's timeline; the court-order ids switched off apply to
+    /// the instruments that declare them. A rule conflict is thrown (the input's problem); an entry outside an
+    /// instrument's timeline leaves that instrument unanswered.
+    /// </summary>
+    public static InForceScreening Screen(ScreeningCase c, IEnumerable<PolicyDocument> policies, Func<PolicyDocument, SuspensionTimeline> timelineFor, LocalDate? decidedOn, IReadOnlySet<string> switchedOff)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(timelineFor);
+        ArgumentNullException.ThrowIfNull(switchedOff);
+        var results = new List<ScreeningResult>();
+        var unanswered = new List<UnansweredInstrument>();
+        foreach (var policy in InForceOn(policies, c.EntryDateEastern))
+        {
+            var declared = policy.Screening!.CourtOrders;
+            var off = switchedOff.Where(id => CourtOrderComposition.Declares(declared, id)).ToHashSet(StringComparer.Ordinal);
+            try
+            {
+                results.Add(new CaseScreener(timelineFor(policy), decidedOn, off).Screen(c));
+            }
+            catch (UnknownPeriodException e)
+            {
+                unanswered.Add(new UnansweredInstrument(policy.Id, e.Message));
+            }
+        }
+
+        return new InForceScreening(c, results, unanswered, Summarise(results));
+    }
+
+    /// <summary>Refuses a switched-off id that no instrument of <paramref name="policies"/> declares.</summary>
+    public static void CheckSwitchedOff(IEnumerable<PolicyDocument> policies, IReadOnlySet<string> switchedOff)
+    {
+        ArgumentNullException.ThrowIfNull(switchedOff);
+        var all = policies.Where(p => p.Screening is not null).ToArray();
+        foreach (var id in switchedOff)
+        {
+            if (!all.Any(p => CourtOrderComposition.Declares(p.Screening!.CourtOrders, id)))
+            {
+                throw new ReplayRequestException($"--without-order {id}: no instrument declares such a court order or order event; they declare: {string.Join(", ", all.SelectMany(p => CourtOrderComposition.SwitchIds(p.Screening!.CourtOrders)))}");
+            }
+        }
+    }
+
     /// <summary>The combination rule as stated in every stacked answer.</summary>
     public const string CombinationNote =
         "Instruments in force together apply together: a bar imposed by any of them binds; where their processing differs, the most restrictive is reported with the instrument that imposes it. How DHS combined them in practice is not verified [U].";

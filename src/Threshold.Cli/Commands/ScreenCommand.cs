@@ -62,62 +62,52 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         var timelines = new Dictionary<string, SuspensionTimeline>(StringComparer.Ordinal);
         var ledger = new ReturnsLedger(ArrangementSet.Load(settings.Arrangements), recordEvents: false);
         var switchedOff = settings.WithoutOrder.ToHashSet(StringComparer.Ordinal);
-        foreach (var id in switchedOff)
+        InstrumentsInForce.CheckSwitchedOff(BuiltInPolicies.All(), switchedOff);
+        SuspensionTimeline TimelineFor(PolicyDocument policy)
         {
-            if (!BuiltInPolicies.All().Any(p => p.Screening is { } s && CourtOrderComposition.Declares(s.CourtOrders, id)))
+            if (!timelines.TryGetValue(policy.Id, out var timeline))
             {
-                throw new UsageException($"--without-order {id}: no instrument declares such a court order or order event");
+                timelines[policy.Id] = timeline = settings.Replay(policy, countsOnlyIfNeeded: true);
             }
+
+            return timeline;
         }
 
-        InForceAnswer Screen(ScreeningCase c, string source, long line)
+        (InForceScreening Screening, ReturnAllocation? Allocation) Screen(ScreeningCase c, string source, long line)
         {
-            var instruments = InstrumentsInForce.InForceOn(BuiltInPolicies.All(), c.EntryDateEastern);
-            var results = new List<ScreeningResult>();
-            var unknown = new List<InForceUnknown>();
-            foreach (var policy in instruments)
+            InForceScreening screening;
+            try
             {
-                if (!timelines.TryGetValue(policy.Id, out var timeline))
-                {
-                    timelines[policy.Id] = timeline = settings.Replay(policy, countsOnlyIfNeeded: true);
-                }
-
-                var declared = policy.Screening!.CourtOrders;
-                var off = switchedOff.Where(id => CourtOrderComposition.Declares(declared, id)).ToHashSet(StringComparer.Ordinal);
-                try
-                {
-                    results.Add(new CaseScreener(timeline, decidedOn, off).Screen(c));
-                }
-                catch (UnknownPeriodException e)
-                {
-                    unknown.Add(new InForceUnknown(policy.Id, e.Message));
-                }
-                catch (ScreeningConflictException e)
-                {
-                    throw new CaseInputException(source, line, null, e.Message);
-                }
+                screening = InstrumentsInForce.Screen(c, BuiltInPolicies.All(), TimelineFor, decidedOn, switchedOff);
+            }
+            catch (ScreeningConflictException e)
+            {
+                throw new CaseInputException(source, line, null, e.Message);
             }
 
-            var summary = InstrumentsInForce.Summarise(results);
-            var allocation = summary.Removal.GoesToLedger()
+            var allocation = screening.Summary.Removal.GoesToLedger()
                 ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
                 : null;
-            return new InForceAnswer(c, [.. results.Select(r => new CaseDecision(r, r.Removal.GoesToLedger() ? allocation : null))], unknown, summary, allocation);
+            return (screening, allocation);
         }
 
-        string Json(InForceAnswer a, bool indented) => JsonSerializer.Serialize(
-            new
-            {
-                engineVersion = RuleSetVersion.EngineVersion,
-                ruleSetVersion = RuleSetVersion.Current,
-                modeledEncounters = timelines.Values.Any(t => t.Series.IsModeled),
-                id = a.Case.Id,
-                policy = InForcePolicies,
-                instruments = a.Decisions.Select(CaseDecisionJson.Build),
-                unknown = a.Unknown,
-                summary = InForceSummaryJson.Build(a.Summary, a.Allocation, a.Unknown),
-            },
-            indented ? ReplayReport.JsonOptions : CaseDecisionJson.Compact);
+        string Json((InForceScreening Screening, ReturnAllocation? Allocation) a, bool indented)
+        {
+            var dto = CaseDecisionJson.BuildInForce(a.Screening, a.Allocation);
+            return JsonSerializer.Serialize(
+                new
+                {
+                    engineVersion = RuleSetVersion.EngineVersion,
+                    ruleSetVersion = RuleSetVersion.Current,
+                    modeledEncounters = timelines.Values.Any(t => t.Series.IsModeled),
+                    id = dto.Id,
+                    policy = dto.Policy,
+                    instruments = dto.Instruments,
+                    unanswered = dto.Unanswered,
+                    summary = dto.Summary,
+                },
+                indented ? ReplayReport.JsonOptions : CaseDecisionJson.Compact);
+        }
 
         if (settings.Case is not null)
         {
@@ -125,18 +115,19 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
             if (settings.Format == "table")
             {
                 var console = Terminal.Create();
-                console.MarkupLine($"[bold]Instruments in force on {answer.Case.EntryDateEastern:yyyy-MM-dd}[/] (the entry date): {Markup.Escape(string.Join(", ", answer.Decisions.Select(d => d.Screening.Policy)))}");
-                foreach (var d in answer.Decisions)
+                var (screening, allocation) = answer;
+                console.MarkupLine($"[bold]Instruments in force on {screening.Case.EntryDateEastern:yyyy-MM-dd}[/] (the entry date): {Markup.Escape(string.Join(", ", screening.Results.Select(r => r.Policy).Concat(screening.Unanswered.Select(u => u.Policy))))}");
+                foreach (var r in screening.Results)
                 {
-                    DecisionTable.Write(console, d, timelines[d.Screening.Policy]);
+                    DecisionTable.Write(console, new CaseDecision(r, r.Removal.GoesToLedger() ? allocation : null), timelines[r.Policy]);
                 }
 
-                foreach (var u in answer.Unknown)
+                foreach (var u in screening.Unanswered)
                 {
-                    console.MarkupLine($"[yellow]{Markup.Escape(u.Policy)}: unknown — {Markup.Escape(u.Reason)}[/]");
+                    console.MarkupLine($"[yellow]{Markup.Escape(u.Policy)}: no answer — {Markup.Escape(u.Reason)}[/]");
                 }
 
-                InForceSummaryJson.Write(console, answer.Summary, answer.Allocation);
+                InForceTable.Write(console, screening.Summary, allocation);
                 return ExitCodes.Ok;
             }
 
@@ -511,30 +502,9 @@ internal sealed class BackgroundWriteStream : Stream
     }
 }
 
-/// <summary>One case under every instrument in force at entry: the decisions, the instruments that could not say, and the combination.</summary>
-internal sealed record InForceAnswer(ScreeningCase Case, IReadOnlyList<CaseDecision> Decisions, IReadOnlyList<InForceUnknown> Unknown, StackSummary Summary, ReturnAllocation? Allocation);
-
-/// <summary>An instrument in force at entry whose answer is unknown (e.g. the entry is outside the encounter series it needs).</summary>
-internal sealed record InForceUnknown(string Policy, string Reason);
-
-/// <summary>The <c>summary</c> of a <c>--policy in-force</c> answer, and its table form.</summary>
-internal static class InForceSummaryJson
+/// <summary>The table form of a <c>--policy in-force</c> summary.</summary>
+internal static class InForceTable
 {
-    public static object Build(StackSummary s, ReturnAllocation? allocation, IReadOnlyList<InForceUnknown> unknown) => new
-    {
-        complete = unknown.Count == 0,
-        incompleteBecause = unknown.Count == 0 ? null : $"no answer under {string.Join(", ", unknown.Select(u => u.Policy))} (see unknown[]): the summary covers the other instruments only",
-        anySuspensionApplies = s.AnySuspensionApplies,
-        suspendedBy = s.SuspendedBy,
-        asylum = new { limitedOrBarred = s.AsylumLimited.Applies, by = s.AsylumLimited.By },
-        withholdingCat = new { barred = s.WithholdingCatBarred.Applies, by = s.WithholdingCatBarred.By },
-        fearScreening = s.FearScreening,
-        screeningStandard = s.ScreeningStandard,
-        removal = new { path = s.Removal.Code(), by = s.RemovalBy, returnDestination = s.Removal == RemovalPath.ContiguousReturn ? "MX" : allocation?.Destination, arrangementId = allocation?.ArrangementId },
-        laterOrders = s.LaterOrders.Select(l => new { instrument = l.Instrument, date = ReplayReport.Iso(l.Order.Date), id = l.Order.Id, fields = l.Order.Fields, status = l.Order.Citation.Status.Code() }),
-        note = s.Note,
-    };
-
     public static void Write(IAnsiConsole console, StackSummary s, ReturnAllocation? allocation)
     {
         static string By(IReadOnlyList<string> by) => by.Count == 0 ? string.Empty : $" (by {string.Join(", ", by)})";
