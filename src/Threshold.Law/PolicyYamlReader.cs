@@ -376,7 +376,9 @@ public static class PolicyYamlReader
 
                     foreach (var e in order.Events)
                     {
-                        if (!eventIds.Add(e.Id) || orders.Exists(x => x.Id == e.Id) || (e.Id == order.Id && order.Events.Count > 1))
+                        // An authored event may not share its order's id (an older file's single decision does, by construction).
+                        var authored = Child(AsMapping(o, "a court order"), "events") is not null;
+                        if (!eventIds.Add(e.Id) || orders.Exists(x => x.Id == e.Id) || (authored && e.Id == order.Id))
                         {
                             throw Error(o, $"court order event id '{e.Id}' is used twice");
                         }
