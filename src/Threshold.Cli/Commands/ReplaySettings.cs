@@ -81,7 +81,7 @@ internal class ReplaySettings : CommandSettings
         };
         var compiled = CompiledPolicy.Compile(policy, options);
         var series = (countsOnlyIfNeeded || (Encounters is null && Series is null)) && policy.Mechanism != MechanismKind.EncounterThreshold
-            ? Uncounted(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
+            ? UncountedSeries.For(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
             : LoadSeries();
         var timeline = SuspensionReplay.Run(compiled, series);
         OverlayEvaluation.RequireEffect(timeline);
@@ -109,25 +109,6 @@ internal class ReplaySettings : CommandSettings
         var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", AsKnownOn);
         return store.Encounters.AsKnownOn(Series, at)
             ?? throw new UsageException($"--series {Series}: nothing recorded under that name" + (AsKnownOn is null ? string.Empty : $" as of {AsKnownOn}") + $" in {Store.Describe()}");
-    }
-
-    /// <summary>
-    /// For an instrument with no numeric threshold and no --encounters: the days from the day before it took effect to
-    /// today (Eastern, read at this edge), every count missing, so the timeline follows its dated findings alone.
-    /// </summary>
-    internal static EncounterSeries Uncounted(PolicyDocument policy, LocalDate inForce, LocalDate today)
-    {
-        var start = inForce.PlusDays(-1);
-        var length = Math.Max(2, Period.DaysBetween(start, today) + 1);
-        var columns = EncounterColumns.All.ToDictionary(c => c, _ => new int[length]);
-        var missing = Enumerable.Repeat(true, length).ToArray();
-        return new EncounterSeries(
-            $"(no encounter data: {policy.Id} has no numeric threshold)",
-            start,
-            length,
-            columns,
-            missing,
-            [$"No encounter series was given: {policy.Id} has no numeric threshold, so its days are listed without counts, from {start:yyyy-MM-dd} to {start.PlusDays(length - 1):yyyy-MM-dd} (today, Eastern)."]);
     }
 
     internal static LocalDate ParseDate(string option, string text)
