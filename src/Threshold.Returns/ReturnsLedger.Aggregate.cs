@@ -162,35 +162,6 @@ public sealed partial class ReturnsLedger
             ? new ArgumentException($"{counts.Length} counts for {plan.Count} kinds of removal; give one count per kind", nameof(counts))
             : new ArgumentException($"room for {byKind.Length} allocations for {plan.Count} kinds of removal; give none or one per kind", nameof(byKind));
 
-    /// <summary>
-    /// <paramref name="count"/> people of nationality <paramref name="nat"/> under arrangement <paramref name="a"/> in
-    /// <paramref name="month"/>: as many as its monthly cap still allows (all when it has none), the rest overflow. Updates
-    /// the cap used, the line and the month's arrangement counters; returns the number under the arrangement.
-    /// </summary>
-    private long UnderArrangement(MonthState month, int a, int nat, long count)
-    {
-        var cap = caps[a];
-        var under = count;
-        ref var counted = ref month.Counts;
-        if (cap >= 0)
-        {
-            ref var used = ref month.CapUsed[a];
-            under = Math.Min(count, Math.Max(0, cap - used));
-            used += (int)under;
-            counted.UnderCaps += under;
-        }
-        else
-        {
-            counted.UnderUncapped += under;
-        }
-
-        ref var line = ref month.Line(LineSlot(a, nat));
-        line.Allocated += under;
-        line.Overflow += count - under;
-        counted.Overflow += count - under;
-        return under;
-    }
-
     private void RequireNoEvents()
     {
         if (events is not null)
