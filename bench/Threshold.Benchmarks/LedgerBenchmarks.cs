@@ -24,6 +24,12 @@ public class LedgerBenchmarks
     /// <summary>People in the in-memory cases.</summary>
     public const int People = 200_000;
 
+    /// <summary>
+    /// Times the batch case allocates the two months again (into the same ledger, cleared), so that one operation takes
+    /// milliseconds, not the 0.1 ms of 61 calls, and the timer's resolution does not matter.
+    /// </summary>
+    public const int BatchRepeats = 100;
+
     /// <summary>People in the recorded case (each is an event row and an audit entry).</summary>
     public const int RecordedPeople = 5_000;
 
@@ -80,16 +86,23 @@ public class LedgerBenchmarks
         return ledger.Count;
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = People, Description = "ReturnsLedger.AllocateCounts, one call a day, plan reused")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = People * BatchRepeats, Description = "ReturnsLedger.AllocateCounts, one call a day, plan reused")]
     public long Batch()
     {
         var ledger = new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false);
-        foreach (var (date, counts) in days)
+        var people = 0L;
+        for (var r = 0; r < BatchRepeats; r++)
         {
-            ledger.AllocateCounts(plan, date, counts);
+            ledger.Clear();
+            foreach (var (date, counts) in days)
+            {
+                ledger.AllocateCounts(plan, date, counts);
+            }
+
+            people += ledger.Count;
         }
 
-        return ledger.Count;
+        return people;
     }
 
     [IterationSetup(Target = nameof(Recorded))]
