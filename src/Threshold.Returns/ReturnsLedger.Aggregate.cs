@@ -4,13 +4,14 @@ using NodaTime;
 namespace Threshold.Returns;
 
 /// <summary>
-/// Where <c>count</c> people of one kind, removed on one Eastern date, went: the four destinations of the ledger's rules.
+/// Where <c>count</c> people of one kind, removed on one Eastern date, went: the destinations of the ledger's rules.
 /// </summary>
 /// <param name="UnderArrangement">Returned to Mexico under an arrangement (within its monthly cap, or an uncapped one).</param>
 /// <param name="Overflow">Of an arrangement's nationalities, but over its monthly cap: returned to the country of citizenship.</param>
 /// <param name="MexicanNationals">Mexican nationals (children included), returned to Mexico outside any cap.</param>
 /// <param name="ToCitizenship">Returned to the country of citizenship because no arrangement took them (non-Mexican children included).</param>
-public readonly record struct ReturnCountAllocation(long UnderArrangement, long Overflow, long MexicanNationals, long ToCitizenship)
+/// <param name="ToThirdCountries">Returned to a third country (neither Mexico nor the country of citizenship) under an arrangement with that destination.</param>
+public readonly record struct ReturnCountAllocation(long UnderArrangement, long Overflow, long MexicanNationals, long ToCitizenship, long ToThirdCountries = 0)
 {
     /// <summary>Everyone returned to Mexico: under an arrangement plus Mexican nationals.</summary>
     public long ToMexico => UnderArrangement + MexicanNationals;
@@ -116,7 +117,7 @@ public sealed partial class ReturnsLedger
         var month = Month(easternDate);
 
         // Kinds an arrangement takes, in kind order: the caps are used in that order.
-        long underArrangement = 0, overflow = 0;
+        long underArrangement = 0, overflow = 0, thirdCountries = 0;
         var arrangementOf = plan.ArrangementOf;
         foreach (var k in plan.UnderArrangement)
         {
@@ -126,12 +127,15 @@ public sealed partial class ReturnsLedger
                 continue;
             }
 
-            var under = UnderArrangement(month, arrangementOf[k], plan.Nationalities[k], count);
-            underArrangement += under;
+            var a = arrangementOf[k];
+            var under = UnderArrangement(month, a, plan.Nationalities[k], count);
+            var (toMexicoUnder, toThird) = toMexico[a] ? (under, 0L) : (0L, under);
+            underArrangement += toMexicoUnder;
+            thirdCountries += toThird;
             overflow += count - under;
             if (byKind.Length != 0)
             {
-                byKind[k] = new(under, count - under, 0, 0);
+                byKind[k] = new(toMexicoUnder, count - under, 0, 0, toThird);
             }
         }
 
@@ -152,7 +156,7 @@ public sealed partial class ReturnsLedger
         counted.MexicanNationals += mexican;
         counted.MexicanChildren += mexicanChildren;
         Count += total;
-        return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship);
+        return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship, thirdCountries);
     }
 
     /// <summary>The error for counts or allocations not one per kind (out of line: the batch path stays small).</summary>

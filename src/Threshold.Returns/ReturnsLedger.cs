@@ -17,12 +17,13 @@ namespace Threshold.Returns;
 /// country of citizenship (a Mexican child goes to Mexico as the country of citizenship, not under an arrangement).</item>
 /// <item>A Mexican national goes to Mexico, outside any cap and any arrangement.</item>
 /// <item>If an arrangement takes the nationality on the America/New_York calendar date of the encounter (from/to
-/// inclusive), the person goes to Mexico under it; if it has a monthly cap and the cap for the Eastern calendar month
-/// of the encounter is used up, the person goes to the country of citizenship instead and counts as overflow.</item>
+/// inclusive), the person goes to its destination (Mexico, or a third country) under it; if it has a monthly cap and the
+/// cap for the Eastern calendar month of the encounter is used up, the person goes to the country of citizenship
+/// instead and counts as overflow.</item>
 /// <item>Otherwise the destination is the country of citizenship.</item>
 /// </list>
 /// <para>Allocation against a cap is exact and in call order: with a cap of 30,000, the 30,000th request of a month goes
-/// to Mexico and the 30,001st overflows. The return is taken to fall in the Eastern month of the encounter.
+/// under the arrangement and the 30,001st overflows. The return is taken to fall in the Eastern month of the encounter.
 /// Each allocation carries its reason and the citation (with verification status) of the rule that decided it.</para>
 /// <para>Per-allocation work is O(1): table lookups and one update per counter dictionary, no formatting after the
 /// first allocation of each (outcome, arrangement, nationality). With <c>recordEvents: false</c> memory is bounded by
@@ -37,6 +38,8 @@ public sealed partial class ReturnsLedger
     private readonly List<LedgerEvent>? events;
     private readonly IReadOnlyList<LedgerEvent>? eventsView;
     private readonly int[] caps;
+    // Per arrangement: whether its destination is Mexico (the burden on Mexico counts only those).
+    private readonly bool[] toMexico;
     // For a ledger that continues the record's events: the cap places taken before it, asked once per (month, arrangement).
     private readonly Func<Arrangement, YearMonth, long>? capUsedBefore;
     // The counters by Eastern month (key year × 12 + month − 1). The month last allocated in is kept at hand, since
@@ -79,6 +82,7 @@ public sealed partial class ReturnsLedger
 
         var count = arrangements.Arrangements.Count;
         caps = [.. arrangements.Arrangements.Select(a => a.MonthlyCap ?? -1)];
+        toMexico = [.. arrangements.Arrangements.Select(a => a.Destination == NationalityCode.Mexico)];
         lineSlots = new int[count * NationalityCode.Count];
         Array.Fill(lineSlots, -1);
         underReasons = new string?[count][];
@@ -180,7 +184,7 @@ public sealed partial class ReturnsLedger
             var a = route.Arrangement;
             var arrangement = set.Arrangements[a];
             allocation = UnderArrangement(state, a, nat, 1) == 1
-                ? new(request.CaseId, NationalityCode.Mexico, false, arrangement.Id, month, underReasons[a][nat] ??= UnderReason(arrangement, citizenship), arrangement.Citation)
+                ? new(request.CaseId, arrangement.Destination, false, arrangement.Id, month, underReasons[a][nat] ??= UnderReason(arrangement, citizenship), arrangement.Citation)
                 : new(request.CaseId, citizenship, true, arrangement.Id, month, overflowReasons[a][nat] ??= OverflowReason(arrangement, citizenship), arrangement.Citation);
         }
         else
@@ -237,7 +241,8 @@ public sealed partial class ReturnsLedger
                     cap is { } c ? (decimal)allocated / c : null,
                     cap is { } r ? r - allocated : null,
                     byNationality,
-                    arrangement.Citation);
+                    arrangement.Citation,
+                    arrangement.Destination);
             })
             .ToArray();
 
@@ -257,7 +262,8 @@ public sealed partial class ReturnsLedger
                     m.Overflow,
                     m.Children,
                     m.Removals,
-                    (decimal)toMexico / m.Removals);
+                    (decimal)toMexico / m.Removals,
+                    m.ThirdCountries);
             })
             .ToArray();
 
@@ -270,7 +276,8 @@ public sealed partial class ReturnsLedger
             burden.Sum(b => b.UnderUncappedArrangements),
             burden.Sum(b => b.MexicanNationals),
             burden.Sum(b => b.OverflowToCitizenship),
-            all == 0 ? 0m : (decimal)total / all);
+            all == 0 ? 0m : (decimal)total / all,
+            burden.Sum(b => b.ToThirdCountries));
         return new LedgerReport(arrangementLines, burden, totals);
     }
 
@@ -282,9 +289,13 @@ public sealed partial class ReturnsLedger
         ? "Unaccompanied child, citizen of MX: returned to Mexico as the country of citizenship, NOT under an arrangement and not counted against any cap; unaccompanied children are never returned under an arrangement (6 U.S.C. 279 / 8 U.S.C. 1232 processes, Proclamation 10773 §3(e))."
         : $"Unaccompanied child: never returned under an arrangement or counted against a cap; destination is the country of citizenship, {citizenship} (6 U.S.C. 279 / 8 U.S.C. 1232 processes, Proclamation 10773 §3(e)).";
 
-    private static string UnderReason(Arrangement a, string citizenship) => a.MonthlyCap is { } cap
-        ? string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: returned to Mexico under arrangement {a.Id}, counted against its cap of {cap:N0} a month (Eastern calendar month of the encounter).")
-        : $"{citizenship} national: returned to Mexico under arrangement {a.Id} (no monthly cap) on the Eastern date of the encounter.";
+    private static string UnderReason(Arrangement a, string citizenship)
+    {
+        var to = a.Destination == NationalityCode.Mexico ? "Mexico" : $"{a.Destination} (a third country)";
+        return a.MonthlyCap is { } cap
+            ? string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: returned to {to} under arrangement {a.Id}, counted against its cap of {cap:N0} a month (Eastern calendar month of the encounter).")
+            : $"{citizenship} national: returned to {to} under arrangement {a.Id} (no monthly cap) on the Eastern date of the encounter.";
+    }
 
     private static string OverflowReason(Arrangement a, string citizenship) =>
         string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: the cap of {a.MonthlyCap:N0} a month under arrangement {a.Id} was used up for the Eastern month of the encounter; overflow, returned to the country of citizenship, {citizenship}.");
@@ -356,8 +367,9 @@ public sealed partial class ReturnsLedger
     /// <summary>
     /// <paramref name="count"/> people of nationality <paramref name="nat"/> whose route is arrangement
     /// <paramref name="a"/>, in <paramref name="month"/>: as many as its cap admits (<see cref="ReturnRoute.Admitted"/>)
-    /// go to Mexico, the rest overflow. Updates the cap used, the line and the month's counters; returns the number
-    /// admitted. The one cap step of both the per-person and the batch path.
+    /// go to its destination, the rest overflow. Updates the cap used, the line and the month's counters (a destination
+    /// other than Mexico counts as a third country, never in the burden on Mexico); returns the number admitted. The one
+    /// cap step of both the per-person and the batch path.
     /// </summary>
     private long UnderArrangement(MonthState month, int a, int nat, long count)
     {
@@ -375,7 +387,11 @@ public sealed partial class ReturnsLedger
             under = ReturnRoute.Admitted(cap, 0, count);
         }
 
-        if (cap >= 0)
+        if (!toMexico[a])
+        {
+            counted.ThirdCountries += under;
+        }
+        else if (cap >= 0)
         {
             counted.UnderCaps += under;
         }
@@ -461,5 +477,6 @@ public sealed partial class ReturnsLedger
         public long MexicanChildren;
         public long Overflow;
         public long Children;
+        public long ThirdCountries;
     }
 }

@@ -13,7 +13,8 @@ namespace Threshold.Record.Tests;
 /// </summary>
 public abstract class LedgerRecordPropertyTests(Backend backend)
 {
-    // Caps of 2 and 3 so that short random sequences overflow them, across a month boundary and a priority change.
+    // Caps of 2 and 3 so that short random sequences overflow them, across a month boundary and a priority change, and
+    // one third-country destination.
     private const string TinyCapsYaml = """
         id: tiny-caps
         title: Tiny caps for the record's property tests
@@ -34,6 +35,14 @@ public abstract class LedgerRecordPropertyTests(Backend backend)
             priority: 1
             citation: { instrument: What-if, status: U }
             note: A hypothetical.
+          - id: what-if-costa-rica-2
+            title: Costa Rica accepts 2 Guatemalans a month
+            from: 2024-06-01
+            destination: CR
+            nationalities: [GT]
+            monthly_cap: 2
+            citation: { instrument: What-if, status: U }
+            note: A hypothetical third-country destination.
         """;
 
     private static readonly ArrangementSet TinyCaps = ArrangementSet.WithBuiltIns(ArrangementYamlReader.Read(TinyCapsYaml, "tiny-caps.yaml"));

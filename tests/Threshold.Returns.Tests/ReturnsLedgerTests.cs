@@ -173,7 +173,7 @@ public sealed class ReturnsLedgerTests
         var report = new ReturnsLedger(Set, recordEvents: false).Report();
         Assert.Empty(report.Arrangements);
         Assert.Empty(report.MexicoBurden);
-        Assert.Equal(new LedgerTotals(0, 0, 0, 0, 0, 0, 0m), report.Totals);
+        Assert.Equal(new LedgerTotals(0, 0, 0, 0, 0, 0, 0m, 0), report.Totals);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class ReturnsLedgerTests
         Assert.Equal(1m / 3m, feb.Utilisation);
         Assert.Equal(2, feb.RemainingCapacity);
         Assert.Equal(new NationalityCount("EC", 1, 0), Assert.Single(feb.ByNationality));
-        Assert.Equal(new LedgerTotals(3, 3, 3, 0, 0, 0, 1m), report.Totals);
+        Assert.Equal(new LedgerTotals(3, 3, 3, 0, 0, 0, 1m, 0), report.Totals);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class ReturnsLedgerTests
         }
 
         var burden = Assert.Single(ledger.Report().MexicoBurden);
-        Assert.Equal(new MexicoBurdenLine(new YearMonth(2024, 5), 1, 0, 1, 0, 2, 0, 0, 4, 0.5m), burden);
+        Assert.Equal(new MexicoBurdenLine(new YearMonth(2024, 5), 1, 0, 1, 0, 2, 0, 0, 4, 0.5m, 0), burden);
     }
 
     [Fact]
