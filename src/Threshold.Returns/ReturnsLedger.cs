@@ -52,8 +52,8 @@ public sealed partial class ReturnsLedger
     // Slot of arrangement × NationalityCode.Count + nationality (−1 for none yet), and the reverse.
     private readonly int[] lineSlots;
     private readonly List<int> slotLines = [];
-    private readonly string?[][] underReasons;
-    private readonly string?[][] overflowReasons;
+    private readonly string?[]?[] underReasons;
+    private readonly string?[]?[] overflowReasons;
     private readonly string?[] childReasons = new string?[NationalityCode.Count];
     private readonly string?[] citizenshipReasons = new string?[NationalityCode.Count];
     private readonly string mexicanReason;
@@ -85,13 +85,9 @@ public sealed partial class ReturnsLedger
         toMexico = [.. arrangements.Arrangements.Select(a => a.Destination == NationalityCode.Mexico)];
         lineSlots = new int[count * NationalityCode.Count];
         Array.Fill(lineSlots, -1);
+        // An arrangement's reason tables are made when it first allocates: the record makes a ledger per transaction.
         underReasons = new string?[count][];
         overflowReasons = new string?[count][];
-        for (var i = 0; i < count; i++)
-        {
-            underReasons[i] = new string?[NationalityCode.Count];
-            overflowReasons[i] = new string?[NationalityCode.Count];
-        }
 
         mexicanReason = "Mexican national: returned to Mexico as the country of citizenship, outside any cap and not under any arrangement.";
     }
@@ -184,8 +180,8 @@ public sealed partial class ReturnsLedger
             var a = route.Arrangement;
             var arrangement = set.Arrangements[a];
             allocation = UnderArrangement(state, a, nat, 1) == 1
-                ? new(request.CaseId, arrangement.Destination, false, arrangement.Id, month, underReasons[a][nat] ??= UnderReason(arrangement, citizenship), arrangement.Citation)
-                : new(request.CaseId, citizenship, true, arrangement.Id, month, overflowReasons[a][nat] ??= OverflowReason(arrangement, citizenship), arrangement.Citation);
+                ? new(request.CaseId, arrangement.Destination, false, arrangement.Id, month, (underReasons[a] ??= new string?[NationalityCode.Count])[nat] ??= UnderReason(arrangement, citizenship), arrangement.Citation)
+                : new(request.CaseId, citizenship, true, arrangement.Id, month, (overflowReasons[a] ??= new string?[NationalityCode.Count])[nat] ??= OverflowReason(arrangement, citizenship), arrangement.Citation);
         }
         else
         {
