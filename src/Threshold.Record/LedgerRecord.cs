@@ -48,12 +48,10 @@ public sealed record LedgerSnapshot(Instant AsOf, IReadOnlyList<RecordedAllocati
 /// (threads or processes, each with its own connection) never exceed a monthly cap and never lose an allocation.
 /// </summary>
 /// <remarks>
-/// The rules are those of <see cref="ReturnsLedger"/>, applied through the same <see cref="ArrangementSet"/> API
-/// (<see cref="ArrangementSet.Applicable"/>, <see cref="Arrangement.MonthlyCap"/>): an unaccompanied child goes to the
-/// country of citizenship outside any arrangement; a Mexican national to MX outside any cap; a nationality an
-/// arrangement takes on the Eastern date of the encounter goes to MX under it unless its cap for the Eastern month is
-/// used up (then: country of citizenship, overflow); anyone else to the country of citizenship. A month's use of a cap
-/// is the count of that arrangement's non-overflow events in that month. Every writer to one database must use the
+/// The record decides nothing itself: a <see cref="ReturnsLedger.Continuing"/> ledger over the same
+/// <see cref="ArrangementSet"/> decides each allocation with the rules of <see cref="ReturnsLedger"/>, and the record
+/// stores its decision. All the record supplies is the committed use of a cap, read under the write lock: the number of
+/// events under that arrangement in that Eastern month that did not overflow. Every writer to one database must use the
 /// same arrangements; <see cref="LedgerAsOf"/> refuses events the arrangements would not have produced.
 /// </remarks>
 public sealed class LedgerRecord
@@ -98,11 +96,18 @@ public sealed class LedgerRecord
     internal List<RecordedAllocation> AllocateWithin(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IEnumerable<ReturnRequest> requests, Instant at)
     {
         var seq = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(seq), 0) FROM ledger_event", transaction: transaction);
+
+        // The ledger decides, from the caps' committed use (no other writer can add to it before this transaction
+        // commits, as it holds the write lock); it counts this transaction's own allocations itself.
+        var ledger = ReturnsLedger.Continuing(Arrangements, (arrangement, month) => connection.ExecuteScalar<long>(
+            "SELECT COUNT(*) FROM ledger_event WHERE ledger_month = @Month AND arrangement_id = @Arrangement AND overflow = 0",
+            new { Month = MonthText.Format(month), Arrangement = arrangement.Id },
+            transaction));
         var result = new List<RecordedAllocation>();
         foreach (var request in requests)
         {
             seq = checked(seq + 1);
-            result.Add(Insert(connection, transaction, seq, request, at));
+            result.Add(Insert(connection, transaction, ledger, seq, request, at));
         }
 
         return result;
@@ -150,67 +155,23 @@ public sealed class LedgerRecord
         return new LedgerSnapshot(asOf, events, ledger);
     }
 
-    private RecordedAllocation Insert(DbConnection connection, DbTransaction transaction, long seq, ReturnRequest request, Instant at)
+    private static RecordedAllocation Insert(DbConnection connection, DbTransaction transaction, ReturnsLedger ledger, long seq, ReturnRequest request, Instant at)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.CaseId, nameof(request));
-        var citizenship = request.Citizenship;
-        if (citizenship is not { Length: 2 } || !char.IsAsciiLetterUpper(citizenship[0]) || !char.IsAsciiLetterUpper(citizenship[1]))
-        {
-            throw new ArgumentException($"case {request.CaseId}: citizenship '{citizenship}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)", nameof(request));
-        }
-
-        var encountered = RecordTime.Normalise(request.EncounteredAt);
-        request = request with { EncounteredAt = encountered };
-        var date = ReturnsLedger.EasternDate(encountered);
-        var month = date.ToYearMonth();
-        var monthText = MonthText.Format(month);
-
-        string destination;
-        bool overflow = false;
-        string? arrangementId = null;
-        if (request.UnaccompaniedChild)
-        {
-            destination = citizenship;
-        }
-        else if (citizenship == "MX")
-        {
-            destination = "MX";
-        }
-        else if (Arrangements.Applicable(citizenship, date) is { } arrangement)
-        {
-            arrangementId = arrangement.Id;
-            destination = "MX";
-            if (arrangement.MonthlyCap is { } cap)
-            {
-                // The committed use of this month's cap (plus this transaction's own rows): no other writer can add to it
-                // before this transaction commits, because it holds the write lock.
-                var used = connection.ExecuteScalar<long>(
-                    "SELECT COUNT(*) FROM ledger_event WHERE ledger_month = @Month AND arrangement_id = @Arrangement AND overflow = 0",
-                    new { Month = monthText, Arrangement = arrangement.Id },
-                    transaction);
-                if (used >= cap)
-                {
-                    overflow = true;
-                    destination = citizenship;
-                }
-            }
-        }
-        else
-        {
-            destination = citizenship;
-        }
+        request = request with { EncounteredAt = RecordTime.Normalise(request.EncounteredAt) };
+        var decided = ledger.Allocate(request);
+        var monthText = MonthText.Format(decided.Month);
 
         var payload = new JsonObject
         {
             ["seq"] = seq,
             ["caseId"] = request.CaseId,
-            ["citizenship"] = citizenship,
-            ["encounteredAt"] = RecordTime.Format(encountered),
+            ["citizenship"] = request.Citizenship,
+            ["encounteredAt"] = RecordTime.Format(request.EncounteredAt),
             ["unaccompaniedChild"] = request.UnaccompaniedChild,
-            ["destination"] = destination,
-            ["overflow"] = overflow,
-            ["arrangementId"] = arrangementId,
+            ["destination"] = decided.Destination,
+            ["overflow"] = decided.Overflow,
+            ["arrangementId"] = decided.ArrangementId,
             ["month"] = monthText,
         };
         var entry = AuditChain.Append(connection, transaction, "ledger-allocation", payload, at);
@@ -223,18 +184,18 @@ public sealed class LedgerRecord
             {
                 Seq = seq,
                 request.CaseId,
-                Citizenship = citizenship,
-                EncounteredAt = RecordTime.Format(encountered),
+                Citizenship = request.Citizenship,
+                EncounteredAt = RecordTime.Format(request.EncounteredAt),
                 Child = request.UnaccompaniedChild ? 1 : 0,
-                Destination = destination,
-                Overflow = overflow ? 1 : 0,
-                ArrangementId = arrangementId,
+                Destination = decided.Destination,
+                Overflow = decided.Overflow ? 1 : 0,
+                ArrangementId = decided.ArrangementId,
                 Month = monthText,
                 RecordedAt = RecordTime.Format(at),
                 AuditSeq = entry.Seq,
             },
             transaction);
-        return new RecordedAllocation(seq, request, destination, overflow, arrangementId, month, at, entry.Seq);
+        return new RecordedAllocation(seq, request, decided.Destination, decided.Overflow, decided.ArrangementId, decided.Month, at, entry.Seq);
     }
 
     private static List<RecordedAllocation> Read(DbConnection connection, Instant? asOf) =>

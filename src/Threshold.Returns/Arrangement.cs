@@ -4,15 +4,19 @@ using Threshold.Law;
 namespace Threshold.Returns;
 
 /// <summary>
-/// One dated, cited acceptance by Mexico of returns of the listed nationalities (law/arrangements/*.yaml).
-/// It applies to an encounter whose calendar date in America/New_York lies between <see cref="From"/> and
-/// <see cref="To"/>, both INCLUSIVE (<see cref="To"/> null: open-ended). The destination is always Mexico (MX).
+/// One dated, cited acceptance of returns of the listed nationalities (law/arrangements/*.yaml), by Mexico or, with
+/// another <see cref="Destination"/>, by a third country. It applies to an encounter whose calendar date in
+/// America/New_York lies between <see cref="From"/> and <see cref="To"/>, both INCLUSIVE (<see cref="To"/> null:
+/// open-ended).
 /// </summary>
 /// <param name="Id">Lower-case token, unique across every loaded file, e.g. "mexico-chnv-30000".</param>
 /// <param name="Title">Human-readable title.</param>
 /// <param name="From">First Eastern calendar date on which the arrangement applies (inclusive).</param>
 /// <param name="To">Last Eastern calendar date on which it applies (inclusive); null when open-ended.</param>
-/// <param name="Nationalities">ISO 3166-1 alpha-2 codes of the nationals Mexico accepts under it (never MX).</param>
+/// <param name="Nationalities">
+/// ISO 3166-1 alpha-2 codes of the nationals accepted under it (never MX, never the destination); empty when
+/// <paramref name="AnyNationality"/>.
+/// </param>
 /// <param name="MonthlyCap">
 /// People accepted per Eastern calendar month of the encounter, all <paramref name="Nationalities"/> together;
 /// null when there is no cap. Beyond it, people go to their country of citizenship as overflow.
@@ -26,6 +30,13 @@ namespace Threshold.Returns;
 /// <param name="Note">Caveats and scope, as written in the file.</param>
 /// <param name="SourceName">File or resource name the arrangement was read from.</param>
 /// <param name="Line">1-based line of the arrangement in <paramref name="SourceName"/>.</param>
+/// <param name="Destination">ISO 3166-1 alpha-2 code of where people go under it: MX unless the file says otherwise.</param>
+/// <param name="AnyNationality">
+/// Takes every nationality (<c>nationalities: any</c>) except MX, whose nationals have their own rule, and the
+/// destination's own nationals.
+/// </param>
+/// <param name="ToCitation">The source of <paramref name="To"/> (the end itself) with its status; null when the file gives none.</param>
+/// <param name="MonthlyCapCitation">The source of <paramref name="MonthlyCap"/> when it is not the arrangement's own figure (e.g. a calibration); else null.</param>
 public sealed record Arrangement(
     string Id,
     string Title,
@@ -38,10 +49,19 @@ public sealed record Arrangement(
     IReadOnlyList<Citation> SupportingCitations,
     string Note,
     string SourceName,
-    long Line)
+    long Line,
+    string Destination,
+    bool AnyNationality,
+    Citation? ToCitation,
+    Citation? MonthlyCapCitation)
 {
     /// <summary>Whether the arrangement applies on this Eastern calendar date (ends inclusive).</summary>
     public bool AppliesOn(LocalDate easternDate) => easternDate >= From && (To is not { } to || easternDate <= to);
+
+    /// <summary>Whether it takes nationals of <paramref name="nationality"/> (alpha-2) on the dates it applies.</summary>
+    public bool Takes(string nationality) => AnyNationality
+        ? nationality != NationalityCode.Mexico && nationality != Destination
+        : Nationalities.Contains(nationality, StringComparer.Ordinal);
 }
 
 /// <summary>

@@ -121,14 +121,30 @@ public sealed class ArrangementSet
         return a < 0 ? null : Arrangements[a];
     }
 
-    /// <summary>Index into <see cref="Arrangements"/> of the applicable arrangement, or -1 (hot path).</summary>
-    internal int Find(int nationality, LocalDate easternDate) => timeline.Find(nationality, easternDate);
-
     /// <summary>
-    /// <see cref="Find(int, LocalDate)"/> with the date as an <see cref="ArrangementTimeline.DayKey"/>, narrowing
-    /// [<paramref name="from"/>, <paramref name="to"/>] to the day keys around it with the same answer.
+    /// The returns rules, in their order, for removals of <paramref name="nationality"/> (a <see cref="NationalityCode"/>
+    /// index) on the Eastern day <paramref name="dayKey"/> (<see cref="ArrangementTimeline.DayKey"/>), before any cap:
+    /// an unaccompanied child goes to the country of citizenship, never under an arrangement (a Mexican child to Mexico
+    /// as that country); a Mexican national to Mexico outside any arrangement; a nationality an arrangement takes that
+    /// day goes under it; anyone else to the country of citizenship. Narrows [<paramref name="from"/>,
+    /// <paramref name="to"/>] (day keys, inclusive) to the days around <paramref name="dayKey"/> with the same answer.
     /// </summary>
-    internal int Find(int nationality, int dayKey, ref int from, ref int to) => timeline.Find(nationality, dayKey, ref from, ref to);
+    /// <remarks>The only statement of this order; see <see cref="ReturnRoute"/> for who asks it.</remarks>
+    internal ReturnRoute Route(int nationality, bool unaccompaniedChild, int dayKey, ref int from, ref int to)
+    {
+        if (unaccompaniedChild)
+        {
+            return ReturnRoute.UnaccompaniedChild;
+        }
+
+        if (nationality == NationalityCode.MexicoIndex)
+        {
+            return ReturnRoute.MexicanNational;
+        }
+
+        var a = timeline.Find(nationality, dayKey, ref from, ref to);
+        return a >= 0 ? new ReturnRoute(RouteKind.Arrangement, a) : ReturnRoute.Citizenship;
+    }
 }
 
 /// <summary>The arrangement files shipped with Threshold (law/arrangements/*.yaml, embedded at build time), parsed once.</summary>

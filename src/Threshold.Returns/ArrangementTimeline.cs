@@ -21,9 +21,13 @@ internal sealed class ArrangementTimeline
         var candidatesByNationality = new List<int>?[NationalityCode.Count];
         for (var a = 0; a < arrangements.Count; a++)
         {
-            foreach (var code in arrangements[a].Nationalities)
+            var arrangement = arrangements[a];
+            var taken = arrangement.AnyNationality
+                ? Enumerable.Range(0, NationalityCode.Count).Where(n => arrangement.Takes(NationalityCode.Code(n)))
+                : arrangement.Nationalities.Select(NationalityCode.Index);
+            foreach (var nat in taken)
             {
-                (candidatesByNationality[NationalityCode.Index(code)] ??= []).Add(a);
+                (candidatesByNationality[nat] ??= []).Add(a);
             }
         }
 

@@ -12,9 +12,10 @@ namespace Threshold.Returns;
 /// Reads an arrangement file (law/arrangements/*.yaml, or a user's own in the same format) into an
 /// <see cref="ArrangementDocument"/>. Strict: every problem is an <see cref="ArrangementFileException"/> naming the file
 /// and line; unknown keys, YAML aliases, duplicate keys and files over <see cref="MaxBytes"/> are refused; nationality
-/// codes must be ISO 3166-1 alpha-2 in form (two upper-case letters); dates are yyyy-MM-dd; a monthly cap is a positive
-/// integer or null; two arrangements of the file that would take the same nationality on the same date with the same
-/// priority are an error naming both ids.
+/// and destination codes must be ISO 3166-1 alpha-2 in form (two upper-case letters), and <c>nationalities</c> a list
+/// of them or <c>any</c>; dates are yyyy-MM-dd; a monthly cap is a positive integer or null; a <c>to_citation</c> needs
+/// a <c>to</c> and a <c>monthly_cap_citation</c> a cap; two arrangements of the file that would take the same nationality
+/// on the same date with the same priority are an error naming both ids. The format is documented in docs/arrangements.md.
 /// </summary>
 public static class ArrangementYamlReader
 {
@@ -58,7 +59,10 @@ public static class ArrangementYamlReader
         private static readonly string[] TopKeys = ["id", "title", "last_verified", "caveats", "rules", "arrangements"];
         private static readonly string[] RulesKeys = ["unaccompanied_children", "mexican_nationals", "citizenship"];
         private static readonly string[] RuleKeys = ["citation", "also", "note"];
-        private static readonly string[] ArrangementKeys = ["id", "title", "from", "to", "nationalities", "monthly_cap", "priority", "citation", "also", "note"];
+        private static readonly string[] ArrangementKeys = ["id", "title", "from", "to", "to_citation", "destination", "nationalities", "monthly_cap", "monthly_cap_citation", "priority", "citation", "also", "note"];
+
+        /// <summary>The value of <c>nationalities</c> that takes every nationality (but MX and the destination's own).</summary>
+        private const string AnyNationality = "any";
 
         public ArrangementDocument Document(YamlMappingNode root)
         {
@@ -149,7 +153,22 @@ public static class ArrangementYamlReader
                 }
             }
 
-            var nationalities = Nationalities(map, id);
+            var toCitation = OptionalCitation(map, "to_citation");
+            if (toCitation is not null && to is null)
+            {
+                throw Error(Child(map, "to_citation")!, $"arrangement {id}: 'to_citation' cites the end, but the arrangement has no 'to' (it is open-ended)");
+            }
+
+            var destination = NationalityCode.Mexico;
+            if (Child(map, "destination") is { } dn)
+            {
+                var ds = AsScalar(dn, "destination");
+                destination = NationalityCode.IsAlpha2(ds.Value)
+                    ? ds.Value!
+                    : throw Error(ds, $"arrangement {id}: destination '{ds.Value}' is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. MX or CR)");
+            }
+
+            var (nationalities, any) = Nationalities(map, id, destination);
             var capNode = Child(map, "monthly_cap") ?? throw Error(map, $"arrangement {id}: missing required key 'monthly_cap' (write null for no cap)");
             var capScalar = AsScalar(capNode, "monthly_cap");
             int? cap = null;
@@ -158,6 +177,12 @@ public static class ArrangementYamlReader
                 cap = int.TryParse(capScalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c > 0
                     ? c
                     : throw Error(capScalar, $"arrangement {id}: monthly_cap '{capScalar.Value}' must be a positive whole number of people (at most {int.MaxValue}) or null");
+            }
+
+            var capCitation = OptionalCitation(map, "monthly_cap_citation");
+            if (capCitation is not null && cap is null)
+            {
+                throw Error(Child(map, "monthly_cap_citation")!, $"arrangement {id}: 'monthly_cap_citation' cites a cap, but monthly_cap is null");
             }
 
             var priority = 0;
@@ -181,16 +206,29 @@ public static class ArrangementYamlReader
                 Also(map),
                 RequiredText(map, "note"),
                 Source,
-                node.Start.Line);
+                node.Start.Line,
+                destination,
+                any,
+                toCitation,
+                capCitation);
         }
 
-        private string[] Nationalities(YamlMappingNode map, string id)
+        private Citation? OptionalCitation(YamlMappingNode map, string key) =>
+            Child(map, key) is { } node ? Citation(AsMapping(node, $"'{key}'")) : null;
+
+        /// <summary>The listed codes, or none and true for <c>nationalities: any</c>.</summary>
+        private (string[] Codes, bool Any) Nationalities(YamlMappingNode map, string id, string destination)
         {
             var node = Child(map, "nationalities") ?? throw Error(map, $"arrangement {id}: missing required key 'nationalities'");
+            if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: AnyNationality })
+            {
+                return ([], true);
+            }
+
             var seq = node as YamlSequenceNode;
             if (seq is null || seq.Children.Count == 0)
             {
-                throw Error(node, $"arrangement {id}: 'nationalities' must be a non-empty list of ISO 3166-1 alpha-2 codes, e.g. [CU, VE]");
+                throw Error(node, $"arrangement {id}: 'nationalities' must be a non-empty list of ISO 3166-1 alpha-2 codes, e.g. [CU, VE], or '{AnyNationality}'");
             }
 
             var codes = new List<string>();
@@ -208,6 +246,11 @@ public static class ArrangementYamlReader
                     throw Error(scalar, $"arrangement {id}: MX may not be listed: Mexican nationals go to Mexico under the mexican_nationals rule, outside any arrangement or cap");
                 }
 
+                if (code == destination)
+                {
+                    throw Error(scalar, $"arrangement {id}: {code} is its destination; an arrangement does not take the destination's own nationals (they go to their country of citizenship)");
+                }
+
                 if (codes.Contains(code, StringComparer.Ordinal))
                 {
                     throw Error(scalar, $"arrangement {id}: nationality {code} is listed twice");
@@ -216,7 +259,7 @@ public static class ArrangementYamlReader
                 codes.Add(code);
             }
 
-            return [.. codes];
+            return ([.. codes], false);
         }
 
         private Citation[] Also(YamlMappingNode map) => Child(map, "also") is { } also

@@ -6,7 +6,7 @@ namespace Threshold.Returns;
 /// <summary>
 /// A screened case and, when it leads to a removal, where the removal goes. A person returned to contiguous territory
 /// pending proceedings (H.R. 2) goes to Mexico outside any arrangement; a removable person goes where the returns
-/// ledger allocates (Mexico under an arrangement and its cap, Mexico for Mexican nationals, or the country of
+/// ledger allocates (an arrangement's destination within its cap, Mexico for Mexican nationals, or the country of
 /// citizenship, including overflow).
 /// </summary>
 public sealed record CaseDecision(ScreeningResult Screening, ReturnAllocation? Return)

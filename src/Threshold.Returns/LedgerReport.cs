@@ -4,8 +4,9 @@ using Threshold.Law;
 namespace Threshold.Returns;
 
 /// <summary>
-/// The state of a <see cref="ReturnsLedger"/>: per Eastern month and arrangement, the people sent to Mexico under it
-/// (by nationality), its cap, utilisation, remaining capacity and overflow; per Eastern month, the burden on Mexico.
+/// The state of a <see cref="ReturnsLedger"/>: per Eastern month and arrangement, the people sent to its destination
+/// under it (by nationality), its cap, utilisation, remaining capacity and overflow; per Eastern month, the burden on
+/// Mexico (MX destinations only) and the returns to third countries.
 /// Immutable; equal reports compare equal (lists by content).
 /// </summary>
 /// <param name="Arrangements">One line per (month, arrangement) that received at least one request; by month, then load order.</param>
@@ -25,12 +26,16 @@ public sealed record LedgerReport(IReadOnlyList<ArrangementMonthLine> Arrangemen
 /// their country of citizenship because the cap was used up.
 /// </summary>
 /// <param name="Cap">People per month; null when the arrangement has none.</param>
-/// <param name="AllocatedToMexico">People sent to Mexico under the arrangement this month, all nationalities.</param>
+/// <param name="AllocatedToMexico">
+/// People sent to the arrangement's <paramref name="Destination"/> under it this month, all nationalities: Mexico for
+/// every built-in arrangement (the name predates third-country destinations).
+/// </param>
 /// <param name="Overflow">People of its nationalities sent to their country of citizenship because the cap was full.</param>
 /// <param name="Utilisation">AllocatedToMexico / Cap as an exact decimal fraction (1 = full); null without a cap.</param>
 /// <param name="RemainingCapacity">Cap − AllocatedToMexico; null without a cap.</param>
 /// <param name="ByNationality">The same counts by nationality, ordered by code.</param>
 /// <param name="Citation">The arrangement's citation, with its verification status.</param>
+/// <param name="Destination">ISO 3166-1 alpha-2 code of the arrangement's destination (MX, or a third country).</param>
 public sealed record ArrangementMonthLine(
     YearMonth Month,
     string ArrangementId,
@@ -40,7 +45,8 @@ public sealed record ArrangementMonthLine(
     decimal? Utilisation,
     long? RemainingCapacity,
     IReadOnlyList<NationalityCount> ByNationality,
-    Citation Citation)
+    Citation Citation,
+    string Destination)
 {
     public bool Equals(ArrangementMonthLine? other) =>
         other is not null
@@ -52,7 +58,8 @@ public sealed record ArrangementMonthLine(
         && Utilisation == other.Utilisation
         && RemainingCapacity == other.RemainingCapacity
         && ByNationality.SequenceEqual(other.ByNationality)
-        && Citation == other.Citation;
+        && Citation == other.Citation
+        && Destination == other.Destination;
 
     public override int GetHashCode() => HashCode.Combine(Month, ArrangementId, AllocatedToMexico, Overflow);
 }
@@ -66,7 +73,7 @@ public sealed record NationalityCount(string Nationality, long AllocatedToMexico
 /// <summary>
 /// The burden on Mexico in one Eastern calendar month: everyone sent to Mexico, and their share of all removals.
 /// </summary>
-/// <param name="UnderCaps">Sent to Mexico under capped arrangements.</param>
+/// <param name="UnderCaps">Sent to Mexico under capped arrangements (to Mexico only).</param>
 /// <param name="UnderUncappedArrangements">Sent to Mexico under arrangements without a cap (e.g. Title 42 era).</param>
 /// <param name="MexicanNationals">Mexican nationals returned to Mexico outside any cap and any arrangement (unaccompanied Mexican children included).</param>
 /// <param name="MexicanUnaccompaniedChildren">Of <paramref name="MexicanNationals"/>, unaccompanied children (to Mexico as their country of citizenship).</param>
@@ -75,6 +82,7 @@ public sealed record NationalityCount(string Nationality, long AllocatedToMexico
 /// <param name="UnaccompaniedChildren">All unaccompanied children this month, every citizenship.</param>
 /// <param name="AllRemovals">Every request allocated this month, whatever the destination.</param>
 /// <param name="ShareOfAllRemovals">TotalToMexico / AllRemovals as an exact decimal fraction.</param>
+/// <param name="ToThirdCountries">Sent to a third country under an arrangement with that destination; not in the burden on Mexico.</param>
 public sealed record MexicoBurdenLine(
     YearMonth Month,
     long UnderCaps,
@@ -85,7 +93,8 @@ public sealed record MexicoBurdenLine(
     long OverflowToCitizenship,
     long UnaccompaniedChildren,
     long AllRemovals,
-    decimal ShareOfAllRemovals);
+    decimal ShareOfAllRemovals,
+    long ToThirdCountries);
 
 /// <summary>Sums of <see cref="MexicoBurdenLine"/> over all months; <see cref="ShareToMexico"/> is 0 for an empty ledger.</summary>
 public sealed record LedgerTotals(
@@ -95,4 +104,5 @@ public sealed record LedgerTotals(
     long UnderUncappedArrangements,
     long MexicanNationals,
     long OverflowToCitizenship,
-    decimal ShareToMexico);
+    decimal ShareToMexico,
+    long ToThirdCountries);

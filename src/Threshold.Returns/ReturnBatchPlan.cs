@@ -54,14 +54,12 @@ public sealed class ReturnBatchPlan
         (toMexico, toCitizenship, child, mexicanChild) = (new long[n], new long[n], new long[n], new long[n]);
         for (var k = 0; k < n; k++)
         {
-            // The rules that do not depend on the date: a count ANDed with a mask of all ones (or zero) is the count
-            // (or none), so a batch sums these routes without a branch per kind.
-            var mexican = nationalities[k] == NationalityCode.MexicoIndex;
+            // Who counts as a child, and as a Mexican child, in the month's report (not where they go: that is the
+            // route). A count ANDed with a mask of all ones (or zero) is the count (or none), so a batch sums without a
+            // branch per kind.
             var isChild = this.kinds[k].UnaccompaniedChild;
             child[k] = isChild ? -1 : 0;
-            mexicanChild[k] = isChild && mexican ? -1 : 0;
-            toMexico[k] = mexican ? -1 : 0;
-            toCitizenship[k] = isChild && !mexican ? -1 : 0;
+            mexicanChild[k] = isChild && nationalities[k] == NationalityCode.MexicoIndex ? -1 : 0;
         }
     }
 
@@ -81,7 +79,7 @@ public sealed class ReturnBatchPlan
     /// <summary>The kinds an arrangement takes, in kind order; valid after <see cref="RouteOn"/>.</summary>
     internal ReadOnlySpan<int> UnderArrangement => underArrangement.AsSpan(0, underArrangementCount);
 
-    /// <summary>Per kind, all ones when its people go to Mexico outside any arrangement (Mexican nationals), else zero.</summary>
+    /// <summary>Per kind, all ones when its people go to Mexico outside any arrangement (Mexican nationals, children included), else zero; valid after <see cref="RouteOn"/>.</summary>
     internal ReadOnlySpan<long> ToMexico => toMexico;
 
     /// <summary>Per kind, all ones when its people go to the country of citizenship with no arrangement asked, else zero; valid after <see cref="RouteOn"/>.</summary>
@@ -182,7 +180,10 @@ public sealed class ReturnBatchPlan
         }
     }
 
-    /// <summary>Looks up the routes of <paramref name="dayKey"/> (out of line: a plan's dates mostly stay in one span).</summary>
+    /// <summary>
+    /// Asks the ledger's rule (<see cref="ArrangementSet.Route"/>) for each kind's route on <paramref name="dayKey"/>, and
+    /// remembers the span of days with the same routes (out of line: a plan's dates mostly stay in one span).
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void Reroute(int dayKey)
     {
@@ -190,18 +191,17 @@ public sealed class ReturnBatchPlan
         underArrangementCount = 0;
         for (var k = 0; k < kinds.Length; k++)
         {
-            var a = -1;
-            if (!kinds[k].UnaccompaniedChild && nationalities[k] != NationalityCode.MexicoIndex)
+            var route = Arrangements.Route(nationalities[k], kinds[k].UnaccompaniedChild, dayKey, ref from, ref to);
+            arrangementOf[k] = route.Arrangement;
+            if (route.Kind == RouteKind.Arrangement)
             {
-                a = Arrangements.Find(nationalities[k], dayKey, ref from, ref to);
-                toCitizenship[k] = a >= 0 ? 0 : -1;
-                if (a >= 0)
-                {
-                    underArrangement[underArrangementCount++] = k;
-                }
+                underArrangement[underArrangementCount++] = k;
             }
 
-            arrangementOf[k] = a;
+            var outside = route.Kind != RouteKind.Arrangement;
+            var toMexicoOutside = outside && route.DestinationOutsideArrangement(nationalities[k]) == NationalityCode.MexicoIndex;
+            toMexico[k] = toMexicoOutside ? -1 : 0;
+            toCitizenship[k] = outside && !toMexicoOutside ? -1 : 0;
         }
 
         (routedFrom, routedTo) = (from, to);

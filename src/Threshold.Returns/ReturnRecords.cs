@@ -15,7 +15,10 @@ public sealed record ReturnRequest(string CaseId, string Citizenship, Instant En
 
 /// <summary>Where one request goes, and why.</summary>
 /// <param name="CaseId">The request's case id.</param>
-/// <param name="Destination">ISO 3166-1 alpha-2 code of the destination: MX, or the country of citizenship.</param>
+/// <param name="Destination">
+/// ISO 3166-1 alpha-2 code of the destination: MX, the country of citizenship, or the third country an arrangement
+/// names as its destination.
+/// </param>
 /// <param name="Overflow">
 /// True when an arrangement applied but its monthly cap for the Eastern month was already used up, so the person goes
 /// to the country of citizenship instead; <see cref="ArrangementId"/> then names the full arrangement.

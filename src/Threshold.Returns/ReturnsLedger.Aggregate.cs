@@ -4,13 +4,14 @@ using NodaTime;
 namespace Threshold.Returns;
 
 /// <summary>
-/// Where <c>count</c> people of one kind, removed on one Eastern date, went: the four destinations of the ledger's rules.
+/// Where <c>count</c> people of one kind, removed on one Eastern date, went: the destinations of the ledger's rules.
 /// </summary>
 /// <param name="UnderArrangement">Returned to Mexico under an arrangement (within its monthly cap, or an uncapped one).</param>
 /// <param name="Overflow">Of an arrangement's nationalities, but over its monthly cap: returned to the country of citizenship.</param>
 /// <param name="MexicanNationals">Mexican nationals (children included), returned to Mexico outside any cap.</param>
 /// <param name="ToCitizenship">Returned to the country of citizenship because no arrangement took them (non-Mexican children included).</param>
-public readonly record struct ReturnCountAllocation(long UnderArrangement, long Overflow, long MexicanNationals, long ToCitizenship)
+/// <param name="ToThirdCountries">Returned to a third country (neither Mexico nor the country of citizenship) under an arrangement with that destination.</param>
+public readonly record struct ReturnCountAllocation(long UnderArrangement, long Overflow, long MexicanNationals, long ToCitizenship, long ToThirdCountries = 0)
 {
     /// <summary>Everyone returned to Mexico: under an arrangement plus Mexican nationals.</summary>
     public long ToMexico => UnderArrangement + MexicanNationals;
@@ -116,7 +117,7 @@ public sealed partial class ReturnsLedger
         var month = Month(easternDate);
 
         // Kinds an arrangement takes, in kind order: the caps are used in that order.
-        long underArrangement = 0, overflow = 0;
+        long underArrangement = 0, overflow = 0, thirdCountries = 0;
         var arrangementOf = plan.ArrangementOf;
         foreach (var k in plan.UnderArrangement)
         {
@@ -126,12 +127,15 @@ public sealed partial class ReturnsLedger
                 continue;
             }
 
-            var under = UnderArrangement(month, arrangementOf[k], plan.Nationalities[k], count);
-            underArrangement += under;
+            var a = arrangementOf[k];
+            var under = UnderArrangement(month, a, plan.Nationalities[k], count);
+            var (toMexicoUnder, toThird) = toMexico[a] ? (under, 0L) : (0L, under);
+            underArrangement += toMexicoUnder;
+            thirdCountries += toThird;
             overflow += count - under;
             if (byKind.Length != 0)
             {
-                byKind[k] = new(under, count - under, 0, 0);
+                byKind[k] = new(toMexicoUnder, count - under, 0, 0, toThird);
             }
         }
 
@@ -152,7 +156,7 @@ public sealed partial class ReturnsLedger
         counted.MexicanNationals += mexican;
         counted.MexicanChildren += mexicanChildren;
         Count += total;
-        return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship);
+        return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship, thirdCountries);
     }
 
     /// <summary>The error for counts or allocations not one per kind (out of line: the batch path stays small).</summary>
@@ -161,35 +165,6 @@ public sealed partial class ReturnsLedger
         counts.Length != plan.Count
             ? new ArgumentException($"{counts.Length} counts for {plan.Count} kinds of removal; give one count per kind", nameof(counts))
             : new ArgumentException($"room for {byKind.Length} allocations for {plan.Count} kinds of removal; give none or one per kind", nameof(byKind));
-
-    /// <summary>
-    /// <paramref name="count"/> people of nationality <paramref name="nat"/> under arrangement <paramref name="a"/> in
-    /// <paramref name="month"/>: as many as its monthly cap still allows (all when it has none), the rest overflow. Updates
-    /// the cap used, the line and the month's arrangement counters; returns the number under the arrangement.
-    /// </summary>
-    private long UnderArrangement(MonthState month, int a, int nat, long count)
-    {
-        var cap = caps[a];
-        var under = count;
-        ref var counted = ref month.Counts;
-        if (cap >= 0)
-        {
-            ref var used = ref month.CapUsed[a];
-            under = Math.Min(count, Math.Max(0, cap - used));
-            used += (int)under;
-            counted.UnderCaps += under;
-        }
-        else
-        {
-            counted.UnderUncapped += under;
-        }
-
-        ref var line = ref month.Line(LineSlot(a, nat));
-        line.Allocated += under;
-        line.Overflow += count - under;
-        counted.Overflow += count - under;
-        return under;
-    }
 
     private void RequireNoEvents()
     {

@@ -7,22 +7,24 @@ using Threshold.Law;
 namespace Threshold.Returns;
 
 /// <summary>
-/// Decides where each removal goes and keeps exact monthly counts against Mexico's caps.
+/// Decides where each removal goes and keeps exact monthly counts against the arrangements' caps.
 /// </summary>
 /// <remarks>
-/// <para>Rules, in this order, for each <see cref="ReturnRequest"/>:</para>
+/// <para>Rules, in this order, for each <see cref="ReturnRequest"/> (stated once, in <see cref="ArrangementSet.Route"/>
+/// and <see cref="ReturnRoute.Admitted"/>):</para>
 /// <list type="number">
 /// <item>An unaccompanied child never goes under an arrangement and never counts against a cap: the destination is the
 /// country of citizenship (a Mexican child goes to Mexico as the country of citizenship, not under an arrangement).</item>
 /// <item>A Mexican national goes to Mexico, outside any cap and any arrangement.</item>
 /// <item>If an arrangement takes the nationality on the America/New_York calendar date of the encounter (from/to
-/// inclusive), the person goes to Mexico under it; if it has a monthly cap and the cap for the Eastern calendar month
-/// of the encounter is used up, the person goes to the country of citizenship instead and counts as overflow.</item>
+/// inclusive), the person goes to its destination (Mexico, or a third country) under it; if it has a monthly cap and the
+/// cap for the Eastern calendar month of the encounter is used up, the person goes to the country of citizenship
+/// instead and counts as overflow.</item>
 /// <item>Otherwise the destination is the country of citizenship.</item>
 /// </list>
 /// <para>Allocation against a cap is exact and in call order: with a cap of 30,000, the 30,000th request of a month goes
-/// to Mexico and the 30,001st overflows. The return is taken to fall in the Eastern month of the encounter. Each
-/// allocation carries its reason and the citation (with verification status) of the rule that decided it.</para>
+/// under the arrangement and the 30,001st overflows. The return is taken to fall in the Eastern month of the encounter.
+/// Each allocation carries its reason and the citation (with verification status) of the rule that decided it.</para>
 /// <para>Per-allocation work is O(1): table lookups and one update per counter dictionary, no formatting after the
 /// first allocation of each (outcome, arrangement, nationality). With <c>recordEvents: false</c> memory is bounded by
 /// the number of (month, arrangement, nationality) combinations, not by the number of requests. Not thread-safe.</para>
@@ -36,6 +38,10 @@ public sealed partial class ReturnsLedger
     private readonly List<LedgerEvent>? events;
     private readonly IReadOnlyList<LedgerEvent>? eventsView;
     private readonly int[] caps;
+    // Per arrangement: whether its destination is Mexico (the burden on Mexico counts only those).
+    private readonly bool[] toMexico;
+    // For a ledger that continues the record's events: the cap places taken before it, asked once per (month, arrangement).
+    private readonly Func<Arrangement, YearMonth, long>? capUsedBefore;
     // The counters by Eastern month (key year × 12 + month − 1). The month last allocated in is kept at hand, since
     // requests come mostly in date order; month objects freed by Clear are reused.
     private readonly Dictionary<int, MonthState> months = [];
@@ -46,8 +52,8 @@ public sealed partial class ReturnsLedger
     // Slot of arrangement × NationalityCode.Count + nationality (−1 for none yet), and the reverse.
     private readonly int[] lineSlots;
     private readonly List<int> slotLines = [];
-    private readonly string?[][] underReasons;
-    private readonly string?[][] overflowReasons;
+    private readonly string?[]?[] underReasons;
+    private readonly string?[]?[] overflowReasons;
     private readonly string?[] childReasons = new string?[NationalityCode.Count];
     private readonly string?[] citizenshipReasons = new string?[NationalityCode.Count];
     private readonly string mexicanReason;
@@ -59,9 +65,15 @@ public sealed partial class ReturnsLedger
     /// long streaming runs: the counters and <see cref="Report"/> are the same, but memory stays bounded.
     /// </param>
     public ReturnsLedger(ArrangementSet arrangements, bool recordEvents)
+        : this(arrangements, recordEvents, null)
+    {
+    }
+
+    private ReturnsLedger(ArrangementSet arrangements, bool recordEvents, Func<Arrangement, YearMonth, long>? capUsedBefore)
     {
         ArgumentNullException.ThrowIfNull(arrangements);
         set = arrangements;
+        this.capUsedBefore = capUsedBefore;
         if (recordEvents)
         {
             events = [];
@@ -70,17 +82,28 @@ public sealed partial class ReturnsLedger
 
         var count = arrangements.Arrangements.Count;
         caps = [.. arrangements.Arrangements.Select(a => a.MonthlyCap ?? -1)];
+        toMexico = [.. arrangements.Arrangements.Select(a => a.Destination == NationalityCode.Mexico)];
         lineSlots = new int[count * NationalityCode.Count];
         Array.Fill(lineSlots, -1);
+        // An arrangement's reason tables are made when it first allocates: the record makes a ledger per transaction.
         underReasons = new string?[count][];
         overflowReasons = new string?[count][];
-        for (var i = 0; i < count; i++)
-        {
-            underReasons[i] = new string?[NationalityCode.Count];
-            overflowReasons[i] = new string?[NationalityCode.Count];
-        }
 
         mexicanReason = "Mexican national: returned to Mexico as the country of citizenship, outside any cap and not under any arrangement.";
+    }
+
+    /// <summary>
+    /// An empty ledger that continues allocations made and stored elsewhere (the record's committed events, read inside
+    /// its write transaction). The first time it counts an Eastern month, <paramref name="capUsedBefore"/> gives, for each
+    /// capped arrangement in force in that month, the places of its cap already taken that month; from then on it
+    /// decides exactly as a ledger that had made those allocations itself. Its counts and <see cref="Report"/> cover only
+    /// its own allocations, and it keeps no events.
+    /// </summary>
+    /// <remarks>So the record stores the ledger's decisions and never restates the rule (ARCHITECTURE: one place decides).</remarks>
+    public static ReturnsLedger Continuing(ArrangementSet arrangements, Func<Arrangement, YearMonth, long> capUsedBefore)
+    {
+        ArgumentNullException.ThrowIfNull(capUsedBefore);
+        return new ReturnsLedger(arrangements, recordEvents: false, capUsedBefore);
     }
 
     /// <summary>The arrangements and rules this ledger allocates under.</summary>
@@ -149,63 +172,35 @@ public sealed partial class ReturnsLedger
         monthCounts.Removals++;
         var citizenship = NationalityCode.Code(nat);
         var rules = set.Rules;
+        int from = int.MinValue, to = int.MaxValue;
+        var route = set.Route(nat, request.UnaccompaniedChild, ArrangementTimeline.DayKey(date), ref from, ref to);
         ReturnAllocation allocation;
-        if (request.UnaccompaniedChild)
+        if (route.Kind == RouteKind.Arrangement)
         {
-            monthCounts.Children++;
-            if (nat == NationalityCode.MexicoIndex)
-            {
-                monthCounts.MexicanNationals++;
-                monthCounts.MexicanChildren++;
-            }
-
-            allocation = new(request.CaseId, citizenship, false, null, month, childReasons[nat] ??= ChildReason(citizenship), rules.UnaccompaniedChildren.Citation);
-        }
-        else if (nat == NationalityCode.MexicoIndex)
-        {
-            monthCounts.MexicanNationals++;
-            allocation = new(request.CaseId, NationalityCode.Mexico, false, null, month, mexicanReason, rules.MexicanNationals.Citation);
-        }
-        else if (set.Find(nat, date) is var a && a >= 0)
-        {
+            var a = route.Arrangement;
             var arrangement = set.Arrangements[a];
-            ref var line = ref state.Line(LineSlot(a, nat));
-            var cap = caps[a];
-            var underCap = true;
-            if (cap >= 0)
-            {
-                ref var used = ref state.CapUsed[a];
-                underCap = used < cap;
-                if (underCap)
-                {
-                    used++;
-                }
-            }
-
-            if (underCap)
-            {
-                line.Allocated++;
-                if (cap >= 0)
-                {
-                    monthCounts.UnderCaps++;
-                }
-                else
-                {
-                    monthCounts.UnderUncapped++;
-                }
-
-                allocation = new(request.CaseId, NationalityCode.Mexico, false, arrangement.Id, month, underReasons[a][nat] ??= UnderReason(arrangement, citizenship), arrangement.Citation);
-            }
-            else
-            {
-                line.Overflow++;
-                monthCounts.Overflow++;
-                allocation = new(request.CaseId, citizenship, true, arrangement.Id, month, overflowReasons[a][nat] ??= OverflowReason(arrangement, citizenship), arrangement.Citation);
-            }
+            allocation = UnderArrangement(state, a, nat, 1) == 1
+                ? new(request.CaseId, arrangement.Destination, false, arrangement.Id, month, (underReasons[a] ??= new string?[NationalityCode.Count])[nat] ??= UnderReason(arrangement, citizenship), arrangement.Citation)
+                : new(request.CaseId, citizenship, true, arrangement.Id, month, (overflowReasons[a] ??= new string?[NationalityCode.Count])[nat] ??= OverflowReason(arrangement, citizenship), arrangement.Citation);
         }
         else
         {
-            allocation = new(request.CaseId, citizenship, false, null, month, citizenshipReasons[nat] ??= CitizenshipReason(citizenship), rules.Citizenship.Citation);
+            // Counted as the batch path counts them: children by flag, Mexican nationals by destination.
+            if (request.UnaccompaniedChild)
+            {
+                monthCounts.Children++;
+                monthCounts.MexicanChildren += nat == NationalityCode.MexicoIndex ? 1 : 0;
+            }
+
+            var destination = NationalityCode.Code(route.DestinationOutsideArrangement(nat));
+            monthCounts.MexicanNationals += destination == NationalityCode.Mexico ? 1 : 0;
+            allocation = route.Kind switch
+            {
+                RouteKind.UnaccompaniedChild => new(request.CaseId, destination, false, null, month, childReasons[nat] ??= ChildReason(citizenship), rules.UnaccompaniedChildren.Citation),
+                RouteKind.MexicanNational => new(request.CaseId, destination, false, null, month, mexicanReason, rules.MexicanNationals.Citation),
+                RouteKind.Citizenship => new(request.CaseId, destination, false, null, month, citizenshipReasons[nat] ??= CitizenshipReason(citizenship), rules.Citizenship.Citation),
+                _ => throw new System.Diagnostics.UnreachableException($"route {route.Kind} is handled above"),
+            };
         }
 
         Count++;
@@ -242,7 +237,8 @@ public sealed partial class ReturnsLedger
                     cap is { } c ? (decimal)allocated / c : null,
                     cap is { } r ? r - allocated : null,
                     byNationality,
-                    arrangement.Citation);
+                    arrangement.Citation,
+                    arrangement.Destination);
             })
             .ToArray();
 
@@ -262,7 +258,8 @@ public sealed partial class ReturnsLedger
                     m.Overflow,
                     m.Children,
                     m.Removals,
-                    (decimal)toMexico / m.Removals);
+                    (decimal)toMexico / m.Removals,
+                    m.ThirdCountries);
             })
             .ToArray();
 
@@ -275,7 +272,8 @@ public sealed partial class ReturnsLedger
             burden.Sum(b => b.UnderUncappedArrangements),
             burden.Sum(b => b.MexicanNationals),
             burden.Sum(b => b.OverflowToCitizenship),
-            all == 0 ? 0m : (decimal)total / all);
+            all == 0 ? 0m : (decimal)total / all,
+            burden.Sum(b => b.ToThirdCountries));
         return new LedgerReport(arrangementLines, burden, totals);
     }
 
@@ -287,9 +285,13 @@ public sealed partial class ReturnsLedger
         ? "Unaccompanied child, citizen of MX: returned to Mexico as the country of citizenship, NOT under an arrangement and not counted against any cap; unaccompanied children are never returned under an arrangement (6 U.S.C. 279 / 8 U.S.C. 1232 processes, Proclamation 10773 §3(e))."
         : $"Unaccompanied child: never returned under an arrangement or counted against a cap; destination is the country of citizenship, {citizenship} (6 U.S.C. 279 / 8 U.S.C. 1232 processes, Proclamation 10773 §3(e)).";
 
-    private static string UnderReason(Arrangement a, string citizenship) => a.MonthlyCap is { } cap
-        ? string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: returned to Mexico under arrangement {a.Id}, counted against its cap of {cap:N0} a month (Eastern calendar month of the encounter).")
-        : $"{citizenship} national: returned to Mexico under arrangement {a.Id} (no monthly cap) on the Eastern date of the encounter.";
+    private static string UnderReason(Arrangement a, string citizenship)
+    {
+        var to = a.Destination == NationalityCode.Mexico ? "Mexico" : $"{a.Destination} (a third country)";
+        return a.MonthlyCap is { } cap
+            ? string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: returned to {to} under arrangement {a.Id}, counted against its cap of {cap:N0} a month (Eastern calendar month of the encounter).")
+            : $"{citizenship} national: returned to {to} under arrangement {a.Id} (no monthly cap) on the Eastern date of the encounter.";
+    }
 
     private static string OverflowReason(Arrangement a, string citizenship) =>
         string.Create(CultureInfo.InvariantCulture, $"{citizenship} national: the cap of {a.MonthlyCap:N0} a month under arrangement {a.Id} was used up for the Eastern month of the encounter; overflow, returned to the country of citizenship, {citizenship}.");
@@ -325,9 +327,80 @@ public sealed partial class ReturnsLedger
             state = spareMonths.TryPop(out var spare) ? spare : new MonthState(caps.Length);
             state.Key = key;
             state.Counts.Month = date.ToYearMonth();
+            if (capUsedBefore is not null)
+            {
+                TakeCapUsedBefore(state);
+            }
         }
 
         return lastMonth = state!;
+    }
+
+    /// <summary>
+    /// <see cref="Continuing"/>: the cap places taken before this ledger in a new month, for each capped arrangement in
+    /// force on some day of it (a use beyond the cap counts as the cap: every further person overflows either way).
+    /// </summary>
+    private void TakeCapUsedBefore(MonthState state)
+    {
+        var month = state.Counts.Month;
+        var first = month.OnDayOfMonth(1);
+        var last = month.OnDayOfMonth(first.Calendar.GetDaysInMonth(month.Year, month.Month));
+        for (var a = 0; a < caps.Length; a++)
+        {
+            var arrangement = set.Arrangements[a];
+            if (caps[a] < 0 || arrangement.From > last || arrangement.To < first)
+            {
+                continue;
+            }
+
+            var used = capUsedBefore!(arrangement, month);
+            state.CapUsed[a] = used >= 0
+                ? (int)Math.Min(used, caps[a])
+                : throw new InvalidOperationException($"{used} places of arrangement {arrangement.Id}'s cap taken in {month}: a count cannot be negative");
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> people of nationality <paramref name="nat"/> whose route is arrangement
+    /// <paramref name="a"/>, in <paramref name="month"/>: as many as its cap admits (<see cref="ReturnRoute.Admitted"/>)
+    /// go to its destination, the rest overflow. Updates the cap used, the line and the month's counters (a destination
+    /// other than Mexico counts as a third country, never in the burden on Mexico); returns the number admitted. The one
+    /// cap step of both the per-person and the batch path.
+    /// </summary>
+    private long UnderArrangement(MonthState month, int a, int nat, long count)
+    {
+        var cap = caps[a];
+        ref var counted = ref month.Counts;
+        long under;
+        if (cap >= 0)
+        {
+            ref var used = ref month.CapUsed[a];
+            under = ReturnRoute.Admitted(cap, used, count);
+            used += (int)under;
+        }
+        else
+        {
+            under = ReturnRoute.Admitted(cap, 0, count);
+        }
+
+        if (!toMexico[a])
+        {
+            counted.ThirdCountries += under;
+        }
+        else if (cap >= 0)
+        {
+            counted.UnderCaps += under;
+        }
+        else
+        {
+            counted.UnderUncapped += under;
+        }
+
+        ref var line = ref month.Line(LineSlot(a, nat));
+        line.Allocated += under;
+        line.Overflow += count - under;
+        counted.Overflow += count - under;
+        return under;
     }
 
     /// <summary>The slot of the line of arrangement <paramref name="arrangement"/> and nationality <paramref name="nationality"/>, made on first use.</summary>
@@ -400,5 +473,6 @@ public sealed partial class ReturnsLedger
         public long MexicanChildren;
         public long Overflow;
         public long Children;
+        public long ThirdCountries;
     }
 }

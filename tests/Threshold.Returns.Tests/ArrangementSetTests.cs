@@ -23,15 +23,22 @@ public sealed class ArrangementSetTests
     {
         var set = ArrangementSet.BuiltIn;
         Assert.Equal(["law/arrangements/mexico-returns.yaml"], BuiltInArrangements.ResourceNames);
-        Assert.Equal(["title42-northern-triangle", "title42-venezuela", "title42-cuba-haiti-nicaragua", "mexico-chnv-30000"], set.Arrangements.Select(a => a.Id));
+        Assert.Equal(["title42-northern-triangle", "title42-venezuela", "title42-cuba-haiti-nicaragua", "mexico-chnv-30000", "mexico-humanitarian-2025"], set.Arrangements.Select(a => a.Id));
         Assert.All(set.Arrangements, a =>
         {
             Assert.False(string.IsNullOrWhiteSpace(a.Citation.Instrument));
             Assert.False(string.IsNullOrWhiteSpace(a.Citation.Source));
             Assert.False(string.IsNullOrWhiteSpace(a.Note));
             Assert.DoesNotContain("MX", a.Nationalities);
+            Assert.False(a.Takes("MX"));
+            Assert.Equal("MX", a.Destination);
+
+            // Every end carries its own citation and mark.
+            Assert.Equal(a.To is not null, a.ToCitation is not null);
+            Assert.False(string.IsNullOrWhiteSpace(a.ToCitation?.Source ?? "open-ended"));
         });
         Assert.NotEmpty(set.Documents[0].Caveats);
+        Assert.Equal("2026-12-06", set.Documents[0].LastVerified);
     }
 
     [Fact]
@@ -44,6 +51,8 @@ public sealed class ArrangementSetTests
             Assert.Equal(new LocalDate(2023, 5, 11), a.To);
             Assert.Null(a.MonthlyCap);
             Assert.Equal(VerificationStatus.Secondary, a.Citation.Status);
+            Assert.Equal(VerificationStatus.VerifiedOfficial, a.ToCitation!.Status);
+            Assert.Contains("will expire after May 11, 2023", a.ToCitation.Source, StringComparison.Ordinal);
         });
         var byId = title42.ToDictionary(a => a.Id);
         Assert.Equal(new LocalDate(2020, 3, 21), byId["title42-northern-triangle"].From);
@@ -57,11 +66,19 @@ public sealed class ArrangementSetTests
     }
 
     [Fact]
-    public void BuiltIn_ChnvArrangement_Is30000AMonthFromMay12_2023_OfficialWithA2024Caveat()
+    public void BuiltIn_ChnvArrangement_Is30000AMonthFromMay12_2023ToJan19_2025_OfficialWithA2024CaveatAndAnUnverifiedEnd()
     {
         var chnv = Assert.Single(ArrangementSet.BuiltIn.Arrangements, a => a.Id == "mexico-chnv-30000");
         Assert.Equal(new LocalDate(2023, 5, 12), chnv.From);
-        Assert.Null(chnv.To);
+
+        // LEGAL-REVIEW-2026-12 R1: the cap does not run past Jan 19, 2025, and that end is marked [U].
+        Assert.Equal(new LocalDate(2025, 1, 19), chnv.To);
+        Assert.Equal(VerificationStatus.Unverified, chnv.ToCitation!.Status);
+        Assert.Contains("EO 14165 §7(b) [V]", chnv.ToCitation.Source, StringComparison.Ordinal);
+        Assert.Contains("Mar 25, 2025 [S]", chnv.ToCitation.Source, StringComparison.Ordinal);
+        Assert.Contains("no 30,000 cap in use [S]", chnv.ToCitation.Source, StringComparison.Ordinal);
+        Assert.Contains(chnv.SupportingCitations, c => c.Section == "§7(b)" && c.FederalRegister == "90 FR 8467" && c.Status == VerificationStatus.Verified);
+        Assert.Contains(chnv.SupportingCitations, c => c.Instrument.Contains("Mar 25, 2025", StringComparison.Ordinal) && c.Status == VerificationStatus.Secondary);
         Assert.Equal(30_000, chnv.MonthlyCap);
         Assert.Equal(["CU", "HT", "NI", "VE"], chnv.Nationalities);
         Assert.Equal(VerificationStatus.VerifiedOfficial, chnv.Citation.Status);
@@ -70,6 +87,43 @@ public sealed class ArrangementSetTests
         Assert.Contains(chnv.SupportingCitations, c => c.Source!.Contains("M9", StringComparison.Ordinal));
         Assert.Contains("no published 2024 cap exists [U]", chnv.Note, StringComparison.Ordinal);
         Assert.Contains(ArrangementSet.BuiltIn.Documents[0].Caveats, c => c.Contains("No published 2024 monthly cap", StringComparison.Ordinal) && c.Contains("[U]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BuiltIn_HumanitarianAcceptance_AnyNationalityFromJan20_2025_ReportedWithACalibratedUnverifiedCap()
+    {
+        var h = Assert.Single(ArrangementSet.BuiltIn.Arrangements, a => a.Id == "mexico-humanitarian-2025");
+        Assert.Equal(new LocalDate(2025, 1, 20), h.From);
+        Assert.Null(h.To);
+        Assert.True(h.AnyNationality);
+        Assert.Empty(h.Nationalities);
+        Assert.True(h.Takes("VE") && h.Takes("CN") && h.Takes("GT"));
+        Assert.False(h.Takes("MX"));
+        Assert.Equal("MX", h.Destination);
+        Assert.Equal(-1, h.Priority);
+        Assert.Equal(VerificationStatus.Secondary, h.Citation.Status);
+        Assert.Contains("5,446 foreign", h.Citation.Source, StringComparison.Ordinal);
+        Assert.Contains("5,728 foreign", h.Citation.Source, StringComparison.Ordinal);
+        Assert.Contains("for humanitarian reasons", h.Citation.Source, StringComparison.Ordinal);
+        Assert.Equal(1000, h.MonthlyCap);
+        Assert.Equal(VerificationStatus.Unverified, h.MonthlyCapCitation!.Status);
+        Assert.Contains("[U]", h.Note, StringComparison.Ordinal);
+        Assert.Contains("land returns only", h.Note, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void BuiltIn_Caveats_ThirdCountryRemovalsAndMppAreReportedNotEncoded()
+    {
+        var caveats = ArrangementSet.BuiltIn.Documents[0].Caveats;
+        Assert.Contains(caveats, c => c.StartsWith("Third-country removals [S]", StringComparison.Ordinal)
+            && c.Contains("D.V.D. (June 23, 2025) [S]", StringComparison.Ordinal) && c.Contains("EO 14165 §8 directs safe third country agreements [V-off]", StringComparison.Ordinal)
+            && c.Contains("Costa Rica, Panama, El Salvador, South Sudan", StringComparison.Ordinal) && c.Contains("[U]", StringComparison.Ordinal));
+        Assert.Contains(caveats, c => c.StartsWith("MPP: contiguous-territory return ordered by EO 14165 §6 without Mexico's consent [S]", StringComparison.Ordinal)
+            && c.Contains("no enrolment figures found [U]", StringComparison.Ordinal));
+        Assert.Contains(caveats, c => c.Contains("land returns only", StringComparison.Ordinal) && c.Contains("[U]", StringComparison.Ordinal));
+
+        // No third-country arrangement is built in: the review gives no dates, nationalities or numbers to encode.
+        Assert.All(ArrangementSet.BuiltIn.Arrangements, a => Assert.Equal("MX", a.Destination));
     }
 
     [Fact]
@@ -98,6 +152,11 @@ public sealed class ArrangementSetTests
     [InlineData("GT", 2023, 5, 12, null)]
     [InlineData("MX", 2024, 7, 1, null)]
     [InlineData("CO", 2024, 7, 1, null)]
+    [InlineData("VE", 2025, 1, 19, "mexico-chnv-30000")]
+    [InlineData("VE", 2025, 1, 20, "mexico-humanitarian-2025")]
+    [InlineData("CO", 2025, 1, 19, null)]
+    [InlineData("CO", 2025, 1, 20, "mexico-humanitarian-2025")]
+    [InlineData("MX", 2025, 1, 20, null)]
     public void Applicable_ByEasternDate_InclusiveEnds(string nationality, int y, int m, int d, string? expected)
     {
         Assert.Equal(expected, ArrangementSet.BuiltIn.Applicable(nationality, new LocalDate(y, m, d))?.Id);
@@ -117,7 +176,7 @@ public sealed class ArrangementSetTests
         try
         {
             var set = ArrangementSet.Load([path]);
-            Assert.Equal(5, set.Arrangements.Count);
+            Assert.Equal(ArrangementSet.BuiltIn.Arrangements.Count + 1, set.Arrangements.Count);
             Assert.Equal(path, set.Arrangements[^1].SourceName);
             Assert.Equal("what-if-ecuador", set.Applicable("EC", new LocalDate(2024, 1, 1))?.Id);
             Assert.Null(ArrangementSet.BuiltIn.Applicable("EC", new LocalDate(2024, 1, 1)));

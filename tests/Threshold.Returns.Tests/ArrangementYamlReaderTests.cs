@@ -82,6 +82,21 @@ public sealed class ArrangementYamlReaderTests
     [InlineData("    citation: { instrument: What-if, section: \"§1\", status: U }\n", "", "my.yaml:4: missing required key 'citation'")]
     [InlineData("monthly_cap: 100", "monthly_cap: 100\n    priority: high", "my.yaml:10: arrangement what-if-colombia: priority 'high' must be a whole number")]
     [InlineData("- id: what-if-colombia", "- id: What If", "my.yaml:4: arrangement id 'What If' must be lower-case letters, digits and hyphens")]
+    [InlineData("[CO, EC]", "all", "my.yaml:8: arrangement what-if-colombia: 'nationalities' must be a non-empty list of ISO 3166-1 alpha-2 codes, e.g. [CU, VE], or 'any'")]
+    [InlineData("[CO, EC]", "\"any\"", "my.yaml:8: arrangement what-if-colombia: 'nationalities' must be a non-empty list")]
+    [InlineData("[CO, EC]", "[CO, any]", "my.yaml:8: arrangement what-if-colombia: nationality 'any' is not an ISO 3166-1 alpha-2 code")]
+    [InlineData("    nationalities:", "    destination: cr\n    nationalities:", "my.yaml:8: arrangement what-if-colombia: destination 'cr' is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. MX or CR)")]
+    [InlineData("    nationalities:", "    destination: CRI\n    nationalities:", "my.yaml:8: arrangement what-if-colombia: destination 'CRI' is not an ISO 3166-1 alpha-2 code")]
+    [InlineData("    nationalities:", "    destination: [CR]\n    nationalities:", "my.yaml:8: destination must be a plain value")]
+    [InlineData("    nationalities:", "    destination: CO\n    nationalities:", "my.yaml:9: arrangement what-if-colombia: CO is its destination; an arrangement does not take the destination's own nationals")]
+    [InlineData("    to: 2024-12-31\n", "    to_citation: { instrument: End, status: U }\n", "my.yaml:7: arrangement what-if-colombia: 'to_citation' cites the end, but the arrangement has no 'to' (it is open-ended)")]
+    [InlineData("    to: 2024-12-31\n", "    to: null\n    to_citation: { instrument: End, status: U }\n", "my.yaml:8: arrangement what-if-colombia: 'to_citation' cites the end, but the arrangement has no 'to'")]
+    [InlineData("    to: 2024-12-31\n", "    to: 2024-12-31\n    to_citation: { instrument: End, status: W }\n", "my.yaml:8: citation status 'W' must be one of V, V-off, S, U")]
+    [InlineData("    to: 2024-12-31\n", "    to: 2024-12-31\n    to_citation: { status: U }\n", "my.yaml:8: missing required key 'instrument'")]
+    [InlineData("    to: 2024-12-31\n", "    to: 2024-12-31\n    to_citation: ended\n", "my.yaml:8: 'to_citation' must be a mapping")]
+    [InlineData("    to: 2024-12-31\n", "    to: 2024-12-31\n    to_citation: { instrument: End, status: U, url: x }\n", "my.yaml:8: unknown key 'url' in citation")]
+    [InlineData("monthly_cap: 100", "monthly_cap: null\n    monthly_cap_citation: { instrument: Calibration, status: U }", "my.yaml:10: arrangement what-if-colombia: 'monthly_cap_citation' cites a cap, but monthly_cap is null")]
+    [InlineData("monthly_cap: 100", "monthly_cap: 100\n    monthly_cap_citation: { instrument: Calibration, status: X }", "my.yaml:10: citation status 'X' must be one of V, V-off, S, U")]
     [InlineData("id: my-arrangements", "id: my_arrangements", "my.yaml:1: id 'my_arrangements' must be lower-case")]
     [InlineData("arrangements:\n", "arrangements: []\nx:\n", "my.yaml:4: unknown key 'x'")]
     public void Read_BadInput_NamesFileLineAndProblem(string find, string replace, string expected)
@@ -92,6 +107,50 @@ public sealed class ArrangementYamlReaderTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.Equal("my.yaml", e.FileName);
         Assert.True(e.Line > 0);
+    }
+
+    [Fact]
+    public void Read_NewKeys_DestinationAnyNationalityAndTheCitationsOfEndAndCap()
+    {
+        var yaml = Minimal
+            .Replace("    to: 2024-12-31\n", "    to: 2024-12-31\n    to_citation: { instrument: End notice, section: \"§2\", status: S }\n", StringComparison.Ordinal)
+            .Replace("[CO, EC]", "any\n    destination: CR", StringComparison.Ordinal)
+            .Replace("monthly_cap: 100", "monthly_cap: 100\n    monthly_cap_citation: { instrument: Calibration, status: U }", StringComparison.Ordinal);
+        var a = Assert.Single(ArrangementYamlReader.Read(yaml, "my.yaml").Arrangements);
+        Assert.Equal("CR", a.Destination);
+        Assert.True(a.AnyNationality);
+        Assert.Empty(a.Nationalities);
+        Assert.Equal("End notice §2 [S]", a.ToCitation?.Text);
+        Assert.Equal("Calibration [U]", a.MonthlyCapCitation?.Text);
+
+        // Any nationality but Mexican nationals (their own rule) and the destination's own.
+        Assert.True(a.Takes("VE"));
+        Assert.False(a.Takes("MX"));
+        Assert.False(a.Takes("CR"));
+        var set = ArrangementSet.WithBuiltIns(ArrangementYamlReader.Read(yaml.Replace("from: 2024-07-01", "from: 2024-07-01\n    priority: 1", StringComparison.Ordinal), "my.yaml"));
+        Assert.Equal("what-if-colombia", set.Applicable("IN", new LocalDate(2024, 7, 1))?.Id);
+        Assert.Null(set.Applicable("CR", new LocalDate(2024, 7, 1)));
+        Assert.Equal("title42-venezuela", set.Applicable("VE", new LocalDate(2023, 5, 11))?.Id);
+    }
+
+    [Fact]
+    public void Read_NoDestinationNorCitationsOfEndAndCap_MeansMexicoAndNone()
+    {
+        var a = Assert.Single(ArrangementYamlReader.Read(Minimal, "my.yaml").Arrangements);
+        Assert.Equal("MX", a.Destination);
+        Assert.False(a.AnyNationality);
+        Assert.Null(a.ToCitation);
+        Assert.Null(a.MonthlyCapCitation);
+    }
+
+    [Fact]
+    public void Read_AnyNationalityOverlappingANamedOneWithTheSamePriority_IsAnErrorNamingBoth()
+    {
+        var second = Minimal[Minimal.IndexOf("  - id:", StringComparison.Ordinal)..]
+            .Replace("what-if-colombia", "what-if-anyone", StringComparison.Ordinal)
+            .Replace("[CO, EC]", "any", StringComparison.Ordinal);
+        var e = Assert.Throws<ArrangementFileException>(() => ArrangementYamlReader.Read(Minimal + "\n" + second, "my.yaml"));
+        Assert.StartsWith("my.yaml:12: arrangements 'what-if-colombia' (my.yaml:4) and 'what-if-anyone' would both take CO on 2024-07-01 with the same priority 0", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

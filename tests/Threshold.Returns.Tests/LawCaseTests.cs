@@ -49,8 +49,8 @@ public sealed class LawCaseTests
                 switch (section)
                 {
                     case "expect": KnownKeys(entry, "destination", "arrangement", "overflow", "month", "status", "reason_contains", "citation_contains"); break;
-                    case "report": KnownKeys(entry, "month", "arrangement", "nationality", "cap", "allocated", "overflow", "remaining", "utilisation"); break;
-                    case "burden": KnownKeys(entry, "month", "under_caps", "uncapped", "mexican_nationals", "mexican_children", "children", "to_mexico", "overflow", "removals", "share"); break;
+                    case "report": KnownKeys(entry, "month", "arrangement", "nationality", "cap", "allocated", "overflow", "remaining", "utilisation", "destination"); break;
+                    case "burden": KnownKeys(entry, "month", "under_caps", "uncapped", "mexican_nationals", "mexican_children", "children", "to_mexico", "overflow", "removals", "share", "third_countries"); break;
                     default: KnownKeys(entry, "case", "citizenship", "at", "uc", "repeat"); break;
                 }
             }
@@ -128,6 +128,7 @@ public sealed class LawCaseTests
                 Check(e, "overflow", Num(line.Overflow), id);
                 Check(e, "remaining", line.RemainingCapacity is { } r ? Num(r) : "null", id);
                 Check(e, "utilisation", line.Utilisation is { } u ? u.ToString(CultureInfo.InvariantCulture) : "null", id);
+                Check(e, "destination", line.Destination, id);
             }
         }
 
@@ -147,6 +148,7 @@ public sealed class LawCaseTests
                 Check(e, "to_mexico", Num(line.TotalToMexico), what);
                 Check(e, "overflow", Num(line.OverflowToCitizenship), what);
                 Check(e, "removals", Num(line.AllRemovals), what);
+                Check(e, "third_countries", Num(line.ToThirdCountries), what);
                 if (e.Children.ContainsKey("share"))
                 {
                     Assert.Equal(decimal.Parse(Text(e, "share"), CultureInfo.InvariantCulture), line.ShareOfAllRemovals);

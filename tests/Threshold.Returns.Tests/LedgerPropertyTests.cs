@@ -27,6 +27,14 @@ public sealed class LedgerPropertyTests
             priority: 1
             citation: { instrument: What-if, status: U }
             note: A hypothetical.
+          - id: what-if-costa-rica-2
+            title: Costa Rica accepts 2 Guatemalans a month from July 2024
+            from: 2024-07-01
+            destination: CR
+            nationalities: [GT]
+            monthly_cap: 2
+            citation: { instrument: What-if, status: U }
+            note: A hypothetical third-country destination.
         """;
 
     private static readonly ArrangementSet Set = ArrangementSet.WithBuiltIns(ArrangementYamlReader.Read(SmallCaps, "small-caps.yaml"));
@@ -86,11 +94,12 @@ public sealed class LedgerPropertyTests
         var ledger = new ReturnsLedger(Set, recordEvents: false);
         var citizenship = requests.ToDictionary(r => r.CaseId, r => r.Citizenship);
         var caps = Set.Arrangements.ToDictionary(a => a.Id, a => a.MonthlyCap);
+        var destinations = Set.Arrangements.ToDictionary(a => a.Id, a => a.Destination);
         return requests.Select(ledger.Allocate)
             .Where(a => a.ArrangementId is { } id && caps[id] is not null)
             .GroupBy(a => (a.Month, a.ArrangementId))
             .All(g => g.Select((a, i) =>
-                a.Overflow == (i >= caps[g.Key.ArrangementId!]) && a.Destination == (a.Overflow ? citizenship[a.CaseId] : "MX")).All(ok => ok));
+                a.Overflow == (i >= caps[g.Key.ArrangementId!]) && a.Destination == (a.Overflow ? citizenship[a.CaseId] : destinations[g.Key.ArrangementId!])).All(ok => ok));
     });
 
     [Property(MaxTest = 300)]
@@ -157,16 +166,17 @@ public sealed class LedgerPropertyTests
                     .Select(_ => perPerson.Allocate(new ReturnRequest($"p{person++}", b.Kinds[k].Citizenship, noon, b.Kinds[k].UnaccompaniedChild)))
                     .ToArray();
                 var tally = new ReturnCountAllocation(
-                    people.LongCount(a => a.ArrangementId is not null && !a.Overflow),
+                    people.LongCount(a => a.ArrangementId is not null && !a.Overflow && a.Destination == "MX"),
                     people.LongCount(a => a.Overflow),
                     people.LongCount(a => a.ArrangementId is null && a.Destination == "MX"),
-                    people.LongCount(a => a.ArrangementId is null && a.Destination != "MX"));
+                    people.LongCount(a => a.ArrangementId is null && a.Destination != "MX"),
+                    people.LongCount(a => a.ArrangementId is not null && !a.Overflow && a.Destination != "MX"));
                 if (byKind[k] != single || single != tally)
                 {
                     return false;
                 }
 
-                sum = new(sum.UnderArrangement + single.UnderArrangement, sum.Overflow + single.Overflow, sum.MexicanNationals + single.MexicanNationals, sum.ToCitizenship + single.ToCitizenship);
+                sum = new(sum.UnderArrangement + single.UnderArrangement, sum.Overflow + single.Overflow, sum.MexicanNationals + single.MexicanNationals, sum.ToCitizenship + single.ToCitizenship, sum.ToThirdCountries + single.ToThirdCountries);
             }
 
             if (total != sum)

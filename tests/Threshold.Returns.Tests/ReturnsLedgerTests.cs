@@ -136,13 +136,44 @@ public sealed class ReturnsLedgerTests
         Assert.StartsWith("event 3 (case c2): expected sequence number 2", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A continuing ledger (the record's, inside its write transaction) told that earlier allocations took places of a
+    /// cap decides as the ledger that made them: the cap's next places, then overflow; it asks once per (month, capped
+    /// arrangement in force), never for uncapped or out-of-date arrangements.
+    /// </summary>
+    [Fact]
+    public void Continuing_WithCapUsedBefore_DecidesAsTheLedgerThatMadeThoseAllocations()
+    {
+        var earlier = new ReturnsLedger(Set, recordEvents: false);
+        ReturnRequest[] before = [new("e1", "EC", At(2024, 3, 1), false), new("e2", "EC", At(2024, 3, 2), false)];
+        ReturnRequest[] after = [new("e3", "EC", At(2024, 3, 3), false), new("e4", "EC", At(2024, 3, 4), false), new("e5", "EC", At(2024, 4, 1), false)];
+        foreach (var r in before)
+        {
+            earlier.Allocate(r);
+        }
+
+        var committed = earlier.Report().Arrangements;
+        var asked = new List<(string, YearMonth)>();
+        var continuing = ReturnsLedger.Continuing(Set, (a, month) =>
+        {
+            asked.Add((a.Id, month));
+            return committed.Where(l => l.ArrangementId == a.Id && l.Month == month).Sum(l => l.AllocatedToMexico);
+        });
+        Assert.Equal(after.Select(earlier.Allocate).ToArray(), after.Select(continuing.Allocate).ToArray());
+        Assert.Equal([("mexico-chnv-30000", new YearMonth(2024, 3)), ("what-if-ecuador-3", new YearMonth(2024, 3)), ("mexico-chnv-30000", new YearMonth(2024, 4)), ("what-if-ecuador-3", new YearMonth(2024, 4))], asked);
+        Assert.False(continuing.RecordsEvents);
+
+        var negative = ReturnsLedger.Continuing(Set, (_, _) => -1);
+        Assert.Throws<InvalidOperationException>(() => negative.Allocate(after[0]));
+    }
+
     [Fact]
     public void Report_Empty_HasNoLinesAndZeroTotals()
     {
         var report = new ReturnsLedger(Set, recordEvents: false).Report();
         Assert.Empty(report.Arrangements);
         Assert.Empty(report.MexicoBurden);
-        Assert.Equal(new LedgerTotals(0, 0, 0, 0, 0, 0, 0m), report.Totals);
+        Assert.Equal(new LedgerTotals(0, 0, 0, 0, 0, 0, 0m, 0), report.Totals);
     }
 
     [Fact]
@@ -160,7 +191,7 @@ public sealed class ReturnsLedgerTests
         Assert.Equal(1m / 3m, feb.Utilisation);
         Assert.Equal(2, feb.RemainingCapacity);
         Assert.Equal(new NationalityCount("EC", 1, 0), Assert.Single(feb.ByNationality));
-        Assert.Equal(new LedgerTotals(3, 3, 3, 0, 0, 0, 1m), report.Totals);
+        Assert.Equal(new LedgerTotals(3, 3, 3, 0, 0, 0, 1m, 0), report.Totals);
     }
 
     [Fact]
@@ -173,7 +204,7 @@ public sealed class ReturnsLedgerTests
         }
 
         var burden = Assert.Single(ledger.Report().MexicoBurden);
-        Assert.Equal(new MexicoBurdenLine(new YearMonth(2024, 5), 1, 0, 1, 0, 2, 0, 0, 4, 0.5m), burden);
+        Assert.Equal(new MexicoBurdenLine(new YearMonth(2024, 5), 1, 0, 1, 0, 2, 0, 0, 4, 0.5m, 0), burden);
     }
 
     [Fact]
