@@ -23,6 +23,9 @@ public sealed record RecordedAllocation(
     Instant RecordedAt,
     long AuditSeq)
 {
+    /// <summary>The ledger's own decision, with its reason and citation, when this allocation was made in this process (null when read back).</summary>
+    public ReturnAllocation? Decision { get; init; }
+
     /// <summary>Whether <paramref name="allocation"/> (e.g. from the in-memory ledger) decided the same destination, overflow, arrangement and month.</summary>
     public bool Matches(ReturnAllocation allocation)
     {
@@ -195,7 +198,7 @@ public sealed class LedgerRecord
                 AuditSeq = entry.Seq,
             },
             transaction);
-        return new RecordedAllocation(seq, request, decided.Destination, decided.Overflow, decided.ArrangementId, decided.Month, at, entry.Seq);
+        return new RecordedAllocation(seq, request, decided.Destination, decided.Overflow, decided.ArrangementId, decided.Month, at, entry.Seq) { Decision = decided };
     }
 
     private static List<RecordedAllocation> Read(DbConnection connection, Instant? asOf) =>

@@ -99,7 +99,7 @@ public static class RecordedScreening
                     byCase[removable[i].Case] = allocated[i];
                 }
 
-                formatted = batch.Select(b => (lines.Format(b.Case, b.Outcome, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a, arrangements) : null), b.Case)).ToList();
+                formatted = batch.Select(b => (lines.Format(b.Case, b.Outcome, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a) : null), b.Case)).ToList();
                 return formatted;
             },
             RuleSetVersion.Current,
@@ -128,7 +128,7 @@ public static class RecordedScreening
                     byCase[removable[i].Case] = allocated[i];
                 }
 
-                built = batch.Select(b => (new CaseDecision(b.Result, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a, arrangements) : null), b.Case)).ToList();
+                built = batch.Select(b => (new CaseDecision(b.Result, byCase.TryGetValue(b.Case, out var a) ? ToAllocation(a) : null), b.Case)).ToList();
                 return built;
             },
             RuleSetVersion.Current,
@@ -141,18 +141,13 @@ public static class RecordedScreening
         batch.Clear();
     }
 
-    /// <summary>The recorded allocation in the screening contract's terms, cited to the arrangement or rule that decided it.</summary>
-    private static ReturnAllocation ToAllocation(RecordedAllocation a, ArrangementSet arrangements)
+    /// <summary>
+    /// The recorded allocation in the screening contract's terms: the ledger's own reason and citation (it decided the
+    /// allocation inside the record's transaction), with the ledger event that stores it.
+    /// </summary>
+    private static ReturnAllocation ToAllocation(RecordedAllocation a)
     {
-        var arrangement = a.ArrangementId is null ? null : arrangements.Arrangements.FirstOrDefault(x => x.Id == a.ArrangementId);
-        var rule = a.Request.UnaccompaniedChild ? arrangements.Rules.UnaccompaniedChildren
-            : a.Request.Citizenship == "MX" ? arrangements.Rules.MexicanNationals
-            : arrangements.Rules.Citizenship;
-        var reason = arrangement is null
-            ? $"{rule.Name}: {rule.Note} (ledger event {a.Sequence} in the record)"
-            : a.Overflow
-                ? $"{arrangement.Id} was full for {a.Month:yyyy-MM}: overflow to the country of citizenship (ledger event {a.Sequence} in the record)"
-                : $"returned to Mexico under {arrangement.Id} (ledger event {a.Sequence} in the record)";
-        return new ReturnAllocation(a.Request.CaseId, a.Destination, a.Overflow, a.ArrangementId, a.Month, reason, arrangement?.Citation ?? rule.Citation);
+        var decided = a.Decision ?? throw new InvalidOperationException($"ledger event {a.Sequence}: allocated in this run but carries no decision");
+        return decided with { Reason = $"{decided.Reason} (ledger event {a.Sequence} in the record)" };
     }
 }

@@ -55,6 +55,11 @@ public sealed record Arrangement(
     Citation? ToCitation,
     Citation? MonthlyCapCitation)
 {
+    /// <summary>The nationalities for a reader: the list, or "any (except MX and the destination's own)".</summary>
+    public string NationalitiesText => AnyNationality
+        ? Destination == NationalityCode.Mexico ? "any (except MX)" : $"any (except MX and {Destination})"
+        : string.Join(", ", Nationalities);
+
     /// <summary>Whether the arrangement applies on this Eastern calendar date (ends inclusive).</summary>
     public bool AppliesOn(LocalDate easternDate) => easternDate >= From && (To is not { } to || easternDate <= to);
 

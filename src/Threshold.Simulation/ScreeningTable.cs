@@ -31,7 +31,10 @@ public readonly record struct RemovalKind(string Citizenship, bool Unaccompanied
 /// </remarks>
 public sealed class ScreeningTable
 {
-    /// <summary>Nationalities kept by name in each place's mix; the rest are lumped as "ZZ" (no arrangement takes them).</summary>
+    /// <summary>
+    /// Nationalities kept by name in each place's mix; the rest are lumped as "ZZ". No named-nationality arrangement takes
+    /// ZZ, but an any-nationality one (Mexico's humanitarian acceptance from 2025-01-20 [S]) does, like any other country.
+    /// </summary>
     public const int NamedNationalities = 12;
 
     /// <summary>The code of the lumped remainder (ISO 3166-1 user-assigned "ZZ").</summary>

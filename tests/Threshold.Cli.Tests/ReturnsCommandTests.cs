@@ -213,7 +213,7 @@ public class ReturnsCommandTests(LedgerCapFixture fx) : IClassFixture<LedgerCapF
         Assert.Contains("title42-northern-triangle", all.Keys);
         var chnv = all["mexico-chnv-30000"];
         Assert.Equal("2023-05-12", chnv.Str("from"));
-        Assert.Null(chnv.Str("to"));
+        Assert.Equal("2025-01-19", chnv.Str("to"));
         Assert.Equal(30_000, chnv.GetProperty("monthlyCap").GetInt32());
         Assert.Equal(["CU", "HT", "NI", "VE"], chnv.Strings("nationalities"));
         Assert.Equal("V-off", chnv.GetProperty("citation").Str("status"));

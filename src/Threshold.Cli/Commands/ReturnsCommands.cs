@@ -174,9 +174,13 @@ internal sealed class ArrangementsCommand : Command<ArrangementsSettings>
                 from = ReplayReport.Iso(a.From),
                 to = a.To is { } to ? ReplayReport.Iso(to) : null,
                 nationalities = a.Nationalities,
+                anyNationality = a.AnyNationality,
+                destination = a.Destination,
                 monthlyCap = a.MonthlyCap,
                 priority = a.Priority,
                 citation = ReplayReport.CitationDto.From(a.Citation),
+                toCitation = a.ToCitation is { } tc ? ReplayReport.CitationDto.From(tc) : null,
+                monthlyCapCitation = a.MonthlyCapCitation is { } mc ? ReplayReport.CitationDto.From(mc) : null,
                 supporting = a.SupportingCitations.Select(ReplayReport.CitationDto.From),
                 note = a.Note,
                 source = a.SourceName,
@@ -187,14 +191,22 @@ internal sealed class ArrangementsCommand : Command<ArrangementsSettings>
 
         var console = Terminal.Create();
         var table = new Table().Border(TableBorder.Rounded).Title("Mexico's return arrangements (dated, cited)");
-        foreach (var h in new[] { "Id", "From", "To", "Nationalities", "Monthly cap", "Citation", "Note" })
+        foreach (var h in new[] { "Id", "From", "To", "Nationalities", "Destination", "Monthly cap", "Citation", "Note" })
         {
             table.AddColumn(h);
         }
 
         foreach (var a in set.Arrangements)
         {
-            table.AddRow(Markup.Escape(a.Id), ReplayReport.Iso(a.From), a.To is { } to ? ReplayReport.Iso(to) : "open", string.Join(", ", a.Nationalities), a.MonthlyCap?.ToString("N0", CultureInfo.InvariantCulture) ?? "none", Markup.Escape(a.Citation.Text), Markup.Escape(a.Note));
+            table.AddRow(
+                Markup.Escape(a.Id),
+                ReplayReport.Iso(a.From),
+                Markup.Escape(a.To is { } to ? ReplayReport.Iso(to) + (a.ToCitation is { } tc ? $"\n{tc.Text}" : string.Empty) : "open"),
+                Markup.Escape(a.NationalitiesText),
+                a.Destination,
+                Markup.Escape((a.MonthlyCap?.ToString("N0", CultureInfo.InvariantCulture) ?? "none") + (a.MonthlyCapCitation is { } mc ? $"\n{mc.Text}" : string.Empty)),
+                Markup.Escape(a.Citation.Text),
+                Markup.Escape(a.Note));
         }
 
         console.Write(table);

@@ -12,7 +12,21 @@ namespace Threshold.Web.Apis;
 public static class ReturnsApi
 {
     /// <summary>One dated, cited arrangement.</summary>
-    public sealed record ArrangementDto(string Id, string Title, string From, string? To, IReadOnlyList<string> Nationalities, int? MonthlyCap, ReplayReport.CitationDto Citation, string Note);
+    public sealed record ArrangementDto(string Id, string Title, string From, string? To, IReadOnlyList<string> Nationalities, int? MonthlyCap, ReplayReport.CitationDto Citation, string Note)
+    {
+        /// <summary>True when the arrangement takes every nationality but MX and the destination's own (<see cref="Nationalities"/> is then empty).</summary>
+        public bool AnyNationality { get; init; }
+
+        /// <summary>The nationalities in words, e.g. "any (except MX)".</summary>
+        public string? NationalitiesText { get; init; }
+
+        /// <summary>Where people under it are returned (MX for Mexico's acceptances).</summary>
+        public string Destination { get; init; } = "MX";
+
+        public ReplayReport.CitationDto? ToCitation { get; init; }
+
+        public ReplayReport.CitationDto? MonthlyCapCitation { get; init; }
+    }
 
     /// <summary>The <c>returns report --format json</c> contract.</summary>
     public sealed record ReturnsReportDocument(string EngineVersion, string RuleSetVersion, string Policy, bool ModeledEncounters, long CasesScreened, long SyntheticCases, LedgerReportJson.LedgerReportDto Report);
@@ -33,7 +47,14 @@ public static class ReturnsApi
     }
 
     public static Ok<Stamped<IReadOnlyList<ArrangementDto>>> Arrangements(ScreeningService screeners) => TypedResults.Ok(Stamped.Of<IReadOnlyList<ArrangementDto>>(
-        [.. screeners.Arrangements.Arrangements.Select(a => new ArrangementDto(a.Id, a.Title, ReplayReport.Iso(a.From), a.To is { } to ? ReplayReport.Iso(to) : null, a.Nationalities, a.MonthlyCap, ReplayReport.CitationDto.From(a.Citation), a.Note))]));
+        [.. screeners.Arrangements.Arrangements.Select(a => new ArrangementDto(a.Id, a.Title, ReplayReport.Iso(a.From), a.To is { } to ? ReplayReport.Iso(to) : null, a.Nationalities, a.MonthlyCap, ReplayReport.CitationDto.From(a.Citation), a.Note)
+        {
+            AnyNationality = a.AnyNationality,
+            NationalitiesText = a.NationalitiesText,
+            Destination = a.Destination,
+            ToCitation = a.ToCitation is { } tc ? ReplayReport.CitationDto.From(tc) : null,
+            MonthlyCapCitation = a.MonthlyCapCitation is { } mc ? ReplayReport.CitationDto.From(mc) : null,
+        })]));
 
     public static async Task<Ok<ReturnsReportDocument>> Report([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
     {
