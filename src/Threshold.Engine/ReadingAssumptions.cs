@@ -30,5 +30,5 @@ public static class ReadingAssumptions
 
     /// <summary>E6 in words.</summary>
     public const string TrailingWindowText =
-        "The window read is the trailing one ending on the determination date less the lag; the text asks for a determination \"that there has been\" a qualifying average, so a determination about any past qualifying week may be possible [U].";
+        "The window read is the trailing one ending on the determination date less the lag; the text may allow a determination about any past qualifying week (10773 §2(a) asks for one \"that there has been\" a qualifying average, not that it be the latest) [U].";
 }
