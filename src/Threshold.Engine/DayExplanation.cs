@@ -138,9 +138,9 @@ public sealed record DayExplanation(
             }
         }
 
-        if (!official && compiled.Policy.Mechanism == MechanismKind.EncounterThreshold && day.Status is DayStatus.Active or DayStatus.Inactive or DayStatus.CapReached)
+        if (compiled.Policy.Mechanism == MechanismKind.EncounterThreshold && day.Status is DayStatus.Active or DayStatus.Inactive or DayStatus.CapReached)
         {
-            steps.AddRange(Assumptions(timeline, day, vi));
+            steps.AddRange(Assumptions(timeline, day, vi, made));
         }
 
         var last = timeline.Transitions.LastOrDefault(t => t.EffectiveDate <= date);
@@ -163,19 +163,26 @@ public sealed record DayExplanation(
     }
 
     /// <summary>
-    /// The [U] readings behind a proposal on <paramref name="day"/>: E6 always; C4 when the days a determination made
-    /// that day reads (its window, and for a streak the windows of every streak day) reach back before the counting rule
-    /// in force on it; C5 when a deactivation determined under earlier rules is pending or takes effect that day.
+    /// The [U] readings that bear on <paramref name="day"/>. On the proposed timeline: E6 always, and C4 when the days a
+    /// determination made that day would read (its window, and for a streak the windows of every streak day) reach back
+    /// before the counting rule in force on it. On the official one, which reads no data, C4 only for the window an
+    /// official determination <paramref name="made"/> that day names. On both, C5 when a deactivation determined under
+    /// earlier rules is pending or takes effect that day.
     /// </summary>
-    private static IEnumerable<ReasoningStep> Assumptions(SuspensionTimeline timeline, TimelineDay day, int vi)
+    private static IEnumerable<ReasoningStep> Assumptions(SuspensionTimeline timeline, TimelineDay day, int vi, Determination? made)
     {
         var date = day.Date;
         var compiled = timeline.Policy;
         var version = compiled.Versions[vi];
-        yield return new ReasoningStep(ReadingAssumptions.TrailingWindowText, ReadingAssumptions.TrailingWindow);
+        var official = timeline.Official is not null;
+        if (!official)
+        {
+            yield return new ReasoningStep(ReadingAssumptions.TrailingWindowText, ReadingAssumptions.TrailingWindow);
+        }
 
-        var end = date.PlusDays(-version.LagDays);
-        var earliest = end.PlusDays(-(version.StreakDays - 1) - (version.WindowDays - 1));
+        var (earliest, end) = official
+            ? made is { HasWindow: true } ? (made.WindowStart, made.WindowEnd) : (date, date.PlusDays(-1))
+            : (date.PlusDays(-version.LagDays - (version.StreakDays - 1) - (version.WindowDays - 1)), date.PlusDays(-version.LagDays));
         for (var d = earliest; d <= end; d = d.PlusDays(1))
         {
             if (compiled.VersionOn(d).Counting != version.Counting)

@@ -67,7 +67,7 @@ public static class TimelineNotes
         ArgumentNullException.ThrowIfNull(basis);
         var record = basis.Record;
         var recorded = basis.Recorded.Count == 0 ? string.Empty : $", and {basis.Recorded.Count} determination(s) users recorded as official [U]";
-        var none = record.NoneFound is { } n ? $" None found: {n.Text.TrimEnd('.')} ({n.Citation.Text})." : string.Empty;
+        var none = record.NoneFound is { } n ? $" {n.Text.TrimEnd('.')} ({n.Citation.Text})." : string.Empty;
         return $"OFFICIAL timeline: statuses follow the instrument's own terms and only the determinations actually made and published ({record.SourceName}, last checked {record.LastChecked:yyyy-MM-dd}){recorded}; none is proposed from the data, and counts and averages are shown for information only.{none}";
     }
 

@@ -143,6 +143,23 @@ public sealed class OfficialTimelineTests
     }
 
     [Fact]
+    public void Explain_Official_StatesC5ForARecordedV1DiscontinuationPendingOnOctober1AndC4ForAWindowAcrossIt()
+    {
+        static OfficialDetermination Recorded(LocalDate date, DateInterval? window) =>
+            new(date, OfficialKind.Deactivation, window, "recorded", new Citation("Recorded determination", string.Empty, null, VerificationStatus.Unverified, "by a test"));
+
+        var pending = SuspensionReplay.Run(Proclamation, PastJanuary2025, TimelineKind.Official, [Recorded(new LocalDate(2024, 9, 25), null)]);
+        Assert.Contains(DayExplanation.For(pending, new LocalDate(2024, 10, 1)).Steps, s => s.Citation == ReadingAssumptions.PendingSurvivesNewRules);
+        Assert.DoesNotContain(DayExplanation.For(pending, new LocalDate(2024, 9, 30)).Steps, s => s.Citation == ReadingAssumptions.PendingSurvivesNewRules);
+
+        var across = SuspensionReplay.Run(Proclamation, PastJanuary2025, TimelineKind.Official, [Recorded(new LocalDate(2024, 10, 3), new DateInterval(new LocalDate(2024, 9, 26), new LocalDate(2024, 10, 2)))]);
+        var e = DayExplanation.For(across, new LocalDate(2024, 10, 3));
+        Assert.Contains(e.Steps, s => s.Citation == ReadingAssumptions.CountingOnDeterminationDate);
+        Assert.DoesNotContain(DayExplanation.For(across, new LocalDate(2024, 10, 4)).Steps, s => s.Citation == ReadingAssumptions.CountingOnDeterminationDate);
+        Assert.NotNull(e.DeterminationMade);
+    }
+
+    [Fact]
     public void Official_SupplyingDeterminationsToHr2_IsRefusedAsABill()
     {
         var hr2 = CompiledPolicy.Compile(BuiltInPolicies.Get("hr2-2023"), new ReplayOptions { InForce = new LocalDate(2024, 6, 1) });
