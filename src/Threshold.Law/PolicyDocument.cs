@@ -18,7 +18,11 @@ public enum MechanismKind
     /// <summary>Counted encounters, rolling averages, threshold determinations, wind-down, streaks and caps.</summary>
     EncounterThreshold,
 
-    /// <summary>No numeric trigger: the suspension follows the Secretary's dated determinations.</summary>
+    /// <summary>
+    /// No numeric trigger: the suspension follows dated determinations or findings supplied as inputs (the Secretary's
+    /// under H.R. 2; the President's finding that the invasion has ceased under Proclamation 10888). Authored as
+    /// <c>secretary-determination</c> or <c>supplied-determination</c>.
+    /// </summary>
     SecretaryDetermination,
 }
 
@@ -96,6 +100,35 @@ public sealed class PolicyDocument
     /// <summary>Who the suspension applies to and what follows; null for a policy without case rules.</summary>
     public ScreeningRules? Screening { get; init; }
 
+    /// <summary>
+    /// The dated, cited events of the instrument's standing: those authored under <c>standing:</c> and those of its
+    /// court orders' events. Without authored events, one in-force (or hypothetical) event is derived from
+    /// <see cref="Standing"/> and <see cref="InForce"/>.
+    /// </summary>
+    public InstrumentStanding StandingHistory
+    {
+        get => standingHistory ??= new InstrumentStanding([Standing == LegalStanding.Hypothetical
+            ? new StandingEvent(null, StandingKind.Hypothetical, [], null, "A bill or reform, not law.", InForce.Citation)
+            : new StandingEvent(InForce.Date, StandingKind.InForce, [], null, "In force.", InForce.Citation)]);
+        init => standingHistory = value;
+    }
+
+    private InstrumentStanding? standingHistory;
+
+    /// <summary>The mechanism as authored (e.g. <c>encounter-threshold</c>, <c>secretary-determination</c>, <c>supplied-determination</c>).</summary>
+    public string MechanismName
+    {
+        get => mechanismName ?? (Mechanism == MechanismKind.EncounterThreshold ? "encounter-threshold" : "secretary-determination");
+        init => mechanismName = value;
+    }
+
+    private string? mechanismName;
+
     public PolicyDocument With(IReadOnlyList<PolicyParameter>? parameters = null, InForceRule? inForce = null, IReadOnlyList<string>? caveats = null) =>
-        new(Id, Title, Summary, Standing, Mechanism, inForce ?? InForce, parameters ?? Parameters, CourtOrders, caveats ?? Caveats, SourceName, LastVerified) { Screening = Screening };
+        new(Id, Title, Summary, Standing, Mechanism, inForce ?? InForce, parameters ?? Parameters, CourtOrders, caveats ?? Caveats, SourceName, LastVerified)
+        {
+            Screening = Screening,
+            StandingHistory = StandingHistory,
+            MechanismName = MechanismName,
+        };
 }

@@ -64,17 +64,42 @@ public static class PolicyYamlReader
                 throw Error(root, $"id '{id}' must be lower-case letters, digits and hyphens");
             }
 
-            var standing = RequiredText(root, "standing") switch
+            // Standing: a list of dated, cited events, or (older files) one word: in-force or hypothetical.
+            var standingNode = Child(root, "standing") ?? throw Error(root, "missing required key 'standing'");
+            List<StandingEvent>? standingEvents = null;
+            LegalStanding standing;
+            if (standingNode is YamlSequenceNode standingList)
             {
-                "in-force" => LegalStanding.InForce,
-                "hypothetical" => LegalStanding.Hypothetical,
-                var s => throw Error(Child(root, "standing")!, $"standing '{s}' must be in-force or hypothetical"),
-            };
-            var mechanism = RequiredText(root, "mechanism") switch
+                standingEvents = [.. standingList.Children.Select(StandingEvent)];
+                if (standingEvents.Count == 0)
+                {
+                    throw Error(standingNode, "standing: the list of events must not be empty");
+                }
+
+                var hypothetical = standingEvents.Any(e => e.Kind == StandingKind.Hypothetical);
+                if (!hypothetical && !standingEvents.Any(e => e.Kind == StandingKind.InForce && e.Components.Count == 0 && e.Date is not null))
+                {
+                    throw Error(standingNode, "standing: an instrument that is not hypothetical needs a dated in-force event for the whole instrument (no components)");
+                }
+
+                standing = hypothetical ? LegalStanding.Hypothetical : LegalStanding.InForce;
+            }
+            else
+            {
+                standing = Scalar(standingNode) switch
+                {
+                    "in-force" => LegalStanding.InForce,
+                    "hypothetical" => LegalStanding.Hypothetical,
+                    var s => throw Error(standingNode, $"standing '{s}' must be in-force, hypothetical or a list of dated events"),
+                };
+            }
+
+            var mechanismName = RequiredText(root, "mechanism");
+            var mechanism = mechanismName switch
             {
                 "encounter-threshold" => MechanismKind.EncounterThreshold,
-                "secretary-determination" => MechanismKind.SecretaryDetermination,
-                var s => throw Error(Child(root, "mechanism")!, $"mechanism '{s}' must be encounter-threshold or secretary-determination"),
+                "secretary-determination" or "supplied-determination" => MechanismKind.SecretaryDetermination,
+                var s => throw Error(Child(root, "mechanism")!, $"mechanism '{s}' must be encounter-threshold, secretary-determination or supplied-determination"),
             };
 
             var inForceNode = RequiredMapping(root, "in_force");
@@ -116,6 +141,12 @@ public static class PolicyYamlReader
             }
 
             var screening = Child(root, "screening") is { } sn ? Screening(AsMapping(sn, "screening")) : null;
+            if (standingEvents is not null && screening is not null)
+            {
+                // The court orders' events are the one home of judicial standing: each acting or appellate event becomes a
+                // standing event, so the standing list never restates an order.
+                standingEvents.AddRange(screening.CourtOrders.SelectMany(o => o.Events.Select(e => FromOrderEvent(o, e))));
+            }
 
             return new PolicyDocument(
                 id,
@@ -131,12 +162,68 @@ public static class PolicyYamlReader
                 Child(root, "last_verified") is YamlScalarNode lv ? lv.Value : null)
             {
                 Screening = screening,
+                MechanismName = mechanismName,
+                StandingHistory = standingEvents is null ? null! : new InstrumentStanding(standingEvents),
             };
         }
 
+        private static readonly string[] StandingKeys = ["date", "kind", "components", "by", "text", "class", "citation"];
+
+        private StandingEvent StandingEvent(YamlNode node)
+        {
+            var map = AsMapping(node, "a standing event");
+            OnlyKeys(map, StandingKeys, "a standing event");
+            var kindNode = RequiredScalar(map, "kind");
+            if (!StandingKinds.TryParse(kindNode.Value!, out var kind))
+            {
+                throw Error(kindNode, $"standing kind '{kindNode.Value}' must be one of {string.Join(", ", StandingKinds.All)}");
+            }
+
+            if (kind is StandingKind.VacatedInPart or StandingKind.EnjoinedOrStayed or StandingKind.StayLifted or StandingKind.AffirmedOnAppeal or StandingKind.ReversedOnAppeal or StandingKind.Appealed)
+            {
+                throw Error(kindNode, $"standing kind '{kindNode.Value}' comes from a court order: author it as an event under screening.court_orders, not under standing");
+            }
+
+            var citation = Citation(RequiredMapping(map, "citation"));
+            var date = OptionalDate(map, "date", citation, "standing event");
+            var components = Child(map, "components") is { } cn ? Texts(cn, "components") : [];
+            return new StandingEvent(date, kind, components, OptionalText(map, "by"), RequiredText(map, "text"), citation, OptionalText(map, "class"));
+        }
+
+        private static StandingEvent FromOrderEvent(ScreeningCourtOrder order, CourtOrderEvent e)
+        {
+            var kind = e.Kind switch
+            {
+                OrderEventKind.Vacates => StandingKind.VacatedInPart,
+                OrderEventKind.Stays => StandingKind.EnjoinedOrStayed,
+                OrderEventKind.LiftsStay => StandingKind.StayLifted,
+                OrderEventKind.Appealed => StandingKind.Appealed,
+                OrderEventKind.Affirms => StandingKind.AffirmedOnAppeal,
+                _ => StandingKind.ReversedOnAppeal,
+            };
+            return new StandingEvent(e.Effective ?? e.Date, kind, e.Components, order.Id, e.Text, e.Citation, order.Class, e.Id);
+        }
+
+        /// <summary>A date that may be unknown (<c>null</c>): allowed only where the citation says it is not verified.</summary>
+        private LocalDate? OptionalDate(YamlMappingNode map, string key, Citation citation, string what)
+        {
+            var node = RequiredNode(map, key);
+            if (node is YamlScalarNode { Value: "null" or "~" or "unknown" or "" } unknown)
+            {
+                return citation.Status is VerificationStatus.Secondary or VerificationStatus.Unverified
+                    ? null
+                    : throw Error(unknown, $"{what}: an unknown date needs a citation marked S or U, not {citation.Status.Code()}");
+            }
+
+            return ParseDate(AsScalar(node, key));
+        }
+
+        private string? OptionalText(YamlMappingNode map, string key) =>
+            Child(map, key) is { } n && AsScalar(n, key).Value is { Length: > 0 } v ? v : null;
+
         private ScreeningRules Screening(YamlMappingNode map)
         {
-            OnlyKeys(map, ["subject_places", "subject_citation", "rules", "limitation", "fear", "contiguous_return", "flags", "court_orders"], "screening");
+            OnlyKeys(map, ["subject_places", "subject_citation", "subject_also", "rules", "limitation", "fear", "contiguous_return", "removal", "exception_note", "flags", "court_orders"], "screening");
             var places = Texts(RequiredNode(map, "subject_places"), "subject_places");
             foreach (var place in places)
             {
@@ -176,7 +263,7 @@ public static class PolicyYamlReader
             }
 
             var lm = RequiredMapping(map, "limitation");
-            OnlyKeys(lm, ["basis", "label", "citation", "grounds", "grounds_open", "grounds_citation"], "screening.limitation");
+            OnlyKeys(lm, ["basis", "label", "citation", "grounds", "grounds_open", "grounds_citation", "withholding_cat_bar", "family_route"], "screening.limitation");
             var basis = RequiredText(lm, "basis") switch
             {
                 "none" => LimitationBasis.None,
@@ -207,17 +294,27 @@ public static class PolicyYamlReader
                 Citation(RequiredMapping(lm, "citation")),
                 grounds,
                 Child(lm, "grounds_open") is YamlScalarNode go && go.Value == "true",
-                Child(lm, "grounds_citation") is YamlMappingNode gc ? Citation(gc) : null);
+                Child(lm, "grounds_citation") is YamlMappingNode gc ? Citation(gc) : null,
+                Child(lm, "withholding_cat_bar") is { } wb ? Labelled(AsMapping(wb, "withholding_cat_bar"), "withholding_cat_bar") : null,
+                Child(lm, "family_route") is { } fr ? Labelled(AsMapping(fr, "family_route"), "family_route") : null);
 
             var fm = RequiredMapping(map, "fear");
-            OnlyKeys(fm, ["manifestation_only", "referral_citation", "standard_when_limited", "standard_when_limited_citation", "standard_when_lifted", "standard_when_lifted_citation"], "screening.fear");
+            OnlyKeys(fm, ["manifestation_only", "requires_relief", "referral_citation", "standard_when_limited", "standard_when_limited_citation", "standard_when_lifted", "standard_when_lifted_citation"], "screening.fear");
+            string? requiresRelief = null;
+            if (Child(fm, "requires_relief") is { } rr)
+            {
+                requiresRelief = Scalar(rr);
+                CheckComponents(fm, [requiresRelief]);
+            }
+
             var fear = new FearScreening(
                 RequiredText(fm, "manifestation_only") == "true",
                 Citation(RequiredMapping(fm, "referral_citation")),
                 Standard(RequiredScalar(fm, "standard_when_limited")),
                 Citation(RequiredMapping(fm, "standard_when_limited_citation")),
                 Standard(RequiredScalar(fm, "standard_when_lifted")),
-                Citation(RequiredMapping(fm, "standard_when_lifted_citation")));
+                Citation(RequiredMapping(fm, "standard_when_lifted_citation")),
+                requiresRelief);
 
             var contiguous = false;
             Citation? contiguousCitation = null;
@@ -235,44 +332,226 @@ public static class PolicyYamlReader
                 foreach (var f in AsSequence(fl, "screening.flags").Children)
                 {
                     var fmap = AsMapping(f, "a flag");
-                    OnlyKeys(fmap, ["code", "text", "applies_to", "entry_from", "entry_to", "citation"], "a flag");
+                    OnlyKeys(fmap, ["code", "text", "applies_to", "entry_from", "entry_to", "when", "unless", "may_when", "may_text", "citation"], "a flag");
                     var appliesTo = RequiredText(fmap, "applies_to");
-                    if (appliesTo is not ("removable" or "subject" or "excepted-or-compelling" or "limited"))
+                    if (appliesTo is not ("removable" or "subject" or "excepted-or-compelling" or "limited" or "not-subject" or "in-force"))
                     {
-                        throw Error(fmap, $"applies_to '{appliesTo}' must be removable, subject, excepted-or-compelling or limited");
+                        throw Error(fmap, $"applies_to '{appliesTo}' must be removable, subject, excepted-or-compelling, limited, not-subject or in-force");
+                    }
+
+                    var flagCode = RequiredText(fmap, "code");
+                    List<CaseCondition> Conditions(string key) => Child(fmap, key) is { } cn
+                        ? [.. AsSequence(cn, $"flag {flagCode}: {key}").Children.Select(c => Condition(AsMapping(c, $"flag {flagCode}: a condition of {key}"), flagCode))]
+                        : [];
+                    var mayWhen = Conditions("may_when");
+                    var mayText = Child(fmap, "may_text") is { } mt ? Scalar(mt) : null;
+                    if ((mayWhen.Count > 0) != (mayText is not null))
+                    {
+                        throw Error(fmap, $"flag {flagCode}: may_when and may_text go together");
                     }
 
                     flags.Add(new ConsequenceFlag(
-                        RequiredText(fmap, "code"), RequiredText(fmap, "text"), appliesTo,
+                        flagCode, RequiredText(fmap, "text"), appliesTo,
                         Child(fmap, "entry_from") is YamlScalarNode ef ? ParseDate(ef) : null,
                         Child(fmap, "entry_to") is YamlScalarNode et ? ParseDate(et) : null,
-                        Citation(RequiredMapping(fmap, "citation"))));
+                        Citation(RequiredMapping(fmap, "citation")),
+                        Child(fmap, "when") is { } wn ? Condition(AsMapping(wn, $"flag {flagCode}: when"), flagCode) : null,
+                        Conditions("unless"),
+                        mayWhen,
+                        mayText));
                 }
             }
 
             var orders = new List<ScreeningCourtOrder>();
             if (Child(map, "court_orders") is { } co)
             {
-                string[] components = ["asylum-limitation", "fear-manifestation", "reasonable-probability", "suspension"];
+                var eventIds = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var o in AsSequence(co, "screening.court_orders").Children)
                 {
-                    var om = AsMapping(o, "a court order");
-                    OnlyKeys(om, ["id", "title", "decided", "vacates", "upholds", "citation"], "a court order");
-                    var vacates = Child(om, "vacates") is { } vn ? Texts(vn, "vacates") : [];
-                    var upholds = Child(om, "upholds") is { } un ? Texts(un, "upholds") : [];
-                    foreach (var c in vacates.Concat(upholds))
+                    var order = CourtOrder(AsMapping(o, "a court order"));
+                    if (orders.Exists(x => x.Id == order.Id) || eventIds.Contains(order.Id))
                     {
-                        if (!components.Contains(c))
+                        throw Error(o, $"court order id '{order.Id}' is used twice");
+                    }
+
+                    foreach (var e in order.Events)
+                    {
+                        // An authored event may not share its order's id (an older file's single decision does, by construction).
+                        var authored = Child(AsMapping(o, "a court order"), "events") is not null;
+                        if (!eventIds.Add(e.Id) || orders.Exists(x => x.Id == e.Id) || (authored && e.Id == order.Id))
                         {
-                            throw Error(om, $"court order component '{c}' must be one of {string.Join(", ", components)}");
+                            throw Error(o, $"court order event id '{e.Id}' is used twice");
                         }
                     }
 
-                    orders.Add(new ScreeningCourtOrder(RequiredText(om, "id"), RequiredText(om, "title"), ParseDate(RequiredScalar(om, "decided")), vacates, upholds, Citation(RequiredMapping(om, "citation"))));
+                    orders.Add(order);
                 }
             }
 
-            return new ScreeningRules(places, Citation(RequiredMapping(map, "subject_citation")), rules, limitation, fear, contiguous, contiguousCitation, flags, orders);
+            var subjectAlso = new List<SubjectGround>();
+            if (Child(map, "subject_also") is { } sa)
+            {
+                foreach (var g in AsSequence(sa, "screening.subject_also").Children)
+                {
+                    var gm = AsMapping(g, "a subject_also ground");
+                    OnlyKeys(gm, ["code", "label", "when", "citation"], "a subject_also ground");
+                    var code = RequiredText(gm, "code");
+                    subjectAlso.Add(new SubjectGround(code, RequiredText(gm, "label"), Condition(RequiredMapping(gm, "when"), code), Citation(RequiredMapping(gm, "citation"))));
+                }
+            }
+
+            RemovalRule? removal = null;
+            if (Child(map, "removal") is { } rn)
+            {
+                var rm = AsMapping(rn, "screening.removal");
+                OnlyKeys(rm, ["path", "label", "replaced_by_relief", "citation"], "screening.removal");
+                var path = RequiredText(rm, "path");
+                if (path != "repatriation")
+                {
+                    throw Error(rm, $"removal path '{path}' must be repatriation");
+                }
+
+                var replaced = Child(rm, "replaced_by_relief") is { } rb ? Scalar(rb) : null;
+                if (replaced is not null)
+                {
+                    CheckComponents(rm, [replaced]);
+                }
+
+                if (contiguous)
+                {
+                    throw Error(rm, "screening.removal and contiguous_return cannot both be given");
+                }
+
+                removal = new RemovalRule(path, RequiredText(rm, "label"), replaced, Citation(RequiredMapping(rm, "citation")));
+            }
+
+            return new ScreeningRules(places, Citation(RequiredMapping(map, "subject_citation")), rules, limitation, fear, contiguous, contiguousCitation, flags, orders)
+            {
+                SubjectAlso = subjectAlso,
+                Removal = removal,
+                ExceptionNote = Child(map, "exception_note") is { } en ? Labelled(AsMapping(en, "exception_note"), "exception_note") : null,
+            };
+        }
+
+        private static readonly string[] OrderKeys = ["id", "title", "class", "class_citation", "events", "citation", "decided", "vacates", "upholds"];
+        private static readonly string[] OrderEventKeys = ["id", "date", "kind", "relief_from", "relief_citation", "components", "upholds", "text", "citation"];
+
+        /// <summary>
+        /// A court order: <c>id</c>, <c>title</c>, <c>class</c> (whom it reaches), <c>citation</c> and dated <c>events</c>; or,
+        /// in older files, one decision as <c>decided</c>, <c>vacates</c> and <c>upholds</c> (read as one vacates event).
+        /// </summary>
+        private ScreeningCourtOrder CourtOrder(YamlMappingNode om)
+        {
+            OnlyKeys(om, OrderKeys, "a court order");
+            var id = RequiredText(om, "id");
+            if (!IsToken(id))
+            {
+                throw Error(om, $"court order id '{id}' must be lower-case letters, digits and hyphens");
+            }
+
+            var citation = Citation(RequiredMapping(om, "citation"));
+            var title = RequiredText(om, "title");
+            var classText = OptionalText(om, "class") ?? "everyone screened under the policy (no narrower class is stated)";
+            var classCitation = Child(om, "class_citation") is YamlMappingNode cc ? Citation(cc) : citation;
+            var events = new List<CourtOrderEvent>();
+            if (Child(om, "events") is { } en)
+            {
+                if (Child(om, "decided") is not null || Child(om, "vacates") is not null || Child(om, "upholds") is not null)
+                {
+                    throw Error(om, $"court order {id}: give either events or decided/vacates/upholds, not both");
+                }
+
+                foreach (var e in AsSequence(en, $"court order {id}: events").Children)
+                {
+                    events.Add(OrderEvent(id, AsMapping(e, "a court order event")));
+                }
+
+                if (events.Count == 0)
+                {
+                    throw Error(en, $"court order {id}: events must not be empty");
+                }
+            }
+            else
+            {
+                var vacates = Child(om, "vacates") is { } vn ? Texts(vn, "vacates") : [];
+                var upholds = Child(om, "upholds") is { } un ? Texts(un, "upholds") : [];
+                CheckComponents(om, vacates.Concat(upholds));
+                events.Add(new CourtOrderEvent(id, id, ParseDate(RequiredScalar(om, "decided")), OrderEventKind.Vacates, null, null, vacates, upholds, title, citation));
+            }
+
+            return new ScreeningCourtOrder(id, title, classText, classCitation, events, citation);
+        }
+
+        private CourtOrderEvent OrderEvent(string orderId, YamlMappingNode em)
+        {
+            OnlyKeys(em, OrderEventKeys, $"an event of court order {orderId}");
+            var id = RequiredText(em, "id");
+            if (!IsToken(id))
+            {
+                throw Error(em, $"court order event id '{id}' must be lower-case letters, digits and hyphens");
+            }
+
+            var kindText = RequiredText(em, "kind");
+            var kind = kindText switch
+            {
+                "vacates" => OrderEventKind.Vacates,
+                "stays" => OrderEventKind.Stays,
+                "lifts-stay" => OrderEventKind.LiftsStay,
+                "appealed" => OrderEventKind.Appealed,
+                "affirms" => OrderEventKind.Affirms,
+                "reverses" => OrderEventKind.Reverses,
+                _ => throw Error(Child(em, "kind")!, $"court order event {id}: kind '{kindText}' must be vacates, stays, lifts-stay, appealed, affirms or reverses"),
+            };
+            var citation = Citation(RequiredMapping(em, "citation"));
+            var date = OptionalDate(em, "date", citation, $"court order event {id}");
+            LocalDate? reliefFrom = null;
+            Citation? reliefCitation = null;
+            if (Child(em, "relief_from") is not null)
+            {
+                reliefCitation = Child(em, "relief_citation") is YamlMappingNode rc ? Citation(rc) : throw Error(em, $"court order event {id}: relief_from needs a relief_citation saying where the date comes from");
+                reliefFrom = OptionalDate(em, "relief_from", reliefCitation, $"court order event {id}: relief_from");
+                if (reliefFrom is { } r && date is { } d && r < d)
+                {
+                    throw Error(em, $"court order event {id}: relief_from {r:yyyy-MM-dd} is before the event's date {d:yyyy-MM-dd}");
+                }
+            }
+            else if (Child(em, "relief_citation") is not null)
+            {
+                throw Error(em, $"court order event {id}: relief_citation without relief_from");
+            }
+
+            var components = Child(em, "components") is { } cn ? Texts(cn, "components") : [];
+            var upholds = Child(em, "upholds") is { } un ? Texts(un, "upholds") : [];
+            CheckComponents(em, components.Concat(upholds));
+            var acts = kind is OrderEventKind.Vacates or OrderEventKind.Stays or OrderEventKind.LiftsStay or OrderEventKind.Reverses;
+            if (acts && components.Count == 0)
+            {
+                throw Error(em, $"court order event {id}: a {kindText} event must name the components it acts on");
+            }
+
+            if (!acts && components.Count > 0)
+            {
+                throw Error(em, $"court order event {id}: a {kindText} event acts on no components; author a lifts-stay or reverses event for its effect");
+            }
+
+            return new CourtOrderEvent(id, orderId, date, kind, reliefFrom, reliefCitation, components, upholds, RequiredText(em, "text"), citation);
+        }
+
+        private void CheckComponents(YamlMappingNode node, IEnumerable<string> components)
+        {
+            foreach (var c in components)
+            {
+                if (!ScreeningCourtOrder.ComponentNames.Contains(c))
+                {
+                    throw Error(node, $"court order component '{c}' must be one of {string.Join(", ", ScreeningCourtOrder.ComponentNames)}");
+                }
+            }
+        }
+
+        private LabelledRule Labelled(YamlMappingNode map, string what)
+        {
+            OnlyKeys(map, ["label", "citation"], what);
+            return new LabelledRule(RequiredText(map, "label"), Citation(RequiredMapping(map, "citation")));
         }
 
         private string Standard(YamlScalarNode node) => node.Value is "reasonable-probability" or "significant-possibility" or "reasonable-possibility"

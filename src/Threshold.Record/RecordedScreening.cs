@@ -86,7 +86,7 @@ public static class RecordedScreening
             return;
         }
 
-        var removable = batch.Where(b => b.Outcome.Removal == RemovalPath.Removable).ToList();
+        var removable = batch.Where(b => b.Outcome.Removal.GoesToLedger()).ToList();
         var requests = removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))).ToList();
         List<(FormattedDecision Line, ScreeningCase Input)> formatted = [];
         recorder.StoreLines(
@@ -115,7 +115,7 @@ public static class RecordedScreening
     private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, ScreeningBatch recorder, ArrangementSet arrangements, TextWriter output)
     {
 
-        var removable = batch.Where(b => b.Result.Removal == RemovalPath.Removable).ToList();
+        var removable = batch.Where(b => b.Result.Removal.GoesToLedger()).ToList();
         var requests = removable.Select(b => new ReturnRequest(b.Case.Id, b.Case.Citizenship, b.Case.EntryInstant, b.Case.Has(CaseFacts.UnaccompaniedChild))).ToList();
         List<(CaseDecision Decision, ScreeningCase Input)> built = [];
         recorder.Store(

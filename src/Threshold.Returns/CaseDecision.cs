@@ -15,7 +15,7 @@ public sealed record CaseDecision(ScreeningResult Screening, ReturnAllocation? R
     public string? ReturnDestination => Screening.Removal switch
     {
         RemovalPath.ContiguousReturn => "MX",
-        RemovalPath.Removable => Return!.Destination,
+        RemovalPath.Removable or RemovalPath.Repatriation => Return!.Destination,
         _ => null,
     };
 
@@ -33,7 +33,7 @@ public sealed class CaseProcessor(CaseScreener screener, ReturnsLedger ledger)
     public CaseDecision Process(ScreeningCase c)
     {
         var result = screener.Screen(c);
-        var allocation = result.Removal == RemovalPath.Removable
+        var allocation = result.Removal.GoesToLedger()
             ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
             : null;
         return new CaseDecision(result, allocation);

@@ -38,7 +38,6 @@ public sealed class CaseDecisionLineWriter : IDisposable
     private readonly Dictionary<PackedKey, Fragments> fragments = [];
     private readonly Dictionary<ShapeKey, Fragments> unusual = [];
     private readonly Dictionary<object, byte[]> texts = new(ReferenceEqualityComparer.Instance);
-    private readonly (long From, long To)[] flagWindows;
     private readonly long[] orderStarts;
     private readonly ulong fixedOrderMask;
     private readonly byte[] policy;
@@ -62,15 +61,14 @@ public sealed class CaseDecisionLineWriter : IDisposable
         this.output = output;
         DecidedOn = decidedOn;
         var rules = screener.Rules.Rules;
-        flagWindows = rules.Flags.Select(f => (
-            f.EntryFrom is { } from ? from.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MinValue,
-            f.EntryTo is { } to ? to.PlusDays(1).AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MaxValue)).ToArray();
-        orderStarts = rules.CourtOrders.Select(o => o.Decided.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks()).ToArray();
+        // A line's shape depends on which order events have taken effect by its decision day: one bit per dated event.
+        var orderEvents = rules.CourtOrders.SelectMany(o => o.Events).Where(e => e.Effective is not null).ToArray();
+        orderStarts = orderEvents.Select(e => e.Effective!.Value.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks()).ToArray();
         if (decidedOn is { } d)
         {
-            for (var k = 0; k < rules.CourtOrders.Count; k++)
+            for (var k = 0; k < orderEvents.Length; k++)
             {
-                if (rules.CourtOrders[k].Decided <= d)
+                if (orderEvents[k].Effective <= d)
                 {
                     fixedOrderMask |= 1UL << k;
                 }
@@ -91,7 +89,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
     public void Write(ScreeningCase c)
     {
         var o = screener.Classify(c);
-        ReturnAllocation? allocation = o.Removal == RemovalPath.Removable
+        ReturnAllocation? allocation = o.Removal.GoesToLedger()
             ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
             : null;
         var shared = TraceMode == BulkTraceMode.Shared;
@@ -209,15 +207,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
     private (Fragments Fragments, int Length) Append(ScreeningCase c, ScreeningOutcome o, ReturnAllocation? allocation, bool shared, bool markHoles = false)
     {
         var ticks = c.EntryInstant.ToUnixTimeTicks();
-        var flagMask = 0UL;
-        var windows = flagWindows;
-        for (var k = 0; k < windows.Length; k++)
-        {
-            if (ticks >= windows[k].From && ticks < windows[k].To)
-            {
-                flagMask |= 1UL << k;
-            }
-        }
+        var flagMask = screener.Rules.FlagMask(c, o);
 
         var orderMask = fixedOrderMask;
         if (DecidedOn is null)
@@ -259,7 +249,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
             case RemovalPath.ContiguousReturn:
                 Put(span, ref at, "\"MX\""u8);
                 break;
-            case RemovalPath.Removable:
+            case RemovalPath.Removable or RemovalPath.Repatriation:
                 start = at;
                 span[at++] = (byte)'"';
                 Put(span, ref at, Text(allocation!.Destination));
@@ -432,7 +422,9 @@ public sealed class CaseDecisionLineWriter : IDisposable
         // The compelling ground only shapes the line when the limitation is considered; a known ground is then o.GroundIndex.
         var unknownGround = o.LimitedBeforeRelief && o.GroundIndex < 0 && c.ExceptionallyCompelling is not null;
         var vacated = (ulong)(uint)o.Vacated;
-        if (!unknownGround && o.DecisiveRule < 0xFFFF && o.GroundIndex < 0xFF && vacated < 0xFFFF && (uint)o.Status < 0xFF && (uint)o.Removal < 0xF && (uint)c.Place < 4)
+        // A ground shown through a travelling family member adds a trace step: such lines take the general key.
+        var familyRoute = o.LimitedBeforeRelief && o.GroundIndex >= 0 && c.Has(CaseFacts.CompellingThroughFamilyMember);
+        if (!unknownGround && !familyRoute && o.CoveringGround <= 0 && o.DecisiveRule < 0xFFFF && o.GroundIndex < 0xFF && vacated < 0xFFFF && (uint)o.Status < 0xFF && (uint)o.Removal < 0xF && (uint)c.Place < 4)
         {
             var bits = unchecked(
                 (ulong)(uint)o.Status
@@ -449,7 +441,8 @@ public sealed class CaseDecisionLineWriter : IDisposable
                 | (o.AsylumLimitationApplies ? 1UL << 59 : 0)
                 | (o.FearReferral ? 1UL << 60 : 0)
                 | (c.Has(CaseFacts.ManifestsFear) ? 1UL << 61 : 0)
-                | (o.ScreeningStandard is null ? 0 : 1UL << 62));
+                | (o.ScreeningStandard is null ? 0 : 1UL << 62)
+                | (o.CoveringGround == 0 ? 1UL << 63 : 0));
             var key = new PackedKey(o.HoldingRules, bits, flagMask, orderMask);
             if (!fragments.TryGetValue(key, out var f))
             {
@@ -460,7 +453,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
             return f;
         }
 
-        var shape = new ShapeKey(o with { StatusDay = default }, c.Place, o.LimitedBeforeRelief ? c.ExceptionallyCompelling : null, c.Has(CaseFacts.ManifestsFear), flagMask, orderMask);
+        var shape = new ShapeKey(o with { StatusDay = default }, c.Place, o.LimitedBeforeRelief ? c.ExceptionallyCompelling : null, c.Has(CaseFacts.ManifestsFear), familyRoute, flagMask, orderMask);
         if (!unusual.TryGetValue(shape, out var u))
         {
             u = Build(screener.Screen(c), o);
@@ -484,7 +477,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
             .. ",\"fearReferral\":"u8, .. Bool(o.FearReferral), .. ",\"screeningStandard\":"u8, .. Str(o.ScreeningStandard),
             .. ",\"returnDestination\":"u8,
         ];
-        byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal switch { RemovalPath.Removable => "removable", RemovalPath.ContiguousReturn => "contiguous-return", _ => null })];
+        byte[] removal = [.. ",\"removal\":{\"path\":"u8, .. Raw(r.Removal.Code())];
         byte[] status = [.. "\",\"status\":"u8, .. Str(ReplayReport.StatusName(o.Status)), .. "},\"decidedOn\":\""u8];
         var trace = Raw(r.Trace.Select(t => new { rule = t.Rule, held = t.Held, citation = ShortCitation(t.Citation) }));
         var traceId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(trace))[..12];
@@ -495,6 +488,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
         [
             .. "\"flags\":"u8, .. Raw(r.Flags.Select(x => new { code = x.Code, citation = x.Citation.Text })),
             .. ",\"appliedOrders\":"u8, .. Raw(r.AppliedOrders.Select(x => x.Id)),
+            .. ",\"laterOrders\":"u8, .. Raw(r.LaterOrders.Select(x => new { date = ReplayReport.Iso(x.Date), id = x.Id, fields = x.Fields, status = x.Citation.Status.Code() })),
             .. ",\"citations\":"u8, .. Raw(r.Citations.Select(x => x.Text)),
             .. ",\"traceId\":\""u8, .. System.Text.Encoding.ASCII.GetBytes(traceId), (byte)'"',
         ];
@@ -525,7 +519,7 @@ public sealed class CaseDecisionLineWriter : IDisposable
         : citation.Section.Length == 0 ? $"{citation.Instrument} [{citation.Status.Code()}]"
         : $"{citation.Instrument} {citation.Section} [{citation.Status.Code()}]";
 
-    private readonly record struct ShapeKey(ScreeningOutcome Outcome, EntryPlace Place, string? Compelling, bool ManifestsFear, ulong Flags, ulong Orders);
+    private readonly record struct ShapeKey(ScreeningOutcome Outcome, EntryPlace Place, string? Compelling, bool ManifestsFear, bool FamilyRoute, ulong Flags, ulong Orders);
 
     private readonly struct PackedKey(ulong holding, ulong bits, ulong flags, ulong orders) : IEquatable<PackedKey>
     {

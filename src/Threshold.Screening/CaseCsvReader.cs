@@ -112,7 +112,10 @@ public static class CaseCsvReader
         {
             switch (cell(field))
             {
-                case null or "" or "false":
+                case null or "":
+                    break;
+                case "false":
+                    facts |= ScreeningCase.FalseFact(field);
                     break;
                 case "true":
                     facts |= fact;

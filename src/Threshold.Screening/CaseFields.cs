@@ -11,6 +11,7 @@ internal static class CaseFields
     [
         "id", "enteredAt", "place", "citizenship", "unaccompaniedChild", "usNational", "lawfulPermanentResident", "traffickingVictim",
         "validVisaOrDocuments", "visaWaiver", "armedForcesOrOfficial", "scheduledArrival", "officerException", "exceptionallyCompelling", "manifestsFear",
+        "otherLawfulPermission", "compellingThroughFamilyMember", "medicalAndCriminalInfoProvided", "transitedThirdCountry", "deniedAsylumInThirdCountry",
     ];
 
     public static readonly string[] CompellingGrounds = ["medical-emergency", "imminent-threat", "trafficking-victim", "other"];
@@ -25,6 +26,7 @@ internal static class CaseFields
     private static readonly byte[][] AllUtf8 = [.. All.Select(Encoding.UTF8.GetBytes)];
     private static readonly byte[][] CompellingUtf8 = [.. CompellingGrounds.Select(Encoding.UTF8.GetBytes)];
     private static readonly CaseFacts[] Facts = [.. All.Select(f => ScreeningCase.FactFields.FirstOrDefault(x => x.Field == f).Fact)];
+    private static readonly CaseFacts[] FalseFacts = [.. All.Select(ScreeningCase.FalseFact)];
     private static readonly string[] CountryCodes = [.. Enumerable.Range(0, 26 * 26).Select(k => new string([(char)('A' + (k / 26)), (char)('A' + (k % 26))]))];
 
     /// <summary>The index in <see cref="All"/> of a field name given as UTF-8, or -1.</summary>
@@ -44,6 +46,9 @@ internal static class CaseFields
 
     /// <summary>The fact a field of <see cref="All"/> sets, or <see cref="CaseFacts.None"/> for a field that is not a fact.</summary>
     public static CaseFacts FactAt(int index) => Facts[index];
+
+    /// <summary>The fact a <c>false</c> sets for a three-valued field of <see cref="All"/>, or <see cref="CaseFacts.None"/>.</summary>
+    public static CaseFacts FalseFactAt(int index) => FalseFacts[index];
 
     /// <summary>A shared string for a valid citizenship code given as UTF-8, or null when it is not two capital letters.</summary>
     public static string? CountryCode(ReadOnlySpan<byte> value) =>

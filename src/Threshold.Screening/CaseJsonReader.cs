@@ -265,6 +265,11 @@ public static class CaseJsonReader
                 {
                     return null;
                 }
+
+                if (!isNull)
+                {
+                    facts |= CaseFields.FalseFactAt(field);
+                }
             }
             else
             {
@@ -389,6 +394,8 @@ public static class CaseJsonReader
                                 facts |= fact;
                                 break;
                             case JsonTokenType.False:
+                                facts |= ScreeningCase.FalseFact(name);
+                                break;
                             case JsonTokenType.Null:
                                 break;
                             default:
@@ -472,6 +479,10 @@ public static class CaseJsonReader
             if (c.Has(fact))
             {
                 json.WriteBoolean(field, true);
+            }
+            else if (ScreeningCase.FalseFact(field) is var no && no != CaseFacts.None && c.Has(no))
+            {
+                json.WriteBoolean(field, false);
             }
         }
 

@@ -19,7 +19,7 @@ public sealed class CaseScreener
     private readonly long[] dayStarts;
     private readonly LocalDate[] days;
     private readonly DayStatus[] statuses;
-    private readonly (long StartTicks, Component Components)[] orderStarts;
+    private readonly (long StartTicks, Component Vacated)[] reliefSteps;
     private Component? fixedVacated;
 
     /// <param name="timeline">The replay of the same policy over the encounter series.</param>
@@ -44,16 +44,15 @@ public sealed class CaseScreener
             }
         }
 
-        orderStarts = rules.Rules.CourtOrders.Where(o => !this.switchedOff.Contains(o.Id))
-            .Select(o => (o.Decided.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks(), CompiledScreening.ComponentsOf(o.Vacates)))
-            .ToArray();
         foreach (var id in this.switchedOff)
         {
-            if (!rules.Rules.CourtOrders.Any(o => o.Id == id))
+            if (!CourtOrderComposition.Declares(rules.Rules.CourtOrders, id))
             {
-                throw new ReplayRequestException($"--without-order {id}: {rules.Policy.Id} declares no such court order; it declares: {(rules.Rules.CourtOrders.Count == 0 ? "none" : string.Join(", ", rules.Rules.CourtOrders.Select(o => o.Id)))}");
+                throw new ReplayRequestException($"--without-order {id}: {rules.Policy.Id} declares no such court order or order event; it declares: {(rules.Rules.CourtOrders.Count == 0 ? "none" : string.Join(", ", CourtOrderComposition.SwitchIds(rules.Rules.CourtOrders)))}");
             }
         }
+
+        reliefSteps = rules.ReliefSteps(this.switchedOff);
     }
 
     public CompiledScreening Rules => rules;
@@ -94,18 +93,37 @@ public sealed class CaseScreener
     public ScreeningOutcome ClassifyWithStatus(ScreeningCase c, DayStatus status, LocalDate statusDay)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var ticks = c.EntryInstant.ToUnixTimeTicks();
-        var day = statusDay;
+        return ClassifyWithRelief(c, status, statusDay, VacatedComponents(c.EntryInstant.ToUnixTimeTicks()));
+    }
+
+    /// <summary>The decision itself, with the court-order relief for the decision date given.</summary>
+    private ScreeningOutcome ClassifyWithRelief(ScreeningCase c, DayStatus status, LocalDate day, Component vacated)
+    {
         var r = rules.Rules;
         var inPeriod = status == DayStatus.Active;
         var covered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
+        var coveringGround = -1;
+        if (!covered)
+        {
+            // Grounds of coverage whatever the place (10888 §3).
+            var grounds = rules.SubjectAlso;
+            for (var g = 0; g < grounds.Count; g++)
+            {
+                if (grounds[g].Holds(c))
+                {
+                    covered = true;
+                    coveringGround = g;
+                    break;
+                }
+            }
+        }
 
         // Labelled rules: every one is evaluated; the holding set is a bit mask in instrument order.
         ulong holding = 0;
         var compiled = rules.Compiled;
         if (rules.HoldingTable is { } table)
         {
-            holding = table[CompiledScreening.TableKey(c)];
+            holding = table[rules.TableKey(c)];
         }
         else
         {
@@ -120,7 +138,6 @@ public sealed class CaseScreener
 
         var decisive = Resolve(c, holding);
         var excepted = decisive >= 0 && compiled[decisive].Rule.Outcome == RuleOutcome.NotSubject;
-        var vacated = VacatedComponents(ticks);
         var suspensionVacated = (vacated & Component.Suspension) != 0;
         var subject = inPeriod && covered && !excepted && !suspensionVacated;
 
@@ -138,12 +155,61 @@ public sealed class CaseScreener
         }
 
         var limited = limitedBeforeRelief && ground == -1 && (vacated & Component.AsylumLimitation) == 0;
-        var fearReferral = subject && c.Has(CaseFacts.ManifestsFear);
+        var withholdingCatBarred = subject && r.Limitation.WithholdingCatBar is not null && (vacated & Component.WithholdingCatBar) == 0;
+        var referralOpen = rules.FearRequiresRelief == Component.None || (vacated & rules.FearRequiresRelief) != 0;
+        var fearReferral = subject && referralOpen && c.Has(CaseFacts.ManifestsFear);
         var standard = fearReferral ? (limited ? r.Fear.StandardWhenLimited : r.Fear.StandardWhenLifted) : null;
-        var removal = r.ContiguousReturnBetweenPorts && subject && c.Place != EntryPlace.PortOfEntry ? RemovalPath.ContiguousReturn
+        var repatriated = r.Removal is not null && subject && (rules.RemovalReplacedBy == Component.None || (vacated & rules.RemovalReplacedBy) == 0);
+        var removal = repatriated ? RemovalPath.Repatriation
+            : r.ContiguousReturnBetweenPorts && subject && c.Place != EntryPlace.PortOfEntry ? RemovalPath.ContiguousReturn
             : subject && !fearReferral ? RemovalPath.Removable
             : RemovalPath.None;
-        return new ScreeningOutcome(status, day, inPeriod, covered, holding, decisive, excepted, subject, limitedBeforeRelief, ground, limited, fearReferral, standard, removal, vacated);
+        return new ScreeningOutcome(status, day, inPeriod, covered, holding, decisive, excepted, subject, limitedBeforeRelief, ground, limited, fearReferral, standard, removal, vacated, coveringGround, withholdingCatBarred);
+    }
+
+    /// <summary>
+    /// The order events after <paramref name="decided"/> that would change the outcome <paramref name="o"/> if the case
+    /// were decided on or after the event's effective day (with every event up to it applied), in effect order.
+    /// </summary>
+    public IReadOnlyList<LaterOrder> LaterOrders(ScreeningCase c, in ScreeningOutcome o, LocalDate decided)
+    {
+        var later = CourtOrderComposition.Later(rules.Rules.CourtOrders, decided, switchedOff);
+        if (later.Count == 0)
+        {
+            return [];
+        }
+
+        // Each day on which later events take effect is compared with the answer just before it, so an event lists only
+        // what it changes; events taking effect on the same day share their day's changes.
+        var result = new List<LaterOrder>();
+        var before = o;
+        foreach (var day in later.GroupBy(e => e.Effective!.Value))
+        {
+            var then = ClassifyWithRelief(c, o.Status, o.StatusDay, rules.Vacated(day.Key, switchedOff));
+            var fields = new List<string>();
+            void Differs(bool changed, string field)
+            {
+                if (changed)
+                {
+                    fields.Add(field);
+                }
+            }
+
+            Differs(then.SuspensionApplies != before.SuspensionApplies, "suspensionApplies");
+            Differs(then.AsylumLimitationApplies != before.AsylumLimitationApplies, "asylumLimitationApplies");
+            Differs(then.WithholdingCatBarred != before.WithholdingCatBarred, "withholdingCatBarred");
+            Differs(then.FearReferral != before.FearReferral, "fearReferral");
+            Differs(then.ScreeningStandard != before.ScreeningStandard, "screeningStandard");
+            Differs(then.Removal != before.Removal, "removal");
+            if (fields.Count > 0)
+            {
+                result.AddRange(day.Select(e => new LaterOrder(day.Key, e.Id, e.OrderId, fields, e.Text, e.Citation)));
+            }
+
+            before = then;
+        }
+
+        return result;
     }
 
     /// <summary>Screens one case with its full trace. Throws <see cref="UnknownPeriodException"/> or <see cref="ScreeningConflictException"/>.</summary>
@@ -154,12 +220,21 @@ public sealed class CaseScreener
         var trace = new List<TraceStep>();
         var citations = new List<Citation>();
         var decided = decidedOn ?? c.EntryDateEastern;
+        var relief = rules.ReliefOn(decided, switchedOff);
         var orders = rules.OrdersOn(decided, switchedOff);
-        ScreeningCourtOrder? VacatedBy(string component) => orders.FirstOrDefault(x => x.Vacates.Contains(component));
+        string? VacatedBy(string component) => relief.Vacated.Contains(component) && relief.Deciding(component) is { } e ? OrderTitle(e) : null;
+        Citation? VacatedByCitation(string component) => relief.Deciding(component)?.Citation;
 
         trace.Add(new TraceStep("active-period", "The entry instant falls in an active period of the suspension", o.InPeriod, timeline.Policy.Policy.InForce.Citation,
             $"status {ReplayReport.StatusName(o.Status)} on {o.StatusDay:yyyy-MM-dd} (a day's status applies from 12:01 a.m. Eastern)"));
-        trace.Add(new TraceStep("covered-place", $"Entry at a place the suspension covers ({string.Join(", ", r.SubjectPlaces)})", o.CoveredPlace, r.SubjectCitation, ScreeningCase.PlaceCode(c.Place)));
+        var placeCovered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
+        trace.Add(new TraceStep("covered-place", $"Entry at a place the suspension covers ({string.Join(", ", r.SubjectPlaces)})", placeCovered, r.SubjectCitation, ScreeningCase.PlaceCode(c.Place)));
+        for (var g = 0; g < rules.SubjectAlso.Count; g++)
+        {
+            var also = r.SubjectAlso[g];
+            trace.Add(new TraceStep(also.Code, also.Label, !placeCovered && o.CoveringGround == g, also.Citation, placeCovered ? "not needed: the place is covered" : null));
+        }
+
         var compiled = rules.Compiled;
         for (var k = 0; k < compiled.Count; k++)
         {
@@ -170,11 +245,17 @@ public sealed class CaseScreener
         var exceptions = o.Excepted ? Enumerable.Range(0, compiled.Count).Where(k => (o.HoldingRules & (1UL << k)) != 0 && compiled[k].Rule.Outcome == RuleOutcome.NotSubject).Select(k => compiled[k].Rule.Code).ToArray() : [];
         if ((o.Vacated & Component.Suspension) != 0 && o.InPeriod && o.CoveredPlace && !o.Excepted)
         {
-            var by = VacatedBy("suspension")!;
-            trace.Add(new TraceStep("court-order", $"The suspension is vacated by {by.Title}", true, by.Citation));
+            trace.Add(new TraceStep("court-order", $"The suspension is vacated by {VacatedBy("suspension")}", true, VacatedByCitation("suspension")));
         }
 
-        citations.Add(o.InPeriod && o.CoveredPlace ? (o.Excepted ? compiled[o.DecisiveRule].Rule.Citation : r.SubjectCitation) : timeline.Policy.Policy.InForce.Citation);
+        citations.Add(o.InPeriod && o.CoveredPlace
+            ? (o.Excepted ? compiled[o.DecisiveRule].Rule.Citation : o.CoveringGround >= 0 ? r.SubjectAlso[o.CoveringGround].Citation : r.SubjectCitation)
+            : timeline.Policy.Policy.InForce.Citation);
+        if (o.Excepted && o.InPeriod && o.CoveredPlace && r.ExceptionNote is { } exceptionNote)
+        {
+            trace.Add(new TraceStep("exception-not-admission", exceptionNote.Label, true, exceptionNote.Citation));
+        }
+
         trace.Add(new TraceStep("asylum-limitation", r.Limitation.Label, o.LimitedBeforeRelief, r.Limitation.Citation));
         string? compelling = null;
         if (o.LimitedBeforeRelief && c.ExceptionallyCompelling is { } ground)
@@ -187,31 +268,66 @@ public sealed class CaseScreener
             {
                 compelling = ground;
                 citations.Add(match?.Citation ?? r.Limitation.GroundsCitation!);
+                if (c.Has(CaseFacts.CompellingThroughFamilyMember))
+                {
+                    trace.Add(new TraceStep("compelling-through-family-member", r.Limitation.FamilyRoute?.Label ?? "Circumstances of a family member travelling with the noncitizen", r.Limitation.FamilyRoute is not null,
+                        r.Limitation.FamilyRoute?.Citation ?? r.Limitation.GroundsCitation, r.Limitation.FamilyRoute is null ? "this policy names no family-member route; the ground is taken as the noncitizen's own [U]" : null));
+                    if (r.Limitation.FamilyRoute is { } family)
+                    {
+                        citations.Add(family.Citation);
+                    }
+                }
             }
         }
 
         if (o.LimitedBeforeRelief && compelling is null && (o.Vacated & Component.AsylumLimitation) != 0)
         {
-            var by = VacatedBy("asylum-limitation")!;
-            trace.Add(new TraceStep("court-order", $"The asylum limitation is vacated by {by.Title}", true, by.Citation));
-            citations.Add(by.Citation);
+            var by = VacatedByCitation("asylum-limitation")!;
+            trace.Add(new TraceStep("court-order", $"The asylum limitation is vacated by {VacatedBy("asylum-limitation")}", true, by));
+            citations.Add(by);
         }
         else if (o.AsylumLimitationApplies)
         {
             citations.Add(r.Limitation.Citation);
         }
 
+        if (r.Limitation.WithholdingCatBar is { } bar)
+        {
+            var barVacated = o.SuspensionApplies && (o.Vacated & Component.WithholdingCatBar) != 0;
+            trace.Add(new TraceStep("withholding-cat-bar", bar.Label, o.WithholdingCatBarred, bar.Citation,
+                barVacated ? $"vacated by {VacatedBy("withholding-cat-bar")}: withholding and CAT screening and procedures are required" : null));
+            if (barVacated)
+            {
+                citations.Add(VacatedByCitation("withholding-cat-bar")!);
+            }
+            else if (o.WithholdingCatBarred)
+            {
+                citations.Add(bar.Citation);
+            }
+        }
+
+        var referralClosed = rules.FearRequiresRelief != Component.None && (o.Vacated & rules.FearRequiresRelief) == 0;
         var referralNote = !o.SuspensionApplies ? "not subject to the suspension"
+            : referralClosed ? $"no fear screening in the proclamation's processing until a court order's relief on {r.Fear.RequiresRelief} is in effect"
+            : rules.FearRequiresRelief != Component.None ? $"fear screening restored by {VacatedBy(r.Fear.RequiresRelief!)}; referred when fear is expressed"
             : !r.Fear.ManifestationOnly ? "referred when fear is expressed"
-            : VacatedBy("fear-manifestation") is { } manifestationOrder ? $"manifestation requirement vacated by {manifestationOrder.Title}; referral on fear expressed when asked [U]"
+            : VacatedBy("fear-manifestation") is { } manifestationOrder ? $"manifestation requirement vacated by {manifestationOrder}; referral on fear expressed when asked [U]"
             : "referred only on a manifestation of fear (no advisals or questions)";
         trace.Add(new TraceStep("fear-referral", "Referred to a fear screening", o.FearReferral, r.Fear.ReferralCitation, referralNote));
         if (o.ScreeningStandard is { } standard)
         {
             var standardCitation = o.AsylumLimitationApplies ? r.Fear.StandardWhenLimitedCitation : r.Fear.StandardWhenLiftedCitation;
-            var upheld = orders.FirstOrDefault(x => x.Upholds.Contains(standard));
-            trace.Add(new TraceStep("screening-standard", o.AsylumLimitationApplies ? "Withholding and CAT screened at the limited standard" : "Asylum screened at the ordinary standard", true, standardCitation, upheld is null ? standard : $"{standard}; upheld by {upheld.Title}"));
+            var upheld = relief.Applied.FirstOrDefault(x => x.Upholds.Contains(standard));
+            trace.Add(new TraceStep("screening-standard", o.AsylumLimitationApplies ? "Withholding and CAT screened at the limited standard" : "Asylum screened at the ordinary standard", true, standardCitation, upheld is null ? standard : $"{standard}; upheld by {OrderTitle(upheld)}"));
             citations.Add(standardCitation);
+        }
+
+        if (r.Removal is { } removalRule && o.SuspensionApplies)
+        {
+            var restored = o.Removal != RemovalPath.Repatriation && removalRule.ReplacedByRelief is { } rb ? VacatedBy(rb) : null;
+            trace.Add(new TraceStep("repatriation", removalRule.Label, o.Removal == RemovalPath.Repatriation, removalRule.Citation,
+                restored is null ? null : $"the INA's removal procedures are required by {restored}"));
+            citations.Add(o.Removal == RemovalPath.Repatriation ? removalRule.Citation : VacatedByCitation(removalRule.ReplacedByRelief!)!);
         }
 
         if (o.Removal == RemovalPath.ContiguousReturn)
@@ -220,16 +336,21 @@ public sealed class CaseScreener
             citations.Add(r.ContiguousReturnCitation!);
         }
 
-        var entryDate = c.EntryDateEastern;
-        var flags = r.Flags.Where(f =>
-            (f.EntryFrom is null || entryDate >= f.EntryFrom) && (f.EntryTo is null || entryDate <= f.EntryTo) && f.AppliesTo switch
+        var flagMask = rules.FlagMask(c, o);
+        var flags = new List<ConsequenceFlag>();
+        for (var k = 0; k < r.Flags.Count; k++)
+        {
+            var f = r.Flags[k];
+            if ((flagMask & (1UL << (2 * k))) != 0)
             {
-                "removable" => o.Removal == RemovalPath.Removable,
-                "subject" => o.SuspensionApplies,
-                "excepted-or-compelling" => o.InPeriod && o.CoveredPlace && (o.Excepted || compelling is not null),
-                "limited" => o.AsylumLimitationApplies,
-                _ => false,
-            }).ToArray();
+                flags.Add(f);
+            }
+            else if ((flagMask & (2UL << (2 * k))) != 0)
+            {
+                flags.Add(f with { Code = f.Code + "-may", Text = f.MayText! });
+            }
+        }
+
         foreach (var f in flags)
         {
             trace.Add(new TraceStep(f.Code, f.Text, true, f.Citation));
@@ -241,8 +362,18 @@ public sealed class CaseScreener
             reportExceptions ? exceptions.FirstOrDefault() : null,
             reportExceptions ? exceptions : [],
             o.AsylumLimitationApplies, compelling, o.FearReferral, o.ScreeningStandard, o.Removal, flags, orders,
-            citations.Distinct().ToArray(), trace);
+            citations.Distinct().ToArray(), trace)
+        {
+            WithholdingCatBarred = o.WithholdingCatBarred,
+            AppliedOrderEvents = relief.Applied,
+            LaterOrders = LaterOrders(c, o, decided),
+            StandingAtEntry = rules.Policy.StandingHistory.On(c.EntryDateEastern),
+            StandingOnDecision = rules.Policy.StandingHistory.On(decided),
+        };
     }
+
+    private string OrderTitle(CourtOrderEvent e) =>
+        $"{rules.Rules.CourtOrders.First(o => o.Id == e.OrderId).Title} ({e.Id}, effective {e.Effective:yyyy-MM-dd})";
 
     /// <summary>The rule components vacated for this case's decision date by the orders not switched off.</summary>
     private Component VacatedComponents(long ticks)
@@ -257,17 +388,15 @@ public sealed class CaseScreener
             return fixedVacated ??= rules.Vacated(fixedDate, switchedOff);
         }
 
-        // Decided on the entry date: compare instants, so no time-zone conversion is needed per case.
-        var vacated = Component.None;
-        foreach (var (startTicks, components) in orderStarts)
+        // Decided on the entry date: compare instants with the relief steps, so no time-zone conversion is needed per case.
+        var steps = reliefSteps;
+        var k = steps.Length - 1;
+        while (ticks < steps[k].StartTicks)
         {
-            if (ticks >= startTicks)
-            {
-                vacated |= components;
-            }
+            k--;
         }
 
-        return vacated;
+        return steps[k].Vacated;
     }
 
     /// <summary>

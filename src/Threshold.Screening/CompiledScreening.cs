@@ -1,4 +1,5 @@
 using NodaTime;
+using Threshold.Engine;
 using Threshold.Law;
 
 namespace Threshold.Screening;
@@ -20,6 +21,27 @@ internal sealed class CompiledRule
         foreach (var (field, values) in rule.When.Requirements)
         {
             var fact = ScreeningCase.FactFields.FirstOrDefault(f => f.Field == field).Fact;
+            var no = ScreeningCase.FalseFact(field);
+            if (no != CaseFacts.None)
+            {
+                // Three-valued: each known answer has its own bit; unknown is neither.
+                var (yes, not, unknown) = (values.Contains("true"), values.Contains("false"), values.Contains("unknown"));
+                switch (yes, not, unknown)
+                {
+                    case (true, true, true):
+                        break;
+                    case (true, false, false): mustHave |= fact; break;
+                    case (false, true, false): mustHave |= no; break;
+                    case (false, false, true): mustLack |= fact | no; break;
+                    case (true, false, true): mustLack |= no; break;
+                    case (false, true, true): mustLack |= fact; break;
+                    default:
+                        throw new InvalidOperationException($"rule {rule.Code}: {field} = true|false cannot be tested as one condition; write two rules");
+                }
+
+                continue;
+            }
+
             if (fact != CaseFacts.None)
             {
                 // A boolean field lists true, false or both; both means "either", so it constrains nothing.
@@ -64,6 +86,9 @@ internal sealed class CompiledRule
 
     public ScreeningRule Rule { get; }
 
+    /// <summary>The facts this rule tests (either way).</summary>
+    public CaseFacts Tested => mustHave | mustLack;
+
     /// <summary>Position in the instrument's order (the first holding exception is reported as <c>exception</c>).</summary>
     public int Order { get; }
 
@@ -74,6 +99,33 @@ internal sealed class CompiledRule
         && (officers & (1 << (int)c.OfficerDiscretion)) != 0
         && (compelling is null || compelling.Contains(c.ExceptionallyCompelling))
         && (citizenships is null || citizenships.Contains(c.Citizenship));
+}
+
+/// <summary>A consequence flag compiled: its entry window as instants (Eastern days, inclusive) and its conditions.</summary>
+internal sealed class CompiledFlag
+{
+    public CompiledFlag(ConsequenceFlag flag)
+    {
+        Flag = flag;
+        From = flag.EntryFrom is { } from ? from.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MinValue;
+        To = flag.EntryTo is { } to ? to.PlusDays(1).AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks() : long.MaxValue;
+        When = flag.When is { } w ? Compile(w) : null;
+        Unless = [.. (flag.Unless ?? []).Select(Compile)];
+        MayWhen = [.. (flag.MayWhen ?? []).Select(Compile)];
+        CompiledRule Compile(CaseCondition condition) => new(new ScreeningRule(flag.Code, flag.Text, condition, RuleOutcome.Subject, null, flag.Citation), 0);
+    }
+
+    public ConsequenceFlag Flag { get; }
+
+    public long From { get; }
+
+    public long To { get; }
+
+    public CompiledRule? When { get; }
+
+    public IReadOnlyList<CompiledRule> Unless { get; }
+
+    public IReadOnlyList<CompiledRule> MayWhen { get; }
 }
 
 /// <summary>
@@ -91,23 +143,40 @@ public sealed class CompiledScreening
             throw new LawFileException(policy.SourceName, 0, "a policy may declare at most 64 screening rules");
         }
 
+        if (Rules.CourtOrders.Sum(o => o.Events.Count) > 64)
+        {
+            // Bulk output keys a line's shape by a 64-bit mask of the order events in effect.
+            throw new LawFileException(policy.SourceName, 0, "a policy may declare at most 64 court-order events");
+        }
+
         Compiled = Rules.Rules.Select((r, i) => new CompiledRule(r, i)).ToArray();
+        SubjectAlso = [.. Rules.SubjectAlso.Select((g, i) => new CompiledRule(new ScreeningRule(g.Code, g.Label, g.When, RuleOutcome.Subject, null, g.Citation), i))];
+        if (Rules.Flags.Count > 32)
+        {
+            throw new LawFileException(policy.SourceName, 0, "a policy may declare at most 32 flags");
+        }
+
+        Flags = [.. Rules.Flags.Select(f => new CompiledFlag(f))];
+        FearRequiresRelief = Rules.Fear.RequiresRelief is { } rr ? ComponentsOf([rr]) : Component.None;
+        RemovalReplacedBy = Rules.Removal?.ReplacedByRelief is { } rb ? ComponentsOf([rb]) : Component.None;
         SubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.Subject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
 
-        // When no rule tests citizenship or a compelling ground, a rule's result depends only on the 9 facts, the
-        // place and the officer exception (2^13 combinations): evaluate every rule once for each and look it up.
-        if (Rules.Rules.All(r => !r.When.Requirements.ContainsKey("citizenship") && !r.When.Requirements.ContainsKey("exceptionallyCompelling")))
+        // When no rule tests citizenship or a compelling ground, a rule's result depends only on the facts the rules test,
+        // the place and the officer exception: evaluate every rule once for each combination and look it up.
+        TestedFacts = Compiled.Aggregate(CaseFacts.None, (m, r) => m | r.Tested);
+        testedBits = System.Numerics.BitOperations.PopCount((uint)TestedFacts);
+        if (testedBits <= 12 && Rules.Rules.All(r => !r.When.Requirements.ContainsKey("citizenship") && !r.When.Requirements.ContainsKey("exceptionallyCompelling")))
         {
-            HoldingTable = new ulong[1 << 13];
+            HoldingTable = new ulong[1 << (testedBits + 4)];
             for (var key = 0; key < HoldingTable.Length; key++)
             {
-                var (facts, place, officer) = ((CaseFacts)(key & 0x1FF), (EntryPlace)((key >> 9) & 3), (OfficerDiscretion)((key >> 11) & 3));
+                var (packed, place, officer) = (key & ((1 << testedBits) - 1), (EntryPlace)((key >> testedBits) & 3), (OfficerDiscretion)((key >> (testedBits + 2)) & 3));
                 if ((int)place > 2 || (int)officer > 2)
                 {
                     continue;
                 }
 
-                var probe = new ScreeningCase("probe", default, place, "ZZ", facts, officer, null);
+                var probe = new ScreeningCase("probe", default, place, "ZZ", Deposit((uint)packed, (uint)TestedFacts), officer, null);
                 for (var k = 0; k < Compiled.Count; k++)
                 {
                     if (Compiled[k].Holds(probe))
@@ -117,6 +186,7 @@ public sealed class CompiledScreening
                 }
             }
         }
+
         SubjectPlaceMask = Rules.SubjectPlaces.Aggregate(0, (m, p) => m | (1 << (int)(p switch
         {
             "between-ports" => EntryPlace.BetweenPorts,
@@ -130,7 +200,47 @@ public sealed class CompiledScreening
     /// <summary>Holding-rule masks by (facts, place, officer exception), when the rules test nothing else; null otherwise.</summary>
     internal ulong[]? HoldingTable { get; }
 
-    internal static int TableKey(ScreeningCase c) => (int)c.Facts | ((int)c.Place << 9) | ((int)c.OfficerDiscretion << 11);
+    internal int TableKey(ScreeningCase c) => (int)Extract((uint)c.Facts, (uint)TestedFacts) | ((int)c.Place << testedBits) | ((int)c.OfficerDiscretion << (testedBits + 2));
+
+    /// <summary>The facts any labelled rule tests.</summary>
+    internal CaseFacts TestedFacts { get; }
+
+    private readonly int testedBits;
+
+    /// <summary>The bits of <paramref name="value"/> under <paramref name="mask"/>, packed low (BMI2 PEXT where the processor has it).</summary>
+    private static uint Extract(uint value, uint mask)
+    {
+        if (System.Runtime.Intrinsics.X86.Bmi2.IsSupported)
+        {
+            return System.Runtime.Intrinsics.X86.Bmi2.ParallelBitExtract(value, mask);
+        }
+
+        uint result = 0;
+        for (var (bit, m) = (0, mask); m != 0; m &= m - 1, bit++)
+        {
+            if ((value & (1u << System.Numerics.BitOperations.TrailingZeroCount(m))) != 0)
+            {
+                result |= 1u << bit;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The inverse of <see cref="Extract"/>: low bits of <paramref name="packed"/> spread over <paramref name="mask"/>.</summary>
+    private static CaseFacts Deposit(uint packed, uint mask)
+    {
+        uint result = 0;
+        for (var (bit, m) = (0, mask); m != 0; m &= m - 1, bit++)
+        {
+            if ((packed & (1u << bit)) != 0)
+            {
+                result |= 1u << System.Numerics.BitOperations.TrailingZeroCount(m);
+            }
+        }
+
+        return (CaseFacts)result;
+    }
 
     /// <summary>Bits of the rules whose outcome is "subject" (counter-exceptions), for the conflict check.</summary>
     internal ulong SubjectRuleMask { get; }
@@ -156,19 +266,90 @@ public sealed class CompiledScreening
         "fear-manifestation" => Component.FearManifestation,
         "reasonable-probability" => Component.ReasonableProbability,
         "suspension" => Component.Suspension,
-        _ => Component.None,
+        "withholding-cat-bar" => Component.WithholdingCatBar,
+        "removal-procedures" => Component.RemovalProcedures,
+        _ => throw new InvalidOperationException($"unknown court-order component '{n}'"),
     });
 
+    /// <summary>The components whose relief is in effect for a decision on <paramref name="decidedOn"/>.</summary>
     internal Component Vacated(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
-        ComponentsOf(OrdersOn(decidedOn, switchedOff).SelectMany(o => o.Vacates));
+        ComponentsOf(ReliefOn(decidedOn, switchedOff).Vacated);
+
+    /// <summary>
+    /// The relief in effect by decision day, as steps: from the start (Eastern midnight) of each day on which an acting
+    /// event takes effect, the components vacated until the next step. The first step is "none" from the beginning of time.
+    /// </summary>
+    internal (long StartTicks, Component Vacated)[] ReliefSteps(IReadOnlySet<string> switchedOff)
+    {
+        var days = Rules.CourtOrders.SelectMany(o => o.Events).Where(e => e.Acts && e.Effective is not null).Select(e => e.Effective!.Value).Distinct().Order();
+        return [(long.MinValue, Component.None), .. days.Select(d => (d.AtStartOfDayInZone(EasternTime.Zone).ToInstant().ToUnixTimeTicks(), Vacated(d, switchedOff)))];
+    }
+
+    /// <summary>The composed relief of every court-order event for a decision on <paramref name="decidedOn"/>.</summary>
+    public OrderRelief ReliefOn(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
+        CourtOrderComposition.On(Rules.CourtOrders, decidedOn, switchedOff);
 
     public ScreeningRules Rules { get; }
 
     internal IReadOnlyList<CompiledRule> Compiled { get; }
 
+    /// <summary>The further grounds of coverage (10888 §3), compiled like rules.</summary>
+    internal IReadOnlyList<CompiledRule> SubjectAlso { get; }
+
+    internal IReadOnlyList<CompiledFlag> Flags { get; }
+
+    /// <summary>The component whose relief opens fear referral (10888), or none.</summary>
+    internal Component FearRequiresRelief { get; }
+
+    /// <summary>The component whose relief replaces the policy's own removal path with the ordinary one, or none.</summary>
+    internal Component RemovalReplacedBy { get; }
+
+    /// <summary>
+    /// Which flags hold for a screened case: two bits per flag in declaration order, bit 2k when flag k applies and bit
+    /// 2k+1 when it only MAY apply (a fact it needs is unknown). The one place a flag is decided: the full screen and the
+    /// bulk writer both read it.
+    /// </summary>
+    public ulong FlagMask(ScreeningCase c, in ScreeningOutcome o)
+    {
+        var ticks = c.EntryInstant.ToUnixTimeTicks();
+        var compelling = o.LimitedBeforeRelief && o.GroundIndex >= 0;
+        var mask = 0UL;
+        var flags = Flags;
+        for (var k = 0; k < flags.Count; k++)
+        {
+            var f = flags[k];
+            if (ticks < f.From || ticks >= f.To)
+            {
+                continue;
+            }
+
+            var basis = f.Flag.AppliesTo switch
+            {
+                "removable" => o.Removal.GoesToLedger() && !o.FearReferral,
+                "subject" => o.SuspensionApplies,
+                "excepted-or-compelling" => o.InPeriod && o.CoveredPlace && (o.Excepted || compelling),
+                "limited" => o.AsylumLimitationApplies,
+                "not-subject" => o.InPeriod && !o.SuspensionApplies,
+                "in-force" => o.InPeriod,
+                _ => false,
+            };
+            if (!basis || (f.When is { } when && !when.Holds(c)) || f.Unless.Any(u => u.Holds(c)))
+            {
+                continue;
+            }
+
+            mask |= f.MayWhen.Any(m => m.Holds(c)) ? 2UL << (2 * k) : 1UL << (2 * k);
+        }
+
+        return mask;
+    }
+
     internal int SubjectPlaceMask { get; }
 
-    /// <summary>The court orders applied to a decision on <paramref name="decidedOn"/>: decided on or before it and not switched off.</summary>
-    public IReadOnlyList<ScreeningCourtOrder> OrdersOn(LocalDate decidedOn, IReadOnlySet<string> switchedOff) =>
-        Rules.CourtOrders.Where(o => o.Decided <= decidedOn && !switchedOff.Contains(o.Id)).ToArray();
+    /// <summary>The court orders with at least one event applied to a decision on <paramref name="decidedOn"/> (effective on or before it, not switched off).</summary>
+    public IReadOnlyList<ScreeningCourtOrder> OrdersOn(LocalDate decidedOn, IReadOnlySet<string> switchedOff)
+    {
+        var applied = ReliefOn(decidedOn, switchedOff).Applied;
+        return [.. Rules.CourtOrders.Where(o => applied.Any(e => e.OrderId == o.Id))];
+    }
 }

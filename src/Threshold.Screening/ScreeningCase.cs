@@ -18,9 +18,12 @@ public enum OfficerDiscretion : byte
     Operational,
 }
 
-/// <summary>The yes/no facts of a case, packed so that labelled rules test them with two mask operations.</summary>
+/// <summary>
+/// The yes/no facts of a case, packed so that labelled rules test them with two mask operations. A three-valued field
+/// (true, false, or unknown when absent) takes two bits, one for each known answer; neither set means unknown.
+/// </summary>
 [Flags]
-public enum CaseFacts : ushort
+public enum CaseFacts : uint
 {
     None = 0,
     UnaccompaniedChild = 1 << 0,
@@ -32,6 +35,27 @@ public enum CaseFacts : ushort
     ArmedForcesOrOfficial = 1 << 6,
     ScheduledArrival = 1 << 7,
     ManifestsFear = 1 << 8,
+
+    /// <summary>Other lawful permission to seek entry or admission, e.g. advance parole or a parole-process travel authorization (10773 §3(b)(v)).</summary>
+    OtherLawfulPermission = 1 << 9,
+
+    /// <summary>The compelling circumstances were those of a family member travelling with the noncitizen (8 CFR 1208.35(a)(2)).</summary>
+    CompellingThroughFamilyMember = 1 << 10,
+
+    /// <summary>Gave federal officials sufficient medical and reliable criminal-history information before entering (10888 §3): yes.</summary>
+    MedicalAndCriminalInfoProvided = 1 << 11,
+
+    /// <summary>The same: no.</summary>
+    MedicalAndCriminalInfoNotProvided = 1 << 12,
+
+    /// <summary>Travelled through a third country before entering from Mexico (8 CFR 208.33, CLP): yes.</summary>
+    TransitedThirdCountry = 1 << 13,
+
+    /// <summary>The same: no.</summary>
+    NoThirdCountryTransit = 1 << 14,
+
+    /// <summary>Sought asylum in a third country and was denied (a CLP exception, 8 CFR 208.33(a)(2)).</summary>
+    DeniedAsylumInThirdCountry = 1 << 15,
 }
 
 /// <summary>
@@ -83,5 +107,23 @@ public sealed record ScreeningCase(
         ("armedForcesOrOfficial", CaseFacts.ArmedForcesOrOfficial),
         ("scheduledArrival", CaseFacts.ScheduledArrival),
         ("manifestsFear", CaseFacts.ManifestsFear),
+        ("otherLawfulPermission", CaseFacts.OtherLawfulPermission),
+        ("compellingThroughFamilyMember", CaseFacts.CompellingThroughFamilyMember),
+        ("medicalAndCriminalInfoProvided", CaseFacts.MedicalAndCriminalInfoProvided),
+        ("transitedThirdCountry", CaseFacts.TransitedThirdCountry),
+        ("deniedAsylumInThirdCountry", CaseFacts.DeniedAsylumInThirdCountry),
     ];
+
+    /// <summary>
+    /// The three-valued fields: the fact set by <c>false</c> (<see cref="FactFields"/> gives the one set by <c>true</c>).
+    /// Absent or null means unknown, and a rule or flag that needs the answer says it <em>may</em> apply.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Field, CaseFacts Fact)> FalseFactFields =
+    [
+        ("medicalAndCriminalInfoProvided", CaseFacts.MedicalAndCriminalInfoNotProvided),
+        ("transitedThirdCountry", CaseFacts.NoThirdCountryTransit),
+    ];
+
+    /// <summary>The fact a <c>false</c> sets for <paramref name="field"/>, or none for a plain two-valued field.</summary>
+    public static CaseFacts FalseFact(string field) => FalseFactFields.FirstOrDefault(f => f.Field == field).Fact;
 }

@@ -15,7 +15,32 @@ public enum RemovalPath : byte
 
     /// <summary>Returned to contiguous territory (Mexico) pending proceedings (H.R. 2 as summarised; [U]).</summary>
     ContiguousReturn,
+
+    /// <summary>Repelled, repatriated or removed without the INA's removal procedures (Proclamation 10888 §5 as implemented); destination from the returns arrangements.</summary>
+    Repatriation,
 }
+
+/// <summary>Names and routing of <see cref="RemovalPath"/>.</summary>
+public static class RemovalPaths
+{
+    /// <summary>Whether the person is removed to a destination the returns ledger decides (removable or repatriated).</summary>
+    public static bool GoesToLedger(this RemovalPath path) => path is RemovalPath.Removable or RemovalPath.Repatriation;
+
+    /// <summary>The contract's name: removable, contiguous-return, repatriation, or null.</summary>
+    public static string? Code(this RemovalPath path) => path switch
+    {
+        RemovalPath.Removable => "removable",
+        RemovalPath.ContiguousReturn => "contiguous-return",
+        RemovalPath.Repatriation => "repatriation",
+        _ => null,
+    };
+}
+
+/// <summary>
+/// A court-order event dated after the decision date that would change the answer if the case were decided on or after
+/// its effective day: the event, the result fields that would change, and its mark.
+/// </summary>
+public sealed record LaterOrder(LocalDate Date, string Id, string OrderId, IReadOnlyList<string> Fields, string Text, Citation Citation);
 
 /// <summary>One rule considered for a case: its code and text, whether it held, its citation and any note.</summary>
 public sealed record TraceStep(string Rule, string Label, bool Held, Citation? Citation, string? Note = null);
@@ -78,7 +103,22 @@ public sealed record ScreeningResult(
     IReadOnlyList<ConsequenceFlag> Flags,
     IReadOnlyList<ScreeningCourtOrder> AppliedOrders,
     IReadOnlyList<Citation> Citations,
-    IReadOnlyList<TraceStep> Trace);
+    IReadOnlyList<TraceStep> Trace)
+{
+    /// <summary>Whether withholding of removal and CAT protection are barred (10888 as implemented, unless vacated).</summary>
+    public bool WithholdingCatBarred { get; init; }
+
+    /// <summary>The court-order events applied to this decision (effective on or before the decision date, not switched off).</summary>
+    public IReadOnlyList<CourtOrderEvent> AppliedOrderEvents { get; init; } = [];
+
+    /// <summary>Order events after the decision date that would change this answer (empty when none would).</summary>
+    public IReadOnlyList<LaterOrder> LaterOrders { get; init; } = [];
+
+    /// <summary>The instrument's standing on the entry day and on the decision day.</summary>
+    public StandingOnDay? StandingAtEntry { get; init; }
+
+    public StandingOnDay? StandingOnDecision { get; init; }
+}
 
 /// <summary>Rule components a court order can vacate (see <see cref="ScreeningCourtOrder"/>).</summary>
 [Flags]
@@ -89,6 +129,12 @@ public enum Component
     FearManifestation = 2,
     ReasonableProbability = 4,
     Suspension = 8,
+
+    /// <summary>A bar on withholding of removal and CAT protection (Proclamation 10888 §2 as implemented).</summary>
+    WithholdingCatBar = 16,
+
+    /// <summary>Removal outside the INA's procedures (10888 §5 "repel, repatriate, or remove" without credible fear).</summary>
+    RemovalProcedures = 32,
 }
 
 /// <summary>
@@ -111,4 +157,6 @@ public readonly record struct ScreeningOutcome(
     bool FearReferral,
     string? ScreeningStandard,
     RemovalPath Removal,
-    Component Vacated);
+    Component Vacated,
+    int CoveringGround = -1,
+    bool WithholdingCatBarred = false);

@@ -156,7 +156,7 @@ public sealed class ScreeningTable
                     {
                         w.Add(r, s, f, Weights.Contiguous, weight);
                     }
-                    else if (o.Removal == RemovalPath.Removable)
+                    else if (o.Removal.GoesToLedger())
                     {
                         w.Add(r, s, f, Weights.FirstRemoval + kind.RemovalIndex, weight);
                     }

@@ -5,7 +5,7 @@ namespace Threshold.Cli.Tests;
 /// <summary><c>explain</c> for one day, and <c>policies</c>.</summary>
 public class ExplainAndPoliciesTests
 {
-    private static readonly string[] Ids = ["hr2-2023", "proclamation-10773", "senate-border-act-2024"];
+    private static readonly string[] Ids = ["hr2-2023", "proclamation-10773", "proclamation-10888", "senate-border-act-2024"];
 
     private static readonly string[] Statuses = ["V", "V-off", "S", "U"];
 
@@ -81,6 +81,16 @@ public class ExplainAndPoliciesTests
         {
             var id = p.GetProperty("id").GetString();
             Assert.Contains(p.GetProperty("inForceCitation").GetProperty("status").GetString(), Statuses);
+            var standing = p.GetProperty("standing").EnumerateArray().ToList();
+            Assert.NotEmpty(standing);
+            Assert.All(standing, e =>
+            {
+                Assert.Contains(e.GetProperty("status").GetString(), Statuses);
+                Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("kind").GetString()));
+                Assert.Equal(JsonValueKind.Array, e.GetProperty("components").ValueKind);
+                Assert.Equal(JsonValueKind.Object, e.GetProperty("citation").ValueKind);
+            });
+            Assert.Contains(p.GetProperty("standingOn").GetProperty("state").GetString(), new[] { "in-force", "hypothetical" });
             var parameters = p.GetProperty("parameters").EnumerateArray().ToList();
             Assert.NotEmpty(parameters);
             foreach (var parameter in parameters)

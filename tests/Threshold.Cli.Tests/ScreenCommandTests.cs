@@ -340,7 +340,7 @@ public class ScreenCommandTests(ScreenFixture fx) : IClassFixture<ScreenFixture>
             {
                 var bytes = System.Text.Encoding.UTF8.GetBytes(explanation.GetRawText());
                 Assert.Equal(id, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12]);
-                Assert.Equal(["flags", "appliedOrders", "citations", "traceId", "trace"], explanation.EnumerateObject().Select(m => m.Name));
+                Assert.Equal(["flags", "appliedOrders", "laterOrders", "citations", "traceId", "trace"], explanation.EnumerateObject().Select(m => m.Name));
             }
         }
 

@@ -6,8 +6,8 @@ public sealed class PolicyConsistencyTests
     public static TheoryData<string> Ids() => new(BuiltInPolicies.Ids);
 
     [Fact]
-    public void BuiltIns_AreTheThreeInstruments() =>
-        Assert.Equal(["hr2-2023", "proclamation-10773", "senate-border-act-2024"], BuiltInPolicies.Ids);
+    public void BuiltIns_AreTheFourInstruments() =>
+        Assert.Equal(["hr2-2023", "proclamation-10773", "proclamation-10888", "senate-border-act-2024"], BuiltInPolicies.Ids);
 
     [Theory]
     [MemberData(nameof(Ids))]

@@ -33,6 +33,12 @@ public sealed class ScreeningLawCaseTests
     {
         var node = Load(Path.Combine(CasesFolder, file)).Children.Cast<YamlMappingNode>().Single(c => Text(c, "name") == name);
         Assert.False(string.IsNullOrWhiteSpace(Text(node, "citation")), "every law case names its citation");
+        if (Text(node, "policy") == "in-force")
+        {
+            InForceCase(node);
+            return;
+        }
+
         var policy = Policy(node);
         var options = Text(node, "in_force") is { } inForce ? new ReplayOptions { InForce = Date(inForce) } : ReplayOptions.Default;
         var timeline = SuspensionReplay.Run(CompiledPolicy.Compile(policy, options), Series(node));
@@ -69,6 +75,13 @@ public sealed class ScreeningLawCaseTests
                 "orders" => r.AppliedOrders.Select(o => o.Id).ToArray(),
                 "status" => ReplayReport.StatusName(r.StatusAtEntry),
                 "statusDay" => ReplayReport.Iso(r.StatusDay),
+                "withholdingCatBarred" => r.WithholdingCatBarred,
+                "removal" => r.Removal.Code(),
+                "laterOrders" => r.LaterOrders.Select(l => l.Id).ToArray(),
+                "laterOrderFields" => r.LaterOrders.SelectMany(l => l.Fields).Distinct().ToArray(),
+                "orderEvents" => r.AppliedOrderEvents.Select(e => e.Id).ToArray(),
+                "standingOnDecision" => r.StandingOnDecision!.StateName,
+                "exceptionNote" => r.Trace.Any(t => t.Rule == "exception-not-admission"),
                 _ => throw new InvalidOperationException($"unknown expectation {key}"),
             };
             var expected = v switch
@@ -90,6 +103,33 @@ public sealed class ScreeningLawCaseTests
 
         Assert.NotEmpty(r.Citations);
         Assert.All(r.Trace, t => Assert.False(string.IsNullOrWhiteSpace(t.Label)));
+    }
+
+    /// <summary>A case under every instrument in force on its entry date: the instruments, and the summary's drivers.</summary>
+    private static void InForceCase(YamlMappingNode node)
+    {
+        var series = Series(node);
+        var decidedOn = Text(node, "decided_on") is { } d ? Date(d) : (LocalDate?)null;
+        var c = CaseJsonReader.Parse(Encoding.UTF8.GetBytes(ToJson((YamlMappingNode)node["case"])), "case", 1, multiLine: false);
+        var s = InstrumentsInForce.Screen(c, BuiltInPolicies.All(), p => SuspensionReplay.Run(CompiledPolicy.Compile(p), series), decidedOn, new HashSet<string>());
+        foreach (var (k, v) in ((YamlMappingNode)node["expect"]).Children)
+        {
+            var key = ((YamlScalarNode)k).Value!;
+            var actual = key switch
+            {
+                "instruments" => string.Join(",", s.Results.Select(r => r.Policy)),
+                "suspendedBy" => string.Join(",", s.Summary.SuspendedBy),
+                "asylumBy" => string.Join(",", s.Summary.AsylumLimited.By),
+                "withholdingCatBy" => string.Join(",", s.Summary.WithholdingCatBarred.By),
+                "removal" => s.Summary.Removal.Code() ?? "null",
+                "removalBy" => string.Join(",", s.Summary.RemovalBy),
+                "fearScreening" => s.Summary.FearScreening ? "true" : "false",
+                "complete" => s.Unanswered.Count == 0 ? "true" : "false",
+                _ => throw new InvalidOperationException($"unknown in-force expectation {key}"),
+            };
+            var expected = v is YamlSequenceNode seq ? string.Join(",", seq.Children.Select(x => ((YamlScalarNode)x).Value)) : ((YamlScalarNode)v).Value;
+            Assert.True(expected == actual, $"{key}: expected {expected}, got {actual}");
+        }
     }
 
     private static PolicyDocument Policy(YamlMappingNode node)

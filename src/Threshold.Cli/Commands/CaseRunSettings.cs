@@ -11,8 +11,16 @@ internal class CaseRunSettings : ReplaySettings
     public string? Cases { get; init; }
 
     [CommandOption("--decided-on <DATE>")]
-    [Description("Decision date: the court orders in force on it apply (default: each case's Eastern entry date).")]
+    [Description("Decision date (yyyy-MM-dd, or 'today' in Eastern time): the court-order events in effect on it apply (default: each case's Eastern entry date; every result lists in laterOrders the later events that would change it).")]
     public string? DecidedOn { get; init; }
+
+    /// <summary>The decision date: <see cref="DecidedOn"/>, 'today' read from the clock at this edge, or null for each case's entry date.</summary>
+    internal NodaTime.LocalDate? DecisionDate(NodaTime.IClock clock) => DecidedOn switch
+    {
+        null => null,
+        "today" => Threshold.Engine.EasternTime.DateOf(clock.GetCurrentInstant()),
+        var text => ReplaySettings.ParseDate("--decided-on", text),
+    };
 
     [CommandOption("--without-order <ID>")]
     [Description("Leave a court order out, e.g. las-americas-2025 ('what if it is reversed on appeal?') (repeatable).")]

@@ -77,12 +77,15 @@ internal class ReplaySettings : CommandSettings
     public PolicyDocument PolicyDocument() => PolicyArgument.Load(Policy ?? throw new UsageException("--policy is required (a built-in id or a YAML file)"));
 
     /// <summary>Loads the policy, reads the series and replays it on the timeline asked for, validating every option first.</summary>
-    public SuspensionTimeline Replay()
+    public SuspensionTimeline Replay() => Replay(PolicyDocument());
+
+    /// <summary>Replays <paramref name="policy"/> with this command's series and options, on the timeline asked for.</summary>
+    /// <param name="countsOnlyIfNeeded">For an instrument with no threshold, ignore the given series and list its days to today without counts.</param>
+    public SuspensionTimeline Replay(PolicyDocument policy, bool countsOnlyIfNeeded = false)
     {
-        var policy = PolicyDocument();
         var kind = TimelineKind();
         var compiled = Compile(policy);
-        var series = LoadSeries();
+        var series = SeriesFor(policy, compiled, countsOnlyIfNeeded);
         return Replay(compiled, series, kind, kind == Engine.TimelineKind.Official ? Threshold.Web.Apis.DeterminationComparison.RecordedFor(policy, RecordedDeterminations()) : []);
     }
 
@@ -93,6 +96,15 @@ internal class ReplaySettings : CommandSettings
         OverlayEvaluation.RequireEffect(timeline);
         return timeline;
     }
+
+    /// <summary>
+    /// The series to replay <paramref name="policy"/> over: --encounters or --series, or for an instrument with no
+    /// threshold given neither (or <paramref name="countsOnlyIfNeeded"/>), its days to today without counts.
+    /// </summary>
+    public EncounterSeries SeriesFor(PolicyDocument policy, CompiledPolicy compiled, bool countsOnlyIfNeeded = false) =>
+        (countsOnlyIfNeeded || (Encounters is null && Series is null)) && policy.Mechanism != MechanismKind.EncounterThreshold
+            ? UncountedSeries.For(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
+            : LoadSeries();
 
     /// <summary>Compiles <paramref name="policy"/> with this command's what-ifs, each validated.</summary>
     public CompiledPolicy Compile(PolicyDocument policy)

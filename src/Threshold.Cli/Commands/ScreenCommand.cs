@@ -40,6 +40,121 @@ internal sealed class ScreenSettings : CaseRunSettings
 /// <summary><c>threshold screen</c>: who the suspension and the asylum limitation apply to, what follows, and where a removal goes.</summary>
 internal sealed class ScreenCommand : Command<ScreenSettings>
 {
+    /// <summary>The <c>--policy</c> value that screens under every instrument in force on each case's entry date.</summary>
+    public const string InForcePolicies = "in-force";
+
+    /// <summary>
+    /// <c>--policy in-force</c>: each case under every built-in instrument whose standing is in force on its Eastern entry
+    /// date, and the combination (<see cref="InstrumentsInForce"/>). One removal is allocated per person, by the ledger.
+    /// </summary>
+    private static int InForce(ScreenSettings settings, NodaTime.LocalDate? decidedOn)
+    {
+        if (settings.Set.Length > 0 || settings.CourtOrder.Length > 0 || settings.InForce is not null || settings.Determination.Length > 0)
+        {
+            throw new UsageException("--policy in-force screens under the instruments as they stand: --set, --court-order, --in-force and --determination name one policy's parameters; screen with --policy ID to use them");
+        }
+
+        if (settings.Record || settings.Format == "table" && settings.Cases is not null)
+        {
+            throw new UsageException(settings.Record ? "--record is not available with --policy in-force yet: record under one --policy" : "--format table explains one case: use it with --case");
+        }
+
+        var timelines = new Dictionary<string, SuspensionTimeline>(StringComparer.Ordinal);
+        var ledger = new ReturnsLedger(ArrangementSet.Load(settings.Arrangements), recordEvents: false);
+        var switchedOff = settings.WithoutOrder.ToHashSet(StringComparer.Ordinal);
+        InstrumentsInForce.CheckSwitchedOff(BuiltInPolicies.All(), switchedOff);
+        SuspensionTimeline TimelineFor(PolicyDocument policy)
+        {
+            if (!timelines.TryGetValue(policy.Id, out var timeline))
+            {
+                timelines[policy.Id] = timeline = settings.Replay(policy, countsOnlyIfNeeded: true);
+            }
+
+            return timeline;
+        }
+
+        (InForceScreening Screening, ReturnAllocation? Allocation) Screen(ScreeningCase c, string source, long line)
+        {
+            InForceScreening screening;
+            try
+            {
+                screening = InstrumentsInForce.Screen(c, BuiltInPolicies.All(), TimelineFor, decidedOn, switchedOff);
+            }
+            catch (ScreeningConflictException e)
+            {
+                throw new CaseInputException(source, line, null, e.Message);
+            }
+
+            var allocation = screening.Summary.Removal.GoesToLedger()
+                ? ledger.Allocate(new ReturnRequest(c.Id, c.Citizenship, c.EntryInstant, c.Has(CaseFacts.UnaccompaniedChild)))
+                : null;
+            return (screening, allocation);
+        }
+
+        string Json((InForceScreening Screening, ReturnAllocation? Allocation) a, bool indented)
+        {
+            var dto = CaseDecisionJson.BuildInForce(a.Screening, a.Allocation);
+            return JsonSerializer.Serialize(
+                new
+                {
+                    engineVersion = RuleSetVersion.EngineVersion,
+                    ruleSetVersion = RuleSetVersion.Current,
+                    modeledEncounters = timelines.Values.Any(t => t.Series.IsModeled),
+                    id = dto.Id,
+                    policy = dto.Policy,
+                    instruments = dto.Instruments,
+                    unanswered = dto.Unanswered,
+                    summary = dto.Summary,
+                },
+                indented ? ReplayReport.JsonOptions : CaseDecisionJson.Compact);
+        }
+
+        if (settings.Case is not null)
+        {
+            var answer = Screen(CaseJsonReader.ReadSingle(settings.Case), settings.Case, 1);
+            if (settings.Format == "table")
+            {
+                var console = Terminal.Create();
+                var (screening, allocation) = answer;
+                console.MarkupLine($"[bold]Instruments in force on {screening.Case.EntryDateEastern:yyyy-MM-dd}[/] (the entry date): {Markup.Escape(string.Join(", ", screening.Results.Select(r => r.Policy).Concat(screening.Unanswered.Select(u => u.Policy))))}");
+                foreach (var r in screening.Results)
+                {
+                    DecisionTable.Write(console, new CaseDecision(r, r.Removal.GoesToLedger() ? allocation : null), timelines[r.Policy]);
+                }
+
+                foreach (var u in screening.Unanswered)
+                {
+                    console.MarkupLine($"[yellow]{Markup.Escape(u.Policy)}: no answer — {Markup.Escape(u.Reason)}[/]");
+                }
+
+                InForceTable.Write(console, screening.Summary, allocation);
+                return ExitCodes.Ok;
+            }
+
+            OutputFile.Write(settings.Out, writer => writer.WriteLine(Json(answer, indented: true)));
+            return ExitCodes.Ok;
+        }
+
+        var path = settings.Cases!;
+        if (!File.Exists(path))
+        {
+            throw new CaseInputException(path, 0, null, "file not found");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+            ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8, true, 1 << 16), path)
+            : CaseJsonReader.ReadLines(stream, path);
+        OutputFile.Write(settings.Out, writer =>
+        {
+            foreach (var (line, c) in cases)
+            {
+                writer.WriteLine(Json(Screen(c, path, line), indented: false));
+            }
+        });
+        return ExitCodes.Ok;
+    }
+
     public override int Execute(CommandContext context, ScreenSettings settings, CancellationToken cancellationToken)
     {
         if ((settings.Case is null) == (settings.Cases is null))
@@ -63,7 +178,12 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
             "inline" => BulkTraceMode.Inline,
             _ => throw new UsageException($"--trace {settings.Trace}: must be shared or inline"),
         };
-        var decidedOn = settings.DecidedOn is null ? (NodaTime.LocalDate?)null : ReplaySettings.ParseDate("--decided-on", settings.DecidedOn);
+        var decidedOn = settings.DecisionDate(NodaTime.SystemClock.Instance);
+        if (settings.Policy == InForcePolicies)
+        {
+            return InForce(settings, decidedOn);
+        }
+
         var timeline = settings.Replay();
         var screener = new CaseScreener(timeline, decidedOn, settings.WithoutOrder.ToHashSet(StringComparer.Ordinal));
         var arrangements = ArrangementSet.Load(settings.Arrangements);
@@ -379,5 +499,26 @@ internal sealed class BackgroundWriteStream : Stream
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
+}
+
+/// <summary>The table form of a <c>--policy in-force</c> summary.</summary>
+internal static class InForceTable
+{
+    public static void Write(IAnsiConsole console, StackSummary s, ReturnAllocation? allocation)
+    {
+        static string By(IReadOnlyList<string> by) => by.Count == 0 ? string.Empty : $" (by {string.Join(", ", by)})";
+        console.Write(new Rule("[bold]All instruments together[/]").LeftJustified());
+        console.MarkupLine(Markup.Escape($"Suspension applied: {(s.AnySuspensionApplies ? "yes" : "no")}{By(s.SuspendedBy)}"));
+        console.MarkupLine(Markup.Escape($"Asylum limited or barred: {(s.AsylumLimited.Applies ? "yes" : "no")}{By(s.AsylumLimited.By)}"));
+        console.MarkupLine(Markup.Escape($"Withholding and CAT barred: {(s.WithholdingCatBarred.Applies ? "yes" : "no")}{By(s.WithholdingCatBarred.By)}"));
+        console.MarkupLine(Markup.Escape($"Fear screening: {(s.FearScreening ? $"yes, at {s.ScreeningStandard}" : "no")}"));
+        console.MarkupLine(Markup.Escape($"Removal: {s.Removal.Code() ?? "none"}{By(s.RemovalBy)}{(allocation is null ? string.Empty : $" to {allocation.Destination}")}"));
+        foreach (var (instrument, l) in s.LaterOrders)
+        {
+            console.MarkupLine(Markup.Escape($"Decided on or after {l.Date:yyyy-MM-dd}, {instrument} would differ: {l.Id} [{l.Citation.Status.Code()}] changes {string.Join(", ", l.Fields)}"));
+        }
+
+        console.MarkupLine(Markup.Escape(s.Note));
     }
 }

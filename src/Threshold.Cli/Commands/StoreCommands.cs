@@ -337,7 +337,7 @@ internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettin
 
         var policy = settings.PolicyDocument();
         var compiled = settings.Compile(policy);
-        var series = settings.LoadSeries();
+        var series = settings.SeriesFor(policy, compiled);
         var proposed = ReplaySettings.Replay(compiled, series, TimelineKind.Proposed, []);
         var recorded = settings.RecordedDeterminations();
         // One definition of the comparison, shared with the web service. The official side is the instrument as

@@ -18,32 +18,85 @@ public static class Stamped
 /// <summary>The <c>policies --format json</c> contract.</summary>
 public sealed record PoliciesDocument(string EngineVersion, string RuleSetVersion, IReadOnlyList<PolicyDocumentDto> Policies);
 
-/// <summary>One policy with every parameter, its dated values, citations and verification marks.</summary>
+/// <summary>
+/// One policy with every parameter, its dated values, citations and verification marks; its dated standing events
+/// (<c>standing[]</c>) and its standing on the day asked about (<c>standingOn</c>); and its screening court orders with
+/// their events (<c>screeningOrders[]</c>).
+/// </summary>
 public sealed record PolicyDocumentDto(
     string Id,
     string Title,
     string Summary,
-    string Standing,
+    IReadOnlyList<StandingEventDto> Standing,
+    StandingOnDto StandingOn,
     string Mechanism,
     string? InForce,
     CitationDto InForceCitation,
     string? LastVerified,
     IReadOnlyList<string> Caveats,
     IReadOnlyList<ParameterDto> Parameters,
-    IReadOnlyList<CourtOrderDto> CourtOrders)
+    IReadOnlyList<CourtOrderDto> CourtOrders,
+    IReadOnlyList<ScreeningOrderDto> ScreeningOrders)
 {
-    public static PolicyDocumentDto From(PolicyDocument p) => new(
+    /// <param name="on">The day whose standing <c>standingOn</c> reports (today, from the injected clock).</param>
+    public static PolicyDocumentDto From(PolicyDocument p, NodaTime.LocalDate on) => new(
         p.Id,
         p.Title,
         p.Summary,
-        p.Standing == LegalStanding.InForce ? "in-force" : "hypothetical",
-        p.Mechanism == MechanismKind.EncounterThreshold ? "encounter-threshold" : "secretary-determination",
+        [.. p.StandingHistory.Events.Select(StandingEventDto.From)],
+        StandingOnDto.From(p.StandingHistory.On(on)),
+        p.MechanismName,
         p.InForce.Date is { } d ? Iso(d) : null,
         CitationDto.From(p.InForce.Citation),
         p.LastVerified,
         p.Caveats,
         [.. p.Parameters.Select(x => new ParameterDto(x.Name, x.Description, x.Unit, [.. x.Values.Select(v => new ParameterValueDto(Iso(v.From), v.Value.ToString(), CitationDto.From(v.Citation), v.Note))]))],
-        [.. p.CourtOrders.Select(c => new CourtOrderDto(c.Id, c.Description, c.Sets.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), CitationDto.From(c.Citation)))]);
+        [.. p.CourtOrders.Select(c => new CourtOrderDto(c.Id, c.Description, c.Sets.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), CitationDto.From(c.Citation)))],
+        [.. (p.Screening?.CourtOrders ?? []).Select(ScreeningOrderDto.From)]);
+}
+
+/// <summary>One dated standing event: <c>date</c> (null when unknown), <c>kind</c>, <c>components[]</c>, <c>by</c>, <c>text</c>, <c>class</c>, <c>orderEvent</c>, <c>citation</c> and its <c>status</c>.</summary>
+public sealed record StandingEventDto(string? Date, string Kind, IReadOnlyList<string> Components, string? By, string Text, string? Class, string? OrderEvent, CitationDto Citation, string Status)
+{
+    public static StandingEventDto From(StandingEvent e) =>
+        new(e.Date is { } d ? Iso(d) : null, e.Kind.Name(), e.Components, e.By, e.Text, e.Class, e.OrderEvent, CitationDto.From(e.Citation), e.Citation.Status.Code());
+}
+
+/// <summary>An instrument's standing on one day: <c>state</c> (in-force, hypothetical, not-yet-in-force, revoked, expired), a plain <c>summary</c> and the weakest <c>status</c> it rests on.</summary>
+public sealed record StandingOnDto(string Date, string State, string Summary, string Status)
+{
+    public static StandingOnDto From(StandingOnDay s) => new(Iso(s.Date), s.StateName, s.Summary, s.Status.Code());
+}
+
+/// <summary>A court order as screening applies it: whom it reaches and its dated events.</summary>
+public sealed record ScreeningOrderDto(string Id, string Title, string Class, CitationDto ClassCitation, CitationDto Citation, IReadOnlyList<OrderEventDto> Events)
+{
+    public static ScreeningOrderDto From(ScreeningCourtOrder o) =>
+        new(o.Id, o.Title, o.Class, CitationDto.From(o.ClassCitation), CitationDto.From(o.Citation), [.. o.Events.Select(OrderEventDto.From)]);
+}
+
+/// <summary>One event of a court order: its day, when its effect starts (<c>effective</c>, null when unknown), what it does to which components.</summary>
+public sealed record OrderEventDto(string Id, string? Date, string? Effective, CitationDto? ReliefCitation, string Kind, IReadOnlyList<string> Components, IReadOnlyList<string> Upholds, string Text, CitationDto Citation, string Status)
+{
+    public static OrderEventDto From(CourtOrderEvent e) => new(
+        e.Id,
+        e.Date is { } d ? Iso(d) : null,
+        e.Effective is { } f ? Iso(f) : null,
+        e.ReliefCitation is { } rc ? CitationDto.From(rc) : null,
+        e.Kind switch
+        {
+            OrderEventKind.Vacates => "vacates",
+            OrderEventKind.Stays => "stays",
+            OrderEventKind.LiftsStay => "lifts-stay",
+            OrderEventKind.Appealed => "appealed",
+            OrderEventKind.Affirms => "affirms",
+            _ => "reverses",
+        },
+        e.Components,
+        e.Upholds,
+        e.Text,
+        CitationDto.From(e.Citation),
+        e.Citation.Status.Code());
 }
 
 public sealed record ParameterDto(string Name, string Description, string Unit, IReadOnlyList<ParameterValueDto> Values);

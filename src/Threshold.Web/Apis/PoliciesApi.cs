@@ -11,15 +11,34 @@ public static class PoliciesApi
     public static IEndpointRouteBuilder MapPoliciesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/policies").WithTags("Policies").RequireAuthorization(Roles.Viewer);
-        api.MapGet("/", ListPolicies).WithName("ListPolicies").WithSummary("Every built-in policy with its parameters, citations and verification marks.");
-        api.MapGet("/{id}", GetPolicy).WithName("GetPolicy").WithSummary("One built-in policy.");
+        api.MapGet("/", ListPolicies).WithName("ListPolicies").WithSummary("Every built-in policy with its parameters, dated standing events, citations and verification marks; standingOn is today's standing (Eastern) unless ?on=yyyy-MM-dd.");
+        api.MapGet("/{id}", GetPolicy).WithName("GetPolicy").WithSummary("One built-in policy, with its standing on ?on=yyyy-MM-dd (default today, Eastern).");
         return app;
     }
 
-    public static Ok<PoliciesDocument> ListPolicies() =>
-        TypedResults.Ok(new PoliciesDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [.. BuiltInPolicies.All().Select(PolicyDocumentDto.From)]));
+    public static Results<Ok<PoliciesDocument>, BadRequest<ProblemDetails>> ListPolicies(NodaTime.IClock clock, string? on = null) =>
+        StandingDay(clock, on, out var day) is { } problem
+            ? TypedResults.BadRequest(problem)
+            : TypedResults.Ok(new PoliciesDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [.. BuiltInPolicies.All().Select(p => PolicyDocumentDto.From(p, day))]));
 
-    public static Results<Ok<PoliciesDocument>, NotFound<ProblemDetails>> GetPolicy(string id) => BuiltInPolicies.Exists(id)
-        ? TypedResults.Ok(new PoliciesDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [PolicyDocumentDto.From(BuiltInPolicies.Get(id))]))
-        : TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such policy", Detail = $"'{id}' is not a built-in policy ({string.Join(", ", BuiltInPolicies.Ids)})" });
+    public static Results<Ok<PoliciesDocument>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>> GetPolicy(string id, NodaTime.IClock clock, string? on = null) =>
+        !BuiltInPolicies.Exists(id)
+            ? TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such policy", Detail = $"'{id}' is not a built-in policy ({string.Join(", ", BuiltInPolicies.Ids)})" })
+            : StandingDay(clock, on, out var day) is { } problem
+                ? TypedResults.BadRequest(problem)
+                : TypedResults.Ok(new PoliciesDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [PolicyDocumentDto.From(BuiltInPolicies.Get(id), day)]));
+
+    /// <summary>The day whose standing is reported: <paramref name="on"/>, or today in America/New_York by the injected clock.</summary>
+    private static ProblemDetails? StandingDay(NodaTime.IClock clock, string? on, out NodaTime.LocalDate day)
+    {
+        day = Threshold.Engine.EasternTime.DateOf(clock.GetCurrentInstant());
+        if (on is null)
+        {
+            return null;
+        }
+
+        var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(on);
+        day = parsed.Success ? parsed.Value : day;
+        return parsed.Success ? null : new ProblemDetails { Status = 400, Title = "Invalid query parameter", Detail = $"on: '{on}' is not a date in yyyy-MM-dd form" };
+    }
 }

@@ -41,6 +41,7 @@ public sealed record ReplayQuery
     public string[]? Determination { get; init; }
 
     [Description("proposed (default): determinations proposed from the data, never history; official: only the determinations actually made and published (law/determinations/) and those recorded.")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "timeline")]
     public string? Timeline { get; init; }
 
     /// <summary>The timeline asked for (default proposed); anything but official or proposed is refused naming the parameter.</summary>
