@@ -60,6 +60,12 @@ public sealed class OfficialDeterminationsReaderTests
         Assert.Equal(["proclamation-10773", "proclamation-10888"], BuiltInDeterminations.PolicyIds);
         Assert.Null(BuiltInDeterminations.For("senate-border-act-2024"));
         Assert.Null(BuiltInDeterminations.For("hr2-2023"));
+        foreach (var id in BuiltInDeterminations.PolicyIds)
+        {
+            // Each record belongs to a shipped instrument, and its in-force finding (if any) is the instrument's own date.
+            var policy = BuiltInPolicies.Get(id);
+            Assert.All(BuiltInDeterminations.For(id)!.Determinations.Where(d => d.Kind == OfficialKind.InForce), d => Assert.Equal(policy.InForce.Date, d.Date));
+        }
     }
 
     [Fact]
