@@ -9,10 +9,13 @@ namespace Threshold.Engine;
 public sealed record ReasoningStep(string Statement, Citation? Citation);
 
 /// <summary>
-/// The chain of reasoning for one day of a replay: how the day was counted, the window and its average, the
-/// thresholds it was compared with, the determination read on that day (the window ending on day − lag), and why the
-/// status is what it is.
+/// The chain of reasoning for one day of a replay: which timeline it is (proposed from the data, or official), how the
+/// day was counted, the window and its average, the thresholds it was compared with, the determination read on that
+/// day (the window ending on day − lag) or made on it, the [U] readings that bear on it (<see cref="ReadingAssumptions"/>),
+/// and why the status is what it is.
 /// </summary>
+/// <param name="Timeline">The timeline explained.</param>
+/// <param name="TimelineNote">What that timeline is, in words (<see cref="SuspensionTimeline.Note"/>).</param>
 public sealed record DayExplanation(
     LocalDate Date,
     DayStatus Status,
@@ -25,7 +28,9 @@ public sealed record DayExplanation(
     IReadOnlyList<ReasoningStep> Steps,
     Determination? DeterminationMade,
     Transition? LastTransition,
-    IReadOnlyList<string> Caveats)
+    IReadOnlyList<string> Caveats,
+    TimelineKind Timeline,
+    string TimelineNote)
 {
     /// <summary>Explains <paramref name="date"/> in <paramref name="timeline"/>; throws <see cref="ReplayRequestException"/> outside the series.</summary>
     public static DayExplanation For(SuspensionTimeline timeline, LocalDate date)
@@ -41,7 +46,11 @@ public sealed record DayExplanation(
         var vi = compiled.VersionIndexOn(date);
         var version = compiled.Versions[vi];
         var day = timeline.Day(i);
-        var steps = new List<ReasoningStep>();
+        var official = timeline.Official is not null;
+        var steps = new List<ReasoningStep>
+        {
+            new(timeline.Note, timeline.Official?.Record.NoneFound?.Citation),
+        };
         var counting = version.Counting;
         var components = counting.RequiredColumns.Select(c => (c.HeaderName(), series.Value(c, i))).ToArray();
         Citation? C(string name) => version.Values.TryGetValue(name, out var v) ? v.Citation : null;
@@ -82,7 +91,18 @@ public sealed record DayExplanation(
         }
 
         Determination? made = null;
-        if (compiled.Policy.Mechanism == MechanismKind.EncounterThreshold && day.Status is DayStatus.Active or DayStatus.Inactive or DayStatus.CapReached)
+        if (official)
+        {
+            made = timeline.Determinations.FirstOrDefault(d => d.Date == date);
+            steps.Add(made is not null
+                ? new ReasoningStep($"Official determination ({ReplayReport.KindName(made.Kind)}): {made.Rule}.", made.Citations[0])
+                : new ReasoningStep($"No official determination was made on {date:yyyy-MM-dd}; the official timeline tests no window of data, so the figures above are for information.", null));
+            if (day.Status == DayStatus.Active && day.PendingDeactivation is { } p)
+            {
+                steps.Add(new ReasoningStep($"An official deactivation is pending, effective 12:01 a.m. Eastern on {p:yyyy-MM-dd}.", C("deactivate.effective_days")));
+            }
+        }
+        else if (compiled.Policy.Mechanism == MechanismKind.EncounterThreshold && day.Status is DayStatus.Active or DayStatus.Inactive or DayStatus.CapReached)
         {
             var w = i - version.LagDays;
             steps.Add(new ReasoningStep($"A determination made on {date:yyyy-MM-dd} reads the window ending {date.PlusDays(-version.LagDays):yyyy-MM-dd} (determination lag {version.LagDays} day(s)).", C("determination.lag_days")));
@@ -118,6 +138,11 @@ public sealed record DayExplanation(
             }
         }
 
+        if (compiled.Policy.Mechanism == MechanismKind.EncounterThreshold && day.Status is DayStatus.Active or DayStatus.Inactive or DayStatus.CapReached)
+        {
+            steps.AddRange(Assumptions(timeline, day, vi, made));
+        }
+
         var last = timeline.Transitions.LastOrDefault(t => t.EffectiveDate <= date);
         var statusWhy = day.Status switch
         {
@@ -134,6 +159,45 @@ public sealed record DayExplanation(
             caveats.Insert(0, "MODELED DATA: the encounter series is synthesised from monthly totals, not an official daily count.");
         }
 
-        return new DayExplanation(date, day.Status, counting.Formula, components, day.Counted, window, day.WindowSum, day.Average, steps, made, last, caveats);
+        return new DayExplanation(date, day.Status, counting.Formula, components, day.Counted, window, day.WindowSum, day.Average, steps, made, last, caveats, timeline.Kind, timeline.Note);
+    }
+
+    /// <summary>
+    /// The [U] readings that bear on <paramref name="day"/>. On the proposed timeline: E6 always, and C4 when the days a
+    /// determination made that day would read (its window, and for a streak the windows of every streak day) reach back
+    /// before the counting rule in force on it. On the official one, which reads no data, C4 only for the window an
+    /// official determination <paramref name="made"/> that day names. On both, C5 when a deactivation determined under
+    /// earlier rules is pending or takes effect that day.
+    /// </summary>
+    private static IEnumerable<ReasoningStep> Assumptions(SuspensionTimeline timeline, TimelineDay day, int vi, Determination? made)
+    {
+        var date = day.Date;
+        var compiled = timeline.Policy;
+        var version = compiled.Versions[vi];
+        var official = timeline.Official is not null;
+        if (!official)
+        {
+            yield return new ReasoningStep(ReadingAssumptions.TrailingWindowText, ReadingAssumptions.TrailingWindow);
+        }
+
+        var (earliest, end) = official
+            ? made is { HasWindow: true } ? (made.WindowStart, made.WindowEnd) : (date, date.PlusDays(-1))
+            : (date.PlusDays(-version.LagDays - (version.StreakDays - 1) - (version.WindowDays - 1)), date.PlusDays(-version.LagDays));
+        for (var d = earliest; d <= end; d = d.PlusDays(1))
+        {
+            if (compiled.VersionOn(d).Counting != version.Counting)
+            {
+                yield return new ReasoningStep(ReadingAssumptions.CountingOnDeterminationDateText(date, version), ReadingAssumptions.CountingOnDeterminationDate);
+                break;
+            }
+        }
+
+        var pending = timeline.Determinations.LastOrDefault(d =>
+            d.Kind == DeterminationKind.Deactivation && d.EffectiveDate is { } e && d.Date < date && date <= e && d.VersionIndex != vi);
+        // Still pending today, or taking effect today (not cancelled meanwhile).
+        if (pending is not null && (day.PendingDeactivation == pending.EffectiveDate || timeline.Transitions.Any(t => t.DeterminationDate == pending.Date && t.EffectiveDate == date)))
+        {
+            yield return new ReasoningStep(ReadingAssumptions.PendingSurvivesNewRulesText(pending, version), ReadingAssumptions.PendingSurvivesNewRules);
+        }
     }
 }

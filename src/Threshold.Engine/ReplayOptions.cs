@@ -45,6 +45,9 @@ public sealed record AppliedOverlay(string Label, string Parameter, PolicyParame
 /// </summary>
 public static class PolicyOverlay
 {
+    /// <summary>The instrument named by the citation of a what-if in-force date, so a replay can tell it from the instrument's own.</summary>
+    public const string WhatIfInForce = "What-if in-force date";
+
     public static (PolicyDocument Policy, IReadOnlyList<AppliedOverlay> Applied) Apply(PolicyDocument policy, ReplayOptions options)
     {
         var parameters = policy.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
@@ -110,7 +113,7 @@ public static class PolicyOverlay
         InForceRule? inForce = null;
         if (options.InForce is { } date)
         {
-            inForce = new InForceRule(date, new Citation("What-if in-force date", string.Empty, null, VerificationStatus.Unverified, "--in-force; not law"));
+            inForce = new InForceRule(date, new Citation(WhatIfInForce, string.Empty, null, VerificationStatus.Unverified, "--in-force; not law"));
             if (policy.InForce.Date is { } own && own != date)
             {
                 caveats.Add($"What-if: in force from {date:yyyy-MM-dd} instead of {own:yyyy-MM-dd}.");

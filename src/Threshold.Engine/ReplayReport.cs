@@ -10,7 +10,9 @@ namespace Threshold.Engine;
 /// <summary>
 /// The public JSON contract of a replay (CLI <c>--format json</c>, and later the API). Field names are stable:
 /// <c>policy</c>, <c>days[]</c> (date, counted, average7, status), <c>determinations[]</c> (date, kind, windowStart,
-/// windowEnd, average7, citation) and <c>transitions[]</c> (effective, to, determinationDate, citation).
+/// windowEnd, average7, citation) and <c>transitions[]</c> (effective, to, determinationDate, citation), then
+/// <c>timeline</c> ("proposed" or "official"), <c>timelineNote</c> (what that means, said on every output) and
+/// <c>official</c> (the record an official timeline follows; null on a proposed one).
 /// Dates are ISO yyyy-MM-dd; instants are ISO-8601 with offset; average7 is rounded to 4 places for display, and
 /// sum7 is the exact integer the rules compare.
 /// </summary>
@@ -60,7 +62,10 @@ public static class ReplayReport
                 timeline.Transitions.Count),
             days,
             timeline.Determinations.Select(DeterminationDto.From).ToArray(),
-            timeline.Transitions.Select(TransitionDto.From).ToArray());
+            timeline.Transitions.Select(TransitionDto.From).ToArray(),
+            TimelineNotes.Name(timeline.Kind),
+            timeline.Note,
+            timeline.Official is { } basis ? OfficialRecordDto.From(basis) : null);
     }
 
     public static string ToJson(SuspensionTimeline timeline) => JsonSerializer.Serialize(Build(timeline), JsonOptions);
@@ -90,6 +95,7 @@ public static class ReplayReport
         DeterminationTrigger.DiscretionaryAverageAtOrAbove => "discretionary-average-at-or-above",
         DeterminationTrigger.AverageBelow => "average-below",
         DeterminationTrigger.Supplied => "supplied",
+        DeterminationTrigger.Official => "official",
         _ => throw new ArgumentOutOfRangeException(nameof(trigger)),
     };
 
@@ -118,7 +124,31 @@ public static class ReplayReport
         SummaryDto Summary,
         IReadOnlyList<DayDto> Days,
         IReadOnlyList<DeterminationDto> Determinations,
-        IReadOnlyList<TransitionDto> Transitions);
+        IReadOnlyList<TransitionDto> Transitions,
+        string Timeline,
+        string TimelineNote,
+        OfficialRecordDto? Official);
+
+    /// <summary>The official record a timeline follows: where it is, when it was last checked, what was searched and not found.</summary>
+    /// <param name="Recorded">How many determinations users recorded as official were followed besides the shipped ones.</param>
+    public sealed record OfficialRecordDto(string Source, string Title, string LastChecked, string Searched, NoneFoundDto? NoneFound, int Recorded)
+    {
+        public static OfficialRecordDto From(OfficialBasis basis)
+        {
+            ArgumentNullException.ThrowIfNull(basis);
+            var r = basis.Record;
+            return new OfficialRecordDto(
+                r.SourceName,
+                r.Title,
+                Iso(r.LastChecked),
+                r.Searched,
+                r.NoneFound is { } n ? new NoneFoundDto([.. n.Kinds.Select(OfficialDeterminationsReader.Name)], Iso(n.From), Iso(r.LastChecked), n.Text, CitationDto.From(n.Citation)) : null,
+                basis.Recorded.Count);
+        }
+    }
+
+    /// <summary>A search that found no determination of <paramref name="Kinds"/> from <paramref name="From"/> to <paramref name="To"/> (the date last checked); always [U].</summary>
+    public sealed record NoneFoundDto(IReadOnlyList<string> Kinds, string From, string To, string Text, CitationDto Citation);
 
     public sealed record PolicyDto(string Id, string Title, string Standing, string InForce, CitationDto InForceCitation, IReadOnlyList<string> Overlays);
 
@@ -153,19 +183,20 @@ public static class ReplayReport
     {
         public static DeterminationDto From(Determination d)
         {
-            var supplied = d.Trigger == DeterminationTrigger.Supplied;
+            // Supplied and official determinations test no threshold; an official one names its window only when published.
+            var tested = d.Trigger is not (DeterminationTrigger.Supplied or DeterminationTrigger.Official);
             var weakest = d.Citations.Aggregate(VerificationStatus.Verified, (acc, c) => VerificationStatusCodes.Weakest(acc, c.Status));
             return new DeterminationDto(
                 Iso(d.Date),
                 KindName(d.Kind),
                 TriggerName(d.Trigger),
-                supplied ? null : Iso(d.WindowStart),
-                supplied ? null : Iso(d.WindowEnd),
-                supplied ? null : decimal.Round(d.Average, 4),
-                supplied ? null : d.WindowSum,
+                d.HasWindow ? Iso(d.WindowStart) : null,
+                d.HasWindow ? Iso(d.WindowEnd) : null,
+                d.HasSum ? decimal.Round(d.Average, 4) : null,
+                d.HasSum ? d.WindowSum : null,
                 d.SingleDayCount,
-                supplied ? null : d.ThresholdPerDay,
-                supplied ? null : d.StreakDays,
+                tested ? d.ThresholdPerDay : null,
+                tested ? d.StreakDays : null,
                 d.StreakStart is { } s ? Iso(s) : null,
                 d.EffectiveDate is { } e ? Iso(e) : null,
                 d.Rule,

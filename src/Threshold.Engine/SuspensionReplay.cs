@@ -20,6 +20,19 @@ public static class SuspensionReplay
     /// <summary>Replays <paramref name="series"/>; throws <see cref="InputFileException"/> if it lacks a column the policy needs.</summary>
     public static SuspensionTimeline Run(CompiledPolicy policy, EncounterSeries series) => Run(policy, series, fastPath: true);
 
+    /// <summary>
+    /// The <paramref name="kind"/> timeline of <paramref name="series"/>: proposed from the data (as <see cref="Run(CompiledPolicy, EncounterSeries)"/>),
+    /// or official, following only the policy's shipped record and the determinations in <paramref name="recorded"/>.
+    /// Throws <see cref="ReplayRequestException"/> for an official timeline of a policy with no record, or with a what-if.
+    /// </summary>
+    public static SuspensionTimeline Run(CompiledPolicy policy, EncounterSeries series, TimelineKind kind, IReadOnlyList<OfficialDetermination>? recorded = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return kind == TimelineKind.Official
+            ? OfficialReplay.Run(policy, series, OfficialBasis.For(policy.Policy, recorded))
+            : Run(policy, series);
+    }
+
     /// <summary>As <see cref="Run(CompiledPolicy, EncounterSeries)"/>; <paramref name="fastPath"/> false forces the day-by-day path (tests prove both agree).</summary>
     internal static SuspensionTimeline Run(CompiledPolicy policy, EncounterSeries series, bool fastPath)
     {
@@ -791,7 +804,14 @@ public static class SuspensionReplay
 
     internal static string Format(decimal value) => decimal.Round(value, 2).ToString("#,0.##", CultureInfo.InvariantCulture);
 
-    internal static SuspensionTimeline RunSupplied(CompiledPolicy policy, EncounterSeries series)
+    internal static SuspensionTimeline RunSupplied(CompiledPolicy policy, EncounterSeries series) =>
+        RunSupplied(policy, series, policy.SecretaryDeterminations, null, null);
+
+    /// <summary>
+    /// The replay of a supplied-determination policy from <paramref name="inputs"/> (in date order): the user's what-ifs,
+    /// or with <paramref name="official"/> the determinations actually made, each worded by <paramref name="textOf"/>.
+    /// </summary>
+    internal static SuspensionTimeline RunSupplied(CompiledPolicy policy, EncounterSeries series, IReadOnlyList<SecretaryDeterminationInput> inputs, Func<int, IEventText>? textOf, OfficialBasis? official)
     {
         var n = series.Length;
         var start = series.Start;
@@ -806,8 +826,10 @@ public static class SuspensionReplay
         var transitions = new List<Transition>();
         string? caveat = null;
         var effectiveByIndex = new Dictionary<int, SecretaryDeterminationInput>();
-        foreach (var d in policy.SecretaryDeterminations)
+        var trigger = official is null ? DeterminationTrigger.Supplied : DeterminationTrigger.Official;
+        for (var k = 0; k < inputs.Count; k++)
         {
+            var d = inputs[k];
             if (d.Date < policy.InForce)
             {
                 throw new ReplayRequestException($"--determination {d.Date:yyyy-MM-dd}: made before the in-force date {policy.InForce:yyyy-MM-dd}");
@@ -816,7 +838,7 @@ public static class SuspensionReplay
             var effective = d.Date.PlusDays(lag);
             var vi = policy.VersionIndexOn(d.Date);
             determinations.Add(new Determination(
-                d.Date, 0, d.Active ? DeterminationKind.Activation : DeterminationKind.Deactivation, DeterminationTrigger.Supplied, 0, 0, 0, null, 0, 0, int.MinValue, lag, vi, null, text));
+                d.Date, 0, d.Active ? DeterminationKind.Activation : DeterminationKind.Deactivation, trigger, 0, 0, 0, null, 0, 0, int.MinValue, lag, vi, null, textOf?.Invoke(k) ?? text));
             effectiveByIndex[Period.Between(start, effective, PeriodUnits.Days).Days] = d;
         }
 
@@ -825,7 +847,7 @@ public static class SuspensionReplay
         if (inForceIndex < 0)
         {
             caveat = $"The series starts after the in-force date {policy.InForce:yyyy-MM-dd}; determinations before the series start are taken into account.";
-            foreach (var d in policy.SecretaryDeterminations.Where(d => d.Date.PlusDays(lag) <= start))
+            foreach (var d in inputs.Where(d => d.Date.PlusDays(lag) <= start))
             {
                 active = d.Active;
             }
@@ -854,13 +876,13 @@ public static class SuspensionReplay
             status[i] = active ? DayStatus.Active : DayStatus.Inactive;
         }
 
-        foreach (var d in policy.SecretaryDeterminations.Where(d => d.Date.PlusDays(lag) > series.End))
+        foreach (var d in inputs.Where(d => d.Date.PlusDays(lag) > series.End))
         {
             var effective = d.Date.PlusDays(lag);
             transitions.Add(new Transition(d.Date, Period.DaysBetween(d.Date, effective), d.Active, TransitionCause.Determination, 0, effectiveDays.Citation, null, null, true));
         }
 
-        return new SuspensionTimeline(policy, series, status, determinations, transitions, caveat);
+        return new SuspensionTimeline(policy, series, status, determinations, transitions, caveat, official);
     }
 }
 

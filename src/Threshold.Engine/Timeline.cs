@@ -52,6 +52,9 @@ public enum DeterminationTrigger
 
     /// <summary>A determination supplied by the user (secretary-determination policies).</summary>
     Supplied,
+
+    /// <summary>A determination actually made and published (the official record), or recorded by a user as such.</summary>
+    Official,
 }
 
 /// <summary>Why a transition happened.</summary>
@@ -79,7 +82,8 @@ internal interface IEventText
 }
 
 /// <summary>
-/// A factual determination the data supports, proposed by the engine. The window is
+/// A factual determination: on the proposed timeline one the data supports, proposed by the engine; on the official
+/// timeline one actually made (<see cref="DeterminationTrigger.Official"/>). The window is
 /// [<see cref="WindowStart"/>, <see cref="WindowEnd"/>] inclusive (7 days); for a streak, every day from
 /// <see cref="StreakStart"/> to <see cref="WindowEnd"/> inclusive had its own 7-day average under the level.
 /// Dates, rule text and citations are derived on first use from day indexes into the series.
@@ -165,6 +169,15 @@ public sealed class Determination
 
     /// <summary>Exact mean of the window (sum ÷ days); comparisons use the sum, never a rounded mean.</summary>
     public decimal Average => WindowDays == 0 ? 0 : (decimal)WindowSum / WindowDays;
+
+    /// <summary>
+    /// Whether the determination names the window it read: always for a proposal, never for a supplied one, and for an
+    /// official one when its publication (or its recorder) names it.
+    /// </summary>
+    public bool HasWindow => Trigger != DeterminationTrigger.Supplied && WindowDays > 0;
+
+    /// <summary>Whether <see cref="WindowSum"/> was computed: the window is named, inside the series and touches no missing day.</summary>
+    public bool HasSum => HasWindow && WindowSum >= 0;
 }
 
 /// <summary>
@@ -228,7 +241,8 @@ public sealed record TimelineDay(LocalDate Date, int? Counted, long? WindowSum, 
 /// </summary>
 public sealed class SuspensionTimeline
 {
-    internal SuspensionTimeline(CompiledPolicy policy, EncounterSeries series, DayStatus[] status, IReadOnlyList<Determination> determinations, IReadOnlyList<Transition> transitions, string? replayCaveat)
+    /// <param name="official">The official record followed, for an official timeline; null for a proposed one.</param>
+    internal SuspensionTimeline(CompiledPolicy policy, EncounterSeries series, DayStatus[] status, IReadOnlyList<Determination> determinations, IReadOnlyList<Transition> transitions, string? replayCaveat, OfficialBasis? official = null)
     {
         Policy = policy;
         Series = series;
@@ -236,7 +250,17 @@ public sealed class SuspensionTimeline
         Determinations = determinations;
         Transitions = transitions;
         this.replayCaveat = replayCaveat;
+        Official = official;
     }
+
+    /// <summary>Which timeline this is: proposed from the data, or following only the determinations actually made.</summary>
+    public TimelineKind Kind => Official is null ? TimelineKind.Proposed : TimelineKind.Official;
+
+    /// <summary>The official record this timeline follows; null on a proposed timeline.</summary>
+    public OfficialBasis? Official { get; }
+
+    /// <summary>What kind of timeline this is, in words every output repeats (<see cref="TimelineNotes"/>).</summary>
+    public string Note => Official is { } basis ? TimelineNotes.Official(basis) : TimelineNotes.Proposed;
 
     private readonly DayStatus[] status;
     private readonly string? replayCaveat;

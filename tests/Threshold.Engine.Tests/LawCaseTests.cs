@@ -7,7 +7,9 @@ namespace Threshold.Engine.Tests;
 
 /// <summary>
 /// Runs the OpenFisca-style law cases in LawCases/*.yaml. Each case names its citation; its input is a series built
-/// from segments, its output the complete list of determinations and transitions plus spot checks.
+/// from segments, its output the complete list of determinations and transitions plus spot checks. A case replays the
+/// proposed timeline unless it says <c>timeline: official</c>; an official case may add <c>recorded:</c> determinations
+/// (date, kind, optional window_start and window_end), followed as if a user had recorded them as official.
 /// </summary>
 public sealed class LawCaseTests
 {
@@ -34,15 +36,18 @@ public sealed class LawCaseTests
         var policy = BuiltInPolicies.Get(Text(node, "policy"));
         var options = Options(node);
         var series = Series((YamlMappingNode)node["input"]);
+        var kind = node.Children.ContainsKey("timeline") ? Timeline(Text(node, "timeline")) : TimelineKind.Proposed;
+        var recorded = Recorded(node);
         if (node.Children.ContainsKey("error"))
         {
-            var error = Assert.ThrowsAny<Exception>(() => SuspensionReplay.Run(CompiledPolicy.Compile(policy, options), series));
+            var error = Assert.ThrowsAny<Exception>(() => SuspensionReplay.Run(CompiledPolicy.Compile(policy, options), series, kind, recorded));
             Assert.Contains(Text(node, "error"), error.Message, StringComparison.Ordinal);
             return;
         }
 
-        var timeline = SuspensionReplay.Run(CompiledPolicy.Compile(policy, options), series);
-        if (!series.HasGaps)
+        var timeline = SuspensionReplay.Run(CompiledPolicy.Compile(policy, options), series, kind, recorded);
+        Assert.Equal(kind, timeline.Kind);
+        if (kind == TimelineKind.Proposed && !series.HasGaps)
         {
             // The day-at-a-time replay (the simulator's) must say exactly what the batch replay says.
             DailyReplayTests.AssertSame(timeline, DailyReplayTests.FeedDaily(CompiledPolicy.Compile(policy, options), series));
@@ -124,6 +129,29 @@ public sealed class LawCaseTests
         {
             Assert.True(((YamlScalarNode)v).Value == actual, $"{key}: expected {((YamlScalarNode)v).Value}, got {actual}");
         }
+    }
+
+    private static TimelineKind Timeline(string text) => text switch
+    {
+        "official" => TimelineKind.Official,
+        "proposed" => TimelineKind.Proposed,
+        _ => throw new InvalidOperationException($"timeline '{text}' must be official or proposed"),
+    };
+
+    private static OfficialDetermination[] Recorded(YamlMappingNode node)
+    {
+        if (!node.Children.TryGetValue("recorded", out var list))
+        {
+            return [];
+        }
+
+        var citation = new Citation("Law case", string.Empty, null, VerificationStatus.Unverified, "recorded for the test");
+        return [.. ((YamlSequenceNode)list).Children.Cast<YamlMappingNode>().Select(r => new OfficialDetermination(
+            Date(Text(r, "date")),
+            Text(r, "kind") == "activation" ? OfficialKind.Activation : OfficialKind.Deactivation,
+            r.Children.ContainsKey("window_start") ? new DateInterval(Date(Text(r, "window_start")), Date(Text(r, "window_end"))) : null,
+            "recorded in the law case",
+            citation))];
     }
 
     private static ReplayOptions Options(YamlMappingNode node)

@@ -16,12 +16,14 @@ namespace Threshold.Engine.Tests;
 /// </summary>
 public sealed class NoOpReformPropertyTests
 {
-    /// <summary>Each built-in policy with the options it needs to replay (the bills need an in-force date).</summary>
+    /// <summary>Each built-in policy with the options it needs to replay (the bills need an in-force date, and 10888 one inside the series).</summary>
     private static readonly (string Id, ReplayOptions Options)[] Policies =
     [
         ("proclamation-10773", ReplayOptions.Default),
         ("senate-border-act-2024", new ReplayOptions { InForce = ReplayPropertyTests.Start.PlusDays(9) }),
         ("hr2-2023", new ReplayOptions { InForce = ReplayPropertyTests.Start.PlusDays(9) }),
+        // In force from 2025-01-20, after many random series end: moved into them, as for the bills.
+        ("proclamation-10888", new ReplayOptions { InForce = ReplayPropertyTests.Start.PlusDays(9) }),
     ];
 
     [Fact]

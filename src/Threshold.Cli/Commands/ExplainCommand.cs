@@ -38,6 +38,8 @@ internal sealed class ExplainCommand : Command<ExplainSettings>
                 engineVersion = RuleSetVersion.EngineVersion,
                 ruleSetVersion = RuleSetVersion.Current,
                 policy = timeline.Policy.Policy.Id,
+                timeline = TimelineNotes.Name(explanation.Timeline),
+                timelineNote = explanation.TimelineNote,
                 date = ReplayReport.Iso(explanation.Date),
                 status = ReplayReport.StatusName(explanation.Status),
                 countingFormula = explanation.CountingFormula,
@@ -55,7 +57,7 @@ internal sealed class ExplainCommand : Command<ExplainSettings>
         }
 
         var console = Terminal.Create();
-        console.Write(new Rule($"[bold]{timeline.Policy.Policy.Id}[/] on {explanation.Date:yyyy-MM-dd}: [bold]{ReplayReport.StatusName(explanation.Status)}[/]").LeftJustified());
+        console.Write(new Rule($"[bold]{timeline.Policy.Policy.Id}[/] on {explanation.Date:yyyy-MM-dd}: [bold]{ReplayReport.StatusName(explanation.Status)}[/] on the {TimelineNotes.Name(explanation.Timeline)} timeline").LeftJustified());
         var window = new Table().Border(TableBorder.Simple).Title($"Window ({explanation.CountingFormula})");
         window.AddColumn("Date");
         window.AddColumn(new TableColumn("Counted").RightAligned());

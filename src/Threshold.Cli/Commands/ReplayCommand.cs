@@ -52,6 +52,8 @@ internal sealed class ReplayCommand : Command<ReplayCommandSettings>
         }
 
         output.WriteLine($"# policy: {timeline.Policy.Policy.Id}; engine {RuleSetVersion.EngineVersion}; rule set {RuleSetVersion.Current}");
+        // A proposal read as history is the error this line prevents: every file says which timeline it holds.
+        output.WriteLine($"# timeline: {TimelineNotes.Name(timeline.Kind)}. {timeline.Note}");
         using var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(output, leaveOpen: true);
         foreach (var day in timeline.Days())
         {

@@ -7,7 +7,7 @@ using Threshold.Law;
 
 namespace Threshold.Cli.Commands;
 
-/// <summary>Options shared by replay and explain: which policy, which series, and the what-if overlays.</summary>
+/// <summary>Options shared by replay and explain: which policy, which series, which timeline, and the what-if overlays.</summary>
 internal class ReplaySettings : CommandSettings
 {
     [CommandOption("--policy <ID|FILE>")]
@@ -61,13 +61,53 @@ internal class ReplaySettings : CommandSettings
     [Description("A dated determination for hr2-2023 (operational control) (repeatable).")]
     public string[] Determination { get; init; } = [];
 
-    /// <summary>Loads the policy, reads the series and replays it, validating every option first.</summary>
-    public SuspensionTimeline Replay() =>
-        Replay(PolicyArgument.Load(Policy ?? throw new UsageException("--policy is required (a built-in id or a YAML file)")));
+    [CommandOption("--timeline <proposed|official>")]
+    [Description("proposed (default): determinations proposed from the data, never history. official: only the determinations actually made and published (law/determinations/) and those recorded in the record.")]
+    public string? Timeline { get; init; }
 
-    /// <summary>Replays <paramref name="policy"/> with this command's series and options.</summary>
+    /// <summary>The timeline asked for: proposed unless --timeline official.</summary>
+    public TimelineKind TimelineKind() => Timeline switch
+    {
+        null or "proposed" => Engine.TimelineKind.Proposed,
+        "official" => Engine.TimelineKind.Official,
+        _ => throw new UsageException($"--timeline {Timeline}: must be official or proposed"),
+    };
+
+    /// <summary>The policy named by --policy.</summary>
+    public PolicyDocument PolicyDocument() => PolicyArgument.Load(Policy ?? throw new UsageException("--policy is required (a built-in id or a YAML file)"));
+
+    /// <summary>Loads the policy, reads the series and replays it on the timeline asked for, validating every option first.</summary>
+    public SuspensionTimeline Replay() => Replay(PolicyDocument());
+
+    /// <summary>Replays <paramref name="policy"/> with this command's series and options, on the timeline asked for.</summary>
     /// <param name="countsOnlyIfNeeded">For an instrument with no threshold, ignore the given series and list its days to today without counts.</param>
     public SuspensionTimeline Replay(PolicyDocument policy, bool countsOnlyIfNeeded = false)
+    {
+        var kind = TimelineKind();
+        var compiled = Compile(policy);
+        var series = SeriesFor(policy, compiled, countsOnlyIfNeeded);
+        return Replay(compiled, series, kind, kind == Engine.TimelineKind.Official ? Threshold.Web.Apis.DeterminationComparison.RecordedFor(policy, RecordedDeterminations()) : []);
+    }
+
+    /// <summary>Replays <paramref name="series"/> under <paramref name="compiled"/> on the <paramref name="kind"/> timeline; a what-if that changed nothing is an error.</summary>
+    public static SuspensionTimeline Replay(CompiledPolicy compiled, EncounterSeries series, TimelineKind kind, IReadOnlyList<OfficialDetermination> recorded)
+    {
+        var timeline = SuspensionReplay.Run(compiled, series, kind, recorded);
+        OverlayEvaluation.RequireEffect(timeline);
+        return timeline;
+    }
+
+    /// <summary>
+    /// The series to replay <paramref name="policy"/> over: --encounters or --series, or for an instrument with no
+    /// threshold given neither (or <paramref name="countsOnlyIfNeeded"/>), its days to today without counts.
+    /// </summary>
+    public EncounterSeries SeriesFor(PolicyDocument policy, CompiledPolicy compiled, bool countsOnlyIfNeeded = false) =>
+        (countsOnlyIfNeeded || (Encounters is null && Series is null)) && policy.Mechanism != MechanismKind.EncounterThreshold
+            ? UncountedSeries.For(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
+            : LoadSeries();
+
+    /// <summary>Compiles <paramref name="policy"/> with this command's what-ifs, each validated.</summary>
+    public CompiledPolicy Compile(PolicyDocument policy)
     {
         var options = new ReplayOptions
         {
@@ -79,16 +119,24 @@ internal class ReplaySettings : CommandSettings
             CourtOrders = CourtOrder.Select(ParseCourtOrder).ToArray(),
             Determinations = Determination.Select(ParseDetermination).ToArray(),
         };
-        var compiled = CompiledPolicy.Compile(policy, options);
-        var series = (countsOnlyIfNeeded || (Encounters is null && Series is null)) && policy.Mechanism != MechanismKind.EncounterThreshold
-            ? UncountedSeries.For(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
-            : LoadSeries();
-        var timeline = SuspensionReplay.Run(compiled, series);
-        OverlayEvaluation.RequireEffect(timeline);
-        return timeline;
+        return CompiledPolicy.Compile(policy, options);
     }
 
-    private EncounterSeries LoadSeries()
+    /// <summary>
+    /// The determinations recorded in the record (an official source users add), when this command reaches a record:
+    /// one it names (--series, --data-dir, --database or their environment variables) or the default one if it exists.
+    /// A command that names none never creates a record just to find it empty.
+    /// </summary>
+    public IReadOnlyList<Threshold.Record.RecordedDetermination> RecordedDeterminations()
+    {
+        var store = Store;
+        var named = Series is not null || store.ResolveDatabase() is not null || DataDir is not null
+            || Environment.GetEnvironmentVariable("THRESHOLD_DATA_DIR") is { Length: > 0 };
+        return named || Directory.Exists(store.ResolveDataDirectory()) ? store.Open().Determinations.List() : [];
+    }
+
+    /// <summary>The series named by --encounters or --series.</summary>
+    public EncounterSeries LoadSeries()
     {
         if (Series is null)
         {

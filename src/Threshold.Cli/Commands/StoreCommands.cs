@@ -317,8 +317,9 @@ internal sealed class DeterminationDiffSettings : ReplaySettings
 }
 
 /// <summary>
-/// <c>threshold determinations diff</c>: where the official timeline (recorded determinations) and the proposed one (the
-/// data) part: proposals not recorded, and recorded determinations the data does not support.
+/// <c>threshold determinations diff</c>: where the official timeline (the determinations actually made: the shipped
+/// record in law/determinations/, plus any recorded in the record) and the proposed one (from the data) part. It needs
+/// no recorded determination: out of the box it sets the shipped record against the proposals from the encounters.
 /// </summary>
 internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettings>
 {
@@ -329,35 +330,66 @@ internal sealed class DeterminationDiffCommand : Command<DeterminationDiffSettin
             throw new UsageException($"--format {settings.Format}: must be table or json");
         }
 
-        var timeline = settings.Replay();
-        var recorded = settings.Store.Open().Determinations.List();
-        // One definition of the comparison, shared with the web service.
-        var rows = Threshold.Web.Apis.DeterminationComparison.Between(timeline, recorded).Rows;
+        if (settings.Timeline is not null)
+        {
+            throw new UsageException($"--timeline {settings.Timeline}: determinations diff compares the official and the proposed timelines; leave --timeline out");
+        }
+
+        var policy = settings.PolicyDocument();
+        var compiled = settings.Compile(policy);
+        var series = settings.SeriesFor(policy, compiled);
+        var proposed = ReplaySettings.Replay(compiled, series, TimelineKind.Proposed, []);
+        var recorded = settings.RecordedDeterminations();
+        // One definition of the comparison, shared with the web service. The official side is the instrument as
+        // written: what-ifs (--set, --court-order, --in-force) change only the proposed side.
+        var comparison = Threshold.Web.Apis.DeterminationComparison.Between(proposed, Threshold.Web.Apis.DeterminationComparison.OfficialTimeline(policy, series, recorded), recorded);
         if (settings.Format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, rows }, ReplayReport.JsonOptions));
+            Console.Out.WriteLine(JsonSerializer.Serialize(comparison, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
         }
 
-        var table = new Table().Border(TableBorder.Rounded).Title("Recorded (official) against proposed (from the data) determinations");
+        var console = Terminal.Create();
+        console.MarkupLine($"[bold yellow]Official[/] — {Markup.Escape(comparison.OfficialNote ?? $"{policy.Id} has no official record of determinations: only those recorded in the record are compared.")}");
+        console.MarkupLine($"[bold yellow]Proposed[/] — {Markup.Escape(comparison.ProposedNote)}");
+        var table = new Table().Border(TableBorder.Rounded).Title("Official (made: shipped record and recorded) against proposed (from the data) determinations");
         foreach (var h in new[] { "Where", "Date", "Kind", "Window", "Recorded by", "The data", "Citation" })
         {
             table.AddColumn(h);
         }
 
-        foreach (var r in rows)
+        foreach (var r in comparison.Rows)
         {
-            table.AddRow(r.Status, r.Date, r.Kind, $"{r.WindowStart} to {r.WindowEnd}", Markup.Escape(r.RecordedBy ?? "—"), Markup.Escape(r.Evidence), Markup.Escape(r.Citation ?? "—"));
+            table.AddRow(r.Status, r.Date, r.Kind, r.WindowStart is null ? "none published" : $"{r.WindowStart} to {r.WindowEnd}", Markup.Escape(r.RecordedBy ?? "—"), Markup.Escape(r.Evidence), Markup.Escape(r.Citation ?? "—"));
         }
 
-        if (rows.Count == 0)
+        if (comparison.Rows.Count == 0)
         {
-            table.AddRow("—", "—", "—", "—", "—", "no determination recorded or proposed", "—");
+            table.AddRow("—", "—", "—", "—", "—", "no determination made or proposed", "—");
         }
 
-        var console = Terminal.Create();
         console.Write(table);
-        if (timeline.Series.IsModeled)
+        if (comparison.StatusDifferences.Count > 0)
+        {
+            var days = new Table().Border(TableBorder.Simple).Title("Days on which the timelines part");
+            foreach (var h in new[] { "From", "To", "Days", "Official", "Proposed" })
+            {
+                days.AddColumn(h);
+            }
+
+            foreach (var d in comparison.StatusDifferences)
+            {
+                days.AddRow(d.From, d.To, d.Days.ToString(CultureInfo.InvariantCulture), d.Official, d.Proposed);
+            }
+
+            console.Write(days);
+        }
+        else if (comparison.Official is not null)
+        {
+            console.MarkupLine("The two timelines give every day of the series the same status.");
+        }
+
+        if (series.IsModeled)
         {
             console.MarkupLine("[yellow]Proposals come from a MODELED encounter series, not an official daily count.[/]");
         }

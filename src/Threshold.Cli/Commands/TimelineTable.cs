@@ -7,6 +7,13 @@ namespace Threshold.Cli.Commands;
 /// <summary>The human summary of a replay: the policy, its caveats, each transition with the determination behind it, and the totals.</summary>
 internal static class TimelineTable
 {
+    /// <summary>Which timeline, in words: a proposal must never read as history, and "none found" is [U].</summary>
+    public static void WriteTimelineNote(IAnsiConsole console, SuspensionTimeline timeline)
+    {
+        var hint = timeline.Kind == TimelineKind.Proposed ? " (--timeline official for the determinations actually made)" : string.Empty;
+        console.MarkupLine($"[bold yellow]{Markup.Escape(timeline.Note + hint)}[/]");
+    }
+
     public static void Write(IAnsiConsole console, SuspensionTimeline timeline)
     {
         var compiled = timeline.Policy;
@@ -16,9 +23,10 @@ internal static class TimelineTable
         console.MarkupLine($"Policy [bold]{policy.Id}[/] ({(policy.Standing == LegalStanding.InForce ? "in force" : "[yellow]HYPOTHETICAL: not law[/]")}), in force from 12:01 a.m. Eastern on {compiled.InForce:yyyy-MM-dd} — {Markup.Escape(policy.InForce.Citation.Text)}");
         console.MarkupLine($"Series [bold]{Markup.Escape(series.SourceName)}[/]: {series.Start:yyyy-MM-dd} to {series.End:yyyy-MM-dd} ({series.Length} days)" + (series.IsModeled ? " — [yellow bold]MODELED, not an official daily count[/]" : string.Empty));
         console.MarkupLine($"Engine {RuleSetVersion.EngineVersion}, rule set {RuleSetVersion.Current}");
+        WriteTimelineNote(console, timeline);
         console.WriteLine();
 
-        var table = new Table().Border(TableBorder.Rounded).Title("Transitions (12:01 a.m. America/New_York)");
+        var table = new Table().Border(TableBorder.Rounded).Title($"Transitions on the {TimelineNotes.Name(timeline.Kind)} timeline (12:01 a.m. America/New_York)");
         table.AddColumn("Effective");
         table.AddColumn("To");
         table.AddColumn("Cause");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Threshold.Engine;
+using Threshold.Law;
 using Threshold.Web.Hosting;
 using Threshold.Web.Security;
 
@@ -19,7 +20,7 @@ public static class DeterminationsApi
         api.MapPost("/", Record).RequireAuthorization(Roles.Operator)
             .WithName("RecordDetermination").WithSummary("Record a determination: date, kind (activation or deactivation), the window relied on, who, a note. It joins the audit chain.");
         api.MapGet("/diff", Diff).RequireAuthorization(Roles.Viewer)
-            .WithName("DiffDeterminations").WithSummary("Where the recorded (official) and proposed (from the data) determinations part.");
+            .WithName("DiffDeterminations").WithSummary("Where the official timeline (the shipped record of determinations made, and those recorded) and the proposed one (from the data) part: determinations and days.");
         return app;
     }
 
@@ -33,8 +34,25 @@ public static class DeterminationsApi
         return TypedResults.Created($"/api/v1/determinations", Stamped.Of<RecordedDeterminationDto>(recorded));
     }
 
-    public static Ok<Stamped<DeterminationComparison>> Diff([AsParameters] ReplayQuery query, TimelineService timelines, RecordHolder record) =>
-        TypedResults.Ok(Stamped.Of<DeterminationComparison>(DeterminationComparison.Between(timelines.ReplayStored(query), record.Store.Determinations.List())));
+    /// <remarks>
+    /// The diff always compares both timelines, so <c>timeline</c> is refused rather than ignored. The official side is
+    /// the instrument as written: the query's what-ifs change only the proposed side.
+    /// </remarks>
+    public static Ok<Stamped<DeterminationComparison>> Diff([AsParameters] ReplayQuery query, TimelineService timelines, RecordHolder record)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(timelines);
+        ArgumentNullException.ThrowIfNull(record);
+        if (query.Timeline is not null)
+        {
+            throw new RequestValidationException("timeline", $"timeline: the diff compares the official and the proposed timelines, so it takes no timeline (got '{query.Timeline}')");
+        }
+
+        var proposed = timelines.ReplayStored(query);
+        var official = BuiltInDeterminations.For(query.PolicyDocument().Id) is null ? null
+            : timelines.ReplayStored(new ReplayQuery { Policy = query.Policy, Series = query.Series, AsKnownOn = query.AsKnownOn, Timeline = "official" });
+        return TypedResults.Ok(Stamped.Of(DeterminationComparison.Between(proposed, official, record.Store.Determinations.List())));
+    }
 
     /// <summary>Validates and records a determination; shared by the API and the dashboard's form.</summary>
     public static RecordedDeterminationDto RecordDetermination(RecordHolder record, RecordDeterminationRequest body)

@@ -40,6 +40,18 @@ public sealed record ReplayQuery
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "determination")]
     public string[]? Determination { get; init; }
 
+    [Description("proposed (default): determinations proposed from the data, never history; official: only the determinations actually made and published (law/determinations/) and those recorded.")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "timeline")]
+    public string? Timeline { get; init; }
+
+    /// <summary>The timeline asked for (default proposed); anything but official or proposed is refused naming the parameter.</summary>
+    public TimelineKind TimelineKind() => Timeline switch
+    {
+        null or "proposed" => Threshold.Engine.TimelineKind.Proposed,
+        "official" => Threshold.Engine.TimelineKind.Official,
+        _ => throw new RequestValidationException("timeline", $"timeline: '{Timeline}' must be official or proposed"),
+    };
+
     /// <summary>The policy document named by <see cref="Policy"/>.</summary>
     public PolicyDocument PolicyDocument() =>
         Policy is null ? throw new RequestValidationException("policy", "policy is required (a built-in id, see /api/v1/policies)")

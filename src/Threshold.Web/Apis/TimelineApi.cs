@@ -5,7 +5,10 @@ using Threshold.Web.Security;
 
 namespace Threshold.Web.Apis;
 
-/// <summary>Replays (the timeline) and explanations of one day, for a stored series or an uploaded CSV.</summary>
+/// <summary>
+/// Replays (the timeline) and explanations of one day, for a stored series or an uploaded CSV, on the timeline asked
+/// for (<c>timeline=proposed</c>, the default, or <c>official</c>); every document says which.
+/// </summary>
 public static class TimelineApi
 {
     /// <summary>Name given to an uploaded series in messages and in the replay document.</summary>
@@ -15,7 +18,7 @@ public static class TimelineApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Timeline");
         api.MapGet("/timeline", StoredTimeline).RequireAuthorization(Roles.Viewer).Produces<ReplayReport.ReplayDocument>(StatusCodes.Status200OK, "application/json")
-            .WithName("Timeline").WithSummary("Replay a stored series (as known on an instant): day statuses, determinations, transitions, each cited.");
+            .WithName("Timeline").WithSummary("Replay a stored series (as known on an instant): day statuses, determinations, transitions, each cited; timeline=official follows only the determinations actually made.");
         api.MapPost("/timeline", UploadedTimeline).RequireAuthorization(Roles.Analyst).Accepts<string>("text/csv")
             .WithName("TimelineOfUpload").WithSummary("Replay an uploaded daily encounter CSV (the body) without storing it.");
         api.MapGet("/explain", StoredExplain).RequireAuthorization(Roles.Viewer)
@@ -29,14 +32,22 @@ public static class TimelineApi
     public static FileContentHttpResult StoredTimeline([AsParameters] ReplayQuery query, TimelineService timelines) =>
         TypedResults.Bytes(timelines.ReplayDocumentJson(query), "application/json");
 
-    public static async Task<Ok<ReplayReport.ReplayDocument>> UploadedTimeline([AsParameters] ReplayQuery query, bool? allowGaps, HttpRequest request, ThresholdSettings settings, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ReplayReport.Build(TimelineService.Replay(query, await UploadAsync(request, allowGaps, settings, cancellationToken).ConfigureAwait(false))));
+    public static async Task<Ok<ReplayReport.ReplayDocument>> UploadedTimeline([AsParameters] ReplayQuery query, bool? allowGaps, HttpRequest request, ThresholdSettings settings, TimelineService timelines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timelines);
+        var series = await UploadAsync(request, allowGaps, settings, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(ReplayReport.Build(TimelineService.Replay(query, series, timelines.RecordedFor(query))));
+    }
 
     public static Ok<ExplainDocument> StoredExplain([AsParameters] ReplayQuery query, string? date, TimelineService timelines) =>
         Explain(timelines.ReplayStored(query), date);
 
-    public static async Task<Ok<ExplainDocument>> UploadedExplain([AsParameters] ReplayQuery query, string? date, bool? allowGaps, HttpRequest request, ThresholdSettings settings, CancellationToken cancellationToken) =>
-        Explain(TimelineService.Replay(query, await UploadAsync(request, allowGaps, settings, cancellationToken).ConfigureAwait(false)), date);
+    public static async Task<Ok<ExplainDocument>> UploadedExplain([AsParameters] ReplayQuery query, string? date, bool? allowGaps, HttpRequest request, ThresholdSettings settings, TimelineService timelines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timelines);
+        var series = await UploadAsync(request, allowGaps, settings, cancellationToken).ConfigureAwait(false);
+        return Explain(TimelineService.Replay(query, series, timelines.RecordedFor(query)), date);
+    }
 
     internal static async Task<EncounterSeries> UploadAsync(HttpRequest request, bool? allowGaps, ThresholdSettings settings, CancellationToken cancellationToken)
     {

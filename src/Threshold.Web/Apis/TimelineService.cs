@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NodaTime;
 using Threshold.Engine;
+using Threshold.Record;
 using Threshold.Web.Hosting;
 
 namespace Threshold.Web.Apis;
@@ -77,7 +78,7 @@ public sealed class TimelineService(RecordHolder record)
     {
         ArgumentNullException.ThrowIfNull(query);
         var timeline = ReplayStored(query);
-        var key = (timeline.Series, QueryKey(query));
+        var key = (timeline.Series, QueryKey(query) + RecordedKey(timeline.Official?.Recorded));
         if (documentCache.TryGetValue(key, out var cached))
         {
             return cached;
@@ -111,14 +112,26 @@ public sealed class TimelineService(RecordHolder record)
     public static EncounterSeries Uploaded(string csv, string sourceName, bool allowGaps) =>
         EncounterCsvReader.Read(new StringReader(csv), sourceName, allowGaps);
 
-    /// <summary>Replays a series under the query's policy and options; an override that changes nothing is an error.</summary>
-    public static SuspensionTimeline Replay(ReplayQuery query, EncounterSeries series)
+    /// <summary>
+    /// Replays a series under the query's policy and options, on the query's timeline; an override that changes nothing
+    /// is an error. An official timeline also follows <paramref name="recorded"/> (the record's determinations).
+    /// </summary>
+    public static SuspensionTimeline Replay(ReplayQuery query, EncounterSeries series, IReadOnlyList<RecordedDetermination>? recorded = null)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var compiled = CompiledPolicy.Compile(query.PolicyDocument(), query.Options());
-        var timeline = SuspensionReplay.Run(compiled, series);
+        var document = query.PolicyDocument();
+        var kind = query.TimelineKind();
+        var compiled = CompiledPolicy.Compile(document, query.Options());
+        var timeline = SuspensionReplay.Run(compiled, series, kind, kind == TimelineKind.Official ? DeterminationComparison.RecordedFor(document, recorded ?? []) : null);
         OverlayEvaluation.RequireEffect(timeline);
         return timeline;
+    }
+
+    /// <summary>The determinations recorded in the record, when <paramref name="query"/> asks for the official timeline (which follows them).</summary>
+    public IReadOnlyList<RecordedDetermination>? RecordedFor(ReplayQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.TimelineKind() == TimelineKind.Official ? record.Store.Determinations.List() : null;
     }
 
     /// <summary>The stored series named by the query, replayed; cached, since the same stored series and options always replay the same.</summary>
@@ -126,13 +139,15 @@ public sealed class TimelineService(RecordHolder record)
     {
         ArgumentNullException.ThrowIfNull(query);
         var series = StoredSeries(query.Series, query.AsKnownOnInstant());
-        var key = (series, QueryKey(query));
+        var recorded = RecordedFor(query);
+        // An official timeline also depends on the recorded determinations, so they are part of its key.
+        var key = (series, QueryKey(query) + RecordedKey(recorded));
         if (timelineCache.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        var timeline = Replay(query, series);
+        var timeline = Replay(query, series, recorded);
         if (timelineCache.Count >= MaxCachedSeries * 4)
         {
             timelineCache.Clear();
@@ -152,5 +167,9 @@ public sealed class TimelineService(RecordHolder record)
         q.DeterminationLag,
         string.Join('\u001e', q.Set ?? []),
         string.Join('\u001e', q.CourtOrder ?? []),
-        string.Join('\u001e', q.Determination ?? []));
+        string.Join('\u001e', q.Determination ?? []),
+        q.Timeline);
+
+    private static string RecordedKey<T>(IReadOnlyList<T>? recorded) =>
+        recorded is null ? string.Empty : "\u001frecorded:" + string.Join('\u001e', recorded);
 }
