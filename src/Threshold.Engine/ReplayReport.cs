@@ -48,7 +48,10 @@ public static class ReplayReport
                 policy.Standing == LegalStanding.InForce ? "in-force" : "hypothetical",
                 Iso(compiled.InForce),
                 CitationDto.From(policy.InForce.Citation),
-                compiled.Overlays.Select(o => o.Label).Distinct().ToArray()),
+                compiled.Overlays.Select(o => o.Label).Distinct().ToArray())
+            {
+                StandingOn = StandingDto.From(policy.StandingHistory.On(series.End)),
+            },
             new SeriesDto(series.SourceName, Iso(series.Start), Iso(series.End), series.Length, series.IsModeled, series.Provenance, days.Count(d => d.Counted is null)),
             caveats,
             new SummaryDto(
@@ -150,7 +153,17 @@ public static class ReplayReport
     /// <summary>A search that found no determination of <paramref name="Kinds"/> from <paramref name="From"/> to <paramref name="To"/> (the date last checked); always [U].</summary>
     public sealed record NoneFoundDto(IReadOnlyList<string> Kinds, string From, string To, string Text, CitationDto Citation);
 
-    public sealed record PolicyDto(string Id, string Title, string Standing, string InForce, CitationDto InForceCitation, IReadOnlyList<string> Overlays);
+    public sealed record PolicyDto(string Id, string Title, string Standing, string InForce, CitationDto InForceCitation, IReadOnlyList<string> Overlays)
+    {
+        /// <summary>The instrument's standing on the last day replayed (the dated events in <c>policies ID</c>).</summary>
+        public StandingDto? StandingOn { get; init; }
+    }
+
+    /// <summary>An instrument's standing on one day: <c>state</c>, a plain <c>summary</c> of its dated events, and the weakest <c>status</c> it rests on.</summary>
+    public sealed record StandingDto(string Date, string State, string Summary, string Status)
+    {
+        public static StandingDto From(StandingOnDay s) => new(Iso(s.Date), s.StateName, s.Summary, s.Status.Code());
+    }
 
     public sealed record SeriesDto(string Source, string Start, string End, int Days, bool Modeled, IReadOnlyList<string> Provenance, int MissingDays);
 

@@ -19,6 +19,7 @@ internal static class DecisionTable
             console.MarkupLine("[yellow]The suspension periods come from a MODELED encounter series, not an official daily count.[/]");
         }
 
+        console.MarkupLine(Markup.Escape(timeline.Note));
         var answer = new Table().Border(TableBorder.Rounded).HideHeaders();
         answer.AddColumn("Question");
         answer.AddColumn("Answer");

@@ -81,11 +81,15 @@ internal class ReplaySettings : CommandSettings
 
     /// <summary>Replays <paramref name="policy"/> with this command's series and options, on the timeline asked for.</summary>
     /// <param name="countsOnlyIfNeeded">For an instrument with no threshold, ignore the given series and list its days to today without counts.</param>
-    public SuspensionTimeline Replay(PolicyDocument policy, bool countsOnlyIfNeeded = false)
+    /// <param name="defaultKind">The timeline when --timeline is not given (proposed unless a caller says otherwise).</param>
+    public SuspensionTimeline Replay(PolicyDocument policy, bool countsOnlyIfNeeded = false, TimelineKind defaultKind = Engine.TimelineKind.Proposed)
     {
-        var kind = TimelineKind();
+        var kind = Timeline is null ? defaultKind : TimelineKind();
         var compiled = Compile(policy);
-        var series = SeriesFor(policy, compiled, countsOnlyIfNeeded);
+        // The official timeline reads no counts: without a series, its days run to today without them.
+        var series = kind == Engine.TimelineKind.Official && Encounters is null && Series is null
+            ? UncountedSeries.For(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
+            : SeriesFor(policy, compiled, countsOnlyIfNeeded);
         return Replay(compiled, series, kind, kind == Engine.TimelineKind.Official ? Threshold.Web.Apis.DeterminationComparison.RecordedFor(policy, RecordedDeterminations()) : []);
     }
 

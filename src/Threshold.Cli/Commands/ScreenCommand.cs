@@ -67,7 +67,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         {
             if (!timelines.TryGetValue(policy.Id, out var timeline))
             {
-                timelines[policy.Id] = timeline = settings.Replay(policy, countsOnlyIfNeeded: true);
+                timelines[policy.Id] = timeline = settings.Replay(policy, countsOnlyIfNeeded: true, defaultKind: TimelineKind.Official);
             }
 
             return timeline;
@@ -100,6 +100,10 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
                     engineVersion = RuleSetVersion.EngineVersion,
                     ruleSetVersion = RuleSetVersion.Current,
                     modeledEncounters = timelines.Values.Any(t => t.Series.IsModeled),
+                    timeline = settings.Timeline ?? "official",
+                    timelineNote = settings.Timeline is null or "official"
+                        ? "Each instrument's periods follow its official timeline: only determinations actually made and published (law/determinations/) or recorded; pass --timeline proposed with --encounters for periods proposed from data."
+                        : "PROPOSED timeline: periods follow determinations proposed from the encounter data, not determinations that were made.",
                     id = dto.Id,
                     policy = dto.Policy,
                     instruments = dto.Instruments,
@@ -201,7 +205,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
                 var store = settings.Store.Open();
                 RecordedScreening.RunOne(store, screener, arrangements, CaseJsonReader.ReadSingle(settings.Case), settings.Case, recordedLine);
                 var recorded = JsonDocument.Parse(recordedLine.ToString()).RootElement;
-                var wrapped = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, recorded = true, result = recorded }, ReplayReport.JsonOptions);
+                var wrapped = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, timeline = TimelineNotes.Name(timeline.Kind), timelineNote = timeline.Note, recorded = true, result = recorded }, ReplayReport.JsonOptions);
                 OutputFile.Write(settings.Out, writer => writer.WriteLine(wrapped));
                 return ExitCodes.Ok;
             }
@@ -226,7 +230,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
                 return ExitCodes.Ok;
             }
 
-            var json = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, result = CaseDecisionJson.Build(decision) }, ReplayReport.JsonOptions);
+            var json = JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, modeledEncounters = timeline.Series.IsModeled, timeline = TimelineNotes.Name(timeline.Kind), timelineNote = timeline.Note, result = CaseDecisionJson.Build(decision) }, ReplayReport.JsonOptions);
             OutputFile.Write(settings.Out, writer => writer.WriteLine(json));
             return ExitCodes.Ok;
         }

@@ -21,6 +21,8 @@ internal static class TimelineTable
         var series = timeline.Series;
         console.Write(new Rule($"[bold]{Markup.Escape(policy.Title)}[/]").LeftJustified());
         console.MarkupLine($"Policy [bold]{policy.Id}[/] ({(policy.Standing == LegalStanding.InForce ? "in force" : "[yellow]HYPOTHETICAL: not law[/]")}), in force from 12:01 a.m. Eastern on {compiled.InForce:yyyy-MM-dd} — {Markup.Escape(policy.InForce.Citation.Text)}");
+        var standing = policy.StandingHistory.On(series.End);
+        console.MarkupLine($"Standing on {series.End:yyyy-MM-dd} [[{standing.Status.Code()}]]: {Markup.Escape(standing.Summary)}");
         console.MarkupLine($"Series [bold]{Markup.Escape(series.SourceName)}[/]: {series.Start:yyyy-MM-dd} to {series.End:yyyy-MM-dd} ({series.Length} days)" + (series.IsModeled ? " — [yellow bold]MODELED, not an official daily count[/]" : string.Empty));
         console.MarkupLine($"Engine {RuleSetVersion.EngineVersion}, rule set {RuleSetVersion.Current}");
         WriteTimelineNote(console, timeline);

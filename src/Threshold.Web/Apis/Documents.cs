@@ -138,7 +138,13 @@ public sealed record ExplainDocument(
         [.. e.Steps.Select(s => new StepDto(s.Statement, s.Citation is null ? null : CitationDto.From(s.Citation)))],
         e.DeterminationMade is null ? null : DeterminationDto.From(e.DeterminationMade),
         e.Caveats,
-        timeline.Series.IsModeled);
+        timeline.Series.IsModeled)
+    {
+        StandingOn = StandingDto.From(timeline.Policy.Policy.StandingHistory.On(e.Date)),
+    };
+
+    /// <summary>The instrument's standing on the explained day.</summary>
+    public StandingDto? StandingOn { get; init; }
 }
 
 public sealed record WindowDayDto(string Date, int? Counted);
