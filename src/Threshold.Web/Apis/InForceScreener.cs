@@ -10,7 +10,7 @@ namespace Threshold.Web.Apis;
 /// The <c>policy=in-force</c> answer, as the CLI's <c>screen --policy in-force</c> prints it: provenance, then the
 /// case under every instrument in force at entry, those that could not answer, and the summary.
 /// </summary>
-/// <param name="ModeledEncounters">Whether any instrument's timeline for this case read a MODELED series.</param>
+/// <param name="ModeledEncounters">Whether an instrument that answered read a MODELED series (one left unanswered by the series' dates rests nothing on it).</param>
 public sealed record InForceDocument(
     string EngineVersion,
     string RuleSetVersion,
@@ -48,7 +48,6 @@ public sealed class InForceScreener(Func<PolicyDocument, SuspensionTimeline> res
 
     private (InForceScreening Screening, bool Modeled) Screening(ScreeningCase c, string source, long line)
     {
-        var modeled = false;
         SuspensionTimeline TimelineFor(PolicyDocument policy)
         {
             if (!timelines.TryGetValue(policy.Id, out var timeline))
@@ -56,7 +55,6 @@ public sealed class InForceScreener(Func<PolicyDocument, SuspensionTimeline> res
                 timelines[policy.Id] = timeline = resolve(policy);
             }
 
-            modeled |= timeline.Series.IsModeled;
             return timeline;
         }
 
@@ -70,6 +68,6 @@ public sealed class InForceScreener(Func<PolicyDocument, SuspensionTimeline> res
             throw new CaseInputException(source, line, null, e.Message);
         }
 
-        return (screening, modeled);
+        return (screening, screening.Results.Any(r => timelines[r.Policy].Series.IsModeled));
     }
 }

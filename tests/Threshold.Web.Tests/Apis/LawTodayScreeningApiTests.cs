@@ -51,6 +51,7 @@ public sealed class LawTodayScreeningApiTests : IDisposable
         Assert.Equal("in-force", doc.GetProperty("policy").GetString());
         Assert.Equal("client-0310", doc.GetProperty("id").GetString());
         Assert.Equal(Threshold.Law.RuleSetVersion.Current, doc.GetProperty("ruleSetVersion").GetString());
+        Assert.False(doc.GetProperty("modeledEncounters").GetBoolean()); // only 10888 answered, without counts
         var answered = doc.GetProperty("instruments").EnumerateArray().ToList();
         var p10888 = Assert.Single(answered, i => i.GetProperty("policy").GetString() == "proclamation-10888");
         Assert.True(p10888.GetProperty("suspensionApplies").GetBoolean());
@@ -163,6 +164,7 @@ public sealed class LawTodayScreeningApiTests : IDisposable
 
         // The July 2024 entry is under 10773 alone, which answers from the stored series.
         Assert.Equal(["proclamation-10773"], docs[1].GetProperty("instruments").EnumerateArray().Select(i => i.GetProperty("policy").GetString()!));
+        Assert.True(docs[1].GetProperty("modeledEncounters").GetBoolean());
         Assert.True(docs[1].GetProperty("summary").GetProperty("complete").GetBoolean());
 
         // One removal a person: the summary's destination, allocated once, is the one every instrument's removal shows.
