@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
 using Threshold.Returns;
 using Threshold.Screening;
 using Threshold.Web.Hosting;
@@ -20,30 +21,63 @@ public static class ScreeningApi
     {
         var api = app.MapGroup("/api/v1/screen").WithTags("Screening").RequireAuthorization(Roles.Analyst);
         api.MapPost("/", ScreenOne).Accepts<string>("application/json")
-            .WithName("ScreenCase").WithSummary("Screen one case (JSON body, the case contract) against a stored series: result, reasons, citations, trace.");
+            .WithName("ScreenCase").WithSummary("Screen one case (JSON body, the case contract) against a stored series: result, reasons, citations, trace. policy=in-force screens it under every instrument in force on its entry date and answers as the CLI's screen --policy in-force: instruments[], unanswered[] and a summary naming the instrument behind each consequence.")
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                // Both answers share status 200, where the generator keeps only one (ScreenDocument, the last of the
+                // union); add the in-force answer as the alternative.
+                if (context.Document is { } document && operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content?.TryGetValue("application/json", out var content) == true && content.Schema is { } single)
+                {
+                    document.AddComponent(nameof(InForceDocument), await context.GetOrCreateSchemaAsync(typeof(InForceDocument), null, cancellationToken).ConfigureAwait(false));
+                    content.Schema = new Microsoft.OpenApi.OpenApiSchema { OneOf = [single, new Microsoft.OpenApi.OpenApiSchemaReference(nameof(InForceDocument), document)] };
+                }
+            });
         api.MapPost("/bulk", ScreenMany).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson")
-            .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. trace=inline (default) puts each line's explanation on it; trace=shared names it by explanationId, carried whole by its first line (as the CLI's --trace shared). With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes.");
+            .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. trace=inline (default) puts each line's explanation on it; trace=shared names it by explanationId, carried whole by its first line (as the CLI's --trace shared). With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes. policy=in-force gives one in-force answer a line, one removal allocated per person on one ledger per request (not with record=true or trace=shared).");
         return app;
     }
 
-    public static async Task<Ok<ScreenDocument>> ScreenOne([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<InForceDocument>, Ok<ScreenDocument>>> ScreenOne([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, IClock clock, CancellationToken cancellationToken)
     {
-        var json = await ThresholdWebApp.ReadBodyBytesAsync(request, CaseJsonReader.MaxLineBytes, cancellationToken).ConfigureAwait(false);
-        var c = CaseJsonReader.Parse(json.Span, BodySource, 1, multiLine: true);
-        var timeline = timelines.ReplayStored(replay);
-        var decision = screeners.Decide(screeners.Screener(timeline, screening), c, BodySource, 1);
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(screeners);
+        if (replay.Policy == ScreeningService.InForcePolicies)
+        {
+            var inForce = screeners.InForce(timelines, replay, screening, clock);
+            var one = await ReadCaseAsync(request, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(inForce.Screen(one, BodySource, 1, new ReturnsLedger(screeners.Arrangements, recordEvents: false)));
+        }
+
+        var timeline = screeners.Timeline(timelines, replay, clock);
+        var screener = screeners.Screener(timeline, screening);
+        var c = await ReadCaseAsync(request, cancellationToken).ConfigureAwait(false);
+        var decision = screeners.Decide(screener, c, BodySource, 1);
         return TypedResults.Ok(new ScreenDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Series.IsModeled, CaseDecisionJson.Build(decision)));
     }
 
-    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, [System.ComponentModel.Description("inline (default): every line carries its explanation; shared: lines name it by explanationId and its first line carries it whole.")] string? trace, HttpContext context, TimelineService timelines, ScreeningService screeners, RecordHolder recordHolder, CancellationToken cancellationToken)
+    private static async Task<ScreeningCase> ReadCaseAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var json = await ThresholdWebApp.ReadBodyBytesAsync(request, CaseJsonReader.MaxLineBytes, cancellationToken).ConfigureAwait(false);
+        return CaseJsonReader.Parse(json.Span, BodySource, 1, multiLine: true);
+    }
+
+    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, [System.ComponentModel.Description("inline (default): every line carries its explanation; shared: lines name it by explanationId and its first line carries it whole.")] string? trace, HttpContext context, TimelineService timelines, ScreeningService screeners, RecordHolder recordHolder, IClock clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(screeners);
         var traceMode = trace switch
         {
             null or "inline" => BulkTraceMode.Inline,
             "shared" => BulkTraceMode.Shared,
             _ => throw new RequestValidationException("trace", $"trace: '{trace}' is not inline or shared"),
         };
+        if (replay.Policy == ScreeningService.InForcePolicies)
+        {
+            await ScreenManyInForce(screeners.InForce(timelines, replay, screening, clock), record, traceMode, context, screeners, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (record == true && !context.User.IsInRole(Roles.Operator))
         {
             // Storing decisions allocates the returns ledger: an operator's act.
@@ -51,7 +85,7 @@ public static class ScreeningApi
             return;
         }
 
-        var screener = screeners.Screener(timelines.ReplayStored(replay), screening);
+        var screener = screeners.Screener(screeners.Timeline(timelines, replay, clock), screening);
         var decidedOn = screening.DecidedOnDate();
         var csv = IsCsv(context.Request);
         await using var body = await SpooledBody.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
@@ -97,6 +131,52 @@ public static class ScreeningApi
                     {
                         lines.Write(c);
                     }
+                }
+
+                output.Flush();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Bulk <c>policy=in-force</c>: the whole input is read and screened first, so bad input is a 400 naming its line;
+    /// then one compact in-force answer a line, one removal allocated per person on this request's ledger.
+    /// </summary>
+    private static async Task ScreenManyInForce(InForceScreener screener, bool? record, BulkTraceMode traceMode, HttpContext context, ScreeningService screeners, CancellationToken cancellationToken)
+    {
+        if (record == true)
+        {
+            throw new RequestValidationException("record", "record: answers under policy=in-force are not stored yet; record under one policy=ID");
+        }
+
+        if (traceMode == BulkTraceMode.Shared)
+        {
+            throw new RequestValidationException("trace", "trace: policy=in-force lines carry every instrument's explanation inline; trace=shared is for one policy=ID");
+        }
+
+        var csv = IsCsv(context.Request);
+        await using var body = await SpooledBody.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+        await Task.Run(
+            () =>
+            {
+                foreach (var (line, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
+                {
+                    screener.Check(c, BodySource, line);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        context.Response.ContentType = "application/x-ndjson";
+        context.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true; // the serializer writes synchronously, off the request thread
+        await Task.Run(
+            () =>
+            {
+                var ledger = new ReturnsLedger(screeners.Arrangements, recordEvents: false);
+                using var output = new BufferedStream(context.Response.Body, 1 << 16);
+                foreach (var (line, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
+                {
+                    System.Text.Json.JsonSerializer.Serialize(output, screener.Screen(c, BodySource, line, ledger), CaseDecisionJson.Compact);
+                    output.WriteByte((byte)'\n');
                 }
 
                 output.Flush();

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using NodaTime;
 using Threshold.Engine;
+using Threshold.Law;
 using Threshold.Returns;
 using Threshold.Screening;
+using Threshold.Web.Hosting;
 
 namespace Threshold.Web.Apis;
 
@@ -20,13 +22,19 @@ public sealed class ScreeningService(Hosting.ThresholdSettings settings)
 
     private const int MaxCachedScreeners = 64;
 
+    /// <summary>The <c>policy</c> value that screens under every instrument in force at entry (the CLI's <c>--policy in-force</c>).</summary>
+    public const string InForcePolicies = "in-force";
+
     private readonly ConcurrentDictionary<(SuspensionTimeline Timeline, LocalDate? DecidedOn, string Off), CaseScreener> screeners = new();
+
+    private readonly ConcurrentDictionary<string, SuspensionTimeline> uncounted = new(StringComparer.Ordinal);
 
     /// <summary>The screener for a timeline and options.</summary>
     public CaseScreener Screener(SuspensionTimeline timeline, ScreeningQuery query)
     {
+        ArgumentNullException.ThrowIfNull(timeline);
         ArgumentNullException.ThrowIfNull(query);
-        var off = query.SwitchedOff();
+        var off = query.SwitchedOff([timeline.Policy.Policy]);
         var key = (timeline, query.DecidedOnDate(), string.Join('\u001f', off.Order(StringComparer.Ordinal)));
         if (screeners.TryGetValue(key, out var cached))
         {
@@ -41,6 +49,82 @@ public sealed class ScreeningService(Hosting.ThresholdSettings settings)
 
         screeners[key] = screener;
         return screener;
+    }
+
+    /// <summary>
+    /// The timeline a single-policy request is screened against: the stored series, except that an instrument with no
+    /// threshold (proclamation-10888) is listed from its start to today (Eastern, by <paramref name="clock"/>) without
+    /// counts unless the request names a series or an as-known-on instant, so an entry after the stored data still
+    /// has an answer (as the CLI without <c>--encounters</c>).
+    /// </summary>
+    public SuspensionTimeline Timeline(TimelineService timelines, ReplayQuery replay, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(timelines);
+        ArgumentNullException.ThrowIfNull(replay);
+        return replay.Series is null && replay.AsKnownOn is null && replay.PolicyDocument().Mechanism != MechanismKind.EncounterThreshold
+            ? Uncounted(replay, clock)
+            : timelines.ReplayStored(replay);
+    }
+
+    /// <summary>The query's policy (one with no threshold) replayed over its days to today without counts; cached per day.</summary>
+    public SuspensionTimeline Uncounted(ReplayQuery replay, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(clock);
+        var today = EasternTime.DateOf(clock.GetCurrentInstant());
+        var key = string.Join(
+            '\u001f',
+            replay.Policy,
+            today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            replay.InForce,
+            replay.DeterminationLag,
+            string.Join('\u001e', replay.Set ?? []),
+            string.Join('\u001e', replay.CourtOrder ?? []),
+            string.Join('\u001e', replay.Determination ?? []));
+        if (uncounted.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var policy = replay.PolicyDocument();
+        var series = UncountedSeries.For(policy, CompiledPolicy.Compile(policy, replay.Options()).InForce, today);
+        var timeline = TimelineService.Replay(replay, series);
+        if (uncounted.Count >= MaxCachedScreeners)
+        {
+            uncounted.Clear();
+        }
+
+        uncounted[key] = timeline;
+        return timeline;
+    }
+
+    /// <summary>
+    /// The screener of <c>policy=in-force</c> for one request: every built-in instrument in force on a case's entry
+    /// date, threshold instruments against the stored series the request names (or the default) and instruments with
+    /// no threshold over their days to today without counts, as the CLI's <c>--policy in-force</c>. The options that
+    /// name one policy's parameters are refused, naming the parameter.
+    /// </summary>
+    public InForceScreener InForce(TimelineService timelines, ReplayQuery replay, ScreeningQuery query, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(timelines);
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(query);
+        foreach (var (name, given) in new[] { ("set", replay.Set is { Length: > 0 }), ("courtOrder", replay.CourtOrder is { Length: > 0 }), ("inForce", replay.InForce is not null), ("determination", replay.Determination is { Length: > 0 }), ("determinationLag", replay.DeterminationLag is not null) })
+        {
+            if (given)
+            {
+                throw new RequestValidationException(name, $"{name}: policy=in-force screens under the instruments as they stand; {name} changes one policy's replay, so screen with policy=ID to use it");
+            }
+        }
+
+        var switchedOff = query.SwitchedOff(BuiltInPolicies.All());
+        var decidedOn = query.DecidedOnDate();
+        return new InForceScreener(
+            policy => policy.Mechanism == MechanismKind.EncounterThreshold
+                ? timelines.ReplayStored(replay with { Policy = policy.Id })
+                : Uncounted(new ReplayQuery { Policy = policy.Id }, clock),
+            decidedOn,
+            switchedOff);
     }
 
     /// <summary>Decides one case, its return allocated on a fresh ledger; an entry outside the series or a rule conflict names the field.</summary>
