@@ -75,6 +75,7 @@ public sealed class ScreeningService(Hosting.ThresholdSettings settings)
         var key = string.Join(
             '\u001f',
             replay.Policy,
+            replay.Timeline,
             today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             replay.InForce,
             replay.DeterminationLag,
@@ -119,10 +120,14 @@ public sealed class ScreeningService(Hosting.ThresholdSettings settings)
 
         var switchedOff = query.SwitchedOff(BuiltInPolicies.All());
         var decidedOn = query.DecidedOnDate();
+        // As the CLI: the official timeline unless asked otherwise, which reads no counts, so without a named series every
+        // instrument runs over its days to today and a 2025 entry has an answer under 10773 too.
+        var timeline = replay.Timeline ?? "official";
+        var counted = timeline != "official" || replay.Series is not null || replay.AsKnownOn is not null;
         return new InForceScreener(
-            policy => policy.Mechanism == MechanismKind.EncounterThreshold
-                ? timelines.ReplayStored(replay with { Policy = policy.Id })
-                : Uncounted(new ReplayQuery { Policy = policy.Id }, clock),
+            policy => policy.Mechanism == MechanismKind.EncounterThreshold && counted
+                ? timelines.ReplayStored(replay with { Policy = policy.Id, Timeline = timeline })
+                : Uncounted(new ReplayQuery { Policy = policy.Id, Timeline = timeline }, clock),
             decidedOn,
             switchedOff);
     }

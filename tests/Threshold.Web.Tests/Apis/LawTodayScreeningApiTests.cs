@@ -57,10 +57,18 @@ public sealed class LawTodayScreeningApiTests : IDisposable
         Assert.True(p10888.GetProperty("suspensionApplies").GetBoolean());
         Assert.Equal("repatriation", p10888.GetProperty("removal").GetProperty("path").GetString());
 
-        // The bundled series ends on 2025-01-19, so 10773 (in force, overlain) cannot answer and says why.
-        Assert.Equal("proclamation-10773", doc.GetProperty("unanswered")[0].GetProperty("policy").GetString());
+        // On the official timeline (the default for in-force) 10773 needs no counts: no §2 determination was ever made [U],
+        // so it still applies; both instruments answer.
+        var p10773 = Assert.Single(answered, i => i.GetProperty("policy").GetString() == "proclamation-10773");
+        Assert.True(p10773.GetProperty("suspensionApplies").GetBoolean());
+        Assert.Empty(doc.GetProperty("unanswered").EnumerateArray());
         var summary = doc.GetProperty("summary");
-        Assert.False(summary.GetProperty("complete").GetBoolean());
+        Assert.True(summary.GetProperty("complete").GetBoolean());
+
+        // On the proposed timeline 10773 reads the stored series, which ends on 2025-01-19: it cannot answer and says why.
+        var proposed = await Ok(await analyst.PostAsync("/api/v1/screen?policy=in-force&timeline=proposed", RoleBoundaryTests.Json(March2025)));
+        Assert.Equal("proclamation-10773", proposed.GetProperty("unanswered")[0].GetProperty("policy").GetString());
+        Assert.False(proposed.GetProperty("summary").GetProperty("complete").GetBoolean());
         Assert.Equal("repatriation", summary.GetProperty("removal").GetProperty("path").GetString());
         Assert.Equal(["proclamation-10888"], summary.GetProperty("removal").GetProperty("by").EnumerateArray().Select(b => b.GetString()!));
         Assert.Contains("proclamation-10888", summary.GetProperty("withholdingCat").GetProperty("by").EnumerateArray().Select(b => b.GetString()));

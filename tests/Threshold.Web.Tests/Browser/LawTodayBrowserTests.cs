@@ -51,8 +51,9 @@ public sealed class LawTodayBrowserTests(LiveServer server)
         await Assertions.Expect(page.GetByTestId("in-force-note").GetByText("[U]")).ToBeVisibleAsync();
         await Assertions.Expect(result.GetByText("MODELED DATA")).ToHaveCountAsync(0); // 10888 answered without counts
 
-        // The bundled series ends on 2025-01-19: 10773 cannot answer, and the summary says it is incomplete.
-        await Assertions.Expect(page.GetByTestId("in-force-incomplete")).ToContainTextAsync("proclamation-10773");
+        // On the official timeline 10773 needs no counts and answers too: the summary is complete.
+        await Assertions.Expect(page.GetByTestId("instrument-proclamation-10773")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("in-force-incomplete")).ToHaveCountAsync(0);
         var p10888 = page.GetByTestId("instrument-proclamation-10888");
         await Assertions.Expect(p10888.GetByTestId("withholdingCatBarred")).ToHaveTextAsync("yes");
         await Assertions.Expect(p10888.GetByTestId("standing-at-entry")).ToContainTextAsync("in-force");
