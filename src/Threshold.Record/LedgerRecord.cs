@@ -26,6 +26,13 @@ public sealed record RecordedAllocation(
     /// <summary>The ledger's own decision, with its reason and citation, when this allocation was made in this process (null when read back).</summary>
     public ReturnAllocation? Decision { get; init; }
 
+    /// <summary>Equal when the stored facts are: <see cref="Decision"/> is a convenience of the writing process, not part of the record.</summary>
+    public bool Equals(RecordedAllocation? other) =>
+        other is not null && Sequence == other.Sequence && Request == other.Request && Destination == other.Destination && Overflow == other.Overflow
+        && ArrangementId == other.ArrangementId && Month == other.Month && RecordedAt == other.RecordedAt && AuditSeq == other.AuditSeq;
+
+    public override int GetHashCode() => HashCode.Combine(Sequence, Request, Destination, Overflow, ArrangementId, Month, RecordedAt, AuditSeq);
+
     /// <summary>Whether <paramref name="allocation"/> (e.g. from the in-memory ledger) decided the same destination, overflow, arrangement and month.</summary>
     public bool Matches(ReturnAllocation allocation)
     {

@@ -82,8 +82,10 @@ public static class CaseDecisionJson
         IReadOnlyList<FlagDto> Flags,
         IReadOnlyList<OrderDto> AppliedOrders,
         IReadOnlyList<ReplayReport.CitationDto> Citations,
-        IReadOnlyList<TraceDto> Trace)
+        [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] IReadOnlyList<TraceDto> Trace)
     {
+        // trace[] stays the last member (the record stores a decision split before it); the members below come before it.
+
         /// <summary>Whether withholding of removal and CAT protection are barred (10888 as implemented, unless vacated).</summary>
         public bool WithholdingCatBarred { get; init; }
 

@@ -75,9 +75,11 @@ public sealed class LawTodayCommandTests : IDisposable
     [Fact]
     public void InForce_EntryOutsideTheSeries_IsListedUnanswered_SummaryIncomplete()
     {
-        var r = Cli.Run("screen", "--policy", "in-force", "--encounters", Cli.Bundled, "--case", Client());
+        // On the proposed timeline 10773 reads the series, which ends on 2025-01-19; the official one would answer.
+        var r = Cli.Run("screen", "--policy", "in-force", "--timeline", "proposed", "--encounters", Cli.Bundled, "--case", Client());
         CliAssert.Ok(r);
         var root = r.Root();
+        Assert.Equal("proposed", root.GetProperty("timeline").GetString());
         Assert.Equal("proclamation-10773", root.GetProperty("unanswered")[0].GetProperty("policy").GetString());
         Assert.False(root.GetProperty("summary").GetProperty("complete").GetBoolean());
     }

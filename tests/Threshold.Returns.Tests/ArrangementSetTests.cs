@@ -23,7 +23,7 @@ public sealed class ArrangementSetTests
     {
         var set = ArrangementSet.BuiltIn;
         Assert.Equal(["law/arrangements/mexico-returns.yaml"], BuiltInArrangements.ResourceNames);
-        Assert.Equal(["title42-northern-triangle", "title42-venezuela", "title42-cuba-haiti-nicaragua", "mexico-chnv-30000", "mexico-humanitarian-2025"], set.Arrangements.Select(a => a.Id));
+        Assert.Equal(["title42-northern-triangle", "title42-venezuela", "title42-cuba-haiti-nicaragua", "mexico-chnv-30000", "mexico-humanitarian-2025", "costa-rica-transit-2025"], set.Arrangements.Select(a => a.Id));
         Assert.All(set.Arrangements, a =>
         {
             Assert.False(string.IsNullOrWhiteSpace(a.Citation.Instrument));
@@ -31,7 +31,7 @@ public sealed class ArrangementSetTests
             Assert.False(string.IsNullOrWhiteSpace(a.Note));
             Assert.DoesNotContain("MX", a.Nationalities);
             Assert.False(a.Takes("MX"));
-            Assert.Equal("MX", a.Destination);
+            Assert.Equal(a.Id == "costa-rica-transit-2025" ? "CR" : "MX", a.Destination);
 
             // Every end carries its own citation and mark.
             Assert.Equal(a.To is not null, a.ToCitation is not null);
@@ -122,8 +122,12 @@ public sealed class ArrangementSetTests
             && c.Contains("no enrolment figures found [U]", StringComparison.Ordinal));
         Assert.Contains(caveats, c => c.Contains("land returns only", StringComparison.Ordinal) && c.Contains("[U]", StringComparison.Ordinal));
 
-        // No third-country arrangement is built in: the review gives no dates, nationalities or numbers to encode.
-        Assert.All(ArrangementSet.BuiltIn.Arrangements, a => Assert.Equal("MX", a.Destination));
+        // The one third-country arrangement built in is Costa Rica's announced, dated, named-nationality transit acceptance [S];
+        // the others lack the dates, nationalities or numbers to encode.
+        Assert.Equal(["costa-rica-transit-2025"], ArrangementSet.BuiltIn.Arrangements.Where(a => a.Destination != "MX").Select(a => a.Id));
+        var costaRica = ArrangementSet.BuiltIn.Arrangements.Single(a => a.Destination == "CR");
+        Assert.Equal(Threshold.Law.VerificationStatus.Secondary, costaRica.Citation.Status);
+        Assert.Equal(Threshold.Law.VerificationStatus.Unverified, costaRica.ToCitation!.Status);
     }
 
     [Fact]

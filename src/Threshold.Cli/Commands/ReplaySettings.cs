@@ -86,8 +86,9 @@ internal class ReplaySettings : CommandSettings
     {
         var kind = Timeline is null ? defaultKind : TimelineKind();
         var compiled = Compile(policy);
-        // The official timeline reads no counts: without a series, its days run to today without them.
-        var series = kind == Engine.TimelineKind.Official && Encounters is null && Series is null
+        // The official timeline reads no counts: without a series (or when only the instruments' standing matters, as in
+        // screen --policy in-force), its days run to today without them.
+        var series = kind == Engine.TimelineKind.Official && ((Encounters is null && Series is null) || countsOnlyIfNeeded)
             ? UncountedSeries.For(policy, compiled.InForce, EasternTime.DateOf(NodaTime.SystemClock.Instance.GetCurrentInstant()))
             : SeriesFor(policy, compiled, countsOnlyIfNeeded);
         return Replay(compiled, series, kind, kind == Engine.TimelineKind.Official ? Threshold.Web.Apis.DeterminationComparison.RecordedFor(policy, RecordedDeterminations()) : []);

@@ -120,10 +120,10 @@ public sealed class ScreeningService(Hosting.ThresholdSettings settings)
 
         var switchedOff = query.SwitchedOff(BuiltInPolicies.All());
         var decidedOn = query.DecidedOnDate();
-        // As the CLI: the official timeline unless asked otherwise, which reads no counts, so without a named series every
-        // instrument runs over its days to today and a 2025 entry has an answer under 10773 too.
+        // As the CLI: the official timeline unless asked otherwise. It reads no counts, so every instrument runs over its
+        // days to today (a named series would only cut it short) and a 2025 entry has an answer under 10773 too.
         var timeline = replay.Timeline ?? "official";
-        var counted = timeline != "official" || replay.Series is not null || replay.AsKnownOn is not null;
+        var counted = timeline != "official";
         return new InForceScreener(
             policy => policy.Mechanism == MechanismKind.EncounterThreshold && counted
                 ? timelines.ReplayStored(replay with { Policy = policy.Id, Timeline = timeline })
