@@ -76,10 +76,11 @@ public sealed class CaseScreener
     /// </summary>
     public ScreeningOutcome Classify(ScreeningCase c)
     {
-        var ticks = c.EntryInstant.ToUnixTimeTicks();
+        // The period lookup and the relief lookup both compare the entry ticks fixed when the case was built.
+        var ticks = c.EntryTicks;
         var status = StatusAt(ticks, out var day)
             ?? throw new UnknownPeriodException($"case {c.Id}: entered {NodaTime.Text.OffsetDateTimePattern.Rfc3339.Format(c.EnteredAt)}, whose status day {day:yyyy-MM-dd} is outside the encounter series ({timeline.Series.Start:yyyy-MM-dd} to {timeline.Series.End:yyyy-MM-dd}); the timeline there is unknown");
-        return ClassifyWithStatus(c, status, day);
+        return ClassifyWithRelief(c, status, day, VacatedComponents(ticks));
     }
 
     /// <summary>
@@ -93,13 +94,12 @@ public sealed class CaseScreener
     public ScreeningOutcome ClassifyWithStatus(ScreeningCase c, DayStatus status, LocalDate statusDay)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return ClassifyWithRelief(c, status, statusDay, VacatedComponents(c.EntryInstant.ToUnixTimeTicks()));
+        return ClassifyWithRelief(c, status, statusDay, VacatedComponents(c.EntryTicks));
     }
 
     /// <summary>The decision itself, with the court-order relief for the decision date given.</summary>
     private ScreeningOutcome ClassifyWithRelief(ScreeningCase c, DayStatus status, LocalDate day, Component vacated)
     {
-        var r = rules.Rules;
         var inPeriod = status == DayStatus.Active;
         var covered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
         var coveringGround = -1;
@@ -107,7 +107,7 @@ public sealed class CaseScreener
         {
             // Grounds of coverage whatever the place (10888 §3).
             var grounds = rules.SubjectAlso;
-            for (var g = 0; g < grounds.Count; g++)
+            for (var g = 0; g < grounds.Length; g++)
             {
                 if (grounds[g].Holds(c))
                 {
@@ -127,7 +127,7 @@ public sealed class CaseScreener
         }
         else
         {
-            for (var k = 0; k < compiled.Count; k++)
+            for (var k = 0; k < compiled.Length; k++)
             {
                 if (compiled[k].Holds(c))
                 {
@@ -137,12 +137,12 @@ public sealed class CaseScreener
         }
 
         var decisive = Resolve(c, holding);
-        var excepted = decisive >= 0 && compiled[decisive].Rule.Outcome == RuleOutcome.NotSubject;
+        var excepted = decisive >= 0 && ((rules.NotSubjectRuleMask >> decisive) & 1) != 0;
         var suspensionVacated = (vacated & Component.Suspension) != 0;
         var subject = inPeriod && covered && !excepted && !suspensionVacated;
 
         var inForceAtEntry = status is not (DayStatus.NotInForce or DayStatus.Expired);
-        var limitedBeforeRelief = r.Limitation.Basis switch
+        var limitedBeforeRelief = rules.LimitationBasis switch
         {
             LimitationBasis.SuspensionApplied => subject,
             LimitationBasis.EnteredBetweenPorts => inForceAtEntry && c.Place != EntryPlace.PortOfEntry,
@@ -155,11 +155,12 @@ public sealed class CaseScreener
         }
 
         var limited = limitedBeforeRelief && ground == -1 && (vacated & Component.AsylumLimitation) == 0;
-        var withholdingCatBarred = subject && r.Limitation.WithholdingCatBar is not null && (vacated & Component.WithholdingCatBar) == 0;
+        var withholdingCatBarred = subject && rules.HasWithholdingCatBar && (vacated & Component.WithholdingCatBar) == 0;
         var referralOpen = rules.FearRequiresRelief == Component.None || (vacated & rules.FearRequiresRelief) != 0;
         var fearReferral = subject && referralOpen && c.Has(CaseFacts.ManifestsFear);
+        var r = rules.Rules;
         var standard = fearReferral ? (limited ? r.Fear.StandardWhenLimited : r.Fear.StandardWhenLifted) : null;
-        var repatriated = r.Removal is not null && subject && (rules.RemovalReplacedBy == Component.None || (vacated & rules.RemovalReplacedBy) == 0);
+        var repatriated = rules.HasOwnRemoval && subject && (rules.RemovalReplacedBy == Component.None || (vacated & rules.RemovalReplacedBy) == 0);
         var removal = repatriated ? RemovalPath.Repatriation
             : r.ContiguousReturnBetweenPorts && subject && c.Place != EntryPlace.PortOfEntry ? RemovalPath.ContiguousReturn
             : subject && !fearReferral ? RemovalPath.Removable
@@ -229,20 +230,20 @@ public sealed class CaseScreener
             $"status {ReplayReport.StatusName(o.Status)} on {o.StatusDay:yyyy-MM-dd} (a day's status applies from 12:01 a.m. Eastern)"));
         var placeCovered = (rules.SubjectPlaceMask & (1 << (int)c.Place)) != 0;
         trace.Add(new TraceStep("covered-place", $"Entry at a place the suspension covers ({string.Join(", ", r.SubjectPlaces)})", placeCovered, r.SubjectCitation, ScreeningCase.PlaceCode(c.Place)));
-        for (var g = 0; g < rules.SubjectAlso.Count; g++)
+        for (var g = 0; g < rules.SubjectAlso.Length; g++)
         {
             var also = r.SubjectAlso[g];
             trace.Add(new TraceStep(also.Code, also.Label, !placeCovered && o.CoveringGround == g, also.Citation, placeCovered ? "not needed: the place is covered" : null));
         }
 
         var compiled = rules.Compiled;
-        for (var k = 0; k < compiled.Count; k++)
+        for (var k = 0; k < compiled.Length; k++)
         {
             var rule = compiled[k].Rule;
             trace.Add(new TraceStep(rule.Code, rule.Label, (o.HoldingRules & (1UL << k)) != 0, rule.Citation, rule.Outcome == RuleOutcome.Subject ? "counter-exception: subject" : null));
         }
 
-        var exceptions = o.Excepted ? Enumerable.Range(0, compiled.Count).Where(k => (o.HoldingRules & (1UL << k)) != 0 && compiled[k].Rule.Outcome == RuleOutcome.NotSubject).Select(k => compiled[k].Rule.Code).ToArray() : [];
+        var exceptions = o.Excepted ? Enumerable.Range(0, compiled.Length).Where(k => (o.HoldingRules & (1UL << k)) != 0 && compiled[k].Rule.Outcome == RuleOutcome.NotSubject).Select(k => compiled[k].Rule.Code).ToArray() : [];
         if ((o.Vacated & Component.Suspension) != 0 && o.InPeriod && o.CoveredPlace && !o.Excepted)
         {
             trace.Add(new TraceStep("court-order", $"The suspension is vacated by {VacatedBy("suspension")}", true, VacatedByCitation("suspension")));
@@ -378,7 +379,7 @@ public sealed class CaseScreener
     /// <summary>The rule components vacated for this case's decision date by the orders not switched off.</summary>
     private Component VacatedComponents(long ticks)
     {
-        if (rules.Rules.CourtOrders.Count == 0)
+        if (!rules.HasCourtOrders)
         {
             return Component.None;
         }
@@ -456,7 +457,7 @@ public sealed class CaseScreener
     private int ResolveConflict(ScreeningCase c, ulong holding)
     {
         var compiled = rules.Compiled;
-        var held = Enumerable.Range(0, compiled.Count).Where(k => (holding & (1UL << k)) != 0).Select(k => compiled[k]).ToList();
+        var held = Enumerable.Range(0, compiled.Length).Where(k => (holding & (1UL << k)) != 0).Select(k => compiled[k]).ToList();
         var notSubject = held.Where(h => h.Rule.Outcome == RuleOutcome.NotSubject).ToList();
         var subject = held.Where(h => h.Rule.Outcome == RuleOutcome.Subject).ToList();
         if (notSubject.Count == 0)

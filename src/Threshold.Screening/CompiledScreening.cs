@@ -159,6 +159,11 @@ public sealed class CompiledScreening
         Flags = [.. Rules.Flags.Select(f => new CompiledFlag(f))];
         FearRequiresRelief = Rules.Fear.RequiresRelief is { } rr ? ComponentsOf([rr]) : Component.None;
         RemovalReplacedBy = Rules.Removal?.ReplacedByRelief is { } rb ? ComponentsOf([rb]) : Component.None;
+        NotSubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.NotSubject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
+        HasCourtOrders = Rules.CourtOrders.Count > 0;
+        LimitationBasis = Rules.Limitation.Basis;
+        HasWithholdingCatBar = Rules.Limitation.WithholdingCatBar is not null;
+        HasOwnRemoval = Rules.Removal is not null;
         SubjectRuleMask = Compiled.Where(r => r.Rule.Outcome == RuleOutcome.Subject).Aggregate(0UL, (m, r) => m | (1UL << r.Order));
 
         // When no rule tests citizenship or a compelling ground, a rule's result depends only on the facts the rules test,
@@ -177,7 +182,7 @@ public sealed class CompiledScreening
                 }
 
                 var probe = new ScreeningCase("probe", default, place, "ZZ", Deposit((uint)packed, (uint)TestedFacts), officer, null);
-                for (var k = 0; k < Compiled.Count; k++)
+                for (var k = 0; k < Compiled.Length; k++)
                 {
                     if (Compiled[k].Holds(probe))
                     {
@@ -291,10 +296,25 @@ public sealed class CompiledScreening
 
     public ScreeningRules Rules { get; }
 
-    internal IReadOnlyList<CompiledRule> Compiled { get; }
+    internal CompiledRule[] Compiled { get; }
 
     /// <summary>The further grounds of coverage (10888 §3), compiled like rules.</summary>
-    internal IReadOnlyList<CompiledRule> SubjectAlso { get; }
+    internal CompiledRule[] SubjectAlso { get; }
+
+    /// <summary>Bit k set when labelled rule k says "not subject" (an exception).</summary>
+    internal ulong NotSubjectRuleMask { get; }
+
+    /// <summary>Whether the policy declares any court order (the per-case relief lookup is skipped when not).</summary>
+    internal bool HasCourtOrders { get; }
+
+    /// <summary>What the asylum limitation keys on, read once rather than through the rules per case.</summary>
+    internal LimitationBasis LimitationBasis { get; }
+
+    /// <summary>Whether the policy bars withholding and CAT protection for those subject (10888 §4).</summary>
+    internal bool HasWithholdingCatBar { get; }
+
+    /// <summary>Whether the policy has its own removal path (10888 §5 repatriation).</summary>
+    internal bool HasOwnRemoval { get; }
 
     internal IReadOnlyList<CompiledFlag> Flags { get; }
 
@@ -311,7 +331,7 @@ public sealed class CompiledScreening
     /// </summary>
     public ulong FlagMask(ScreeningCase c, in ScreeningOutcome o)
     {
-        var ticks = c.EntryInstant.ToUnixTimeTicks();
+        var ticks = c.EntryTicks;
         var compelling = o.LimitedBeforeRelief && o.GroundIndex >= 0;
         var mask = 0UL;
         var flags = Flags;

@@ -74,7 +74,25 @@ public sealed record ScreeningCase(
 {
     public bool Has(CaseFacts fact) => (Facts & fact) == fact;
 
-    public Instant EntryInstant => EnteredAt.ToInstant();
+    /// <summary>
+    /// When and at what offset the person entered. The constructor and every <c>with</c> fix the entry instant once, so
+    /// screening a case under many policies converts its time only once (an initializer writes the field directly,
+    /// hence <see cref="EntryTicks"/> has its own).
+    /// </summary>
+    public OffsetDateTime EnteredAt
+    {
+        get => field;
+        init
+        {
+            field = value;
+            EntryTicks = value.ToInstant().ToUnixTimeTicks();
+        }
+    } = EnteredAt;
+
+    /// <summary>The entry instant as ticks (100 ns) since the Unix epoch.</summary>
+    internal long EntryTicks { get; private init; } = EnteredAt.ToInstant().ToUnixTimeTicks();
+
+    public Instant EntryInstant => Instant.FromUnixTimeTicks(EntryTicks);
 
     /// <summary>The Eastern calendar date of entry (the default decision date).</summary>
     public LocalDate EntryDateEastern => Engine.EasternTime.DateOf(EntryInstant);

@@ -39,6 +39,16 @@ public sealed class ScreeningPropertyTests
                 (CaseFacts)(facts & 0x1FF & (pick % 4 == 0 ? 0x1FF : 0x100)), (OfficerDiscretion)(pick % 7 == 0 ? 1 + (pick % 2) : 0), Grounds[pick % Grounds.Length]);
         }).ToArbitrary();
 
+    /// <summary>The entry instant fixed at construction follows the entry time through <c>with</c>, at any offset.</summary>
+    [Property(MaxTest = 500)]
+    public Property EntryInstant_FollowsEnteredAt_ThroughWith() => Prop.ForAll(Cases(), Gen.Choose(-12 * 60, 14 * 60).Zip(Gen.Choose(-100_000, 100_000)).ToArbitrary(), (c, t) =>
+    {
+        var (offsetMinutes, shiftMinutes) = t;
+        var moved = new OffsetDateTime(c.EnteredAt.LocalDateTime.PlusMinutes(shiftMinutes), Offset.FromSeconds(offsetMinutes * 60));
+        var copy = c with { EnteredAt = moved };
+        return c.EntryInstant == c.EnteredAt.ToInstant() && copy.EntryInstant == moved.ToInstant() && copy.EnteredAt == moved;
+    });
+
     [Property(MaxTest = 2000)]
     public Property Screen_AnswersAreConsistent() => Prop.ForAll(Cases(), c =>
     {
@@ -76,7 +86,7 @@ public sealed class ScreeningPropertyTests
     {
         var screener = Processor.Value.Screener;
         var expected = 0UL;
-        for (var k = 0; k < screener.Rules.Compiled.Count; k++)
+        for (var k = 0; k < screener.Rules.Compiled.Length; k++)
         {
             if (screener.Rules.Compiled[k].Holds(c))
             {
