@@ -86,10 +86,19 @@ public sealed class ApiKeyRecord
         using var connection = database.OpenConnection();
         using var transaction = database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: the log stays in time order
-        var entry = AuditChain.Append(connection, transaction, "api-key-created", new JsonObject { ["keyId"] = keyId, ["name"] = name, ["role"] = RoleName(role), ["by"] = createdBy }, at);
+        var row = new { KeyId = keyId, Name = name, Role = RoleName(role), Hash = HashOf(secret), At = RecordTime.Format(at) };
+        var payload = new JsonObject
+        {
+            ["keyId"] = keyId,
+            ["name"] = name,
+            ["role"] = row.Role,
+            ["by"] = createdBy,
+            [RecordFacts.RowsMember] = RecordFacts.Digest([[row.KeyId, row.Name, row.Role, row.Hash, row.At]]), // RecordFacts.KeyCreatedColumns
+        };
+        var entry = AuditChain.Append(connection, transaction, "api-key-created", payload, at);
         connection.Execute(
             "INSERT INTO api_key (key_id, name, role, key_sha256, created_at, created_audit_seq) VALUES (@KeyId, @Name, @Role, @Hash, @At, @Seq)",
-            new { KeyId = keyId, Name = name, Role = RoleName(role), Hash = HashOf(secret), At = RecordTime.Format(at), entry.Seq },
+            new { row.KeyId, row.Name, row.Role, row.Hash, row.At, entry.Seq },
             transaction);
         transaction.Commit();
         return new CreatedApiKey(new ApiKeyInfo(keyId, name, role, at, null), secret);
@@ -109,7 +118,12 @@ public sealed class ApiKeyRecord
             throw new RecordException($"API key '{keyId}' was already revoked at {row.RevokedAt}");
         }
 
-        var entry = AuditChain.Append(connection, transaction, "api-key-revoked", new JsonObject { ["keyId"] = keyId, ["by"] = revokedBy }, at);
+        var entry = AuditChain.Append(connection, transaction, "api-key-revoked", new JsonObject
+        {
+            ["keyId"] = keyId,
+            ["by"] = revokedBy,
+            [RecordFacts.RowsMember] = RecordFacts.Digest([[keyId, RecordTime.Format(at)]]), // RecordFacts.KeyRevokedColumns
+        }, at);
         connection.Execute(
             "UPDATE api_key SET revoked_at = @At, revoked_audit_seq = @Seq WHERE key_id = @KeyId",
             new { At = RecordTime.Format(at), entry.Seq, KeyId = keyId },

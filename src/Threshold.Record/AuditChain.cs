@@ -36,6 +36,18 @@ public enum ChainFailure
 public sealed record ChainVerification(long EntryCount, string HeadHash, long? FailedSeq, ChainFailure? Failure, string? Reason)
 {
     public bool IsValid => FailedSeq is null;
+
+    /// <summary>The table whose rows no longer match (a <see cref="ChainFailure.FactMismatch"/>), when one is named.</summary>
+    public string? Table { get; init; }
+
+    /// <summary>The row or rows involved (an import id, an audit seq), when they can be named.</summary>
+    public string? Row { get; init; }
+
+    /// <summary>
+    /// What verification could not bind: entries from before fact binding (schema 7) checked against their payloads
+    /// only, and which of their facts no payload states; null when every entry was fully bound.
+    /// </summary>
+    public string? Legacy { get; init; }
 }
 
 /// <summary>The tamper-evident, append-only decision log.</summary>
@@ -130,7 +142,8 @@ public sealed class AuditChain : IAuditLog
         using var transaction = database.BeginRead(connection); // one consistent snapshot, no write lock
         long expected = 1;
         var prev = GenesisHash;
-        foreach (var row in ReadRows(connection, transaction))
+        // Streamed, not buffered: verifying a record of any size holds one entry at a time.
+        foreach (var row in connection.Query<AuditRow>(SelectRows, transaction: transaction, buffered: false))
         {
             if (row.Seq != expected)
             {
@@ -174,8 +187,10 @@ public sealed class AuditChain : IAuditLog
         ChainVerification Fail(long seq, ChainFailure failure, string reason) => new(expected - 1, prev, seq, failure, reason);
     }
 
+    private const string SelectRows = "SELECT seq AS Seq, kind AS Kind, recorded_at AS RecordedAt, payload AS Payload, prev_hash AS PrevHash, hash AS Hash FROM audit_log ORDER BY seq";
+
     private static IEnumerable<AuditRow> ReadRows(DbConnection connection, DbTransaction? transaction = null) =>
-        connection.Query<AuditRow>("SELECT seq AS Seq, kind AS Kind, recorded_at AS RecordedAt, payload AS Payload, prev_hash AS PrevHash, hash AS Hash FROM audit_log ORDER BY seq", transaction: transaction);
+        connection.Query<AuditRow>(SelectRows, transaction: transaction);
 
     private sealed record HeadRow(long Seq, string RecordedAt, string Hash);
 

@@ -63,6 +63,19 @@ public sealed class DeterminationRecord : IDeterminationRecord
         using var connection = database.OpenConnection();
         using var transaction = database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: the log stays in time order
+        // The id is taken under the write lock before the entry is written, so the entry's digest can bind it.
+        var id = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(determination_id), 0) + 1 FROM recorded_determination", transaction: transaction);
+        var row = new
+        {
+            Id = id,
+            Date = RecordTime.Format(determinedOn),
+            Kind = kind.ToString(),
+            WindowStart = RecordTime.Format(windowStart),
+            WindowEnd = RecordTime.Format(windowEnd),
+            By = by,
+            Note = note,
+            RecordedAt = RecordTime.Format(at),
+        };
         var payload = new JsonObject
         {
             ["date"] = RecordTime.Format(determinedOn),
@@ -71,25 +84,15 @@ public sealed class DeterminationRecord : IDeterminationRecord
             ["windowEnd"] = RecordTime.Format(windowEnd),
             ["by"] = by,
             ["note"] = note,
+            [RecordFacts.RowsMember] = RecordFacts.Digest([[row.Id, row.Date, row.Kind, row.WindowStart, row.WindowEnd, row.By, row.Note, row.RecordedAt]]), // RecordFacts.DeterminationColumns
         };
         var entry = AuditChain.Append(connection, transaction, "determination", payload, at);
-        var id = connection.ExecuteScalar<long>(
+        connection.Execute(
             """
-            INSERT INTO recorded_determination (determined_on, kind, window_start, window_end, made_by, note, recorded_at, audit_seq)
-            VALUES (@Date, @Kind, @WindowStart, @WindowEnd, @By, @Note, @RecordedAt, @AuditSeq)
-            RETURNING determination_id
+            INSERT INTO recorded_determination (determination_id, determined_on, kind, window_start, window_end, made_by, note, recorded_at, audit_seq)
+            VALUES (@Id, @Date, @Kind, @WindowStart, @WindowEnd, @By, @Note, @RecordedAt, @AuditSeq)
             """,
-            new
-            {
-                Date = RecordTime.Format(determinedOn),
-                Kind = kind.ToString(),
-                WindowStart = RecordTime.Format(windowStart),
-                WindowEnd = RecordTime.Format(windowEnd),
-                By = by,
-                Note = note,
-                RecordedAt = RecordTime.Format(at),
-                AuditSeq = entry.Seq,
-            },
+            new { row.Id, row.Date, row.Kind, row.WindowStart, row.WindowEnd, row.By, row.Note, row.RecordedAt, AuditSeq = entry.Seq },
             transaction);
         transaction.Commit();
         return new RecordedDetermination(id, determinedOn, kind, windowStart, windowEnd, by, note, at, entry.Seq);

@@ -175,6 +175,7 @@ public sealed class EncounterRecord : IEncounterRecord
             ["dayCount"] = dayCount,
             ["newDayCount"] = newDays,
             ["revisedDayCount"] = revisedDays,
+            [RecordFacts.RowsMember] = RecordFacts.DigestOf(connection, transaction, RecordFacts.Queries("import"), importId),
         };
         var entry = AuditChain.Append(connection, transaction, "import", payload, at);
         transaction.Commit();

@@ -105,6 +105,7 @@ public sealed class LedgerRecord
     /// <summary>Allocates inside a write transaction the caller owns (so a batch can also store its decisions in it).</summary>
     internal List<RecordedAllocation> AllocateWithin(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IEnumerable<ReturnRequest> requests, Instant at)
     {
+        RequireSameArrangements(connection, transaction);
         var seq = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(seq), 0) FROM ledger_event", transaction: transaction);
 
         // The ledger decides, from the caps' committed use (no other writer can add to it before this transaction
@@ -121,6 +122,68 @@ public sealed class LedgerRecord
         }
 
         return result;
+    }
+
+    /// <summary>The audit kind of an explicit change of the arrangement set a ledger is written under.</summary>
+    public const string AdoptedKind = "arrangements-adopted";
+
+    /// <summary>
+    /// The arrangement set this record's ledger is written under: the digest of the latest allocation, or of a later
+    /// <see cref="AdoptArrangements"/>; null when neither exists (an empty ledger, or events from before schema 7).
+    /// </summary>
+    public string? RecordedArrangementsSha256()
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = database.BeginRead(connection);
+        return RecordedArrangements(connection, transaction);
+    }
+
+    /// <summary>
+    /// Records that from now on this ledger is written under <see cref="Arrangements"/> (a new law file, a corrected cap):
+    /// an audit entry naming both digests, so the change of rules is itself on the record.
+    /// </summary>
+    public AuditEntry AdoptArrangements(string by)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        using var connection = database.OpenConnection();
+        using var transaction = database.BeginWrite(connection);
+        var at = RecordTime.Normalise(clock.GetCurrentInstant());
+        var payload = new JsonObject
+        {
+            ["arrangementsSha256"] = Arrangements.AllocationSha256,
+            ["previousArrangementsSha256"] = RecordedArrangements(connection, transaction),
+            ["ruleSetVersion"] = Threshold.Law.RuleSetVersion.Current,
+            ["by"] = by,
+        };
+        var entry = AuditChain.Append(connection, transaction, AdoptedKind, payload, at);
+        transaction.Commit();
+        return entry;
+    }
+
+    private static string? RecordedArrangements(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        var last = connection.QuerySingleOrDefault<(long AuditSeq, string? Sha)?>(
+            "SELECT audit_seq, arrangements_sha256 FROM ledger_event ORDER BY seq DESC LIMIT 1", transaction: transaction);
+        var adopted = connection.QuerySingleOrDefault<(long Seq, string Payload)?>(
+            "SELECT seq, payload FROM audit_log WHERE kind = @Kind ORDER BY seq DESC LIMIT 1", new { Kind = AdoptedKind }, transaction);
+        if (adopted is { } a && (last is not { } l || a.Seq > l.AuditSeq))
+        {
+            return JsonNode.Parse(a.Payload)?["arrangementsSha256"]?.GetValue<string>();
+        }
+
+        return last?.Sha;
+    }
+
+    /// <summary>
+    /// Refuses to allocate under an arrangement set other than the one the ledger was written under: caps counted under
+    /// two sets of rules are exact under neither (two servers with different files once sent 100 people against a cap of 40).
+    /// </summary>
+    private void RequireSameArrangements(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        if (RecordedArrangements(connection, transaction) is { } recorded && recorded != Arrangements.AllocationSha256)
+        {
+            throw new ArrangementMismatchException(recorded, Arrangements.AllocationSha256);
+        }
     }
 
     /// <summary>Every recorded allocation, in sequence order.</summary>
@@ -165,7 +228,7 @@ public sealed class LedgerRecord
         return new LedgerSnapshot(asOf, events, ledger);
     }
 
-    private static RecordedAllocation Insert(DbConnection connection, DbTransaction transaction, ReturnsLedger ledger, long seq, ReturnRequest request, Instant at)
+    private RecordedAllocation Insert(DbConnection connection, DbTransaction transaction, ReturnsLedger ledger, long seq, ReturnRequest request, Instant at)
     {
         ArgumentNullException.ThrowIfNull(request);
         request = request with { EncounteredAt = RecordTime.Normalise(request.EncounteredAt) };
@@ -183,27 +246,34 @@ public sealed class LedgerRecord
             ["overflow"] = decided.Overflow,
             ["arrangementId"] = decided.ArrangementId,
             ["month"] = monthText,
+            ["arrangementsSha256"] = Arrangements.AllocationSha256,
+            ["ruleSetVersion"] = Threshold.Law.RuleSetVersion.Current,
         };
+        var row = new
+        {
+            Seq = seq,
+            request.CaseId,
+            Citizenship = request.Citizenship,
+            EncounteredAt = RecordTime.Format(request.EncounteredAt),
+            Child = request.UnaccompaniedChild ? 1 : 0,
+            Destination = decided.Destination,
+            Overflow = decided.Overflow ? 1 : 0,
+            ArrangementId = decided.ArrangementId,
+            Month = monthText,
+            RecordedAt = RecordTime.Format(at),
+            Arrangements = Arrangements.AllocationSha256,
+            RuleSet = Threshold.Law.RuleSetVersion.Current,
+        };
+
+        // In the order of RecordFacts.LedgerColumns.
+        payload[RecordFacts.RowsMember] = RecordFacts.Digest([[row.Seq, row.CaseId, row.Citizenship, row.EncounteredAt, row.Child, row.Destination, row.Overflow, row.ArrangementId, row.Month, row.RecordedAt, row.Arrangements, row.RuleSet]]);
         var entry = AuditChain.Append(connection, transaction, "ledger-allocation", payload, at);
         connection.Execute(
             """
-            INSERT INTO ledger_event (seq, case_id, citizenship, encountered_at, unaccompanied_child, destination, overflow, arrangement_id, ledger_month, recorded_at, audit_seq)
-            VALUES (@Seq, @CaseId, @Citizenship, @EncounteredAt, @Child, @Destination, @Overflow, @ArrangementId, @Month, @RecordedAt, @AuditSeq)
+            INSERT INTO ledger_event (seq, case_id, citizenship, encountered_at, unaccompanied_child, destination, overflow, arrangement_id, ledger_month, recorded_at, audit_seq, arrangements_sha256, rule_set_version)
+            VALUES (@Seq, @CaseId, @Citizenship, @EncounteredAt, @Child, @Destination, @Overflow, @ArrangementId, @Month, @RecordedAt, @AuditSeq, @Arrangements, @RuleSet)
             """,
-            new
-            {
-                Seq = seq,
-                request.CaseId,
-                Citizenship = request.Citizenship,
-                EncounteredAt = RecordTime.Format(request.EncounteredAt),
-                Child = request.UnaccompaniedChild ? 1 : 0,
-                Destination = decided.Destination,
-                Overflow = decided.Overflow ? 1 : 0,
-                ArrangementId = decided.ArrangementId,
-                Month = monthText,
-                RecordedAt = RecordTime.Format(at),
-                AuditSeq = entry.Seq,
-            },
+            new { row.Seq, row.CaseId, row.Citizenship, row.EncounteredAt, row.Child, row.Destination, row.Overflow, row.ArrangementId, row.Month, row.RecordedAt, AuditSeq = entry.Seq, row.Arrangements, row.RuleSet },
             transaction);
         return new RecordedAllocation(seq, request, decided.Destination, decided.Overflow, decided.ArrangementId, decided.Month, at, entry.Seq) { Decision = decided };
     }

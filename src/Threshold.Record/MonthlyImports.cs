@@ -203,6 +203,7 @@ public static class MonthlyImports
             ["rowCount"] = rowCount,
             ["newRowCount"] = newRows,
             ["revisedRowCount"] = revisedRows,
+            [RecordFacts.RowsMember] = RecordFacts.DigestOf(connection, transaction, RecordFacts.Queries(AuditKind, spec.Table), importId),
         };
         var entry = AuditChain.Append(connection, transaction, AuditKind, payload, at);
         transaction.Commit();
@@ -294,6 +295,13 @@ public static class MonthlyImports
 
             command.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>Every column of a monthly table as bound to its import's entry (<see cref="RecordFacts"/>).</summary>
+    internal static string FactColumns(string table)
+    {
+        var spec = table == CbpSbo.Table ? CbpSbo : table == Khsm.Table ? Khsm : throw new ArgumentOutOfRangeException(nameof(table), table, "not a monthly table");
+        return string.Join(", ", spec.KeyColumns.Concat(["recorded_at", "import_id"]).Concat(spec.ValueColumns));
     }
 
     private static string YearMonthText(YearMonth month) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{month.Year:D4}-{month.Month:D2}");

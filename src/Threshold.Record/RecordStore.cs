@@ -33,9 +33,11 @@ public sealed class RecordStore
     public IDeterminationRecord Determinations { get; }
 
     /// <summary>
-    /// Verifies the whole record: the hash chain (<see cref="IAuditLog.Verify"/>), then every stored decision and
-    /// trace against the entry that records it (<see cref="DecisionRecord.VerifyFacts"/>). The result names the first
-    /// entry that fails.
+    /// Verifies the whole record: the hash chain (<see cref="IAuditLog.Verify"/>), every stored decision and trace
+    /// against the entry that records it (<see cref="DecisionRecord.VerifyFacts"/>), then every other stored fact —
+    /// series days, monthly rows, determinations, API keys, ledger events — against its entry's digest, with every row
+    /// belonging to exactly one entry (<see cref="RecordFacts"/>). The result names the first entry that fails, and the
+    /// table and row involved. Each step streams or pages, so memory does not grow with the record.
     /// </summary>
     public ChainVerification Verify()
     {
@@ -45,9 +47,20 @@ public sealed class RecordStore
             return chain;
         }
 
-        return new DecisionRecord(this, clock).VerifyFacts() is { } failure
-            ? chain with { FailedSeq = failure.Seq, Failure = ChainFailure.FactMismatch, Reason = failure.Reason }
-            : chain;
+        if (new DecisionRecord(this, clock).VerifyFacts() is { } failure)
+        {
+            return chain with { FailedSeq = failure.Seq, Failure = ChainFailure.FactMismatch, Reason = failure.Reason, Table = "screening_decision" };
+        }
+
+        var legacy = new LegacyFacts();
+        using var connection = Database.OpenConnection();
+        using var transaction = Database.BeginRead(connection);
+        if (RecordFacts.Verify(connection, transaction, legacy) is { } fact)
+        {
+            return chain with { FailedSeq = fact.Seq, Failure = ChainFailure.FactMismatch, Reason = fact.Reason, Table = fact.Table, Row = fact.Row, Legacy = legacy.Describe() };
+        }
+
+        return chain with { Legacy = legacy.Describe() };
     }
 
     /// <summary>Opens (creating if need be) the SQLite record <c>threshold.db</c> in <paramref name="dataDirectory"/>.</summary>

@@ -40,6 +40,28 @@ public sealed class ArrangementSet
     /// <summary>The rules outside the arrangements, from the one file that defines them.</summary>
     public ReturnRules Rules { get; }
 
+    /// <summary>
+    /// Lower-hex SHA-256 of what decides an allocation: every arrangement's id, dates, nationalities, cap, priority and
+    /// destination, in load order (titles, notes and citations do not change where anyone goes). Two processes writing
+    /// one ledger must agree on it, or the same cap is counted under two sets of rules.
+    /// </summary>
+    public string AllocationSha256 => allocationSha256 ??= ComputeAllocationSha256();
+
+    private string? allocationSha256;
+
+    private string ComputeAllocationSha256()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var a in Arrangements)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{a.Id}\t{a.From:yyyy-MM-dd}\t{a.To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "open"}\t")
+                .Append(a.AnyNationality ? "any" : string.Join(",", a.Nationalities.Order(StringComparer.Ordinal)))
+                .Append(System.Globalization.CultureInfo.InvariantCulture, $"\t{a.MonthlyCap?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}\t{a.Priority}\t{a.Destination}\n");
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
     /// <summary>The built-ins plus the user's arrangement files (read with <see cref="ArrangementYamlReader.ReadFile"/>), in order.</summary>
     public static ArrangementSet Load(IEnumerable<string> extraFiles)
     {
