@@ -194,10 +194,18 @@ internal sealed class AuditVerifyCommand : Command<AuditVerifySettings>
         if (result.IsValid)
         {
             Console.Out.WriteLine($"verified: {result.EntryCount} entries; chain head {result.HeadHash}");
+            if (result.Legacy is { } legacy)
+            {
+                Console.Out.WriteLine($"note: {legacy}");
+            }
+
             return ExitCodes.Ok;
         }
 
-        Console.Error.WriteLine($"threshold: audit chain FAILS at entry {result.FailedSeq}: {result.Failure} — {result.Reason}");
+        var where = result.Table is null ? string.Empty : $" (table {result.Table}{(result.Row is null ? string.Empty : $", {result.Row}")})";
+        Console.Error.WriteLine(result.FailedSeq == 0
+            ? $"threshold: audit chain FAILS: rows that no entry records{where} — {result.Reason}"
+            : $"threshold: audit chain FAILS at entry {result.FailedSeq}: {result.Failure}{where} — {result.Reason}");
         return ExitCodes.VerificationFailed;
     }
 

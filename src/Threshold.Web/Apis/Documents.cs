@@ -175,7 +175,10 @@ public sealed record ImportResultDto(string Outcome, string Series, string Sourc
 public sealed record SeriesDto(string Name, IReadOnlyList<ImportDto> Imports);
 
 /// <summary>The audit chain's verification, as <c>audit verify</c> reports it.</summary>
-public sealed record ChainVerificationDto(bool Valid, long Entries, string HeadHash, long? FailedSeq, string? Failure, string? Reason)
+/// <param name="Table">The table whose rows no longer match their entry (a FactMismatch), when one is named.</param>
+/// <param name="Row">The row or rows involved (an import id, an audit seq), when they can be named.</param>
+/// <param name="Legacy">What entries from before fact binding (schema 7) leave unbound, or null when nothing is.</param>
+public sealed record ChainVerificationDto(bool Valid, long Entries, string HeadHash, long? FailedSeq, string? Failure, string? Reason, string? Table = null, string? Row = null, string? Legacy = null)
 {
-    public static ChainVerificationDto From(ChainVerification v) => new(v.IsValid, v.EntryCount, v.HeadHash, v.FailedSeq, v.Failure?.ToString(), v.Reason);
+    public static ChainVerificationDto From(ChainVerification v) => new(v.IsValid, v.EntryCount, v.HeadHash, v.FailedSeq, v.Failure?.ToString(), v.Reason, v.Table, v.Row, v.Legacy);
 }
