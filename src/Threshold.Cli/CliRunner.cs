@@ -23,6 +23,12 @@ internal static class CliRunner
             Console.Error.WriteLine($"threshold: {fault.Message}");
             return ExitCodes.RecordUnavailable;
         }
+        catch (Threshold.Record.RecordVerificationException e)
+        {
+            // A verified read found stored facts that no longer match the log: the same answer as audit verify failing.
+            Console.Error.WriteLine($"threshold: {e.Message}");
+            return ExitCodes.VerificationFailed;
+        }
         catch (Exception e) when (Describe(e) is { } message)
         {
             Console.Error.WriteLine($"threshold: {message}");

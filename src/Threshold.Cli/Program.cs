@@ -23,6 +23,8 @@ app.Configure(config =>
             .WithDescription("Screen cases and print the ledger report: utilisation, remaining capacity and overflow by month and nationality, and the burden on Mexico.");
         returns.AddCommand<ArrangementsCommand>("arrangements")
             .WithDescription("List the dated return arrangements with their caps, citations and status.");
+        returns.AddCommand<ReturnsAdoptCommand>("adopt-arrangements")
+            .WithDescription("Record that the record's ledger is written from now on under this arrangement set (built-ins plus --arrangements).");
     });
     config.AddBranch("cases", cases =>
     {

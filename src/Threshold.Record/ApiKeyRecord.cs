@@ -42,12 +42,14 @@ public sealed class ApiKeyRecord
     private const string Prefix = "thr_";
 
     private readonly IRecordDatabase database;
+    private readonly RecordStore store;
     private readonly IClock clock;
 
     public ApiKeyRecord(RecordStore store, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
+        this.store = store;
         database = store.Database;
         this.clock = clock;
     }
@@ -144,6 +146,22 @@ public sealed class ApiKeyRecord
     {
         using var connection = database.OpenConnection();
         return connection.QuerySingleOrDefault<Row>(SelectColumns + " WHERE key_id = @keyId", new { keyId })?.ToInfo();
+    }
+
+    /// <summary>
+    /// The live (not revoked) key whose secret this is, or null. With <paramref name="verified"/>, a key found is first
+    /// checked against its creation and revocation entries (<see cref="RecordStore.VerifyKey"/>): a role raised or a
+    /// revocation undone in the database throws <see cref="RecordVerificationException"/> instead of letting it in.
+    /// </summary>
+    public ApiKeyInfo? Authenticate(string presentedSecret, bool verified)
+    {
+        var key = Authenticate(presentedSecret);
+        if (verified && key is not null)
+        {
+            store.VerifyKey(key.KeyId);
+        }
+
+        return key;
     }
 
     /// <summary>The live (not revoked) key whose secret this is, or null.</summary>

@@ -78,11 +78,21 @@ public sealed class LedgerRecord
         ArgumentNullException.ThrowIfNull(arrangements);
         ArgumentNullException.ThrowIfNull(clock);
         database = store.Database;
+        this.store = store;
         Arrangements = arrangements;
         this.clock = clock;
     }
 
     public ArrangementSet Arrangements { get; }
+
+    /// <summary>
+    /// Verified reads: before the caps' committed use is counted (every allocation) and before a snapshot is read, the
+    /// whole ledger is checked against its audit entries (<see cref="RecordStore.VerifyLedger"/>), so deleted or edited
+    /// allocations cannot free a cap. Costs one pass over the ledger's entries per call (see docs/record.md).
+    /// </summary>
+    public bool VerifyReads { get; init; }
+
+    private readonly RecordStore store;
 
     /// <summary>Allocates one request in its own write transaction and returns the recorded event.</summary>
     public RecordedAllocation Allocate(ReturnRequest request) => AllocateMany([request])[0];
@@ -106,6 +116,10 @@ public sealed class LedgerRecord
     internal List<RecordedAllocation> AllocateWithin(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IEnumerable<ReturnRequest> requests, Instant at)
     {
         RequireSameArrangements(connection, transaction);
+        if (VerifyReads && RecordFacts.VerifySubset(connection, transaction, "ledger-allocation", _ => true, "ledger_event", "SELECT COUNT(*) FROM ledger_event", null) is { } failure)
+        {
+            throw new RecordVerificationException(failure, $"the returns ledger fails verification: {failure.Reason}");
+        }
         var seq = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(seq), 0) FROM ledger_event", transaction: transaction);
 
         // The ledger decides, from the caps' committed use (no other writer can add to it before this transaction
@@ -206,6 +220,11 @@ public sealed class LedgerRecord
 
     private LedgerSnapshot Snapshot(Instant? bound, Instant asOf)
     {
+        if (VerifyReads)
+        {
+            store.VerifyLedger();
+        }
+
         using var connection = database.OpenConnection();
         var events = Read(connection, bound);
         var ledger = new ReturnsLedger(Arrangements, recordEvents: true);

@@ -51,3 +51,30 @@ public sealed class ArrangementMismatchException : Exception
     /// <summary>The arrangement set of the process that tried to write.</summary>
     public string? Writer { get; }
 }
+
+/// <summary>A verified read found stored facts that no longer match the audit log: the read is refused, not answered from them.</summary>
+public sealed class RecordVerificationException : Exception
+{
+    public RecordVerificationException()
+    {
+    }
+
+    public RecordVerificationException(string message)
+        : base(message)
+    {
+    }
+
+    public RecordVerificationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public RecordVerificationException(FactFailure failure, string message)
+        : base(message)
+    {
+        Failure = failure;
+    }
+
+    /// <summary>The entry, table and row that failed.</summary>
+    public FactFailure? Failure { get; }
+}

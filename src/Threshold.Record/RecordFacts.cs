@@ -165,6 +165,61 @@ public static class RecordFacts
         return Coverage(connection, transaction, counts);
     }
 
+    /// <summary>
+    /// A verified read's check (replay from the record, the ledger's cap count, a key lookup): every entry of
+    /// <paramref name="kind"/> that <paramref name="selects"/> still hashes to its stored hash and is linked to by the
+    /// next entry, its rows still match its digest, and <paramref name="countSql"/> (the rows the read will use) counts
+    /// exactly the rows those entries bound in <paramref name="table"/>. Cost: one pass over the entries of that kind
+    /// (indexed by kind) and a read of the rows they bound; the rest of the chain is not walked (that is
+    /// <see cref="RecordStore.Verify"/>, against an anchored head).
+    /// </summary>
+    internal static FactFailure? VerifySubset(DbConnection connection, DbTransaction transaction, string kind, Func<JsonObject, bool> selects, string table, string countSql, object? countArgs)
+    {
+        var boundFrom = connection.ExecuteScalar<long?>("SELECT from_seq FROM fact_binding", transaction: transaction) ?? 1;
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var legacy = new LegacyFacts();
+        long after = 0;
+        while (true)
+        {
+            var page = connection.Query<(long Seq, string RecordedAt, string Payload, string PrevHash, string Hash)>(
+                "SELECT seq, recorded_at, payload, prev_hash, hash FROM audit_log WHERE kind = @Kind AND seq > @After ORDER BY seq LIMIT 1000",
+                new { Kind = kind, After = after },
+                transaction).AsList();
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var (seq, recordedAt, payloadText, prevHash, hash) in page)
+            {
+                var payload = JsonNode.Parse(payloadText)!.AsObject();
+                if (!selects(payload))
+                {
+                    continue;
+                }
+
+                var recomputed = AuditChain.ComputeHash(prevHash, seq, kind, RecordTime.ParseInstant(recordedAt), payloadText);
+                var next = connection.ExecuteScalar<string?>("SELECT prev_hash FROM audit_log WHERE seq = @Next", new { Next = seq + 1 }, transaction);
+                if (recomputed != hash || (next is not null && next != hash))
+                {
+                    return new FactFailure(seq, "audit_log", $"seq {seq}", $"{kind} entry {seq} no longer hashes into the chain: run audit verify");
+                }
+
+                if (VerifyEntry(connection, transaction, seq, kind, recordedAt, payload, boundFrom, counts, legacy) is { } failure)
+                {
+                    return failure;
+                }
+            }
+
+            after = page[^1].Seq;
+        }
+
+        var total = connection.ExecuteScalar<long>(countSql, countArgs, transaction);
+        var covered = counts.GetValueOrDefault(table);
+        return total == covered ? null
+            : new FactFailure(0, table, null, $"{table} holds {total} row(s) for this read but the audit entries record {covered}: rows were {(total > covered ? "added outside the log" : "deleted")}");
+    }
+
     private static FactFailure? VerifyEntry(DbConnection connection, DbTransaction transaction, long seq, string kind, string recordedAt, JsonObject payload, long boundFrom, Dictionary<string, long> counts, LegacyFacts legacy)
     {
         var monthlyTable = kind == MonthlyImports.AuditKind ? Text(payload, "table") : null;

@@ -63,6 +63,45 @@ public sealed class RecordStore
         return chain with { Legacy = legacy.Describe() };
     }
 
+    /// <summary>
+    /// For a verified replay from the record: every import of <paramref name="seriesName"/> still hashes into the chain
+    /// and still binds its days, and no day of the series lies outside them. Throws <see cref="RecordVerificationException"/>.
+    /// </summary>
+    public void VerifySeries(string seriesName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(seriesName);
+        VerifyRead(
+            "import",
+            p => p["series"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) && s == seriesName,
+            "encounter_day",
+            "SELECT COUNT(*) FROM encounter_day WHERE series_name = @Name",
+            new { Name = seriesName },
+            $"series '{seriesName}'");
+    }
+
+    /// <summary>For a verified ledger read (the caps' committed use): every allocation still matches its entry, and none was added or deleted.</summary>
+    public void VerifyLedger() =>
+        VerifyRead("ledger-allocation", _ => true, "ledger_event", "SELECT COUNT(*) FROM ledger_event", null, "the returns ledger");
+
+    /// <summary>For a verified key lookup: the key's creation (role, hash) and revocation still match their entries.</summary>
+    public void VerifyKey(string keyId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+        bool Names(System.Text.Json.Nodes.JsonObject p) => p["keyId"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) && s == keyId;
+        VerifyRead("api-key-created", Names, "api_key", "SELECT COUNT(*) FROM api_key WHERE key_id = @Id", new { Id = keyId }, $"API key {keyId}");
+        VerifyRead("api-key-revoked", Names, "api_key (revocation)", "SELECT COUNT(*) FROM api_key WHERE key_id = @Id AND revoked_audit_seq IS NOT NULL", new { Id = keyId }, $"API key {keyId}");
+    }
+
+    private void VerifyRead(string kind, Func<System.Text.Json.Nodes.JsonObject, bool> selects, string table, string countSql, object? args, string what)
+    {
+        using var connection = Database.OpenConnection();
+        using var transaction = Database.BeginRead(connection);
+        if (RecordFacts.VerifySubset(connection, transaction, kind, selects, table, countSql, args) is { } failure)
+        {
+            throw new RecordVerificationException(failure, $"{what} fails verification: {failure.Reason}");
+        }
+    }
+
     /// <summary>Opens (creating if need be) the SQLite record <c>threshold.db</c> in <paramref name="dataDirectory"/>.</summary>
     public static RecordStore Open(string dataDirectory, IClock clock) => Open(new SqliteRecordDatabase(dataDirectory), clock);
 

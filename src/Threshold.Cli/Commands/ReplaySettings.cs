@@ -22,6 +22,10 @@ internal class ReplaySettings : CommandSettings
     [Description("Replay a series from the record instead of a file (see 'threshold store import').")]
     public string? Series { get; init; }
 
+    [CommandOption("--verified")]
+    [Description("With --series: first check every import of the series against the audit log (exit 3 if a stored day was edited, added or deleted).")]
+    public bool Verified { get; init; }
+
     [CommandOption("--as-known-on <INSTANT>")]
     [Description("With --series: the data as recorded at this instant (ISO-8601), so later revisions do not rewrite the past.")]
     public string? AsKnownOn { get; init; }
@@ -150,6 +154,11 @@ internal class ReplaySettings : CommandSettings
                 throw new UsageException("--as-known-on needs --series (a series in the record)");
             }
 
+            if (Verified)
+            {
+                throw new UsageException("--verified needs --series (a series in the record)");
+            }
+
             return EncounterCsvReader.ReadFile(Encounters ?? throw new UsageException("--encounters FILE or --series NAME is required"), AllowGaps);
         }
 
@@ -159,6 +168,11 @@ internal class ReplaySettings : CommandSettings
         }
 
         var store = Store.Open();
+        if (Verified)
+        {
+            store.VerifySeries(Series);
+        }
+
         var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", AsKnownOn);
         return store.Encounters.AsKnownOn(Series, at)
             ?? throw new UsageException($"--series {Series}: nothing recorded under that name" + (AsKnownOn is null ? string.Empty : $" as of {AsKnownOn}") + $" in {Store.Describe()}");

@@ -24,6 +24,34 @@ internal sealed class ReturnsReportSettings : CaseRunSettings
     [CommandOption("--format <table|json>")]
     [Description("table (default) or json.")]
     public string Format { get; init; } = "table";
+
+    [CommandOption("--verified")]
+    [Description("With --from-record: first check every allocation against the audit log (exit 3 if one was edited, added or deleted).")]
+    public bool Verified { get; init; }
+}
+
+internal sealed class ReturnsAdoptSettings : CaseRunSettings
+{
+    [CommandOption("--by <NAME>")]
+    [Description("Who adopts the arrangement set (recorded in the audit log).")]
+    public string? By { get; init; }
+}
+
+/// <summary>
+/// <c>threshold returns adopt-arrangements</c>: records in the audit log that the record's ledger is written, from now
+/// on, under the built-in arrangements plus any --arrangements files; until then a writer with another set is refused.
+/// </summary>
+internal sealed class ReturnsAdoptCommand : Command<ReturnsAdoptSettings>
+{
+    public override int Execute(CommandContext context, ReturnsAdoptSettings settings, CancellationToken cancellationToken)
+    {
+        var by = settings.By ?? throw new UsageException("--by NAME is required: the audit log records who adopted the arrangement set");
+        var ledger = new Threshold.Record.LedgerRecord(settings.Store.Open(), ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance);
+        var before = ledger.RecordedArrangementsSha256();
+        var entry = ledger.AdoptArrangements(by);
+        Console.Out.WriteLine($"adopted: arrangement set {ledger.Arrangements.AllocationSha256} (was {before ?? "none recorded"}); audit entry {entry.Seq}");
+        return ExitCodes.Ok;
+    }
 }
 
 /// <summary><c>threshold returns report</c>: screens the cases in input order and reports the ledger.</summary>
@@ -39,10 +67,15 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         if (settings.FromRecord)
         {
             var store = settings.Store.Open();
-            var recordLedger = new Threshold.Record.LedgerRecord(store, ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance);
+            var recordLedger = new Threshold.Record.LedgerRecord(store, ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance) { VerifyReads = settings.Verified };
             var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(StoreSettings.ParseInstant("--as-of", settings.AsOf));
             Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf), events = snapshot.Allocations.Count, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
+        }
+
+        if (settings.Verified)
+        {
+            throw new UsageException("--verified needs --from-record");
         }
 
         if (settings.AsOf is not null)
