@@ -85,7 +85,9 @@ public static class SqliteIntegrity
         // quick_check's first row may start with "*** in database main ***" on a line of its own.
         var line = string.Join("; ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("***", StringComparison.Ordinal)));
-        line = line.Replace("SQLite Error 11: ", string.Empty, StringComparison.Ordinal).Replace("SQLite Error 26: ", string.Empty, StringComparison.Ordinal);
+        // The provider's form, "SQLite Error 26: 'file is not a database'.", reduced to SQLite's own words.
+        var quoted = System.Text.RegularExpressions.Regex.Match(line, "^SQLite Error [0-9]+: '(.*)'\\.?$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        line = quoted.Success ? quoted.Groups[1].Value : line;
         return line.Length == 0 ? text.Trim() : line.TrimEnd('.');
     }
 }
