@@ -18,7 +18,8 @@ public static class ExitCodes
     /// <summary>
     /// The record's storage failed, not the input: the disk is full, the data directory is read-only or missing, or the
     /// database cannot be reached. stderr names the record and the problem; nothing half-written was stored, and the
-    /// same command succeeds once the fault is cleared.
+    /// same command succeeds once the fault is cleared. Also a damaged SQLite file (nothing further is written; it
+    /// clears only by restoring a backup) and a <c>db restore</c> while a server holds the record.
     /// </summary>
     public const int RecordUnavailable = 4;
 }

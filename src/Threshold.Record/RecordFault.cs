@@ -14,13 +14,20 @@ public enum RecordFaultKind
 
     /// <summary>The data directory or database file cannot be written (read-only mount, permissions).</summary>
     ReadOnly,
+
+    /// <summary>
+    /// The database file is malformed (SQLITE_CORRUPT, SQLITE_NOTADB; PostgreSQL XX001, XX002): a page or the header
+    /// holds bytes SQLite did not write. It does not clear by itself: nothing more is written until a verified backup
+    /// is restored (<c>db restore</c>).
+    /// </summary>
+    Damaged,
 }
 
 /// <summary>
 /// A storage fault of the record: a full disk, a database that restarted or cannot be reached, a read-only file. The
 /// transaction it interrupted rolled back, so nothing half-written is visible; the message names the record (its
 /// directory, or the server without its password) and the problem. The web API answers 507 (disk full) or 503 (the
-/// others) with Retry-After; the CLI exits 4.
+/// others) with Retry-After; the CLI exits 4. A <see cref="RecordFaultKind.Damaged"/> file does not clear by itself.
 /// </summary>
 public sealed class RecordFaultException : Exception
 {
@@ -77,11 +84,16 @@ public sealed class RecordFaultException : Exception
                             return new(RecordFaultKind.DiskFull, $"{where}: disk full (SQLite reports an I/O error and the file system has no space left): nothing was stored; free space and retry", exception);
                         case 10:
                             return new(RecordFaultKind.Unavailable, $"{where}: I/O error ({sqlite.Message.TrimEnd('.')}); nothing was stored", exception);
+                        case 11: // SQLITE_CORRUPT
+                        case 26: // SQLITE_NOTADB
+                            return new(RecordFaultKind.Damaged, $"{where}: the database file is damaged ({sqlite.Message.TrimEnd('.')}); nothing was stored; restore a verified backup (db restore)", exception);
                     }
 
                     break;
                 case PostgresException { SqlState: "53100" }: // disk_full
                     return new(RecordFaultKind.DiskFull, $"{where}: the database server's disk is full: nothing was stored; free space and retry", exception);
+                case PostgresException { SqlState: "XX001" or "XX002" } corrupted: // data_corrupted, index_corrupted
+                    return new(RecordFaultKind.Damaged, $"{where}: the database reports damaged data ({FirstLine(corrupted.MessageText)}); nothing was stored", exception);
                 case PostgresException { SqlState: "25006" }: // read_only_sql_transaction (a standby)
                     return new(RecordFaultKind.ReadOnly, $"{where}: the database is read-only (a standby?): nothing was stored", exception);
                 case NpgsqlException npgsql when npgsql.IsTransient || npgsql is PostgresException { SqlState: ['0', '8', ..] or ['5', '7', 'P', ..] }:

@@ -18,7 +18,7 @@ public sealed class SqliteBackupTests
             record.Store.Audit.Append("note", new JsonObject { ["n"] = 2 });
             Assert.Equal(2, record.Store.Audit.Verify().EntryCount);
 
-            var restored = SqliteBackup.Restore(backup, record.Directory, record.Clock);
+            var restored = SqliteBackup.Restore(backup, record.Directory, record.Clock, forceRollback: true).Verification;
             Assert.True(restored.IsValid);
             Assert.Equal(1, restored.EntryCount);
             Assert.Single(record.Reopen().Audit.Entries());
@@ -98,7 +98,7 @@ public sealed class SqliteBackupTests
         try
         {
             SqliteBackup.Backup(source.Directory, backup);
-            var restored = SqliteBackup.Restore(backup, live.Directory, live.Clock);
+            var restored = SqliteBackup.Restore(backup, live.Directory, live.Clock, forceRollback: true).Verification;
             Assert.True(restored.IsValid);
             Assert.Equal(1, restored.EntryCount);
             Assert.Equal(livePageSize, new SqliteRecordDatabase(live.Directory).Pragma<long>("page_size"));

@@ -450,14 +450,25 @@ internal sealed class AuditExportCommand : Command<AuditExportSettings>
     }
 }
 
-internal sealed class DbFileSettings : StoreSettings
+internal class DbFileSettings : StoreSettings
 {
     [CommandArgument(0, "<FILE>")]
     [Description("The backup file.")]
     public string File { get; init; } = string.Empty;
 }
 
-/// <summary><c>threshold db backup FILE</c>: a consistent copy of the SQLite record through SQLite's online backup API.</summary>
+/// <summary><c>threshold db restore FILE</c>: adds the one flag that allows losing live entries.</summary>
+internal sealed class DbRestoreSettings : DbFileSettings
+{
+    [CommandOption("--force-rollback")]
+    [Description("Restore even a backup that is older than the live record, forked from it or unrelated to it; what is lost is printed (a safety copy of the live record is kept either way).")]
+    public bool ForceRollback { get; init; }
+}
+
+/// <summary>
+/// <c>threshold db backup FILE</c>: a consistent copy of the SQLite record through SQLite's online backup API, refused
+/// (exit 4, nothing written) when <c>quick_check</c> finds the live file damaged.
+/// </summary>
 internal sealed class DbBackupCommand : Command<DbFileSettings>
 {
     public override int Execute(CommandContext context, DbFileSettings settings, CancellationToken cancellationToken)
@@ -478,14 +489,39 @@ internal sealed class DbBackupCommand : Command<DbFileSettings>
     }
 }
 
-/// <summary><c>threshold db restore FILE</c>: replaces the record with a backup whose audit chain verifies.</summary>
-internal sealed class DbRestoreCommand : Command<DbFileSettings>
+/// <summary>
+/// <c>threshold db restore FILE</c>: replaces the record with an intact backup whose audit chain verifies and loses no
+/// live entry (or, with <c>--force-rollback</c>, says what it lost), after a safety copy of the live record; refused
+/// while a server holds the record. See <see cref="SqliteBackup.Restore"/>.
+/// </summary>
+internal sealed class DbRestoreCommand : Command<DbRestoreSettings>
 {
-    public override int Execute(CommandContext context, DbFileSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, DbRestoreSettings settings, CancellationToken cancellationToken)
     {
         DbBackupCommand.RequireSqlite(settings);
-        var result = SqliteBackup.Restore(settings.File, settings.ResolveDataDirectory(), SystemClock.Instance);
-        Console.Out.WriteLine($"restored {settings.File}: {result.EntryCount} audit entries verified; chain head {result.HeadHash}");
+        SqliteRestoreResult result;
+        try
+        {
+            result = SqliteBackup.Restore(settings.File, settings.ResolveDataDirectory(), SystemClock.Instance, settings.ForceRollback);
+        }
+        catch (RollbackRefusedException refused)
+        {
+            Console.Error.WriteLine($"threshold: {refused.Message} (give --force-rollback to restore it anyway; a safety copy of the live record is kept)");
+            return ExitCodes.BadInput;
+        }
+
+        if (result.SafetyCopy is { } safety)
+        {
+            Console.Out.WriteLine($"safety copy of the live record: {safety}");
+        }
+
+        if (result.RolledBack is { } loss)
+        {
+            Console.Out.WriteLine($"rolled back: {loss.Relation()}; lost {loss.Describe()} (live entries {loss.FromSeq} to {loss.LiveEntries}, kept in the safety copy)");
+        }
+
+        var verified = result.Verification;
+        Console.Out.WriteLine($"restored {settings.File}: {verified.EntryCount} audit entries verified; chain head {verified.HeadHash}");
         return ExitCodes.Ok;
     }
 }

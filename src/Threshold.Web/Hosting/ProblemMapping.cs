@@ -56,13 +56,22 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
     }
 
-    /// <summary>507 for a full disk, 503 for a database that is unreachable or read-only; <c>fault</c> names which.</summary>
+    /// <summary>
+    /// 507 for a full disk, 503 for a database that is unreachable, read-only or damaged; <c>fault</c> names which. A
+    /// damaged record is remembered (<see cref="RecordHolder.MarkDamaged"/>): no later request writes to it.
+    /// </summary>
     private ProblemDetails StorageFault(RecordFaultException fault)
     {
+        if (fault.Kind == RecordFaultKind.Damaged)
+        {
+            record.MarkDamaged(fault);
+        }
+
         var (status, title, name) = fault.Kind switch
         {
             RecordFaultKind.DiskFull => (StatusCodes.Status507InsufficientStorage, "Disk full: nothing was stored.", "disk-full"),
             RecordFaultKind.ReadOnly => (StatusCodes.Status503ServiceUnavailable, "The record is read-only: nothing was stored.", "read-only"),
+            RecordFaultKind.Damaged => (StatusCodes.Status503ServiceUnavailable, "The record is damaged: nothing was stored, and nothing more will be until it is restored.", "damaged"),
             _ => (StatusCodes.Status503ServiceUnavailable, "The record is unavailable: nothing was stored.", "unavailable"),
         };
         var problem = new ProblemDetails { Status = status, Title = title, Detail = Scrub(fault.Message) };

@@ -8,10 +8,20 @@ namespace Threshold.Web.Hosting;
 /// it. Opening is deferred so that building the application (e.g. for the build-time OpenAPI document) touches no
 /// database.
 /// </summary>
-public sealed class RecordHolder
+/// <remarks>
+/// For a SQLite record, opening first takes the record's holder lock shared (<see cref="RecordHolderLock"/>) and keeps
+/// it until the server stops, so <c>db restore</c> is refused while the server runs: the file is never replaced under
+/// its clients, and the store opened here is the only one it ever serves. Opening then runs <c>quick_check</c>, so a
+/// damaged file stops the start with a <see cref="RecordFaultKind.Damaged"/> fault (<c>serve</c> exits 4). Damage seen
+/// later (<see cref="MarkDamaged"/>) makes every further write fail with 503 until the server is restarted on a
+/// repaired record.
+/// </remarks>
+public sealed class RecordHolder : IDisposable
 {
     private readonly Lazy<RecordStore> store;
     private readonly Lazy<ApiKeyRecord> keys;
+    private RecordHolderLock? holderLock;
+    private RecordFaultException? damage;
 
     public RecordHolder(ThresholdSettings settings, IClock clock)
     {
@@ -20,7 +30,7 @@ public sealed class RecordHolder
         Clock = clock;
         var database = settings.ResolveDatabase();
         store = new Lazy<RecordStore>(
-            () => RecordStore.Open(database is null ? new SqliteRecordDatabase(DataDirectory) : new PostgresRecordDatabase(database), clock),
+            () => RecordStore.Open(new DamageGuardedDatabase(database is null ? OpenSqlite() : new PostgresRecordDatabase(database), this), clock),
             LazyThreadSafetyMode.ExecutionAndPublication);
         keys = new Lazy<ApiKeyRecord>(() => new ApiKeyRecord(Store, clock), LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -34,4 +44,39 @@ public sealed class RecordHolder
     public RecordStore Store => store.Value;
 
     public ApiKeyRecord Keys => keys.Value;
+
+    /// <summary>The first damage seen while serving, or null: once set, every write is refused with it.</summary>
+    public RecordFaultException? Damage => Volatile.Read(ref damage);
+
+    /// <summary>Records that the record was found damaged (SQLITE_CORRUPT or SQLITE_NOTADB during a request); the first report is kept.</summary>
+    public void MarkDamaged(RecordFaultException fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        Interlocked.CompareExchange(ref damage, fault, null);
+    }
+
+    /// <summary>Releases the holder lock (the server is stopping).</summary>
+    public void Dispose() => Interlocked.Exchange(ref holderLock, null)?.Dispose();
+
+    private SqliteRecordDatabase OpenSqlite()
+    {
+        var held = RecordHolderLock.Share(DataDirectory);
+        try
+        {
+            var file = Path.Combine(DataDirectory, SqliteRecordDatabase.FileName);
+            if (File.Exists(file))
+            {
+                SqliteIntegrity.Require(file, full: false, "the server did not start; restore a verified backup (db restore)");
+            }
+
+            var database = new SqliteRecordDatabase(DataDirectory);
+            holderLock = held;
+            return database;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
 }
