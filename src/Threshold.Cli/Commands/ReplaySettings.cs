@@ -23,7 +23,7 @@ internal class ReplaySettings : CommandSettings
     public string? Series { get; init; }
 
     [CommandOption("--verified")]
-    [Description("With --series: first check every import of the series against the audit log (exit 3 if a stored day was edited, added or deleted).")]
+    [Description("Verified reads from the record: with --series, every import of the series is first checked against the audit log; with returns report --from-record, every allocation (exit 3 if a stored fact was edited, added or deleted).")]
     public bool Verified { get; init; }
 
     [CommandOption("--as-known-on <INSTANT>")]

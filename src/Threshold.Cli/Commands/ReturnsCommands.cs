@@ -24,10 +24,6 @@ internal sealed class ReturnsReportSettings : CaseRunSettings
     [CommandOption("--format <table|json>")]
     [Description("table (default) or json.")]
     public string Format { get; init; } = "table";
-
-    [CommandOption("--verified")]
-    [Description("With --from-record: first check every allocation against the audit log (exit 3 if one was edited, added or deleted).")]
-    public bool Verified { get; init; }
 }
 
 internal sealed class ReturnsAdoptSettings : CaseRunSettings
@@ -71,11 +67,6 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
             var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(StoreSettings.ParseInstant("--as-of", settings.AsOf));
             Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf), events = snapshot.Allocations.Count, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
-        }
-
-        if (settings.Verified)
-        {
-            throw new UsageException("--verified needs --from-record");
         }
 
         if (settings.AsOf is not null)
