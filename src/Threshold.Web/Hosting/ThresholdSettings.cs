@@ -59,15 +59,15 @@ public sealed record ThresholdSettings
 
     /// <summary>
     /// The most simulation work one analyst's request may ask for, as paths × horizon days × policies (sensitivity
-    /// swings count their paths too). 10,000 paths over a year for three policies is 10,980,000.
+    /// swings count their paths too). The bundled baseline-2024 costs 6,570,000, or 26,280,000 with its sensitivity table.
     /// </summary>
-    public long SimulationMaxCostAnalyst { get; init; } = 12_000_000;
+    public long SimulationMaxCostAnalyst { get; init; } = 30_000_000;
 
     /// <summary>The same cap for operators (<see cref="SimulationMaxCostAnalyst"/>).</summary>
-    public long SimulationMaxCostOperator { get; init; } = 40_000_000;
+    public long SimulationMaxCostOperator { get; init; } = 60_000_000;
 
     /// <summary>The same cap for admins (<see cref="SimulationMaxCostAnalyst"/>).</summary>
-    public long SimulationMaxCostAdmin { get; init; } = 88_000_000;
+    public long SimulationMaxCostAdmin { get; init; } = 120_000_000;
 
     /// <summary>
     /// Heavy jobs (simulations, audit verification and export, bulk screening with <c>record=true</c>) running at once
