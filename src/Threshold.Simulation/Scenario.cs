@@ -80,6 +80,12 @@ public sealed record Scenario(
     /// <summary>Longest horizon, in days (the Senate authority's sunset is 3 years; 10 is ample).</summary>
     public const int MaxHorizonDays = 3653;
 
+    /// <summary>
+    /// Most policies one scenario may compare. Each policy costs a replay per path and day, so the count multiplies the
+    /// whole run; 1,000 policies in a 54 KB scenario ran a server out of memory. Eight is more than any comparison needs.
+    /// </summary>
+    public const int MaxPolicies = 8;
+
     /// <summary>Days simulated before <see cref="Start"/> so the first 7-day windows and the deterrence lag have data.</summary>
     public const int WarmUpDays = 42;
 

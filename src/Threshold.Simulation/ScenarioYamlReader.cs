@@ -62,7 +62,15 @@ public static class ScenarioYamlReader
             var (start, end) = Horizon(RequiredMapping(root, "horizon"));
             var mixMonth = Child(root, "mix_month") is { } mm ? ParseMonth(AsScalar(mm, "mix_month")) : new YearMonth(2024, 7);
             var policiesNode = Child(root, "policies") ?? throw At(root, "policies", "missing required key 'policies' (a list of at least one policy)");
-            var policies = AsSequence(policiesNode, "policies").Children.Select(Policy).ToArray();
+            var policyNodes = AsSequence(policiesNode, "policies").Children;
+
+            // Counted before any policy is compiled: each one costs memory and time in every path and day of the run.
+            if (policyNodes.Count > ScenarioLimits.MaxPolicies)
+            {
+                throw At(policyNodes[ScenarioLimits.MaxPolicies], "policies", $"policy {ScenarioLimits.MaxPolicies + 1} of {policyNodes.Count}: a scenario may compare at most {ScenarioLimits.MaxPolicies} policies");
+            }
+
+            var policies = policyNodes.Select(Policy).ToArray();
             if (policies.Length == 0)
             {
                 throw At(policiesNode, "policies", "at least one policy is needed");
@@ -345,4 +353,6 @@ internal static class ScenarioLimits
     public const int MaxPaths = Scenario.MaxPaths;
 
     public const int MaxHorizonDays = Scenario.MaxHorizonDays;
+
+    public const int MaxPolicies = Scenario.MaxPolicies;
 }

@@ -60,6 +60,7 @@ public static class ThresholdWebApp
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<TimelineService>();
         services.AddSingleton<SimulationService>();
+        services.AddSingleton<HeavyJobs>();
         services.AddSingleton(new ScreeningService(settings)); // now, so a bad arrangement file stops the start with its line named
         // The build-time OpenAPI generator starts the host to read its endpoints; it must not create a record.
         if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
@@ -79,7 +80,11 @@ public static class ThresholdWebApp
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            StrictJson.Apply(o.SerializerOptions);
         });
+
+        // A body that cannot be read throws, so StrictJson can name the member instead of a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -155,7 +160,9 @@ public static class ThresholdWebApp
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseCrossSiteWriteChecks();
         app.UseAntiforgery();
+        app.UseStrictJsonErrors();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
@@ -176,14 +183,21 @@ public static class ThresholdWebApp
     }
 
     /// <summary>Rate-limit partition: the API key, else the signed-in name, else the remote address.</summary>
-    private static string ClientIdentity(HttpContext context) =>
+    internal static string ClientIdentity(HttpContext context) =>
         context.User.FindFirst(Roles.KeyIdClaim)?.Value is { } key ? "key:" + key
         : context.User.Identity is { IsAuthenticated: true, Name: { } name } && name != ThresholdAuthenticationHandler.AnonymousName ? "user:" + name
         : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
-    /// <summary>Reads a request body as UTF-8 text, bounded by <paramref name="maxBytes"/>.</summary>
+    /// <summary>Reads a request body as UTF-8 text (<see cref="Utf8Text"/>), bounded by <paramref name="maxBytes"/>.</summary>
     internal static async Task<string> ReadBodyTextAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken) =>
-        Encoding.UTF8.GetString((await ReadBodyBytesAsync(request, maxBytes, cancellationToken).ConfigureAwait(false)).Span);
+        Utf8Text((await ReadBodyBytesAsync(request, maxBytes, cancellationToken).ConfigureAwait(false)).Span);
+
+    /// <summary>
+    /// UTF-8 bytes as text, without a leading byte-order mark: the CLI reads files through a StreamReader, which drops
+    /// it, so an encounter CSV saved with a BOM (as spreadsheet programs do) is read alike by both.
+    /// </summary>
+    internal static string Utf8Text(ReadOnlySpan<byte> bytes) =>
+        Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
 
     /// <summary>Reads a request body, bounded by <paramref name="maxBytes"/> (413 beyond it).</summary>
     internal static async Task<ReadOnlyMemory<byte>> ReadBodyBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)

@@ -16,8 +16,8 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Roles.Viewer);
-        api.MapGet("/verify", Verify).WithName("VerifyAudit").WithSummary("Check the whole hash chain; names the first entry that fails.");
-        api.MapGet("/export", Export).Produces<string>(200, "application/x-ndjson")
+        api.MapGet("/verify", Verify).QueuedAs(HeavyLane.Verify).WithName("VerifyAudit").WithSummary("Check the whole hash chain; names the first entry that fails.");
+        api.MapGet("/export", Export).QueuedAs(HeavyLane.Verify).Produces<string>(200, "application/x-ndjson")
             .WithName("ExportAudit").WithSummary("The entries recorded between from and to (inclusive) as JSONL with their hashes, then the verified chain head. Refused (409) when the chain does not verify.");
         return app;
     }

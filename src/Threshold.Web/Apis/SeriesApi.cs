@@ -24,12 +24,17 @@ public static class SeriesApi
 
     public static async Task<Ok<Stamped<ImportResultDto>>> Import(string name, [FromQuery] string? source, bool? allowGaps, HttpRequest request, RecordHolder record, TimelineService timelines, ThresholdSettings settings, CancellationToken cancellationToken)
     {
-        var text = await ThresholdWebApp.ReadBodyTextAsync(request, settings.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(Stamped.Of<ImportResultDto>(ImportText(record, timelines, name, source ?? TimelineApi.UploadedSource, text, allowGaps ?? false)));
+        ArgumentNullException.ThrowIfNull(settings);
+        var bytes = await ThresholdWebApp.ReadBodyBytesAsync(request, settings.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+
+        // As store import: the hash is of the bytes sent (a BOM included), the series is read without the BOM.
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.Span));
+        return TypedResults.Ok(Stamped.Of<ImportResultDto>(ImportText(record, timelines, name, source ?? TimelineApi.UploadedSource, ThresholdWebApp.Utf8Text(bytes.Span), allowGaps ?? false, sha)));
     }
 
     /// <summary>Validates and records CSV text; shared by the API and the dashboard's upload form.</summary>
-    public static ImportResultDto ImportText(RecordHolder record, TimelineService timelines, string name, string source, string csv, bool allowGaps)
+    /// <param name="contentSha256">The SHA-256 of the bytes received, when they are not exactly the UTF-8 of <paramref name="csv"/>.</param>
+    public static ImportResultDto ImportText(RecordHolder record, TimelineService timelines, string name, string source, string csv, bool allowGaps, string? contentSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(timelines);
@@ -42,7 +47,7 @@ public static class SeriesApi
         RequestText.Checked("source", source);
 
         var series = TimelineService.Uploaded(csv, Path.GetFileName(source), allowGaps);
-        var result = ImportResultDto.From(record.Store.Encounters.Import(name, series, Path.GetFileName(source), TimelineService.Sha256(csv)));
+        var result = ImportResultDto.From(record.Store.Encounters.Import(name, series, Path.GetFileName(source), contentSha256 ?? TimelineService.Sha256(csv)));
         timelines.Invalidate(name);
         return result;
     }

@@ -21,7 +21,7 @@ public static class SimulationApi
             .WithName("SimulationScenarios").WithSummary("The scenarios bundled in scenarios/, runnable by name.");
         api.MapGet("/parameters", ListParameters).RequireAuthorization(Roles.Viewer)
             .WithName("SimulationParameters").WithSummary("Every flow-model parameter: calibrated default, allowed and plausible ranges, verification mark and source.");
-        api.MapPost("/", Run).RequireAuthorization(Roles.Analyst).Accepts<string>("application/yaml", "text/yaml", "text/plain")
+        api.MapPost("/", Run).RequireAuthorization(Roles.Analyst).QueuedAs(HeavyLane.Simulation).Accepts<string>("application/yaml", "text/yaml", "application/x-yaml")
             .Produces<string>(StatusCodes.Status200OK, "application/json", "text/csv")
             .WithName("Simulate")
             .WithSummary("Run a scenario (YAML body, or scenario=NAME for a bundled one) and return result.json or one of its CSV tables (format=). MODELED.")
@@ -30,7 +30,7 @@ public static class SimulationApi
     }
 
     public static Ok<SimulationScenariosDocument> ListScenarios(SimulationService simulations) =>
-        TypedResults.Ok(new SimulationScenariosDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, SimulationResult.ModeledNotice, simulations.MaxPaths, simulations.MaxHorizonDays, simulations.Bundled()));
+        TypedResults.Ok(new SimulationScenariosDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, SimulationResult.ModeledNotice, simulations.MaxPaths, simulations.MaxHorizonDays, simulations.Bundled(), SimulationService.MaxPolicies, simulations.MaxCostByRole));
 
     public static Ok<SimulationParametersDocument> ListParameters(SimulationService simulations) =>
         TypedResults.Ok(new SimulationParametersDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [.. simulations.Parameters.Select(SimulationParameterDto.From)]));
@@ -55,7 +55,9 @@ public static class SimulationApi
                 : SimulationService.FromYaml(yaml);
         }
 
-        var bounded = simulations.Bounded(read, ParsePaths(paths), ParseSeed(seed), sensitivity == true);
+        ArgumentNullException.ThrowIfNull(request);
+        var role = Roles.HighestRole(request.HttpContext.User) ?? Threshold.Record.ApiRole.Analyst;
+        var bounded = simulations.Bounded(read, ParsePaths(paths), ParseSeed(seed), sensitivity == true, role);
         var run = await simulations.RunAsync(bounded, sensitivity == true, progress: null, cancellationToken).ConfigureAwait(false);
         var (text, contentType) = run.Render(wanted);
         return TypedResults.Text(text, contentType, Encoding.UTF8);
@@ -71,7 +73,8 @@ public static class SimulationApi
 }
 
 /// <summary>The bundled scenarios and this server's per-request caps.</summary>
-public sealed record SimulationScenariosDocument(string EngineVersion, string RuleSetVersion, string Notice, int MaxPaths, int MaxHorizonDays, IReadOnlyList<BundledScenario> Scenarios);
+/// <param name="MaxCost">Each role's cap on paths × horizon days × policies a request (docs/web.md, "Simulation").</param>
+public sealed record SimulationScenariosDocument(string EngineVersion, string RuleSetVersion, string Notice, int MaxPaths, int MaxHorizonDays, IReadOnlyList<BundledScenario> Scenarios, int MaxPolicies, IReadOnlyDictionary<string, long> MaxCost);
 
 /// <summary>The flow model's parameters, calibrated.</summary>
 public sealed record SimulationParametersDocument(string EngineVersion, string RuleSetVersion, IReadOnlyList<SimulationParameterDto> Parameters);

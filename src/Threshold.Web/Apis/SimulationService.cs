@@ -3,6 +3,8 @@ using NodaTime;
 using Threshold.Simulation;
 using Threshold.Web.Hosting;
 using Threshold.Law;
+using Threshold.Record;
+using Threshold.Web.Security;
 using YamlDotNet.RepresentationModel;
 
 namespace Threshold.Web.Apis;
@@ -59,6 +61,9 @@ public sealed class SimulationService : IDisposable
     /// <summary>Name given to a scenario sent as text, in messages and in <c>result.json</c>.</summary>
     public const string UploadedSource = "scenario.yaml";
 
+    /// <summary>Paths a sensitivity swing runs when the scenario does not say (as <see cref="Sensitivity.Run"/>).</summary>
+    private const int DefaultSensitivityPaths = 200;
+
     private readonly ThresholdSettings settings;
     private readonly string? sourceDirectory;
     private readonly string? scenarioDirectory;
@@ -81,6 +86,42 @@ public sealed class SimulationService : IDisposable
 
     /// <summary>The longest horizon a request may run, in days.</summary>
     public int MaxHorizonDays => settings.SimulationMaxHorizonDays;
+
+    /// <summary>The most policies a scenario may compare (<see cref="Scenario.MaxPolicies"/>; the reader refuses more).</summary>
+    public static int MaxPolicies => Scenario.MaxPolicies;
+
+    /// <summary>Each role's cap on the work of one request, as paths × horizon days × policies (<see cref="Cost"/>).</summary>
+    public IReadOnlyDictionary<string, long> MaxCostByRole => new Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        [Roles.Analyst] = settings.SimulationMaxCostAnalyst,
+        [Roles.Operator] = settings.SimulationMaxCostOperator,
+        [Roles.Admin] = settings.SimulationMaxCostAdmin,
+    };
+
+    /// <summary>The cap on one request's <see cref="Cost"/> for <paramref name="role"/> (viewers cannot simulate; they get the analyst's).</summary>
+    public long MaxCost(ApiRole role) => role switch
+    {
+        ApiRole.Admin => settings.SimulationMaxCostAdmin,
+        ApiRole.Operator => settings.SimulationMaxCostOperator,
+        _ => settings.SimulationMaxCostAnalyst,
+    };
+
+    /// <summary>
+    /// The work a run asks for: paths × horizon days × policies, where the paths include the sensitivity table's
+    /// (two runs of its paths per parameter swung). Memory and time both grow with it.
+    /// </summary>
+    public static long Cost(Scenario scenario, bool sensitivity)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        long paths = scenario.Paths;
+        if (sensitivity)
+        {
+            var spec = scenario.Sensitivity;
+            paths += 2L * (spec?.Parameters.Count ?? ModelParameters.Catalogue.Count) * (spec?.Paths ?? DefaultSensitivityPaths);
+        }
+
+        return paths * scenario.HorizonDays * scenario.Policies.Count;
+    }
 
     /// <summary>Every model parameter with its calibrated default, ranges, mark and source.</summary>
     public IReadOnlyList<ModelParameter> Parameters => calibrated.Value;
@@ -122,7 +163,8 @@ public sealed class SimulationService : IDisposable
     }
 
     /// <summary>Applies the request's overrides and checks the work is within the server's caps, naming the field that is not.</summary>
-    public Scenario Bounded(Scenario scenario, int? paths, ulong? seed, bool sensitivity)
+    /// <param name="role">The caller's role, whose cost cap applies (<see cref="MaxCost"/>).</param>
+    public Scenario Bounded(Scenario scenario, int? paths, ulong? seed, bool sensitivity, ApiRole role = ApiRole.Analyst)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         if (paths is < 1)
@@ -144,6 +186,18 @@ public sealed class SimulationService : IDisposable
         if (sensitivity && run.Sensitivity is { } spec && spec.Paths > settings.SimulationMaxSensitivityPaths)
         {
             throw new RequestValidationException("sensitivity.paths", $"{spec.Paths:N0} paths a swing; this server runs at most {settings.SimulationMaxSensitivityPaths:N0}");
+        }
+
+        if (run.Policies.Count > MaxPolicies)
+        {
+            // The reader already refuses more; a scenario built in code is held to the same bound.
+            throw new RequestValidationException("policies", $"{run.Policies.Count} policies; a scenario may compare at most {MaxPolicies}");
+        }
+
+        var cost = Cost(run, sensitivity);
+        if (cost > MaxCost(role))
+        {
+            throw new RequestValidationException("cost", $"this run costs {cost:N0} ({cost / run.HorizonDays / run.Policies.Count:N0} paths{(sensitivity ? " with the sensitivity table's" : string.Empty)} × {run.HorizonDays:N0} days × {run.Policies.Count} policies); the {ApiKeyRecord.RoleName(role)} role may run at most {MaxCost(role):N0} a request: ask for fewer paths, a shorter horizon or fewer policies");
         }
 
         return run;

@@ -57,6 +57,30 @@ public sealed record ThresholdSettings
     /// <summary>Most paths per swing of a simulation's sensitivity table (each parameter runs twice).</summary>
     public int SimulationMaxSensitivityPaths { get; init; } = 500;
 
+    /// <summary>
+    /// The most simulation work one analyst's request may ask for, as paths × horizon days × policies (sensitivity
+    /// swings count their paths too). The bundled baseline-2024 costs 6,570,000, or 26,280,000 with its sensitivity table.
+    /// </summary>
+    public long SimulationMaxCostAnalyst { get; init; } = 30_000_000;
+
+    /// <summary>The same cap for operators (<see cref="SimulationMaxCostAnalyst"/>).</summary>
+    public long SimulationMaxCostOperator { get; init; } = 60_000_000;
+
+    /// <summary>The same cap for admins (<see cref="SimulationMaxCostAnalyst"/>).</summary>
+    public long SimulationMaxCostAdmin { get; init; } = 120_000_000;
+
+    /// <summary>
+    /// Heavy jobs (simulations, audit verification and export, bulk screening with <c>record=true</c>) running at once
+    /// across all callers; 0 means the number of cores. Simulations and verifications also run one at a time each.
+    /// </summary>
+    public int HeavyJobConcurrency { get; init; }
+
+    /// <summary>Heavy jobs one caller may have waiting behind its one running job; more is a 429.</summary>
+    public int HeavyJobQueuePerCaller { get; init; } = 2;
+
+    /// <summary>Heavy jobs waiting across all callers; more is a 429.</summary>
+    public int HeavyJobQueueTotal { get; init; } = 64;
+
     /// <summary>Folder of the real monthly CBP/OHSS files the simulator is calibrated to; null finds <c>data/source</c> above the server.</summary>
     public string? SimulationSourceDirectory { get; init; }
 

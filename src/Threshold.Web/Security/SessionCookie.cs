@@ -16,11 +16,7 @@ public static class SessionCookie
     public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/session/signin", SignInAsync).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/session/signout", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
-            return TypedResults.LocalRedirect("/");
-        }).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/session/signout", SignOutAsync).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
@@ -29,7 +25,7 @@ public static class SessionCookie
     {
         await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
         var form = await context.Request.ReadFormAsync().ConfigureAwait(false);
-        var returnUrl = form["returnUrl"].ToString() is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/";
+        var returnUrl = LocalPath(form["returnUrl"].ToString());
         var key = record.Keys.Authenticate(form["apiKey"].ToString().Trim());
         if (key is null)
         {
@@ -40,6 +36,32 @@ public static class SessionCookie
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal).ConfigureAwait(false);
         return TypedResults.LocalRedirect(returnUrl);
     }
+
+    /// <summary>
+    /// Signs out, only with the form's antiforgery token: otherwise any page could end a session (a 400 asking to reload
+    /// the page, as for the sign-in form).
+    /// </summary>
+    internal static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+        return TypedResults.LocalRedirect("/");
+    }
+
+    /// <summary>
+    /// <paramref name="returnUrl"/> when it is a path on this server, else <c>/</c>. A browser reads <c>\</c> as
+    /// <c>/</c>, so <c>/\evil.example</c> is <c>//evil.example</c>, another host (and once made the redirect throw: a
+    /// 500); schemes, <c>//</c>, backslashes and control characters all fall back to the home page.
+    /// </summary>
+    public static string LocalPath(string? returnUrl) =>
+        returnUrl is { Length: > 0 } r
+        && r[0] == '/'
+        && (r.Length == 1 || r[1] is not ('/' or '\\'))
+        && !r.Contains('\\', StringComparison.Ordinal)
+        && !r.Any(char.IsControl)
+        && Uri.IsWellFormedUriString(r, UriKind.Relative)
+            ? r
+            : "/";
 
     /// <summary>
     /// Rejects a session whose key has been revoked since it signed in, or whose role is not the key's role in the

@@ -143,7 +143,7 @@ public abstract class HostileInputTests : IDisposable
             var q = Uri.EscapeDataString(name);
             await Refused(failures, $"/api/v1/timeline?policy={q}", "policy");
             await Refused(failures, $"/api/v1/timeline?policy=proclamation-10773&series={q}", "series");
-            var simulation = await admin.PostAsync($"/api/v1/simulation?scenario={q}", null);
+            var simulation = await admin.PostAsync($"/api/v1/simulation?scenario={q}", new StringContent(string.Empty, System.Text.Encoding.UTF8, "application/yaml"));
             await Verdict(simulation, failures, $"scenario {Show(name)}", "scenario");
 
             // A series source is a label kept with the import: only its last segment is stored, and nothing is opened.

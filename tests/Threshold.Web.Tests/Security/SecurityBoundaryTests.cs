@@ -87,7 +87,11 @@ public sealed class SecurityBoundaryTests : IDisposable
     public async Task SessionCookies_TamperedExpiredRevokedOrClaimingAnotherRole_Are401()
     {
         var key = factory.Record.Keys.Create("cookie holder", ApiRole.Analyst, "tests");
-        Assert.Equal(HttpStatusCode.OK, (await WithCookie(Cookie(factory, key.Key, DateTimeOffset.UtcNow.AddHours(1))).PostAsync(Screen, Json(Case))).StatusCode);
+        // An API write with the session cookie carries its antiforgery token (CrossSiteWriteTests).
+        var (antiforgery, token) = CrossSiteWriteTests.AntiforgeryFor(factory, Roles.Principal(key.Key.Name, key.Key.Role, CookieAuthenticationDefaults.AuthenticationScheme, key.Key.KeyId));
+        using var signedIn = WithCookie(Cookie(factory, key.Key, DateTimeOffset.UtcNow.AddHours(1)) + "; " + antiforgery);
+        signedIn.DefaultRequestHeaders.Add(CrossSiteWrites.TokenHeader, token);
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.PostAsync(Screen, Json(Case))).StatusCode);
 
         var good = Cookie(factory, key.Key, DateTimeOffset.UtcNow.AddHours(1));
         var middle = good.Length / 2;
