@@ -37,10 +37,17 @@ public sealed class RecordStore
     /// against the entry that records it (<see cref="DecisionRecord.VerifyFacts"/>), then every other stored fact —
     /// series days, monthly rows, determinations, API keys, ledger events — against its entry's digest, with every row
     /// belonging to exactly one entry (<see cref="RecordFacts"/>). The result names the first entry that fails, and the
-    /// table and row involved. Each step streams or pages, so memory does not grow with the record.
+    /// table and row involved. Each step streams or pages, so memory does not grow with the record. On SQLite it first
+    /// runs <c>PRAGMA quick_check</c> (<c>integrity_check</c> when <paramref name="full"/>): a damaged file is a
+    /// <see cref="RecordFaultKind.Damaged"/> fault (exit 4, 503), never "verified".
     /// </summary>
-    public ChainVerification Verify()
+    public ChainVerification Verify(bool full = false)
     {
+        if (Database is SqliteRecordDatabase sqlite)
+        {
+            SqliteIntegrity.Require(sqlite.FilePath, full, "nothing was verified");
+        }
+
         var chain = Audit.Verify();
         if (!chain.IsValid)
         {

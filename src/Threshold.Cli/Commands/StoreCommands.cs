@@ -172,6 +172,10 @@ internal sealed class StoreHistoryCommand : Command<StoreHistorySettings>
 /// <summary><c>threshold audit verify</c>: checks the whole hash chain and names the first entry that fails.</summary>
 internal sealed class AuditVerifySettings : StoreSettings
 {
+    [CommandOption("--full")]
+    [Description("On SQLite, run integrity_check (every page and index) rather than quick_check before the chain.")]
+    public bool Full { get; init; }
+
     [CommandOption("--export <FILE>")]
     [Description("Check an audit export file (from audit export) with no database: every hash recomputed, every link and count checked; exit 3 naming the first line that fails.")]
     public string? Export { get; init; }
@@ -190,7 +194,7 @@ internal sealed class AuditVerifyCommand : Command<AuditVerifySettings>
             return VerifyExport(settings, file);
         }
 
-        var result = settings.Open().Verify();
+        var result = settings.Open().Verify(settings.Full);
         if (result.IsValid)
         {
             Console.Out.WriteLine($"verified: {result.EntryCount} entries; chain head {result.HeadHash}");

@@ -40,7 +40,10 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
                 PostgresRecordDatabase.DiscardPooledConnections();
             }
 
-            httpContext.Response.Headers.RetryAfter = fault.Kind == RecordFaultKind.DiskFull ? "60" : "5";
+            if (fault.Kind != RecordFaultKind.Damaged)
+            {
+                httpContext.Response.Headers.RetryAfter = fault.Kind == RecordFaultKind.DiskFull ? "60" : "5"; // damage does not clear by waiting
+            }
         }
         else
         {
@@ -101,6 +104,16 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
                 var q = BadRequest("A request parameter is not valid.", invalid.Message);
                 q.Extensions["field"] = invalid.Field;
                 return q;
+            case RecordVerificationException tampered:
+                var t = new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The record fails verification: nothing was answered from it.", Detail = Scrub(tampered.Message) };
+                t.Extensions["fault"] = "fails-verification";
+                t.Extensions["table"] = tampered.Failure?.Table;
+                return t;
+            case ArrangementMismatchException mismatch:
+                var m = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "The record's ledger was written under another arrangement set.", Detail = Scrub(mismatch.Message) };
+                m.Extensions["recordedArrangementsSha256"] = mismatch.Recorded;
+                m.Extensions["serverArrangementsSha256"] = mismatch.Writer;
+                return m;
             case ReplayRequestException or UnknownPeriodException or ScreeningConflictException or RecordException or ArgumentException:
                 return BadRequest("The request cannot be answered as asked.", exception.Message);
             case Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException:

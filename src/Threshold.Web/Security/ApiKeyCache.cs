@@ -28,7 +28,9 @@ public sealed class ApiKeyCache(RecordHolder record)
             return known.Key;
         }
 
-        var key = record.Keys.Authenticate(secret);
+        // Verified on every miss (and so again after the TTL): a role raised or a revocation undone in the database is
+        // refused (503, the record fails verification) rather than let in. Costs one pass over the key entries.
+        var key = record.Keys.Authenticate(secret, verified: true);
         if (key is null)
         {
             accepted.TryRemove(secret, out _);
