@@ -30,7 +30,7 @@ public enum ChainFailure
 }
 
 /// <summary>
-/// The outcome of <see cref="IAuditLog.Verify"/>: either the whole chain holds (<see cref="IsValid"/>, with the
+/// The outcome of <see cref="IAuditLog.Verify()"/>: either the whole chain holds (<see cref="IsValid"/>, with the
 /// count and head hash to anchor elsewhere), or the first entry at which it breaks and why.
 /// </summary>
 public sealed record ChainVerification(long EntryCount, string HeadHash, long? FailedSeq, ChainFailure? Failure, string? Reason)
@@ -60,6 +60,31 @@ public interface IAuditLog
 
     /// <summary>Walks the chain from seq 1 and names the first entry that fails.</summary>
     ChainVerification Verify();
+
+    /// <summary>
+    /// Resumes from a verified checkpoint: entry <see cref="VerifiedCheckpoint.Seq"/> must still hash to
+    /// <see cref="VerifiedCheckpoint.Hash"/>, and the chain is walked from there. Entries up to the checkpoint are taken
+    /// as verified before (a periodic full verification still covers them).
+    /// </summary>
+    ChainVerification Verify(VerifiedCheckpoint from);
+}
+
+/// <summary>A head an earlier verification reported: <c>SEQ:HASH</c> (e.g. from <c>audit verify</c>'s output).</summary>
+public sealed record VerifiedCheckpoint(long Seq, string Hash)
+{
+    /// <summary>Parses <c>SEQ:HASH</c>; null when it is not that form.</summary>
+    public static VerifiedCheckpoint? Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0
+            && long.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) && seq >= 1
+            && text.Length - colon - 1 == 64 && text[(colon + 1)..].All(char.IsAsciiHexDigitLower)
+            ? new VerifiedCheckpoint(seq, text[(colon + 1)..])
+            : null;
+    }
+
+    public override string ToString() => $"{Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{Hash}";
 }
 
 /// <summary>
@@ -136,14 +161,35 @@ public sealed class AuditChain : IAuditLog
         return [.. ReadRows(connection).Select(r => new AuditEntry(r.Seq, r.Kind, RecordTime.ParseInstant(r.RecordedAt), r.Payload, r.PrevHash, r.Hash))];
     }
 
-    public ChainVerification Verify()
+    public ChainVerification Verify() => Walk(null);
+
+    public ChainVerification Verify(VerifiedCheckpoint from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        return Walk(from);
+    }
+
+    private ChainVerification Walk(VerifiedCheckpoint? from)
     {
         using var connection = database.OpenConnection();
         using var transaction = database.BeginRead(connection); // one consistent snapshot, no write lock
         long expected = 1;
         var prev = GenesisHash;
+        if (from is not null)
+        {
+            var stored = connection.QuerySingleOrDefault<string?>("SELECT hash FROM audit_log WHERE seq = @Seq", new { from.Seq }, transaction);
+            if (stored != from.Hash)
+            {
+                return new ChainVerification(0, GenesisHash, from.Seq, ChainFailure.PrevMismatch, stored is null
+                    ? $"the checkpoint {from} names entry {from.Seq}, which the record does not hold (it was truncated, or this is another record)"
+                    : $"the checkpoint {from} does not match: entry {from.Seq} now hashes to {stored}; the record was rewritten since, run a full audit verify");
+            }
+
+            (expected, prev) = (from.Seq + 1, from.Hash);
+        }
+
         // Streamed, not buffered: verifying a record of any size holds one entry at a time.
-        foreach (var row in connection.Query<AuditRow>(SelectRows, transaction: transaction, buffered: false))
+        foreach (var row in connection.Query<AuditRow>(SelectFrom, new { After = expected - 1 }, transaction: transaction, buffered: false))
         {
             if (row.Seq != expected)
             {
@@ -188,6 +234,8 @@ public sealed class AuditChain : IAuditLog
     }
 
     private const string SelectRows = "SELECT seq AS Seq, kind AS Kind, recorded_at AS RecordedAt, payload AS Payload, prev_hash AS PrevHash, hash AS Hash FROM audit_log ORDER BY seq";
+
+    private const string SelectFrom = "SELECT seq AS Seq, kind AS Kind, recorded_at AS RecordedAt, payload AS Payload, prev_hash AS PrevHash, hash AS Hash FROM audit_log WHERE seq > @After ORDER BY seq";
 
     private static IEnumerable<AuditRow> ReadRows(DbConnection connection, DbTransaction? transaction = null) =>
         connection.Query<AuditRow>(SelectRows, transaction: transaction);

@@ -42,7 +42,7 @@ public sealed record StoredBatch(long FirstDecisionId, long LastDecisionId, long
 /// of kind <c>decision-batch</c> whose payload carries the SHA-256 of the batch's rows (<see cref="BatchDigest"/>).
 /// <see cref="StoreMany"/> stores each distinct trace once in <c>screening_trace</c>; <see cref="StoreLines"/> stores a
 /// bulk line as its per-case values and its outcome's template, each distinct template once in
-/// <c>screening_template</c>; both are keyed by the SHA-256 of their JSON. Rows are never updated or deleted. <see cref="VerifyFacts"/> checks the stored rows against
+/// <c>screening_template</c>; both are keyed by the SHA-256 of their JSON. Rows are never updated or deleted. <see cref="VerifyFacts()"/> checks the stored rows against
 /// their audit entries.
 /// </summary>
 public sealed class DecisionRecord
@@ -281,28 +281,74 @@ public sealed class DecisionRecord
     /// and output; every trace still hashes to its id; no row lies outside an entry. Returns the first failure (the
     /// entry's seq and why), or null when every row matches. Run it after the chain itself has verified.
     /// </summary>
-    public (long Seq, string Reason)? VerifyFacts()
+    public (long Seq, string Reason)? VerifyFacts() => VerifyFacts(0);
+
+    /// <summary>
+    /// <see cref="VerifyFacts()"/> for the entries after <paramref name="afterSeq"/> only (a resumed verification: the
+    /// decisions of earlier entries were verified before), with the traces and templates those decisions use.
+    /// </summary>
+    public (long Seq, string Reason)? VerifyFacts(long afterSeq)
     {
         using var connection = database.OpenConnection();
         using var transaction = database.BeginRead(connection); // one snapshot, no write lock
         foreach (var (table, noun) in new[] { ("trace", "trace"), ("template", "output template") })
         {
             // Fixed table and column names: screening_trace (trace_id, trace_json), screening_template (template_id, template_json).
-            foreach (var shared in connection.Query<(string Id, string Json)>($"SELECT {table}_id, {table}_json FROM screening_{table} ORDER BY {table}_id", transaction: transaction))
+            // Streamed (one row held at a time); the failing row's entry is looked up once the reader is closed.
+            string? bad = null;
+            foreach (var shared in connection.Query<(string Id, string Json)>(
+                $"SELECT {table}_id, {table}_json FROM screening_{table} WHERE @After = 0 OR {table}_id IN (SELECT {table}_id FROM screening_decision WHERE audit_seq > @After)",
+                new { After = afterSeq },
+                transaction,
+                buffered: false))
             {
                 if (Sha256(shared.Json) != shared.Id)
                 {
-                    var seq = connection.ExecuteScalar<long?>($"SELECT MIN(audit_seq) FROM screening_decision WHERE {table}_id = @Id", new { shared.Id }, transaction) ?? 0;
-                    return (seq, $"stored {noun} {shared.Id} no longer hashes to its id");
+                    bad = shared.Id;
+                    break;
                 }
+            }
+
+            if (bad is not null)
+            {
+                var seq = connection.ExecuteScalar<long?>($"SELECT MIN(audit_seq) FROM screening_decision WHERE {table}_id = @Id", new { Id = bad }, transaction) ?? 0;
+                return (seq, $"stored {noun} {bad} no longer hashes to its id");
             }
         }
 
         long covered = 0;
-        var entries = connection.Query<(long Seq, string Kind, string Payload)>(
-            "SELECT seq, kind, payload FROM audit_log WHERE kind IN (@Batch, @Legacy) ORDER BY seq",
-            new { Batch = BatchKind, Legacy = LegacyKind },
-            transaction);
+        var after = afterSeq;
+        while (true)
+        {
+            // Pages of entries, so memory stays constant; each batch's rows are read between pages.
+            var page = connection.Query<(long Seq, string Kind, string Payload)>(
+                "SELECT seq, kind, payload FROM audit_log WHERE kind IN (@Batch, @Legacy) AND seq > @After ORDER BY seq LIMIT 1000",
+                new { Batch = BatchKind, Legacy = LegacyKind, After = after },
+                transaction).AsList();
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            after = page[^1].Seq;
+            if (VerifyPage(connection, transaction, page, ref covered) is { } failure)
+            {
+                return failure;
+            }
+        }
+
+        var total = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM screening_decision WHERE audit_seq > @After", new { After = afterSeq }, transaction);
+        if (total != covered)
+        {
+            var stray = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(audit_seq), 0) FROM screening_decision", transaction: transaction);
+            return (stray, $"{total - covered} stored decision(s) are not recorded by any decision entry");
+        }
+
+        return null;
+    }
+
+    private static (long Seq, string Reason)? VerifyPage(DbConnection connection, DbTransaction transaction, List<(long Seq, string Kind, string Payload)> entries, ref long covered)
+    {
         foreach (var (seq, kind, payloadText) in entries)
         {
             var payload = JsonNode.Parse(payloadText)!.AsObject();
@@ -323,13 +369,6 @@ public sealed class DecisionRecord
             {
                 return (seq, failure);
             }
-        }
-
-        var total = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM screening_decision", transaction: transaction);
-        if (total != covered)
-        {
-            var stray = connection.ExecuteScalar<long>("SELECT COALESCE(MAX(audit_seq), 0) FROM screening_decision", transaction: transaction);
-            return (stray, $"{total - covered} stored decision(s) are not recorded by any decision entry");
         }
 
         return null;

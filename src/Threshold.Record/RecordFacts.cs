@@ -26,7 +26,7 @@ public static class RecordFacts
     /// <summary>The payload member holding the digest of the rows an entry wrote.</summary>
     public const string RowsMember = "rowsSha256";
 
-    /// <summary>Audit kinds whose entries record facts in these tables (decisions are checked by <see cref="DecisionRecord.VerifyFacts"/>).</summary>
+    /// <summary>Audit kinds whose entries record facts in these tables (decisions are checked by <see cref="DecisionRecord.VerifyFacts()"/>).</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["import", MonthlyImports.AuditKind, "determination", "ledger-allocation", "api-key-created", "api-key-revoked"];
 
     internal const string EncounterImportColumns = "import_id, series_name, source_name, content_sha256, recorded_at, day_count, new_day_count, revised_day_count, provenance";
@@ -121,13 +121,14 @@ public static class RecordFacts
     }
 
     /// <summary>The first fact that no longer matches its entry, or null; see <see cref="RecordStore.Verify"/>.</summary>
-    internal static FactFailure? Verify(DbConnection connection, DbTransaction transaction, LegacyFacts legacy)
+    /// <param name="afterSeq">Check only the entries after this seq, and only the rows bound to them (a resumed verification); 0 for all.</param>
+    internal static FactFailure? Verify(DbConnection connection, DbTransaction transaction, LegacyFacts legacy, long afterSeq = 0)
     {
         var boundFrom = connection.ExecuteScalar<long?>("SELECT from_seq FROM fact_binding", transaction: transaction) ?? 1;
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         // Fixed kind names, written into the SQL: Dapper's list expansion differs between the two providers.
         var kinds = string.Join(", ", Kinds.Select(k => $"'{k}'"));
-        long after = 0;
+        var after = afterSeq;
         while (true)
         {
             // Pages of entries, so memory stays constant whatever the record's size; the row queries run between pages.
@@ -162,7 +163,7 @@ public static class RecordFacts
             after = page[^1].Seq;
         }
 
-        return Coverage(connection, transaction, counts);
+        return Coverage(connection, transaction, counts, afterSeq);
     }
 
     /// <summary>
@@ -331,23 +332,26 @@ public static class RecordFacts
     }
 
     /// <summary>Every row of every fact table belongs to an entry: the rows the entries read must be all the rows there are.</summary>
-    private static FactFailure? Coverage(DbConnection connection, DbTransaction transaction, Dictionary<string, long> counts)
+    private static FactFailure? Coverage(DbConnection connection, DbTransaction transaction, Dictionary<string, long> counts, long afterSeq)
     {
+        // Resumed: only the rows of entries after afterSeq (import rows by import id, the others by their entry's seq).
+        var encounterFrom = LastImportUpTo(connection, transaction, "import", afterSeq);
+        var monthlyFrom = LastImportUpTo(connection, transaction, MonthlyImports.AuditKind, afterSeq);
         (string Table, string Count, string Stray)[] tables =
         [
-            ("encounter_import", "SELECT COUNT(*) FROM encounter_import", "SELECT MIN(import_id) FROM encounter_import"),
-            ("encounter_day", "SELECT COUNT(*) FROM encounter_day", "SELECT MIN(import_id) FROM encounter_day"),
-            ("monthly_import", "SELECT COUNT(*) FROM monthly_import", "SELECT MIN(import_id) FROM monthly_import"),
-            (MonthlyCsv.CbpSboTable, $"SELECT COUNT(*) FROM {MonthlyCsv.CbpSboTable}", $"SELECT MIN(import_id) FROM {MonthlyCsv.CbpSboTable}"),
-            (MonthlyCsv.KhsmTable, $"SELECT COUNT(*) FROM {MonthlyCsv.KhsmTable}", $"SELECT MIN(import_id) FROM {MonthlyCsv.KhsmTable}"),
-            ("recorded_determination", "SELECT COUNT(*) FROM recorded_determination", "SELECT MIN(audit_seq) FROM recorded_determination"),
-            ("ledger_event", "SELECT COUNT(*) FROM ledger_event", "SELECT MIN(audit_seq) FROM ledger_event"),
-            ("api_key", "SELECT COUNT(*) FROM api_key", "SELECT MIN(created_audit_seq) FROM api_key"),
-            ("api_key (revocation)", "SELECT COUNT(*) FROM api_key WHERE revoked_audit_seq IS NOT NULL", "SELECT MIN(revoked_audit_seq) FROM api_key"),
+            ("encounter_import", "SELECT COUNT(*) FROM encounter_import WHERE import_id > @Encounter", "SELECT MIN(import_id) FROM encounter_import"),
+            ("encounter_day", "SELECT COUNT(*) FROM encounter_day WHERE import_id > @Encounter", "SELECT MIN(import_id) FROM encounter_day"),
+            ("monthly_import", "SELECT COUNT(*) FROM monthly_import WHERE import_id > @Monthly", "SELECT MIN(import_id) FROM monthly_import"),
+            (MonthlyCsv.CbpSboTable, $"SELECT COUNT(*) FROM {MonthlyCsv.CbpSboTable} WHERE import_id > @Monthly", $"SELECT MIN(import_id) FROM {MonthlyCsv.CbpSboTable}"),
+            (MonthlyCsv.KhsmTable, $"SELECT COUNT(*) FROM {MonthlyCsv.KhsmTable} WHERE import_id > @Monthly", $"SELECT MIN(import_id) FROM {MonthlyCsv.KhsmTable}"),
+            ("recorded_determination", "SELECT COUNT(*) FROM recorded_determination WHERE audit_seq > @After", "SELECT MIN(audit_seq) FROM recorded_determination"),
+            ("ledger_event", "SELECT COUNT(*) FROM ledger_event WHERE audit_seq > @After", "SELECT MIN(audit_seq) FROM ledger_event"),
+            ("api_key", "SELECT COUNT(*) FROM api_key WHERE created_audit_seq > @After", "SELECT MIN(created_audit_seq) FROM api_key"),
+            ("api_key (revocation)", "SELECT COUNT(*) FROM api_key WHERE revoked_audit_seq > @After", "SELECT MIN(revoked_audit_seq) FROM api_key"),
         ];
         foreach (var (table, count, stray) in tables)
         {
-            var total = connection.ExecuteScalar<long>(count, transaction: transaction);
+            var total = connection.ExecuteScalar<long>(count, new { Encounter = encounterFrom, Monthly = monthlyFrom, After = afterSeq }, transaction);
             var covered = counts.GetValueOrDefault(table);
             if (total != covered)
             {
@@ -357,6 +361,19 @@ public static class RecordFacts
         }
 
         return null;
+    }
+
+    /// <summary>The highest import id that an entry of <paramref name="kind"/> at or before <paramref name="seq"/> records (0 when none).</summary>
+    private static long LastImportUpTo(DbConnection connection, DbTransaction transaction, string kind, long seq)
+    {
+        if (seq == 0)
+        {
+            return 0;
+        }
+
+        var payload = connection.QuerySingleOrDefault<string?>(
+            "SELECT payload FROM audit_log WHERE kind = @Kind AND seq <= @Seq ORDER BY seq DESC LIMIT 1", new { Kind = kind, Seq = seq }, transaction);
+        return payload is null ? 0 : Number(JsonNode.Parse(payload)!.AsObject(), "importId");
     }
 
     private static List<Dictionary<string, object?>> Rows(DbConnection connection, DbTransaction transaction, FactQuery query, long key) =>

@@ -33,28 +33,34 @@ public sealed class RecordStore
     public IDeterminationRecord Determinations { get; }
 
     /// <summary>
-    /// Verifies the whole record: the hash chain (<see cref="IAuditLog.Verify"/>), every stored decision and trace
-    /// against the entry that records it (<see cref="DecisionRecord.VerifyFacts"/>), then every other stored fact —
+    /// Verifies the whole record: the hash chain (<see cref="IAuditLog.Verify()"/>), every stored decision and trace
+    /// against the entry that records it (<see cref="DecisionRecord.VerifyFacts()"/>), then every other stored fact —
     /// series days, monthly rows, determinations, API keys, ledger events — against its entry's digest, with every row
     /// belonging to exactly one entry (<see cref="RecordFacts"/>). The result names the first entry that fails, and the
     /// table and row involved. Each step streams or pages, so memory does not grow with the record. On SQLite it first
     /// runs <c>PRAGMA quick_check</c> (<c>integrity_check</c> when <paramref name="full"/>): a damaged file is a
     /// <see cref="RecordFaultKind.Damaged"/> fault (exit 4, 503), never "verified".
     /// </summary>
-    public ChainVerification Verify(bool full = false)
+    /// <param name="full">On SQLite, run integrity_check rather than quick_check.</param>
+    /// <param name="from">
+    /// Resume from a verified checkpoint (an earlier verification's head): the chain, decisions and facts after it
+    /// only. Rows bound to entries up to the checkpoint are not re-read, so a periodic full verification still matters.
+    /// </param>
+    public ChainVerification Verify(bool full = false, VerifiedCheckpoint? from = null)
     {
         if (Database is SqliteRecordDatabase sqlite)
         {
             SqliteIntegrity.Require(sqlite.FilePath, full, "nothing was verified");
         }
 
-        var chain = Audit.Verify();
+        var chain = from is null ? Audit.Verify() : Audit.Verify(from);
         if (!chain.IsValid)
         {
             return chain;
         }
 
-        if (new DecisionRecord(this, clock).VerifyFacts() is { } failure)
+        var after = from?.Seq ?? 0;
+        if (new DecisionRecord(this, clock).VerifyFacts(after) is { } failure)
         {
             return chain with { FailedSeq = failure.Seq, Failure = ChainFailure.FactMismatch, Reason = failure.Reason, Table = "screening_decision" };
         }
@@ -62,7 +68,7 @@ public sealed class RecordStore
         var legacy = new LegacyFacts();
         using var connection = Database.OpenConnection();
         using var transaction = Database.BeginRead(connection);
-        if (RecordFacts.Verify(connection, transaction, legacy) is { } fact)
+        if (RecordFacts.Verify(connection, transaction, legacy, after) is { } fact)
         {
             return chain with { FailedSeq = fact.Seq, Failure = ChainFailure.FactMismatch, Reason = fact.Reason, Table = fact.Table, Row = fact.Row, Legacy = legacy.Describe() };
         }

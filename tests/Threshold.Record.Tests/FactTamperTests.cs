@@ -155,6 +155,42 @@ public abstract class FactTamperTests(Backend backend)
         Assert.True(record.Store.Verify().IsValid);
     }
 
+    [Fact]
+    public void Verify_FromAVerifiedCheckpoint_ChecksWhatCameAfterIt()
+    {
+        using var record = Populated();
+        var first = record.Store.Verify();
+        var checkpoint = new VerifiedCheckpoint(first.EntryCount, first.HeadHash);
+        record.Store.Determinations.RecordDetermination(new LocalDate(2024, 8, 20), Engine.DeterminationKind.Activation, new LocalDate(2024, 8, 6), new LocalDate(2024, 8, 19), "later");
+        new LedgerRecord(record.Store, RecordFixtures.SmallCaps, record.Clock).Allocate(new ReturnRequest("later", "VE", RecordFixtures.June(11), false));
+
+        var resumed = record.Store.Verify(from: checkpoint);
+        Assert.True(resumed.IsValid, resumed.Reason);
+        Assert.Equal(first.EntryCount + 2, resumed.EntryCount);
+        Assert.Equal(record.Store.Verify().HeadHash, resumed.HeadHash);
+
+        DropEveryTrigger(record);
+
+        // A row of an entry after the checkpoint is checked …
+        record.Sql("UPDATE ledger_event SET destination = 'MX' WHERE case_id = 'later'");
+        var after = record.Store.Verify(from: checkpoint);
+        Assert.False(after.IsValid);
+        Assert.Equal("ledger_event", after.Table);
+
+        // … a row before it is not (the checkpoint vouches for it), but a full verification still finds it.
+        record.Sql("UPDATE ledger_event SET destination = 'VE' WHERE case_id = 'later'");
+        record.Sql("UPDATE recorded_determination SET note = 'forged' WHERE made_by = 'test'");
+        Assert.True(record.Store.Verify(from: checkpoint).IsValid);
+        Assert.Equal("recorded_determination", record.Store.Verify().Table);
+
+        // A checkpoint the record no longer matches is refused.
+        var wrong = record.Store.Verify(from: new VerifiedCheckpoint(checkpoint.Seq, new string('0', 64)));
+        Assert.False(wrong.IsValid);
+        Assert.Contains("does not match", wrong.Reason, StringComparison.Ordinal);
+        Assert.Equal(checkpoint, VerifiedCheckpoint.Parse(checkpoint.ToString()));
+        Assert.Null(VerifiedCheckpoint.Parse("3:abc"));
+    }
+
     /// <summary>A record holding a fact of every kind: a series, a monthly import, a determination, keys (one revoked) and allocations (one overflowing).</summary>
     private TempRecord Populated()
     {

@@ -172,6 +172,10 @@ internal sealed class StoreHistoryCommand : Command<StoreHistorySettings>
 /// <summary><c>threshold audit verify</c>: checks the whole hash chain and names the first entry that fails.</summary>
 internal sealed class AuditVerifySettings : StoreSettings
 {
+    [CommandOption("--from <SEQ:HASH>")]
+    [Description("Resume from a verified checkpoint (the 'checkpoint:' line of an earlier verify): check only the entries and rows after it.")]
+    public string? From { get; init; }
+
     [CommandOption("--full")]
     [Description("On SQLite, run integrity_check (every page and index) rather than quick_check before the chain.")]
     public bool Full { get; init; }
@@ -194,10 +198,17 @@ internal sealed class AuditVerifyCommand : Command<AuditVerifySettings>
             return VerifyExport(settings, file);
         }
 
-        var result = settings.Open().Verify(settings.Full);
+        var from = settings.From is null ? null
+            : VerifiedCheckpoint.Parse(settings.From) ?? throw new UsageException($"--from {settings.From}: not a checkpoint SEQ:HASH (a seq of 1 or more, a colon, 64 lower-case hex digits)");
+        var result = settings.Open().Verify(settings.Full, from);
         if (result.IsValid)
         {
-            Console.Out.WriteLine($"verified: {result.EntryCount} entries; chain head {result.HeadHash}");
+            Console.Out.WriteLine($"verified: {result.EntryCount} entries{(from is null ? string.Empty : $" (entries after {from.Seq} checked; 1–{from.Seq} as of the checkpoint)")}; chain head {result.HeadHash}");
+            if (result.EntryCount > 0)
+            {
+                Console.Out.WriteLine($"checkpoint: {result.EntryCount}:{result.HeadHash}");
+            }
+
             if (result.Legacy is { } legacy)
             {
                 Console.Out.WriteLine($"note: {legacy}");
