@@ -65,6 +65,16 @@ public static partial class Migrations
 
     public static MigrationResult Apply(IRecordDatabase database, IReadOnlyList<Migration> migrations, IClock clock)
     {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(migrations);
+
+        // A record already at this build's schema is opened without the migration lock, so many readers (sixteen
+        // concurrent verifies) do not queue for a write lock they do not need.
+        if (UpToDate(database, migrations) is { } current)
+        {
+            return new MigrationResult(current, current, []);
+        }
+
         using var connection = database.OpenConnection();
         using var transaction = database.BeginMigration(connection);
         connection.Execute(
@@ -106,6 +116,25 @@ public static partial class Migrations
 
         transaction.Commit();
         return new MigrationResult(from, pending.Count == 0 ? from : pending[^1].Version, pending);
+    }
+
+    /// <summary>The schema version when every embedded migration is recorded with its checksum; null otherwise (then the locked path decides and names any problem).</summary>
+    private static int? UpToDate(IRecordDatabase database, IReadOnlyList<Migration> migrations)
+    {
+        using var connection = database.OpenConnection();
+        List<AppliedRow> applied;
+        try
+        {
+            applied = connection.Query<AppliedRow>("SELECT version AS Version, name AS Name, checksum AS Checksum FROM schema_version ORDER BY version").ToList();
+        }
+        catch (DbException)
+        {
+            return null; // no schema_version yet: a new record
+        }
+
+        return applied.Count == migrations.Count && applied.All(r => migrations.Any(m => m.Version == r.Version && m.Checksum == r.Checksum))
+            ? migrations.Max(m => m.Version)
+            : null;
     }
 
     [GeneratedRegex(@"^(\d{4})_([a-z0-9_]+)\.sql$")]

@@ -84,6 +84,9 @@ public sealed class RecordFaultException : Exception
                             return new(RecordFaultKind.DiskFull, $"{where}: disk full (SQLite reports an I/O error and the file system has no space left): nothing was stored; free space and retry", exception);
                         case 10:
                             return new(RecordFaultKind.Unavailable, $"{where}: I/O error ({sqlite.Message.TrimEnd('.')}); nothing was stored", exception);
+                        case 5: // SQLITE_BUSY: another process held the write lock past the busy timeout
+                        case 6: // SQLITE_LOCKED
+                            return new(RecordFaultKind.Unavailable, $"{where}: the database is busy (another process held its write lock for longer than {SqliteRecordDatabase.BusyTimeoutMilliseconds / 1000} s); nothing was stored; retry shortly", exception);
                         case 11: // SQLITE_CORRUPT
                         case 26: // SQLITE_NOTADB
                             return new(RecordFaultKind.Damaged, $"{where}: the database file is damaged ({sqlite.Message.TrimEnd('.')}); nothing was stored; restore a verified backup (db restore)", exception);
