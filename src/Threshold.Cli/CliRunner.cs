@@ -18,6 +18,11 @@ internal static class CliRunner
         {
             return app.Run(args);
         }
+        catch (Threshold.Record.CaseIdConflictException e)
+        {
+            Console.Error.WriteLine($"threshold: {e.Message}");
+            return ExitCodes.CaseIdConflict;
+        }
         catch (Exception e) when (Threshold.Record.RecordFaultException.From(e, Commands.StoreSettings.OpenedRecord ?? "the record", Commands.StoreSettings.OpenedDirectory) is { } fault)
         {
             Console.Error.WriteLine($"threshold: {fault.Message}");

@@ -21,4 +21,10 @@ public static class ExitCodes
     /// same command succeeds once the fault is cleared.
     /// </summary>
     public const int RecordUnavailable = 4;
+
+    /// <summary>
+    /// A case id is already in the record for a different case (<c>screen --record</c>): stderr names the file, the line
+    /// and the id; nothing of the input was stored. The same case again is skipped, not a conflict.
+    /// </summary>
+    public const int CaseIdConflict = 5;
 }

@@ -32,18 +32,28 @@ public static class RecordedScreening
     /// in the record, and its lines (the <c>screen --cases</c> contract, formatted by <paramref name="lines"/>) stored and
     /// written, in input order.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="read"/> is called twice. The first pass reads and classifies every case and compares every case
+    /// whose id is stored with its stored input, so that nothing is written unless the whole input is valid: a bad line
+    /// (a malformed field, an instant out of range, an id twice in the input — the readers refuse these) or a rule that
+    /// cannot decide a case is bad input at its line, and a different case under a stored id is a
+    /// <see cref="CaseIdConflictException"/>. The second pass screens and stores, skipping the cases already stored
+    /// (the same input: a resumed run). Stored ids are those of the record when the run starts; a concurrent writer that
+    /// stores a different case under one of this input's ids after the first pass is not detected.
+    /// </remarks>
     /// <returns>How many cases were skipped because their decisions were already stored.</returns>
-    public static long Run(RecordStore store, IClock clock, CaseScreener screener, ArrangementSet arrangements, IEnumerable<(long Line, ScreeningCase Case)> cases, string path, CaseDecisionLineWriter lines)
+    public static long Run(RecordStore store, IClock clock, CaseScreener screener, ArrangementSet arrangements, Func<IEnumerable<(long Line, ScreeningCase Case)>> read, string path, CaseDecisionLineWriter lines)
     {
         ArgumentNullException.ThrowIfNull(screener);
-        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(lines);
         var ledger = new LedgerRecord(store, arrangements, clock);
         var recorder = new ScreeningBatch(store, ledger, new DecisionRecord(store, clock), clock);
         var done = recorder.StoredCaseIds();
+        CheckBeforeWriting(recorder, done, screener, read(), path);
         var skipped = 0L;
         var batch = new List<(ScreeningCase Case, ScreeningOutcome Outcome)>(BatchSize);
-        foreach (var (line, c) in cases)
+        foreach (var (line, c) in read())
         {
             if (done.Contains(c.Id))
             {
@@ -60,6 +70,38 @@ public static class RecordedScreening
 
         FlushLines(batch, recorder, arrangements, lines);
         return skipped;
+    }
+
+    /// <summary>
+    /// The first pass of <see cref="Run"/>: every case read (the readers refuse bad fields and repeated ids) and
+    /// classified, and every case under a stored id compared with its stored input; throws at the first problem.
+    /// </summary>
+    private static void CheckBeforeWriting(ScreeningBatch recorder, IReadOnlySet<string> done, CaseScreener screener, IEnumerable<(long Line, ScreeningCase Case)> cases, string path)
+    {
+        var resumed = new Dictionary<string, (long Line, string Input)>(StringComparer.Ordinal);
+        foreach (var (line, c) in cases)
+        {
+            Located(() => screener.Classify(c), line, path);
+            if (done.Contains(c.Id))
+            {
+                resumed[c.Id] = (line, CaseJsonReader.Write(c));
+            }
+        }
+
+        if (resumed.Count == 0)
+        {
+            return;
+        }
+
+        var stored = recorder.StoredInputs(resumed.Keys);
+        foreach (var (id, (line, input)) in resumed.OrderBy(r => r.Value.Line))
+        {
+            // The same case again is a resumed run: its input as stored is byte for byte what CaseJsonReader.Write gives.
+            if (stored.TryGetValue(id, out var inputs) && !inputs.Contains(input, StringComparer.Ordinal))
+            {
+                throw new CaseIdConflictException(path, line, id);
+            }
+        }
     }
 
     /// <summary>Runs one screening step, turning a case the rules cannot decide into bad input at its line.</summary>

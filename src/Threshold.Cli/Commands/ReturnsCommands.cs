@@ -65,7 +65,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         using (var stream = File.OpenRead(path))
         {
             var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-                ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8), path)
+                ? CaseCsvReader.Read(stream, path)
                 : CaseJsonReader.ReadLines(stream, path);
             foreach (var (line, c) in cases)
             {

@@ -112,7 +112,7 @@ public static class ScreeningApi
                     using var output = new BufferedStream(context.Response.Body, 1 << 16);
                     using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn, traceMode))
                     {
-                        Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
+                        Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, () => ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
                     }
 
                     output.Flush();
