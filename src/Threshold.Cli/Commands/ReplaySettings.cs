@@ -159,7 +159,7 @@ internal class ReplaySettings : CommandSettings
         }
 
         var store = Store.Open();
-        var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", AsKnownOn);
+        var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : InstantOption.Parse("--as-known-on", AsKnownOn);
         return store.Encounters.AsKnownOn(Series, at)
             ?? throw new UsageException($"--series {Series}: nothing recorded under that name" + (AsKnownOn is null ? string.Empty : $" as of {AsKnownOn}") + $" in {Store.Describe()}");
     }

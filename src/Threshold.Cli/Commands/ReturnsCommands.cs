@@ -40,7 +40,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         {
             var store = settings.Store.Open();
             var recordLedger = new Threshold.Record.LedgerRecord(store, ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance);
-            var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(StoreSettings.ParseInstant("--as-of", settings.AsOf));
+            var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(InstantOption.Parse("--as-of", settings.AsOf));
             Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf), events = snapshot.Allocations.Count, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
         }
