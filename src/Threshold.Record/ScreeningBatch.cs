@@ -66,7 +66,15 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
         using var connection = store.Database.OpenConnection();
         foreach (var chunk in caseIds.Chunk(500))
         {
-            foreach (var (caseId, inputJson) in connection.Query<(string, string)>("SELECT case_id, input_json FROM screening_decision WHERE case_id IN @Ids", new { Ids = chunk }))
+            // One named parameter per id: Dapper would send a list to Npgsql as one array parameter, which IN cannot take.
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                parameters.Add($"Id{i}", chunk[i]);
+            }
+
+            var sql = $"SELECT case_id, input_json FROM screening_decision WHERE case_id IN ({string.Join(", ", chunk.Select((_, i) => $"@Id{i}"))})";
+            foreach (var (caseId, inputJson) in connection.Query<(string, string)>(sql, parameters))
             {
                 if (!inputs.TryGetValue(caseId, out var list))
                 {

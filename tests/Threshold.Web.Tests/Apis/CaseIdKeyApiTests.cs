@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Threshold.Record;
 using Threshold.Web.Tests.Security;
 
 namespace Threshold.Web.Tests.Apis;
@@ -35,6 +36,13 @@ public abstract class CaseIdKeyApiTests : IDisposable
 
     private static StringContent Jsonl(params string[] cases) => new(string.Join('\n', cases) + "\n", Encoding.UTF8, "application/x-ndjson");
 
+    /// <summary>Asserts a 400 and returns its ProblemDetails.</summary>
+    private static async Task<JsonElement> BadRequest(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
     private async Task<long> LedgerEvents() => (await op.GetFromJsonAsync<JsonElement>("/api/v1/returns/ledger")).GetProperty("events").GetInt64();
 
     [Theory]
@@ -42,9 +50,7 @@ public abstract class CaseIdKeyApiTests : IDisposable
     [InlineData(true)]
     public async Task BulkScreening_JsonlWithAnIdTwice_Is400NamingBothLines(bool record)
     {
-        var response = await op.PostAsync($"{Bulk}&record={(record ? "true" : "false")}", Jsonl(Case("a"), Case("b"), Case("a", "HT")));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await BadRequest(await op.PostAsync($"{Bulk}&record={(record ? "true" : "false")}", Jsonl(Case("a"), Case("b"), Case("a", "HT"))));
         Assert.Equal(3, problem.GetProperty("line").GetInt64());
         Assert.Equal("id", problem.GetProperty("field").GetString());
         Assert.Contains("lines 1 and 3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -55,9 +61,7 @@ public abstract class CaseIdKeyApiTests : IDisposable
     public async Task BulkScreening_CsvWithAnIdTwice_Is400NamingBothLines()
     {
         var csv = "id,enteredAt,place,citizenship\na,2024-07-02T10:00:00-04:00,between-ports,VE\na,2024-07-02T11:00:00-04:00,between-ports,VE\n";
-        var response = await op.PostAsync($"{Bulk}&record=true", new StringContent(csv, Encoding.UTF8, "text/csv"));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await BadRequest(await op.PostAsync($"{Bulk}&record=true", new StringContent(csv, Encoding.UTF8, "text/csv")));
         Assert.Equal(3, problem.GetProperty("line").GetInt64());
         Assert.Contains("lines 2 and 3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
@@ -67,9 +71,7 @@ public abstract class CaseIdKeyApiTests : IDisposable
     {
         var bytes = new ByteArrayContent([.. Encoding.UTF8.GetBytes("id,enteredAt,place,citizenship\nx"), 0xFF, .. Encoding.UTF8.GetBytes(",2024-07-02T10:00:00-04:00,between-ports,VE\n")]);
         bytes.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
-        var response = await op.PostAsync(Bulk, bytes);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await BadRequest(await op.PostAsync(Bulk, bytes));
         Assert.Equal(2, problem.GetProperty("line").GetInt64());
         Assert.Contains("not valid UTF-8", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
