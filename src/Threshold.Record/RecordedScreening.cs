@@ -11,7 +11,8 @@ namespace Threshold.Record;
 /// Screening with <c>--record</c>: cases are screened in batches; each batch's removals are allocated against the
 /// ledger held in the record and its decisions stored with their input, output, trace and versions, all in ONE
 /// write-locked transaction, so concurrent writers never exceed a cap and a killed run leaves whole batches only.
-/// A rerun resumes: cases whose decisions are already stored are skipped, and counted in the return value. Used by
+/// A rerun resumes: cases whose decisions are already stored with the same input are skipped, and counted in the return
+/// value; a different case under a stored id is refused before anything is written (case ids are a key). Used by
 /// <c>screen --record</c> and by <c>POST /api/v1/screen/bulk?record=true</c>.
 /// </summary>
 public static class RecordedScreening
@@ -70,6 +71,18 @@ public static class RecordedScreening
 
         FlushLines(batch, recorder, arrangements, lines);
         return skipped;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="cases"/> as <see cref="Run"/> does before its first write, writing nothing: for a caller
+    /// that must refuse before its answer starts (the web API, whose status line goes out with the first result).
+    /// </summary>
+    public static void Check(RecordStore store, IClock clock, CaseScreener screener, ArrangementSet arrangements, IEnumerable<(long Line, ScreeningCase Case)> cases, string path)
+    {
+        ArgumentNullException.ThrowIfNull(screener);
+        ArgumentNullException.ThrowIfNull(cases);
+        var recorder = new ScreeningBatch(store, new LedgerRecord(store, arrangements, clock), new DecisionRecord(store, clock), clock);
+        CheckBeforeWriting(recorder, recorder.StoredCaseIds(), screener, cases, path);
     }
 
     /// <summary>

@@ -251,10 +251,10 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         {
             // Recorded screening reads the file twice: the first pass checks every case (and every stored id) before
             // anything is written, so a bad line or a conflicting id stores nothing.
-            IEnumerable<(long Line, ScreeningCase Case)> ReadAgain()
+            IEnumerable<(long Line, ScreeningCase Case)> ReadFile()
             {
-                using var again = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                foreach (var c in ReadCases(again, path))
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                foreach (var c in ReadCases(file, path))
                 {
                     yield return c;
                 }
@@ -265,7 +265,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
             {
                 using (var lines = new CaseDecisionLineWriter(screener, ledger, output, decidedOn, traceMode))
                 {
-                    RecordedScreening.Run(store, screener, arrangements, ReadAgain, path, lines);
+                    RecordedScreening.Run(store, screener, arrangements, ReadFile, path, lines);
                 }
             });
             return ExitCodes.Ok;

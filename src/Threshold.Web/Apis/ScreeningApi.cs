@@ -99,6 +99,12 @@ public static class ScreeningApi
                 {
                     ScreeningService.Located(BodySource, line, () => screener.Screen(c));
                 }
+
+                if (record == true)
+                {
+                    // A stored id reused for a different case is a 409, which must be known before the 200 goes out.
+                    Threshold.Record.RecordedScreening.Check(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource);
+                }
             },
             cancellationToken).ConfigureAwait(false);
 
