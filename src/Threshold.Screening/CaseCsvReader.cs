@@ -21,14 +21,56 @@ public static class CaseCsvReader
     /// <c>A\uFFFD</c> and two cases would merge under one key. The stream is left open.
     /// </summary>
     public static IEnumerable<(long Line, ScreeningCase Case)> Read(Stream stream, string sourceName) =>
-        Read(new StreamReader(stream, MarkedUtf8.Encoding, detectEncodingFromByteOrderMarks: false, 1 << 16, leaveOpen: true), sourceName);
+        Read(Text(stream), sourceName, stream.CanSeek ? EarlierLine(stream, stream.Position, sourceName) : null);
+
+    private static StreamReader Text(Stream stream) => new(stream, MarkedUtf8.Encoding, detectEncodingFromByteOrderMarks: false, 1 << 16, leaveOpen: true);
+
+    /// <summary>
+    /// Finds the first line before a given line with an id exactly equal, by re-reading <paramref name="stream"/> from
+    /// <paramref name="start"/> (every line before it was read once already, so it reads the same); the position is put
+    /// back, so the reading in progress goes on where it was.
+    /// </summary>
+    private static Func<string, long, long> EarlierLine(Stream stream, long start, string sourceName) => (id, before) =>
+    {
+        var resume = stream.Position;
+        try
+        {
+            stream.Position = start;
+            using var text = Text(stream);
+            foreach (var (line, c) in Read(text, sourceName, ids: null))
+            {
+                if (line >= before)
+                {
+                    break;
+                }
+
+                if (string.Equals(c.Id, id, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            stream.Position = resume;
+        }
+    };
 
     /// <summary>
     /// Reads cases from CSV text. An id seen on an earlier line is refused naming both lines (<see cref="CaseIdLines"/>).
     /// Text decoded by <see cref="Read(Stream, string)"/> has its malformed bytes refused at their line; other text is
     /// read as given.
     /// </summary>
-    public static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName)
+    public static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName) =>
+        Read(text, sourceName, new CaseIdLines(sourceName));
+
+    private static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName, Func<string, long, long>? findEarlier) =>
+        Read(text, sourceName, new CaseIdLines(sourceName, findEarlier));
+
+    /// <param name="ids">The key the ids are checked against; null to read without the check (a re-read).</param>
+    private static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName, CaseIdLines? ids)
     {
         SepReader reader;
         var lines = new BoundedLineReader(text, MaxLineChars, (line, problem) => new CaseInputException(sourceName, line, null, problem));
@@ -64,7 +106,6 @@ public static class CaseCsvReader
             }
         }
 
-        var ids = new CaseIdLines(sourceName);
         var index = CaseFields.All.Select(f => header.Contains(f) ? reader.Header.IndexOf(f) : -1).ToArray();
         var lastLine = 1L;
         var rows = reader;
@@ -110,7 +151,7 @@ public static class CaseCsvReader
                 throw new CaseInputException(sourceName, lastLine + 1, null, $"malformed CSV after line {lastLine}: {CaseFields.Shorten(e.Message.ReplaceLineEndings(" "))}");
             }
 
-            ids.Add(parsed.Id, line);
+            ids?.Add(parsed.Id, line);
             yield return (line, parsed);
         }
     }

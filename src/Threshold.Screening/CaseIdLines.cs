@@ -6,19 +6,98 @@ namespace Threshold.Screening;
 /// reported under one id (and one person never takes two places under a cap).
 /// </summary>
 /// <remarks>
-/// The ids are held exactly (ordinal strings), not by hash, so a refusal is never a false alarm. That costs about 140
-/// bytes a case for 25-character ids (measured: docs/reliability.md, issue 15), so 10 million cases hold about 1.4 GB.
+/// Holding every id as a string cost about 140 bytes a case and slowed the garbage collector (2 million cases took 1.8
+/// times as long). So when the input can be read again (<paramref name="findEarlier"/>), only a 64-bit hash of each id
+/// is kept, 8–16 bytes a case; a hash seen before makes the reader re-read the input up to that line for an id exactly
+/// equal, and only that is refused, so a refusal is never a false alarm. Half of the hash is the runtime's randomised
+/// string hash, so nobody can craft ids that force those re-reads. Input that cannot be re-read keeps the ids exactly.
 /// </remarks>
-internal sealed class CaseIdLines(string source)
+/// <param name="source">The file or body, for messages.</param>
+/// <param name="findEarlier">
+/// The first line before the given line whose id equals the given id exactly, or 0 when none does; null when the input
+/// cannot be read again.
+/// </param>
+internal sealed class CaseIdLines(string source, Func<string, long, long>? findEarlier = null)
 {
-    private readonly Dictionary<string, long> firstLine = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long>? exact = findEarlier is null ? new(StringComparer.Ordinal) : null;
+    private ulong[] slots = new ulong[1 << 12];
+    private int count;
 
     /// <summary>Notes <paramref name="id"/> at <paramref name="line"/>, or refuses it when an earlier line has it.</summary>
     public void Add(string id, long line)
     {
-        if (!firstLine.TryAdd(id, line))
+        if (exact is not null)
         {
-            throw new CaseInputException(source, line, "id", $"'{CaseFields.Shorten(id)}' is also the id of line {firstLine[id]}: a case id may appear once in a file or request (lines {firstLine[id]} and {line})");
+            if (!exact.TryAdd(id, line))
+            {
+                throw Repeated(id, exact[id], line);
+            }
+
+            return;
+        }
+
+        if (!Insert(Hash(id)) && findEarlier!(id, line) is > 0 and var first)
+        {
+            throw Repeated(id, first, line);
+        }
+    }
+
+    private CaseInputException Repeated(string id, long first, long line) =>
+        new(source, line, "id", $"'{CaseFields.Shorten(id)}' is also the id of line {first}: a case id may appear once in a file or request (lines {first} and {line})");
+
+    /// <summary>A non-zero 64-bit hash: the randomised string hash and an FNV-1a hash of the UTF-16 code units.</summary>
+    private static ulong Hash(string id)
+    {
+        var fnv = 2166136261u;
+        foreach (var c in id)
+        {
+            fnv = unchecked((fnv ^ c) * 16777619u);
+        }
+
+        var h = ((ulong)unchecked((uint)id.GetHashCode(StringComparison.Ordinal)) << 32) | fnv;
+        return h == 0 ? 1 : h;
+    }
+
+    /// <summary>Adds <paramref name="hash"/> to the open-addressed table (linear probing, at most half full); false when present.</summary>
+    private bool Insert(ulong hash)
+    {
+        if ((count + 1) * 2 > slots.Length)
+        {
+            var old = slots;
+            slots = new ulong[old.Length * 2];
+            foreach (var h in old)
+            {
+                if (h != 0)
+                {
+                    Place(h);
+                }
+            }
+        }
+
+        if (!Place(hash))
+        {
+            return false;
+        }
+
+        count++;
+        return true;
+    }
+
+    private bool Place(ulong hash)
+    {
+        var mask = slots.Length - 1;
+        for (var i = (int)(hash & (ulong)mask); ; i = (i + 1) & mask)
+        {
+            if (slots[i] == hash)
+            {
+                return false;
+            }
+
+            if (slots[i] == 0)
+            {
+                slots[i] = hash;
+                return true;
+            }
         }
     }
 }
