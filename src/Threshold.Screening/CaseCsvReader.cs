@@ -21,42 +21,9 @@ public static class CaseCsvReader
     /// <c>A\uFFFD</c> and two cases would merge under one key. The stream is left open.
     /// </summary>
     public static IEnumerable<(long Line, ScreeningCase Case)> Read(Stream stream, string sourceName) =>
-        Read(Text(stream), sourceName, stream.CanSeek ? EarlierLine(stream, stream.Position, sourceName) : null);
+        Read(Text(stream), sourceName, CaseIdLines.Rereading(stream, again => Read(Text(again), sourceName, ids: null)));
 
     private static StreamReader Text(Stream stream) => new(stream, MarkedUtf8.Encoding, detectEncodingFromByteOrderMarks: false, 1 << 16, leaveOpen: true);
-
-    /// <summary>
-    /// Finds the first line before a given line with an id exactly equal, by re-reading <paramref name="stream"/> from
-    /// <paramref name="start"/> (every line before it was read once already, so it reads the same); the position is put
-    /// back, so the reading in progress goes on where it was.
-    /// </summary>
-    private static Func<string, long, long> EarlierLine(Stream stream, long start, string sourceName) => (id, before) =>
-    {
-        var resume = stream.Position;
-        try
-        {
-            stream.Position = start;
-            using var text = Text(stream);
-            foreach (var (line, c) in Read(text, sourceName, ids: null))
-            {
-                if (line >= before)
-                {
-                    break;
-                }
-
-                if (string.Equals(c.Id, id, StringComparison.Ordinal))
-                {
-                    return line;
-                }
-            }
-
-            return 0;
-        }
-        finally
-        {
-            stream.Position = resume;
-        }
-    };
 
     /// <summary>
     /// Reads cases from CSV text. An id seen on an earlier line is refused naming both lines (<see cref="CaseIdLines"/>).

@@ -42,6 +42,47 @@ internal sealed class CaseIdLines(string source, Func<string, long, long>? findE
         }
     }
 
+    /// <summary>
+    /// The <c>findEarlier</c> of a seekable <paramref name="stream"/>: re-reads it from its current position (where the
+    /// input starts) with <paramref name="reread"/>, which reads without the key, for the first line before the given
+    /// one whose id is exactly equal; the position is put back, so the reading in progress goes on where it was.
+    /// </summary>
+    public static Func<string, long, long>? Rereading(Stream stream, Func<Stream, IEnumerable<(long Line, ScreeningCase Case)>> reread)
+    {
+        if (!stream.CanSeek)
+        {
+            return null;
+        }
+
+        var start = stream.Position;
+        return (id, before) =>
+        {
+            var resume = stream.Position;
+            try
+            {
+                stream.Position = start;
+                foreach (var (line, c) in reread(stream))
+                {
+                    if (line >= before)
+                    {
+                        break;
+                    }
+
+                    if (string.Equals(c.Id, id, StringComparison.Ordinal))
+                    {
+                        return line;
+                    }
+                }
+
+                return 0;
+            }
+            finally
+            {
+                stream.Position = resume;
+            }
+        };
+    }
+
     private CaseInputException Repeated(string id, long first, long line) =>
         new(source, line, "id", $"'{CaseFields.Shorten(id)}' is also the id of line {first}: a case id may appear once in a file or request (lines {first} and {line})");
 

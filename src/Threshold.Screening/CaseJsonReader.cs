@@ -44,44 +44,13 @@ public static class CaseJsonReader
     /// </summary>
     public static IEnumerable<(long Line, ScreeningCase Case)> ReadLines(Stream stream, string sourceName)
     {
-        var ids = new CaseIdLines(sourceName, stream.CanSeek ? EarlierLine(stream, stream.Position, sourceName) : null);
+        var ids = new CaseIdLines(sourceName, CaseIdLines.Rereading(stream, again => ReadAllLines(again, sourceName)));
         foreach (var (line, c) in ReadAllLines(stream, sourceName))
         {
             ids.Add(c.Id, line);
             yield return (line, c);
         }
     }
-
-    /// <summary>
-    /// Finds the first line before a given line with an id exactly equal, by re-reading <paramref name="stream"/> from
-    /// <paramref name="start"/>; the position is put back, so the reading in progress goes on where it was.
-    /// </summary>
-    private static Func<string, long, long> EarlierLine(Stream stream, long start, string sourceName) => (id, before) =>
-    {
-        var resume = stream.Position;
-        try
-        {
-            stream.Position = start;
-            foreach (var (line, c) in ReadAllLines(stream, sourceName))
-            {
-                if (line >= before)
-                {
-                    break;
-                }
-
-                if (string.Equals(c.Id, id, StringComparison.Ordinal))
-                {
-                    return line;
-                }
-            }
-
-            return 0;
-        }
-        finally
-        {
-            stream.Position = resume;
-        }
-    };
 
     private static IEnumerable<(long Line, ScreeningCase Case)> ReadAllLines(Stream stream, string sourceName)
     {
