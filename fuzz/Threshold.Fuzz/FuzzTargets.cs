@@ -36,7 +36,7 @@ internal static class FuzzTargets
         ["scenario-upload"] = bytes => SimulationService.FromYaml(Text(bytes)),
         ["case-json"] = CaseJson,
         ["case-jsonl"] = bytes => Drain(CaseJsonReader.ReadLines(new MemoryStream(bytes), Source)),
-        ["case-csv"] = bytes => Drain(CaseCsvReader.Read(CaseText(bytes), Source)),
+        ["case-csv"] = bytes => Drain(CaseCsvReader.Read(new MemoryStream(bytes), Source)),
         ["api-screen"] = ApiScreen,
     };
 

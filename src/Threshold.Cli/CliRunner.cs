@@ -18,6 +18,17 @@ internal static class CliRunner
         {
             return app.Run(args);
         }
+        catch (Threshold.Record.ArrangementMismatchException e)
+        {
+            // Like a case id already taken: the record holds something this run would contradict, so nothing is written.
+            Console.Error.WriteLine($"threshold: {e.Message}");
+            return ExitCodes.CaseIdConflict;
+        }
+        catch (Threshold.Record.CaseIdConflictException e)
+        {
+            Console.Error.WriteLine($"threshold: {e.Message}");
+            return ExitCodes.CaseIdConflict;
+        }
         catch (Exception e) when (Threshold.Record.RecordFaultException.From(e, Commands.StoreSettings.OpenedRecord ?? "the record", Commands.StoreSettings.OpenedDirectory) is { } fault)
         {
             Console.Error.WriteLine($"threshold: {fault.Message}");

@@ -22,4 +22,11 @@ public static class ExitCodes
     /// clears only by restoring a backup) and a <c>db restore</c> while a server holds the record.
     /// </summary>
     public const int RecordUnavailable = 4;
+
+    /// <summary>
+    /// A case id is already in the record for a different case (<c>screen --record</c>): stderr names the file, the line
+    /// and the id; nothing of the input was stored. The same case again is skipped, not a conflict. Also a record whose
+    /// returns ledger was written under another arrangement set (both digests named; nothing stored).
+    /// </summary>
+    public const int CaseIdConflict = 5;
 }

@@ -69,6 +69,14 @@ public sealed class RuleVersion
             caps.Add(WholeNumber($"cap.year{year}_days", 0, 366));
         }
 
+        // Checked for the file by its reader (naming the line); here again, as a what-if override can break it.
+        if (ThresholdOrder.OrderProblem(name => values.TryGetValue(name, out var v) && v.Value.Type == ParameterType.Number ? v.Value.Number : null) is { } disorder)
+        {
+            // Blame the override if either side came from one.
+            var origin = new[] { disorder.Parameter, "deactivate.threshold" }.Where(values.ContainsKey).Select(Origin).FirstOrDefault(o => o.StartsWith("--", StringComparison.Ordinal)) ?? policy.SourceName;
+            throw new ReplayRequestException($"{origin}: {disorder.Problem}");
+        }
+
         CapDays = caps;
         SunsetYears = values.ContainsKey("sunset.years") ? WholeNumber("sunset.years", 1, 100) : null;
         if (CapDays.Count > 0 && SunsetYears is null)
@@ -83,6 +91,7 @@ public sealed class RuleVersion
             var n = Get(name, ParameterType.Number).Number;
             var max = name == "deactivate.fraction_of_activation_threshold" ? MaxFraction : MaxThreshold;
             return n < 0 ? throw new ReplayRequestException($"{Origin(name)}: {name} must not be negative ({n})")
+                : ThresholdOrder.ValueProblem(name, n) is { } zero ? throw new ReplayRequestException($"{Origin(name)}: {zero}")
                 : n <= max ? n
                 : throw new ReplayRequestException($"{Origin(name)}: {name} must be at most {max:#,0.##} ({n})");
         }

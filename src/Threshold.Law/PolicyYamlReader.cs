@@ -119,6 +119,7 @@ public static class PolicyYamlReader
                 parameters.Add(Parameter(Scalar(keyNode), valueNode));
             }
 
+            CheckThresholdOrder(parameters);
             var courtOrders = new List<CourtOrderSwitch>();
             if (Child(root, "court_orders") is { } co)
             {
@@ -598,6 +599,26 @@ public static class PolicyYamlReader
         private YamlNode RequiredNode(YamlMappingNode map, string key) =>
             Child(map, key) ?? throw Error(map, $"missing required key '{key}'");
 
+        /// <summary>The line of each threshold value read, by parameter and start date, to name it in a later check.</summary>
+        private readonly Dictionary<(string Name, LocalDate From), long> valueLines = [];
+
+        /// <summary>
+        /// Checks <see cref="ThresholdOrder.OrderProblem"/> on every date a threshold value starts, and names the line of
+        /// the value that makes the order wrong on that date.
+        /// </summary>
+        private void CheckThresholdOrder(List<PolicyParameter> parameters)
+        {
+            var thresholds = parameters.Where(p => p.Type == ParameterType.Number && ThresholdOrder.Thresholds.Contains(p.Name)).ToDictionary(p => p.Name, StringComparer.Ordinal);
+            foreach (var date in thresholds.Values.SelectMany(p => p.Values.Select(v => v.From)).Distinct().Order())
+            {
+                if (ThresholdOrder.OrderProblem(name => thresholds.TryGetValue(name, out var p) ? p.On(date).Value.Number : null) is { } found)
+                {
+                    var line = valueLines.TryGetValue((found.Parameter, thresholds[found.Parameter].On(date).From), out var at) ? at : 0;
+                    throw Fail(line, $"on {IsoDate.Format(date)}: {found.Problem}");
+                }
+            }
+        }
+
         private PolicyParameter Parameter(string name, YamlNode node)
         {
             if (!IsParameterName(name))
@@ -632,11 +653,12 @@ public static class PolicyYamlReader
 
                 var raw = RequiredScalar(vm, "value");
                 var problem = ParameterValue.TryParse(type, raw.Value ?? string.Empty, out var value);
-                if (problem is not null)
+                if (problem is not null || (type == ParameterType.Number && ThresholdOrder.ValueProblem(name, value.Number) is { } threshold && (problem = threshold) is not null))
                 {
                     throw Error(raw, $"parameter {name}: {problem}");
                 }
 
+                valueLines[(name, from)] = raw.Start.Line;
                 values.Add(new DatedValue(from, value, Citation(RequiredMapping(vm, "citation")), Child(vm, "note") is YamlScalarNode n ? n.Value : null));
             }
 

@@ -189,6 +189,18 @@ public sealed class LedgerRecord
     }
 
     /// <summary>
+    /// Throws <see cref="ArrangementMismatchException"/> now when this ledger's arrangement set is not the one the record's
+    /// ledger was written under: for callers that must refuse before they answer (a streamed HTTP response), not only at
+    /// the first allocation.
+    /// </summary>
+    public void RequireSameArrangements()
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = database.BeginRead(connection);
+        RequireSameArrangements(connection, transaction);
+    }
+
+    /// <summary>
     /// Refuses to allocate under an arrangement set other than the one the ledger was written under: caps counted under
     /// two sets of rules are exact under neither (two servers with different files once sent 100 people against a cap of 40).
     /// </summary>

@@ -1,3 +1,4 @@
+using Dapper;
 using NodaTime;
 using Threshold.Returns;
 using Threshold.Screening;
@@ -53,4 +54,37 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
 
     /// <summary>Ids of the cases whose decisions are already stored (to resume an interrupted run).</summary>
     public IReadOnlySet<string> StoredCaseIds() => decisions.CaseIds();
+
+    /// <summary>
+    /// The stored input JSON (<see cref="CaseJsonReader.Write(ScreeningCase)"/>) of every decision under each of
+    /// <paramref name="caseIds"/>, read by the case_id index in chunks; an id with no decision is absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> StoredInputs(IEnumerable<string> caseIds)
+    {
+        ArgumentNullException.ThrowIfNull(caseIds);
+        var inputs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        using var connection = store.Database.OpenConnection();
+        foreach (var chunk in caseIds.Chunk(500))
+        {
+            // One named parameter per id: Dapper would send a list to Npgsql as one array parameter, which IN cannot take.
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                parameters.Add($"Id{i}", chunk[i]);
+            }
+
+            var sql = $"SELECT case_id, input_json FROM screening_decision WHERE case_id IN ({string.Join(", ", chunk.Select((_, i) => $"@Id{i}"))})";
+            foreach (var (caseId, inputJson) in connection.Query<(string, string)>(sql, parameters))
+            {
+                if (!inputs.TryGetValue(caseId, out var list))
+                {
+                    inputs[caseId] = list = [];
+                }
+
+                list.Add(inputJson);
+            }
+        }
+
+        return inputs.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
+    }
 }

@@ -15,7 +15,29 @@ public static class CaseCsvReader
     /// </summary>
     public const int MaxLineChars = CaseJsonReader.MaxLineBytes;
 
-    public static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName)
+    /// <summary>
+    /// Reads cases from CSV bytes, which must be UTF-8 (a UTF-8 byte order mark is skipped). A malformed byte is refused
+    /// at its line rather than replaced by U+FFFD: replaced, <c>A\xFF</c> and <c>A\xFE</c> would both read as the id
+    /// <c>A\uFFFD</c> and two cases would merge under one key. The stream is left open.
+    /// </summary>
+    public static IEnumerable<(long Line, ScreeningCase Case)> Read(Stream stream, string sourceName) =>
+        Read(Text(stream), sourceName, CaseIdLines.Rereading(stream, again => Read(Text(again), sourceName, ids: null)));
+
+    private static StreamReader Text(Stream stream) => new(stream, MarkedUtf8.Encoding, detectEncodingFromByteOrderMarks: false, 1 << 16, leaveOpen: true);
+
+    /// <summary>
+    /// Reads cases from CSV text. An id seen on an earlier line is refused naming both lines (<see cref="CaseIdLines"/>).
+    /// Text decoded by <see cref="Read(Stream, string)"/> has its malformed bytes refused at their line; other text is
+    /// read as given.
+    /// </summary>
+    public static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName) =>
+        Read(text, sourceName, new CaseIdLines(sourceName));
+
+    private static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName, Func<string, long, long>? findEarlier) =>
+        Read(text, sourceName, new CaseIdLines(sourceName, findEarlier));
+
+    /// <param name="ids">The key the ids are checked against; null to read without the check (a re-read).</param>
+    private static IEnumerable<(long Line, ScreeningCase Case)> Read(TextReader text, string sourceName, CaseIdLines? ids)
     {
         SepReader reader;
         var lines = new BoundedLineReader(text, MaxLineChars, (line, problem) => new CaseInputException(sourceName, line, null, problem));
@@ -30,6 +52,11 @@ public static class CaseCsvReader
 
         using var disposeReader = reader;
         var header = reader.Header.ColNames;
+        if (MarkedUtf8.Contains(string.Join(',', header)))
+        {
+            throw new CaseInputException(sourceName, 1, null, "not valid UTF-8: a malformed byte (or the noncharacter U+FFFF) in the header row");
+        }
+
         foreach (var name in header)
         {
             if (!CaseFields.All.Contains(name))
@@ -68,6 +95,11 @@ public static class CaseCsvReader
                     continue;
                 }
 
+                if (MarkedUtf8.Contains(row.Span))
+                {
+                    throw new CaseInputException(sourceName, line, null, "not valid UTF-8: a malformed byte (or the noncharacter U+FFFF) in this row; CSV cases must be UTF-8, and a malformed byte is refused, never replaced");
+                }
+
                 if (row.ColCount != header.Count)
                 {
                     throw new CaseInputException(sourceName, line, null, $"row has {row.ColCount} fields; the header has {header.Count}");
@@ -86,6 +118,7 @@ public static class CaseCsvReader
                 throw new CaseInputException(sourceName, lastLine + 1, null, $"malformed CSV after line {lastLine}: {CaseFields.Shorten(e.Message.ReplaceLineEndings(" "))}");
             }
 
+            ids?.Add(parsed.Id, line);
             yield return (line, parsed);
         }
     }
@@ -131,4 +164,72 @@ public static class CaseCsvReader
         Check("exceptionallyCompelling", CaseFields.Compelling(ecc));
         return new ScreeningCase(id, entered, place, citizenship, facts, o, string.IsNullOrEmpty(ecc) ? null : ecc);
     }
+}
+
+/// <summary>
+/// UTF-8 decoding that marks each malformed byte sequence with U+FFFF instead of U+FFFD, so the reader can refuse the
+/// line that holds it; a throwing decoder would fail a whole 64 KB block, without a line to name. U+FFFF is a Unicode
+/// noncharacter ("for internal use"), never a case value, so the reader refuses it too when the bytes spell it
+/// (<c>EF BF BF</c>). A lone surrogate would be a cleaner mark, but the CSV parser refuses such text outright.
+/// </summary>
+internal static class MarkedUtf8
+{
+    public const char Mark = '\uFFFF';
+
+    public static readonly System.Text.Encoding Encoding = Create();
+
+    private static System.Text.Encoding Create()
+    {
+        // With a byte order mark as its preamble, so StreamReader skips a leading UTF-8 BOM and detects nothing else.
+        var utf8 = (System.Text.Encoding)new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true).Clone();
+        utf8.DecoderFallback = new MarkFallback();
+        return utf8;
+    }
+
+    private sealed class MarkFallback : System.Text.DecoderFallback
+    {
+        public override int MaxCharCount => 1;
+
+        public override System.Text.DecoderFallbackBuffer CreateFallbackBuffer() => new MarkBuffer();
+    }
+
+    private sealed class MarkBuffer : System.Text.DecoderFallbackBuffer
+    {
+        private int remaining;
+
+        public override int Remaining => remaining;
+
+        public override bool Fallback(byte[] bytesUnknown, int index)
+        {
+            remaining = 1;
+            return true;
+        }
+
+        public override char GetNextChar()
+        {
+            if (remaining == 0)
+            {
+                return '\0';
+            }
+
+            remaining--;
+            return Mark;
+        }
+
+        public override bool MovePrevious()
+        {
+            if (remaining != 0)
+            {
+                return false;
+            }
+
+            remaining = 1;
+            return true;
+        }
+
+        public override void Reset() => remaining = 0;
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds a mark (a malformed byte, or a U+FFFF in the bytes).</summary>
+    public static bool Contains(ReadOnlySpan<char> text) => text.Contains(Mark);
 }

@@ -124,7 +124,38 @@ internal static class CaseFields
         }
 
         instant = new OffsetDateTime(new LocalDateTime(year, month, day, hour, minute, second), Offset.FromSeconds(offsetSeconds));
-        return true;
+        // Only the first and last days of the calendar can convert out of range; leave those to the checked path.
+        return year is > 1 and < 9999 || InstantRange(instant) is null;
+    }
+
+    /// <summary>
+    /// The earliest entry instant accepted: a day after the calendar's first, so the Eastern date (UTC−5 or −4) and
+    /// every date a rule derives from it stay inside NodaTime's years 1–9999.
+    /// </summary>
+    public static readonly Instant EarliestEntry = Instant.FromUtc(1, 1, 2, 0, 0);
+
+    /// <summary>
+    /// The latest entry instant accepted: a day before the calendar's last. <c>9999-12-31T23:59:59-05:00</c> is
+    /// 10000-01-01 in UTC, which no calendar date can hold; read unchecked it crashed the screener.
+    /// </summary>
+    public static readonly Instant LatestEntry = Instant.FromUtc(9999, 12, 30, 23, 59, 59);
+
+    /// <summary>The problem with an instant whose conversion to UTC or Eastern time leaves the calendar, or null.</summary>
+    public static string? InstantRange(OffsetDateTime value)
+    {
+        Instant instant;
+        try
+        {
+            instant = value.ToInstant();
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
+        {
+            instant = value.Offset.Milliseconds < 0 ? Instant.MaxValue : Instant.MinValue;
+        }
+
+        return instant < EarliestEntry || instant > LatestEntry
+            ? $"'{OffsetDateTimePattern.Rfc3339.Format(value)}' is outside the instants that convert to a calendar date in UTC and Eastern time ({EarliestEntry} to {LatestEntry})"
+            : null;
     }
 
     private static readonly OffsetDateTimePattern Rfc3339 = OffsetDateTimePattern.Rfc3339;
@@ -153,7 +184,7 @@ internal static class CaseFields
         }
 
         instant = result.Success ? result.Value : default;
-        return result.Success ? null : $"'{Shorten(value)}' is not an ISO-8601 instant with offset, e.g. 2024-06-05T00:01:00-04:00";
+        return result.Success ? InstantRange(instant) : $"'{Shorten(value)}' is not an ISO-8601 instant with offset, e.g. 2024-06-05T00:01:00-04:00";
     }
 
     public static string? Place(string value, out EntryPlace place)

@@ -38,8 +38,21 @@ public static class CaseJsonReader
         return Parse(bytes, path, 1, multiLine: true);
     }
 
-    /// <summary>Streams the cases of a JSONL file with their 1-based line numbers; blank lines are skipped.</summary>
+    /// <summary>
+    /// Streams the cases of a JSONL file with their 1-based line numbers; blank lines are skipped. An id seen on an
+    /// earlier line is refused naming both lines (<see cref="CaseIdLines"/>).
+    /// </summary>
     public static IEnumerable<(long Line, ScreeningCase Case)> ReadLines(Stream stream, string sourceName)
+    {
+        var ids = new CaseIdLines(sourceName, CaseIdLines.Rereading(stream, again => ReadAllLines(again, sourceName)));
+        foreach (var (line, c) in ReadAllLines(stream, sourceName))
+        {
+            ids.Add(c.Id, line);
+            yield return (line, c);
+        }
+    }
+
+    private static IEnumerable<(long Line, ScreeningCase Case)> ReadAllLines(Stream stream, string sourceName)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxLineBytes * 2);
         try

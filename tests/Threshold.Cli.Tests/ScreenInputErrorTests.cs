@@ -8,6 +8,10 @@ public class ScreenInputErrorTests(TempFolder temp) : IClassFixture<TempFolder>
 {
     private static readonly string Good = Cases.Json("good", "2024-07-15T10:00:00-04:00", "between-ports", "CU");
 
+    /// <summary>Good cases, one a line, each with its own id (a file may not give an id twice).</summary>
+    private static string GoodLines(int count) =>
+        string.Concat(Enumerable.Range(1, count).Select(i => Cases.Json($"good-{i}", "2024-07-15T10:00:00-04:00", "between-ports", "CU") + "\n"));
+
     /// <summary>
     /// Writes <paramref name="content"/> as <paramref name="name"/> in a fresh folder, screens it with --out into that
     /// folder, asserts the bad-input contract and that the folder holds nothing but the input afterwards.
@@ -56,7 +60,7 @@ public class ScreenInputErrorTests(TempFolder temp) : IClassFixture<TempFolder>
     [Fact]
     public void Screen_JsonlTruncatedLastLine_ExitsTwoNamingFileAndLine()
     {
-        AssertRejected("truncated.jsonl", Good + "\n" + Good + "\n{\"id\":\"x\",\"enteredAt\":", ["{file}:3:"]);
+        AssertRejected("truncated.jsonl", GoodLines(2) + "{\"id\":\"x\",\"enteredAt\":", ["{file}:3:"]);
     }
 
     [Fact]
@@ -88,14 +92,14 @@ public class ScreenInputErrorTests(TempFolder temp) : IClassFixture<TempFolder>
     [Fact]
     public void Screen_BadLineAfterManyGoodOnes_LeavesNoPartialOutFile()
     {
-        var content = string.Concat(Enumerable.Repeat(Good + "\n", 50)) + "{\"id\":\"x\",\"enteredAt\":\"2024-07-15T10:00:00-04:00\",\"place\":\"between-ports\",\"citizenship\":\"CU\",\"visaWaiver\":\"no\"}\n";
+        var content = GoodLines(50) + "{\"id\":\"x\",\"enteredAt\":\"2024-07-15T10:00:00-04:00\",\"place\":\"between-ports\",\"citizenship\":\"CU\",\"visaWaiver\":\"no\"}\n";
         AssertRejected("late-failure.jsonl", content, ["{file}:51:", "visaWaiver"]);
     }
 
     [Fact]
     public void Screen_BadLineAfterManyGoodOnes_PrintsNothingOnStdout()
     {
-        var file = temp.Write("late-failure-stdout.jsonl", string.Concat(Enumerable.Repeat(Good + "\n", 50)) + "{\"id\":\"x\"}\n");
+        var file = temp.Write("late-failure-stdout.jsonl", GoodLines(50) + "{\"id\":\"x\"}\n");
         CliAssert.BadInput(Cases.Screen("--cases", file), $"{file}:51:");
     }
 

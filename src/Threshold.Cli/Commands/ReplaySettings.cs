@@ -173,7 +173,7 @@ internal class ReplaySettings : CommandSettings
             store.VerifySeries(Series);
         }
 
-        var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", AsKnownOn);
+        var at = AsKnownOn is null ? NodaTime.SystemClock.Instance.GetCurrentInstant() : InstantOption.Parse("--as-known-on", AsKnownOn);
         return store.Encounters.AsKnownOn(Series, at)
             ?? throw new UsageException($"--series {Series}: nothing recorded under that name" + (AsKnownOn is null ? string.Empty : $" as of {AsKnownOn}") + $" in {Store.Describe()}");
     }

@@ -64,7 +64,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         {
             var store = settings.Store.Open();
             var recordLedger = new Threshold.Record.LedgerRecord(store, ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance) { VerifyReads = settings.Verified };
-            var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(StoreSettings.ParseInstant("--as-of", settings.AsOf));
+            var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(InstantOption.Parse("--as-of", settings.AsOf));
             Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf), events = snapshot.Allocations.Count, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
         }
@@ -89,7 +89,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         using (var stream = File.OpenRead(path))
         {
             var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-                ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8), path)
+                ? CaseCsvReader.Read(stream, path)
                 : CaseJsonReader.ReadLines(stream, path);
             foreach (var (line, c) in cases)
             {

@@ -146,9 +146,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-            ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8, true, 1 << 16), path)
-            : CaseJsonReader.ReadLines(stream, path);
+        var cases = ReadCases(stream, path);
         OutputFile.Write(settings.Out, writer =>
         {
             foreach (var (line, c) in cases)
@@ -158,6 +156,10 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         });
         return ExitCodes.Ok;
     }
+
+    /// <summary>The cases of a <c>--cases</c> file: CSV when its name ends in .csv, else JSONL.</summary>
+    private static IEnumerable<(long Line, ScreeningCase Case)> ReadCases(Stream stream, string path) =>
+        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? CaseCsvReader.Read(stream, path) : CaseJsonReader.ReadLines(stream, path);
 
     public override int Execute(CommandContext context, ScreenSettings settings, CancellationToken cancellationToken)
     {
@@ -244,17 +246,26 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
 
         var total = new FileInfo(path).Length;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var cases = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-            ? CaseCsvReader.Read(new StreamReader(stream, Encoding.UTF8, true, 1 << 16), path)
-            : CaseJsonReader.ReadLines(stream, path);
+        var cases = ReadCases(stream, path);
         if (settings.Record)
         {
+            // Recorded screening reads the file twice: the first pass checks every case (and every stored id) before
+            // anything is written, so a bad line or a conflicting id stores nothing.
+            IEnumerable<(long Line, ScreeningCase Case)> ReadFile()
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                foreach (var c in ReadCases(file, path))
+                {
+                    yield return c;
+                }
+            }
+
             var store = settings.Store.Open();
             OutputFile.WriteStream(settings.Out, output =>
             {
                 using (var lines = new CaseDecisionLineWriter(screener, ledger, output, decidedOn, traceMode))
                 {
-                    RecordedScreening.Run(store, screener, arrangements, cases, path, lines);
+                    RecordedScreening.Run(store, screener, arrangements, ReadFile, path, lines);
                 }
             });
             return ExitCodes.Ok;

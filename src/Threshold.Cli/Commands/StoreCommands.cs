@@ -128,19 +128,50 @@ internal sealed class StoreExportSettings : StoreSettings
 
 /// <summary>
 /// <c>threshold store export</c>: a recorded series as known at an instant, in the input CSV format (provenance lines,
-/// header, one row per day), so what was stored comes back exactly and re-imports as an unchanged no-op.
+/// header, one row per day), so what was stored comes back and re-imports as an unchanged no-op.
 /// </summary>
+/// <remarks>
+/// The record keeps values, not the imported bytes, so export writes them in one canonical form
+/// (<see cref="EncounterCsvWriter"/>): each provenance line as <c># </c> and its text, the header with the series'
+/// columns in the contract's order, one row per day present in date order, counts in plain decimal, <c>\n</c> line
+/// endings, UTF-8 without a byte order mark. A file already in that form (the bundled series, any file export wrote)
+/// comes back byte for byte; any other comes back as the same values in that form. Export says which on stderr: it
+/// prints the SHA-256 of what it wrote next to the SHA-256 of the series' last import at the instant (the
+/// <c>sha256</c> of that import's audit entry) and whether they match.
+/// </remarks>
 internal sealed class StoreExportCommand : Command<StoreExportSettings>
 {
+    /// <summary>What export normalises, word for word in its stderr statement and in docs/record.md.</summary>
+    public const string Normalised = "the record keeps values, not bytes: export writes '# ' + each provenance line, the header in the contract's column order, one row per day in date order, plain decimal counts, \\n line endings, UTF-8 without BOM";
+
     public override int Execute(CommandContext context, StoreExportSettings settings, CancellationToken cancellationToken)
     {
         var name = settings.Series ?? throw new UsageException("--series is required");
-        var at = settings.AsKnownOn is null ? SystemClock.Instance.GetCurrentInstant() : StoreSettings.ParseInstant("--as-known-on", settings.AsKnownOn);
-        var series = settings.Open().Encounters.AsKnownOn(name, at)
+        var at = settings.AsKnownOn is null ? SystemClock.Instance.GetCurrentInstant() : InstantOption.Parse("--as-known-on", settings.AsKnownOn);
+        var store = settings.Open();
+        var series = store.Encounters.AsKnownOn(name, at)
             ?? throw new UsageException($"--series {name}: the record holds no such series as known at {InstantPattern.ExtendedIso.Format(at)}");
-        OutputFile.Write(settings.Out, writer => EncounterCsvWriter.Write(series, writer));
+        var text = new StringWriter();
+        EncounterCsvWriter.Write(series, text);
+        var csv = text.ToString();
+        OutputFile.Write(settings.Out, writer => writer.Write(csv));
+        var exported = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new System.Text.UTF8Encoding(false).GetBytes(csv)));
+        var import = store.Encounters.ImportHistory(name).Where(i => i.RecordedAt <= at).MaxBy(i => (i.RecordedAt, i.ImportId));
+        Console.Error.WriteLine(Statement(name, exported, import));
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// One line for stderr: the export's SHA-256, the last import's (as in its audit entry), and whether the bytes are
+    /// the imported file's.
+    /// </summary>
+    internal static string Statement(string series, string exportedSha256, ImportRecord? import) => import switch
+    {
+        null => $"exported: series '{series}', sha256 {exportedSha256}; no import of it is recorded at that instant",
+        _ when string.Equals(import.ContentSha256, exportedSha256, StringComparison.Ordinal) =>
+            $"exported: series '{series}', sha256 {exportedSha256}: the bytes of import {import.ImportId} ({import.SourceName}), whose audit entry has the same sha256",
+        _ => $"exported: series '{series}', sha256 {exportedSha256}; import {import.ImportId} ({import.SourceName}) had sha256 {import.ContentSha256}: NOT the imported bytes, the same values normalised ({Normalised}; a series built from several imports holds each day's latest revision)",
+    };
 }
 
 /// <summary><c>threshold store history</c>: every recorded import, when, from which file and what it changed.</summary>
@@ -445,8 +476,8 @@ internal sealed class AuditExportCommand : Command<AuditExportSettings>
 {
     public override int Execute(CommandContext context, AuditExportSettings settings, CancellationToken cancellationToken)
     {
-        var from = settings.From is null ? Instant.MinValue : StoreSettings.ParseInstant("--from", settings.From);
-        var to = settings.To is null ? Instant.MaxValue : StoreSettings.ParseInstant("--to", settings.To);
+        var from = settings.From is null ? Instant.MinValue : InstantOption.Parse("--from", settings.From);
+        var to = settings.To is null ? Instant.MaxValue : InstantOption.Parse("--to", settings.To);
         if (to < from)
         {
             throw new UsageException("--to is before --from");

@@ -100,6 +100,12 @@ public static class ScreeningApi
                 {
                     ScreeningService.Located(BodySource, line, () => screener.Screen(c));
                 }
+
+                if (record == true)
+                {
+                    // A stored id reused for a different case is a 409, which must be known before the 200 goes out.
+                    Threshold.Record.RecordedScreening.Check(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource);
+                }
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -113,7 +119,7 @@ public static class ScreeningApi
                     using var output = new BufferedStream(context.Response.Body, 1 << 16);
                     using (var lines = new CaseDecisionLineWriter(screener, new ReturnsLedger(screeners.Arrangements, recordEvents: false), output, decidedOn, traceMode))
                     {
-                        Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
+                        Threshold.Record.RecordedScreening.Run(recordHolder.Store, recordHolder.Clock, screener, screeners.Arrangements, () => ScreeningService.ReadCases(body.Rewind(), csv, BodySource), BodySource, lines);
                     }
 
                     output.Flush();

@@ -159,7 +159,7 @@ public sealed class ScreeningService(Hosting.ThresholdSettings settings)
 
     /// <summary>Reads cases from JSONL or (when <paramref name="csv"/>) CSV with the contract's field names.</summary>
     public static IEnumerable<(long Line, ScreeningCase Case)> ReadCases(Stream stream, bool csv, string source) => csv
-        ? CaseCsvReader.Read(new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true), source)
+        ? CaseCsvReader.Read(stream, source)
         : CaseJsonReader.ReadLines(stream, source);
 
     /// <summary>Screens every case in input order on one ledger and returns its report, as <c>returns report</c> does.</summary>

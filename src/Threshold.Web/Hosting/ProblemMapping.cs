@@ -100,6 +100,11 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, RecordHold
                 }
 
                 return p;
+            case CaseIdConflictException conflict:
+                var c = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "A case id is already in the record for a different case.", Detail = Scrub(conflict.Message) };
+                c.Extensions["caseId"] = conflict.CaseId;
+                c.Extensions["line"] = conflict.Line;
+                return c;
             case RequestValidationException invalid:
                 var q = BadRequest("A request parameter is not valid.", invalid.Message);
                 q.Extensions["field"] = invalid.Field;
