@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Threshold.Record;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Threshold.Web.Tests.Apis;
 
@@ -70,7 +71,55 @@ public abstract class SharedRecordTests(Backend backend) : IDisposable
 
         Assert.True(first.Record.Store.Verify().IsValid);
     }
+
+    /// <summary>
+    /// Issue 15's drill: two servers over one record with different arrangement files once sent 100 people to Mexico
+    /// against a cap of 40. Now the second is refused (409, both digests named) before it answers, and nothing is stored.
+    /// </summary>
+    [Fact]
+    public async Task TwoServers_WithDifferentArrangements_TheSecondIsRefusedNamingBothDigests()
+    {
+        await File.WriteAllTextAsync(caps, $"""
+            id: two-server-caps
+            title: A small cap for the two-server test
+            arrangements:
+              - id: what-if-ecuador-{Cap}
+                title: Mexico accepts {Cap} Ecuadorians a month
+                from: 2024-01-01
+                nationalities: [EC]
+                monthly_cap: {Cap}
+                citation: {"{"} instrument: What-if, status: U {"}"}
+                note: A hypothetical for the test.
+            """);
+        using var first = new ThresholdFactory(backend, ("Threshold:ArrangementFiles:0", caps));
+        var otherCaps = caps + ".other.yaml";
+        await File.WriteAllTextAsync(otherCaps, (await File.ReadAllTextAsync(caps)).Replace($"monthly_cap: {Cap}", "monthly_cap: 100", StringComparison.Ordinal));
+        using var second = ThresholdFactory.SharingRecordOf(first, ("Threshold:ArrangementFiles:0", otherCaps)); // the same file with another cap
+        static StringContent Cases(string prefix) => new(string.Join('\n', Enumerable.Range(0, 50).Select(i =>
+            $$"""{"id":"{{prefix}}{{i}}","enteredAt":"2024-07-{{1 + (i % 28):00}}T12:00:00-04:00","place":"between-ports","citizenship":"EC"}""")), Encoding.UTF8, "application/x-ndjson");
+        int Events() => new LedgerRecord(first.Record.Store, Threshold.Returns.ArrangementSet.BuiltIn, NodaTime.SystemClock.Instance).Events().Count;
+
+        var recorded = await first.ClientWithRole(ApiRole.Operator).PostAsync("/api/v1/screen/bulk?policy=proclamation-10773&record=true", Cases("first-"));
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        await recorded.Content.ReadAsStringAsync();
+        var before = Events();
+        Assert.True(before > 0);
+
+        var refused = await second.ClientWithRole(ApiRole.Operator).PostAsync("/api/v1/screen/bulk?policy=proclamation-10773&record=true", Cases("second-"));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var recordedSet = problem.GetProperty("recordedArrangementsSha256").GetString()!;
+        var serverSet = problem.GetProperty("serverArrangementsSha256").GetString()!;
+        Assert.NotEqual(recordedSet, serverSet);
+        Assert.Equal(second.Services.GetRequiredService<Threshold.Web.Apis.ScreeningService>().Arrangements.AllocationSha256, serverSet);
+        Assert.Equal(first.Services.GetRequiredService<Threshold.Web.Apis.ScreeningService>().Arrangements.AllocationSha256, recordedSet);
+        File.Delete(otherCaps);
+        Assert.Contains(recordedSet, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, Events());
+        Assert.True(first.Record.Store.Verify().IsValid);
+    }
 }
+
 
 public sealed class SharedRecordTestsOnSqlite() : SharedRecordTests(Backend.Sqlite);
 
