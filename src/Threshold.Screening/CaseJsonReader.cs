@@ -344,7 +344,7 @@ public static class CaseJsonReader
 
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
-                var name = reader.GetString()!;
+                var name = Text(ref reader, source, FieldLine(json, reader.TokenStartIndex, line, multiLine), null);
                 var index = Array.IndexOf(CaseFields.All, name);
                 if (index < 0)
                 {
@@ -365,7 +365,7 @@ public static class CaseJsonReader
                 {
                     text = reader.TokenType switch
                     {
-                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.String => Text(ref reader, source, fieldLine, name),
                         JsonTokenType.Null when nullableField => null,
                         _ => throw new CaseInputException(source, fieldLine, name, nullableField ? "must be a string or null" : "must be a string"),
                     };
@@ -433,6 +433,19 @@ public static class CaseJsonReader
         catch (JsonException e)
         {
             throw new CaseInputException(source, multiLine ? line + (e.LineNumber ?? 0) : line, null, $"not valid JSON: {e.Message.Split(" Path:")[0]}");
+        }
+
+        // A JSON string may escape half a surrogate pair ("\ud800"), which is no text at all: a field error, not a crash.
+        static string Text(ref Utf8JsonReader reader, string source, long at, string? field)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                throw new CaseInputException(source, at, field, $"{(field is null ? "a field name" : "the value")} contains a lone surrogate (\\uD800–\\uDFFF without its pair), which is not text");
+            }
         }
 
         string Required(string? value, string field) => value ?? throw new CaseInputException(source, line, field, "is required");

@@ -35,6 +35,18 @@ public sealed class HostileCaseInputTests
         Assert.Equal(1, e.Line);
     }
 
+    [Theory]
+    [InlineData("{\"id\":\"a\\ud800\",\"enteredAt\":\"2024-07-01T12:00:00-04:00\",\"place\":\"between-ports\",\"citizenship\":\"MX\"}", "id")]
+    [InlineData("{\"id\":\"a\",\"enteredAt\":\"2024-07-01T12:00:00-04:00\",\"place\":\"between-ports\",\"citizenship\":\"MX\",\"x\\udfff\":1}", null)]
+    public void Case_jsonl_with_a_lone_surrogate_is_a_located_field_error_not_a_crash(string line, string? field)
+    {
+        var jsonl = System.Text.Encoding.UTF8.GetBytes("{\"id\":\"ok\",\"enteredAt\":\"2024-07-01T12:00:00-04:00\",\"place\":\"between-ports\",\"citizenship\":\"MX\"}\n" + line + "\n");
+        var e = Assert.Throws<CaseInputException>(() => CaseJsonReader.ReadLines(new MemoryStream(jsonl), "cases.jsonl").ToList());
+        Assert.Equal(2, e.Line);
+        Assert.Equal(field, e.Field);
+        Assert.Contains("lone surrogate", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Case_json_with_invalid_utf8_in_a_string_is_a_located_error()
     {

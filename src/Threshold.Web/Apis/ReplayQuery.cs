@@ -91,8 +91,20 @@ public sealed record ReplayQuery
             return utc.Value;
         }
 
-        return OffsetDateTimePattern.ExtendedIso.Parse(text) is { Success: true } offset ? offset.Value.ToInstant()
-            : throw new RequestValidationException(field, $"{field}: '{text}' is not an ISO-8601 instant, e.g. 2024-08-01T12:00:00Z");
+        if (OffsetDateTimePattern.ExtendedIso.Parse(text) is not { Success: true } offset)
+        {
+            throw new RequestValidationException(field, $"{field}: '{text}' is not an ISO-8601 instant, e.g. 2024-08-01T12:00:00Z");
+        }
+
+        try
+        {
+            return offset.Value.ToInstant();
+        }
+        catch (OverflowException)
+        {
+            // 9999-12-31T23:59:59-05:00 is 10000-01-01 in UTC: bad input naming the field, not a 500.
+            throw new RequestValidationException(field, $"{field}: '{text}' is outside the instants that can be held once converted to UTC ({Instant.MinValue} to {Instant.MaxValue})");
+        }
     }
 
     private static T Pair<T>(string field, string text, string expected, Func<string, string, T> make)

@@ -59,6 +59,33 @@ public sealed class StrictBodyTests : IDisposable
         Assert.Equal("id", JsonDocument.Parse(text).RootElement.GetProperty("field").GetString());
     }
 
+    [Theory]
+    [InlineData("""{"id":"c\ud800","enteredAt":"2024-07-01T10:00:00-04:00","place":"between-ports","citizenship":"VE"}""", "id")]
+    [InlineData("""{"id":"c1","enteredAt":"2024-07-01T10:00:00-04:00","place":"between-ports","citizenship":"V\udc00"}""", "citizenship")]
+    public async Task BulkCases_WithALoneSurrogate_Are400NamingTheFieldAndLine_NotA500(string line, string field)
+    {
+        using var analyst = factory.ClientWithRole(ApiRole.Analyst);
+        var body = """{"id":"ok","enteredAt":"2024-07-01T10:00:00-04:00","place":"between-ports","citizenship":"VE"}""" + "\n" + line + "\n";
+        var response = await analyst.PostAsync("/api/v1/screen/bulk?policy=proclamation-10773", new StringContent(body, System.Text.Encoding.UTF8, "application/x-ndjson"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Equal(2, problem.GetProperty("line").GetInt32());
+        Assert.Contains("lone surrogate", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/returns/ledger?asOf=9999-12-31T23:59:59-05:00", "asOf")]
+    public async Task InstantsThatLeaveTheCalendarOnceConverted_Are400NamingTheField(string url, string field)
+    {
+        using var viewer = factory.ClientWithRole(ApiRole.Viewer);
+        var response = await viewer.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        Assert.Equal(field, JsonDocument.Parse(text).RootElement.GetProperty("field").GetString());
+    }
+
     [Fact]
     public async Task EncounterCsv_WithAUtf8Bom_IsReadAlikeByTheApiAndTheCliImport()
     {
