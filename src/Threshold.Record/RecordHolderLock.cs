@@ -39,7 +39,7 @@ public sealed class RecordHolderLock : IDisposable
     private static RecordHolderLock Take(string dataDirectory, FileShare share, string refusal)
     {
         var directory = Path.GetFullPath(dataDirectory);
-        Directory.CreateDirectory(directory);
+        SqliteRecordDatabase.RequireWritableDirectory(directory); // a read-only or uncreatable folder is named as such, before any lock
         var path = Path.Combine(directory, FileName);
         try
         {

@@ -75,7 +75,7 @@ public sealed class SqliteRecordDatabase : IRecordDatabase
     /// Creates the directory and proves it writable with a probe file, so a read-only mount or a directory that cannot be
     /// created is named at start-up rather than failing the first write (SQLite would open the file read-only).
     /// </summary>
-    private static void RequireWritableDirectory(string directory)
+    internal static void RequireWritableDirectory(string directory)
     {
         try
         {
