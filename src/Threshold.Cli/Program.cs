@@ -39,6 +39,7 @@ app.Configure(config =>
         store.AddCommand<StoreImportCommand>("import").WithDescription("Record a daily encounter CSV; an identical re-import changes nothing, a revision keeps the old values.");
         store.AddCommand<StoreExportCommand>("export").WithDescription("Write a recorded series, as known at an instant, in the input CSV format; re-importing it changes nothing.");
         store.AddCommand<StoreHistoryCommand>("history").WithDescription("Every recorded import: when, from which file, what it changed.");
+        store.AddCommand<StoreMonthlyCommand>("monthly").WithDescription("What import-monthly recorded, as known at an instant: the imports, or one table as CSV (--table).");
         store.AddCommand<StoreImportMonthlyCommand>("import-monthly").WithDescription("Record a real CBP/OHSS monthly CSV (SBO encounters or KHSM region files); a bad row stores nothing.");
     });
     config.AddBranch("db", db =>

@@ -27,6 +27,34 @@ public sealed record MonthlyImportRecord(long ImportId, string Table, string Lay
 /// <summary>A monthly total of one component or region.</summary>
 public sealed record MonthlyTotal(string Name, long Total);
 
+/// <summary>A monthly table as known at an instant (<see cref="MonthlyImports.AsKnownOn"/>): its columns and its rows in key order.</summary>
+public sealed record MonthlyTable(string Table, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, Instant AsKnownOn)
+{
+    /// <summary>The table as CSV (RFC 4180: a field with a comma, quote or line break is quoted), header first, LF line ends.</summary>
+    public void WriteCsv(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(string.Join(",", Columns));
+        writer.Write('\n');
+        foreach (var row in Rows)
+        {
+            writer.Write(string.Join(",", row.Select(Field)));
+            writer.Write('\n');
+        }
+    }
+
+    private static string Field(object? value)
+    {
+        var text = value switch
+        {
+            null => string.Empty,
+            long n => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        };
+        return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+    }
+}
+
 /// <summary>
 /// Imports the real monthly layouts of <c>data/source</c> into the bitemporal tables of migration 0003:
 /// <c>cbp_sbo_monthly</c> (CBP Southwest Land Border Encounters, and the tableau scrape without Month Grouping) and
@@ -118,6 +146,60 @@ public static class MonthlyImports
             new { yearMonth = YearMonthText(month), at = RecordTime.Format(asKnownOn), breakdown = breakdown ?? "" })
             .Select(r => new MonthlyTotal(r.Name, r.Total))];
     }
+
+    /// <summary>The monthly tables the record keeps, by name.</summary>
+    public static IReadOnlyList<string> Tables { get; } = [MonthlyCsv.CbpSboTable, MonthlyCsv.KhsmTable];
+
+    /// <summary>
+    /// A monthly table as known at <paramref name="asKnownOn"/>: the latest revision recorded at or before it of every
+    /// cell, in key order, with the import that recorded it. <see cref="MonthlyTable.Columns"/> names the fields of each
+    /// row (the key columns, the value columns, then recorded_at and import_id); values are strings, integers or null.
+    /// </summary>
+    public static MonthlyTable AsKnownOn(RecordStore store, string table, Instant asKnownOn)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var spec = table == CbpSbo.Table ? CbpSbo : table == Khsm.Table ? Khsm
+            : throw new ArgumentException($"table {table}: must be one of {string.Join(", ", Tables)}", nameof(table));
+        var keys = string.Join(", ", spec.KeyColumns);
+        var values = string.Join(", ", spec.ValueColumns);
+        var order = string.Join(", ", spec.KeyColumns.Select(k => $"COALESCE({k}, '')"));
+        using var connection = store.Database.OpenConnection();
+        using var transaction = store.Database.BeginRead(connection);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            SELECT {keys}, {values}, recorded_at, import_id FROM (
+                SELECT {keys}, {values}, recorded_at, import_id,
+                       ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY recorded_at DESC, import_id DESC) AS rn
+                FROM {spec.Table}
+                WHERE recorded_at <= @at
+            ) latest
+            WHERE rn = 1
+            ORDER BY {order}
+            """;
+        var at = command.CreateParameter();
+        at.ParameterName = "@at";
+        at.Value = RecordTime.Format(asKnownOn);
+        command.Parameters.Add(at);
+        var rows = new List<object?[]>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = Cell(reader.GetValue(i));
+            }
+
+            rows.Add(row);
+        }
+
+        return new MonthlyTable(spec.Table, [.. spec.KeyColumns, .. spec.ValueColumns, "recorded_at", "import_id"], rows, asKnownOn);
+    }
+
+    /// <summary>The monthly imports recorded at or before <paramref name="asKnownOn"/>, oldest first.</summary>
+    public static IReadOnlyList<MonthlyImportRecord> ImportHistory(RecordStore store, Instant asKnownOn) =>
+        [.. ImportHistory(store).Where(i => i.RecordedAt <= asKnownOn)];
 
     /// <summary>Every recorded monthly import, oldest first.</summary>
     public static IReadOnlyList<MonthlyImportRecord> ImportHistory(RecordStore store)

@@ -603,3 +603,98 @@ internal sealed class StoreImportMonthlyCommand : Command<StoreImportMonthlySett
         return ExitCodes.Ok;
     }
 }
+
+internal sealed class StoreMonthlySettings : StoreSettings
+{
+    [CommandOption("--table <TABLE>")]
+    [Description("Export this monthly table as CSV (cbp_sbo_monthly or khsm_monthly) instead of listing the imports.")]
+    public string? Table { get; init; }
+
+    [CommandOption("--as-known-on <INSTANT>")]
+    [Description("The record as it stood at this instant (ISO-8601); default: now.")]
+    public string? AsKnownOn { get; init; }
+
+    [CommandOption("--format <table|json>")]
+    [Description("The list of imports as a table (default) or JSON.")]
+    public string Format { get; init; } = "table";
+
+    [CommandOption("--out <FILE>")]
+    [Description("With --table: write the CSV to FILE (default: stdout).")]
+    public string? Out { get; init; }
+}
+
+/// <summary>
+/// <c>threshold store monthly</c>: what <c>store import-monthly</c> recorded, read back as known at an instant: the
+/// imports (when, which file, its SHA-256, how many rows it added or revised), or one table's latest revision of every
+/// cell as CSV, with the import that recorded it.
+/// </summary>
+internal sealed class StoreMonthlyCommand : Command<StoreMonthlySettings>
+{
+    public override int Execute(CommandContext context, StoreMonthlySettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Format is not ("table" or "json"))
+        {
+            throw new UsageException($"--format {settings.Format}: must be table or json");
+        }
+
+        if (settings.Table is { } table && !MonthlyImports.Tables.Contains(table))
+        {
+            throw new UsageException($"--table {table}: must be one of {string.Join(", ", MonthlyImports.Tables)}");
+        }
+
+        if (settings.Out is not null && settings.Table is null)
+        {
+            throw new UsageException("--out needs --table (the imports are listed on stdout)");
+        }
+
+        var at = settings.AsKnownOn is null ? SystemClock.Instance.GetCurrentInstant() : InstantOption.Parse("--as-known-on", settings.AsKnownOn);
+        var store = settings.Open();
+        if (settings.Table is { } name)
+        {
+            var monthly = MonthlyImports.AsKnownOn(store, name, at);
+            if (settings.Out is { } file)
+            {
+                // Written beside the target and moved into place, so a reader never sees half a file.
+                var temp = file + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                using (var writer = new StreamWriter(temp, false, new System.Text.UTF8Encoding(false)))
+                {
+                    monthly.WriteCsv(writer);
+                }
+
+                File.Move(temp, file, overwrite: true);
+                Console.Error.WriteLine($"threshold: wrote {monthly.Rows.Count} rows of {name} as known on {InstantPattern.ExtendedIso.Format(at)} to {file}");
+            }
+            else
+            {
+                monthly.WriteCsv(Console.Out);
+            }
+
+            return ExitCodes.Ok;
+        }
+
+        var imports = MonthlyImports.ImportHistory(store, at);
+        if (settings.Format == "json")
+        {
+            Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                asKnownOn = InstantPattern.ExtendedIso.Format(at),
+                imports = imports.Select(i => new { importId = i.ImportId, table = i.Table, layout = i.Layout, source = i.SourceName, sha256 = i.ContentSha256, recordedAt = InstantPattern.ExtendedIso.Format(i.RecordedAt), rowCount = i.RowCount, newRowCount = i.NewRowCount, revisedRowCount = i.RevisedRowCount }),
+            }, ReplayReport.JsonOptions));
+            return ExitCodes.Ok;
+        }
+
+        if (imports.Count == 0)
+        {
+            Console.Out.WriteLine($"no monthly imports recorded as of {InstantPattern.ExtendedIso.Format(at)} (store import-monthly FILE records one)");
+            return ExitCodes.Ok;
+        }
+
+        Console.Out.WriteLine("import  table            layout                      rows  new  revised  recorded at                   source (sha256)");
+        foreach (var i in imports)
+        {
+            Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i.ImportId,6}  {i.Table,-15}  {i.Layout,-26}  {i.RowCount,5}  {i.NewRowCount,3}  {i.RevisedRowCount,7}  {InstantPattern.ExtendedIso.Format(i.RecordedAt),-28}  {i.SourceName} ({i.ContentSha256[..12]}…)"));
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -66,7 +66,54 @@ public static class MonthlyApi
     {
         app.MapPost("/api/v1/monthly", Import).WithTags("Data").RequireAuthorization(Roles.Operator).Accepts<string>("text/csv")
             .WithName("ImportMonthly").WithSummary("Record a real CBP Southwest Land Border Encounters CSV (layout=cbp-sbo) or an OHSS KHSM monthly region CSV (layout=khsm) into the monthly tables; one bad row stores nothing and is named by line.");
+        app.MapGet("/api/v1/monthly", ListMonthly).WithTags("Data").RequireAuthorization(Roles.Viewer)
+            .WithName("ListMonthly").WithSummary("The monthly imports recorded as known at asKnownOn (default now): table, layout, source file, SHA-256, rows added or revised, when. The same as ./threshold store monthly.");
+        app.MapGet("/api/v1/monthly/{table}", MonthlyTable).WithTags("Data").RequireAuthorization(Roles.Viewer).Produces<string>(200, "text/csv")
+            .WithName("GetMonthlyTable").WithSummary("One monthly table (cbp_sbo_monthly or khsm_monthly) as known at asKnownOn: the latest revision of every cell, with the import that recorded it, as CSV (format=csv, default) or JSON (format=json). The same as ./threshold store monthly --table.");
         return app;
+    }
+
+    /// <summary>One recorded monthly import.</summary>
+    public sealed record MonthlyImportRecordDto(long ImportId, string Table, string Layout, string Source, string Sha256, string RecordedAt, int RowCount, int NewRowCount, int RevisedRowCount);
+
+    /// <summary>The monthly imports as known at an instant.</summary>
+    public sealed record MonthlyImportsDto(string AsKnownOn, IReadOnlyList<MonthlyImportRecordDto> Imports);
+
+    /// <summary>A monthly table as known at an instant, as JSON: its columns, and its rows as arrays in that order.</summary>
+    public sealed record MonthlyTableDto(string Table, string AsKnownOn, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);
+
+    public static Ok<Stamped<MonthlyImportsDto>> ListMonthly(string? asKnownOn, RecordHolder record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var at = asKnownOn is null ? record.Clock.GetCurrentInstant() : ReplayQuery.InstantParameter("asKnownOn", asKnownOn);
+        return TypedResults.Ok(Stamped.Of(new MonthlyImportsDto(
+            NodaTime.Text.InstantPattern.ExtendedIso.Format(at),
+            [.. MonthlyImports.ImportHistory(record.Store, at).Select(i => new MonthlyImportRecordDto(i.ImportId, i.Table, i.Layout, i.SourceName, i.ContentSha256, NodaTime.Text.InstantPattern.ExtendedIso.Format(i.RecordedAt), i.RowCount, i.NewRowCount, i.RevisedRowCount))])));
+    }
+
+    public static Results<ContentHttpResult, Ok<Stamped<MonthlyTableDto>>> MonthlyTable(string table, string? asKnownOn, string? format, RecordHolder record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!MonthlyImports.Tables.Contains(table))
+        {
+            throw new RequestValidationException("table", $"table {table}: must be one of {string.Join(", ", MonthlyImports.Tables)}");
+        }
+
+        if (format is not (null or "csv" or "json"))
+        {
+            throw new RequestValidationException("format", $"format {format}: must be csv or json");
+        }
+
+        var at = asKnownOn is null ? record.Clock.GetCurrentInstant() : ReplayQuery.InstantParameter("asKnownOn", asKnownOn);
+        var monthly = MonthlyImports.AsKnownOn(record.Store, table, at);
+        if (format == "json")
+        {
+            return TypedResults.Ok(Stamped.Of(new MonthlyTableDto(monthly.Table, NodaTime.Text.InstantPattern.ExtendedIso.Format(at), monthly.Columns, monthly.Rows)));
+        }
+
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        monthly.WriteCsv(text);
+        return TypedResults.Text(text.ToString(), "text/csv; charset=utf-8");
     }
 
     public static async Task<Ok<Stamped<MonthlyImportDto>>> Import(string? layout, string? source, HttpRequest request, RecordHolder record, CancellationToken cancellationToken)

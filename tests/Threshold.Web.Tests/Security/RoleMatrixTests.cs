@@ -52,6 +52,8 @@ public sealed class RoleMatrixTests
         ["GET /api/v1/series/"] = [new("GET", "/api/v1/series", ApiRole.Viewer)],
         ["POST /api/v1/series/{name}"] = [new("POST", "/api/v1/series/matrix", ApiRole.Operator, "not a csv\n", "text/csv")],
         ["POST /api/v1/monthly"] = [new("POST", "/api/v1/monthly", ApiRole.Operator, "x\n", "text/csv")],
+        ["GET /api/v1/monthly"] = [new("GET", "/api/v1/monthly", ApiRole.Viewer)],
+        ["GET /api/v1/monthly/{table}"] = [new("GET", "/api/v1/monthly/khsm_monthly", ApiRole.Viewer)],
         ["GET /api/v1/determinations/"] = [new("GET", "/api/v1/determinations", ApiRole.Viewer)],
         ["POST /api/v1/determinations/"] = [new("POST", "/api/v1/determinations", ApiRole.Operator, "{}")],
         ["GET /api/v1/determinations/diff"] = [new("GET", "/api/v1/determinations/diff?policy=proclamation-10773", ApiRole.Viewer)],
