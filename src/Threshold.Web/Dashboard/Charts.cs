@@ -78,6 +78,28 @@ public static class Charts
         return (data, layout);
     }
 
+    /// <summary>The real monthly series of the record (Data page): one line per source and component, months on x.</summary>
+    public static (IList<ITrace> Data, Layout Layout) Monthly(MonthlyView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var data = view.Lines.Select(l => (ITrace)new Scatter
+        {
+            Name = l.Name,
+            Mode = ModeFlag.Lines,
+            X = l.Points.Select(p => (object)p.Month).ToList(),
+            Y = l.Points.Select(p => (object)p.Total).ToList(),
+        }).ToList();
+        var layout = new Layout
+        {
+            Height = 360,
+            HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.XUnified,
+            Margin = new Margin { L = 70, R = 20, T = 30, B = 40 },
+            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Encounters in the month (real, as recorded)" }, RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.NonNegative }],
+            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.2m }],
+        };
+        return (data, layout);
+    }
+
     /// <summary>A bar chart of monthly use of a capped arrangement against its cap, for the Returns page.</summary>
     public static (IList<ITrace> Data, Layout Layout) Utilisation(IReadOnlyList<(string Month, long ToMexico, long Overflow)> months)
     {

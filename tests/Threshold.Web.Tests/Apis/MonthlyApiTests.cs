@@ -47,6 +47,23 @@ public sealed class MonthlyApiTests : IDisposable
         Assert.Empty(empty.GetProperty("result").GetProperty("imports").EnumerateArray());
     }
 
+    [Fact]
+    public async Task DataPageMonthlyView_SumsTheLatestRevisionOfEveryCell_ToTheSourcesMonthlyFigure()
+    {
+        Assert.Empty(Threshold.Web.Dashboard.MonthlyView.AsKnownOn(factory.Record.Store, factory.Record.Clock.GetCurrentInstant()).Lines);
+        var source = Path.Combine(RepositoryRoot(), "data", "source", "usbp_khsm_monthly_region_fy2000_fy2025nov.csv");
+        using var op = factory.ClientWithRole(ApiRole.Operator);
+        Assert.Equal(HttpStatusCode.OK, (await op.PostAsync("/api/v1/monthly?layout=khsm&source=khsm.csv", new StringContent(await File.ReadAllTextAsync(source), Encoding.UTF8, "text/csv"))).StatusCode);
+
+        var view = Threshold.Web.Dashboard.MonthlyView.AsKnownOn(factory.Record.Store, factory.Record.Clock.GetCurrentInstant());
+        var southwest = view.Lines.Single(l => l.Name == "USBP, Southwest Land Border (OHSS KHSM)");
+        var july2024 = File.ReadAllLines(source).Skip(1).Select(l => l.Split(',')).Single(f => f[2] == "Southwest Land Border" && f[4] == "2024" && f[5] == "7");
+        Assert.Equal(long.Parse(july2024[3], System.Globalization.CultureInfo.InvariantCulture), southwest.Points.Single(p => p.Month == "2024-07").Total);
+        Assert.Equal(southwest.Points.OrderBy(p => p.Month, StringComparer.Ordinal).Select(p => p.Month), southwest.Points.Select(p => p.Month));
+        var (data, _) = Threshold.Web.Dashboard.Charts.Monthly(view);
+        Assert.Equal(view.Lines.Count, data.Count);
+    }
+
     [Theory]
     [InlineData("/api/v1/monthly/nope", "table")]
     [InlineData("/api/v1/monthly/khsm_monthly?format=xml", "format")]
