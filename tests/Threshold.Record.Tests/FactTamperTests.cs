@@ -198,7 +198,7 @@ public abstract class FactTamperTests(Backend backend)
         var csv = record.WriteCsv("daily.csv", new LocalDate(2024, 6, 1), [.. Enumerable.Range(0, 120).Select(i => 3000 + i)]);
         record.Store.Encounters.ImportFile("daily", csv);
         var khsm = Path.Combine(record.Directory, "khsm.csv");
-        File.WriteAllLines(khsm, File.ReadLines(MonthlySource("usbp_khsm_monthly_region_fy2000_fy2025nov.csv")).Take(40));
+        File.WriteAllLines(khsm, File.ReadLines(MonthlyImportTests.Source("usbp_khsm_monthly_region_fy2000_fy2025nov.csv")).Take(40));
         MonthlyImports.ImportKhsm(record.Store, khsm, record.Clock);
         record.Store.Determinations.RecordDetermination(new LocalDate(2024, 7, 20), Engine.DeterminationKind.Deactivation, new LocalDate(2024, 7, 6), new LocalDate(2024, 7, 19), "test");
         var keys = new ApiKeyRecord(record.Store, record.Clock);
@@ -209,19 +209,6 @@ public abstract class FactTamperTests(Backend backend)
         ledger.AllocateMany([.. Enumerable.Range(1, 8).Select(i => new ReturnRequest($"l{i}", "VE", RecordFixtures.June(10), false))]);
         Assert.True(record.Scalar("SELECT COUNT(*) FROM ledger_event WHERE overflow = 1") > 0, "the fixture needs an overflow");
         return record;
-    }
-
-    private static string MonthlySource(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Threshold.sln")))
-            {
-                return Path.Combine(dir.FullName, "data", "source", name);
-            }
-        }
-
-        throw new InvalidOperationException("Threshold.sln not found");
     }
 
     /// <summary>What an intruder does first: drop every trigger, so only verification stands between an edit and the record.</summary>

@@ -26,7 +26,8 @@ public abstract class MonthlyImportTests(Backend backend)
         throw new InvalidOperationException("Threshold.sln not found above " + AppContext.BaseDirectory);
     });
 
-    private static string Source(string name) => Path.Combine(LazySourceDirectory.Value, name);
+    /// <summary>A real file of data/source by name (shared with the other record tests that import monthly files).</summary>
+    internal static string Source(string name) => Path.Combine(LazySourceDirectory.Value, name);
 
     private static int DataRows(string path) => File.ReadAllLines(path).Skip(1).Count(l => l.Trim().Length > 0);
 

@@ -19,7 +19,7 @@ public sealed class MonthlyApiTests : IDisposable
     [Fact]
     public async Task Monthly_RecordedFile_IsListedAndReadBackAsCsvAndJson_AsKnownOnAnInstant()
     {
-        var source = Path.Combine(RepositoryRoot(), "data", "source", "usbp_khsm_monthly_region_fy2000_fy2025nov.csv");
+        var source = Path.Combine(ApiBehaviourTests.RepositoryRoot(), "data", "source", "usbp_khsm_monthly_region_fy2000_fy2025nov.csv");
         var before = factory.Record.Clock.GetCurrentInstant();
         using var op = factory.ClientWithRole(ApiRole.Operator);
         var imported = await op.PostAsync("/api/v1/monthly?layout=khsm&source=khsm.csv", new StringContent(await File.ReadAllTextAsync(source), Encoding.UTF8, "text/csv"));
@@ -51,7 +51,7 @@ public sealed class MonthlyApiTests : IDisposable
     public async Task DataPageMonthlyView_SumsTheLatestRevisionOfEveryCell_ToTheSourcesMonthlyFigure()
     {
         Assert.Empty(Threshold.Web.Dashboard.MonthlyView.AsKnownOn(factory.Record.Store, factory.Record.Clock.GetCurrentInstant()).Lines);
-        var source = Path.Combine(RepositoryRoot(), "data", "source", "usbp_khsm_monthly_region_fy2000_fy2025nov.csv");
+        var source = Path.Combine(ApiBehaviourTests.RepositoryRoot(), "data", "source", "usbp_khsm_monthly_region_fy2000_fy2025nov.csv");
         using var op = factory.ClientWithRole(ApiRole.Operator);
         Assert.Equal(HttpStatusCode.OK, (await op.PostAsync("/api/v1/monthly?layout=khsm&source=khsm.csv", new StringContent(await File.ReadAllTextAsync(source), Encoding.UTF8, "text/csv"))).StatusCode);
 
@@ -74,18 +74,5 @@ public sealed class MonthlyApiTests : IDisposable
         var response = await viewer.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Threshold.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Threshold.sln not found");
     }
 }

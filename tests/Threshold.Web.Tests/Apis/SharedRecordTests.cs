@@ -27,18 +27,7 @@ public abstract class SharedRecordTests(Backend backend) : IDisposable
     [Fact]
     public async Task TwoServers_RecordingAtOnce_CapHoldsExactly_AndNothingIsLost()
     {
-        await File.WriteAllTextAsync(caps, $"""
-            id: two-server-caps
-            title: A small cap for the two-server test
-            arrangements:
-              - id: what-if-ecuador-{Cap}
-                title: Mexico accepts {Cap} Ecuadorians a month
-                from: 2024-01-01
-                nationalities: [EC]
-                monthly_cap: {Cap}
-                citation: {"{"} instrument: What-if, status: U {"}"}
-                note: A hypothetical for the test.
-            """);
+        await WriteCapsAsync(caps, Cap);
         (string, string?) arrangements = ("Threshold:ArrangementFiles:0", caps);
         using var first = new ThresholdFactory(backend, arrangements);
         using var second = ThresholdFactory.SharingRecordOf(first, arrangements);
@@ -79,21 +68,10 @@ public abstract class SharedRecordTests(Backend backend) : IDisposable
     [Fact]
     public async Task TwoServers_WithDifferentArrangements_TheSecondIsRefusedNamingBothDigests()
     {
-        await File.WriteAllTextAsync(caps, $"""
-            id: two-server-caps
-            title: A small cap for the two-server test
-            arrangements:
-              - id: what-if-ecuador-{Cap}
-                title: Mexico accepts {Cap} Ecuadorians a month
-                from: 2024-01-01
-                nationalities: [EC]
-                monthly_cap: {Cap}
-                citation: {"{"} instrument: What-if, status: U {"}"}
-                note: A hypothetical for the test.
-            """);
+        await WriteCapsAsync(caps, Cap);
         using var first = new ThresholdFactory(backend, ("Threshold:ArrangementFiles:0", caps));
         var otherCaps = caps + ".other.yaml";
-        await File.WriteAllTextAsync(otherCaps, (await File.ReadAllTextAsync(caps)).Replace($"monthly_cap: {Cap}", "monthly_cap: 100", StringComparison.Ordinal));
+        await WriteCapsAsync(otherCaps, 100); // the same arrangement with another cap
         using var second = ThresholdFactory.SharingRecordOf(first, ("Threshold:ArrangementFiles:0", otherCaps)); // the same file with another cap
         static StringContent Cases(string prefix) => new(string.Join('\n', Enumerable.Range(0, 50).Select(i =>
             $$"""{"id":"{{prefix}}{{i}}","enteredAt":"2024-07-{{1 + (i % 28):00}}T12:00:00-04:00","place":"between-ports","citizenship":"EC"}""")), Encoding.UTF8, "application/x-ndjson");
@@ -118,8 +96,21 @@ public abstract class SharedRecordTests(Backend backend) : IDisposable
         Assert.Equal(before, Events());
         Assert.True(first.Record.Store.Verify().IsValid);
     }
-}
 
+    /// <summary>An arrangement file of one hypothetical capped arrangement for Ecuadorians (the id keeps the test's cap).</summary>
+    private static Task WriteCapsAsync(string path, int cap) => File.WriteAllTextAsync(path, $"""
+        id: two-server-caps
+        title: A small cap for the two-server test
+        arrangements:
+          - id: what-if-ecuador-{Cap}
+            title: Mexico accepts {cap} Ecuadorians a month
+            from: 2024-01-01
+            nationalities: [EC]
+            monthly_cap: {cap}
+            citation: {"{"} instrument: What-if, status: U {"}"}
+            note: A hypothetical for the test.
+        """);
+}
 
 public sealed class SharedRecordTestsOnSqlite() : SharedRecordTests(Backend.Sqlite);
 
