@@ -10,7 +10,7 @@ namespace Threshold.Cli.Tests;
 /// </summary>
 public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(backend)
 {
-    private const int Count = 60_000;
+    private const int Count = 20_000; // 40 batches: seconds of writing, so the kill lands among them
 
     [Fact]
     public void MonthlyImport_KilledMidway_StoresAllOrNothing_AndTheRerunStoresTheFile()
@@ -60,13 +60,15 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
         Assert.True(generated.ExitCode == 0, generated.ToString());
         string[] screen = ["screen", "--policy", "proclamation-10773", "--encounters", Cli.Bundled, "--cases", cases, "--record", .. Target.Args, "--out", Temp.PathOf("out.jsonl")];
 
-        // Start the run and kill it with SIGKILL part-way through.
+        // Start the run and kill it with SIGKILL part-way through: once it is writing decisions and has had a moment to
+        // commit a few batches (a fixed delay from the start would race the machine's speed).
         bool killed;
         using (var process = Cli.Start(screen))
         {
-            Thread.Sleep(TimeSpan.FromSeconds(3));
-            killed = !process.HasExited;
-            if (killed)
+            var writing = Target.WaitForOpenWriteTransaction(process, "screening_decision");
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+            killed = writing && !process.HasExited;
+            if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup runs
             }
@@ -74,7 +76,7 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
             process.WaitForExit();
         }
 
-        Assert.True(killed, "the run finished within 3 s, so nothing was interrupted; raise Count");
+        Assert.True(killed, "the run finished before it could be killed while writing; raise Count");
 
         var afterKill = Cli.Run(["audit", "verify", .. Target.Args]);
         Assert.True(afterKill.ExitCode == 0, afterKill.ToString());

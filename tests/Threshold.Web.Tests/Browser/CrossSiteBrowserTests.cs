@@ -28,7 +28,7 @@ public sealed class CrossSiteBrowserTests(LiveServer server)
             ContentType = "text/html",
             Body = $$"""
                 <!doctype html><title>evil</title>
-                <form id="f" method="post" action="{{target}}" enctype="text/plain"><input type="hidden" name='{{body}}' value='"}'></form>
+                <form id="f" method="post" action="{{target}}" enctype="text/plain"><input type="hidden" name='{{body}}' value='"}'><button id="go">go</button></form>
                 <script>
                   window.jsonAttempt = fetch("{{target}}", { method: "POST", credentials: "include", headers: { "Content-Type": "application/json" },
                     body: JSON.stringify({ date: "2024-07-02", kind: "activation", windowStart: "2024-06-20", windowEnd: "2024-06-30", by: "attacker" }) })
@@ -41,13 +41,14 @@ public sealed class CrossSiteBrowserTests(LiveServer server)
         Assert.StartsWith("blocked", await page.EvaluateAsync<string>("window.jsonAttempt"), StringComparison.Ordinal);
 
         // The form's navigation carries the session cookie, and the server refuses the write.
+        // A click, not an evaluated submit(): the navigation it starts would destroy the evaluating context mid-call.
         var answer = await page.RunAndWaitForResponseAsync(
-            () => page.EvaluateAsync("document.getElementById('f').submit()"),
+            () => page.Locator("#go").ClickAsync(),
             r => r.Url == target && r.Request.Method == "POST");
         Assert.Equal(415, answer.Status);
         Assert.Contains("Threshold.Session=", await answer.Request.HeaderValueAsync("cookie") ?? string.Empty, StringComparison.Ordinal);
-        await page.WaitForLoadStateAsync();
-        Assert.Contains("media type is not accepted", await page.ContentAsync(), StringComparison.Ordinal);
+        // Retried until the navigation has committed: reading the content mid-navigation fails.
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("media type is not accepted", new() { Timeout = 20_000 });
         await LiveServer.ScreenshotAsync(page, "cross-site-write-refused");
 
         using var operatorClient = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
