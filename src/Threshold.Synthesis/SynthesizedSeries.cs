@@ -3,7 +3,7 @@ using NodaTime;
 namespace Threshold.Synthesis;
 
 /// <summary>
-/// A MODELED daily series (2024-01-01 .. 2025-01-19) derived from real monthly totals, with the
+/// A MODELED daily series (2024-01-01 through its edition's last day) derived from real monthly totals, with the
 /// human-readable method notes that must travel with it and the numeric assumptions used.
 /// </summary>
 /// <param name="Days">One entry per calendar day, in date order, no gaps.</param>
@@ -18,11 +18,11 @@ public sealed record SynthesizedSeries(
     public const string ProvenanceLine =
         "modeled: synthesised daily series derived from real monthly CBP/OHSS totals; not an official daily count";
 
-    /// <summary>First day of the series.</summary>
-    public static readonly LocalDate FirstDay = new(2024, 1, 1);
+    /// <summary>First day of every edition.</summary>
+    public static readonly LocalDate FirstDay = DailySeriesSynthesizer.FirstDay;
 
-    /// <summary>Last day of the series: the day before Proclamation 10888 took effect (2025-01-20).</summary>
-    public static readonly LocalDate LastDay = new(2025, 1, 19);
+    /// <summary>Last day of the earlier edition: the day before Proclamation 10888 took effect (2025-01-20).</summary>
+    public static readonly LocalDate LastDay = DailySeriesSynthesizer.Before10888LastDay;
 }
 
 /// <summary>
@@ -42,7 +42,44 @@ public sealed record SynthesisAssumptions(
     double JuneDecayRatePerDay,
     double CoastalFillDailyRate,
     int CoastalDecember2024Fill,
-    IReadOnlyList<January2025Split> January2025);
+    IReadOnlyList<January2025Split> January2025)
+{
+    /// <summary>The series' last day (inclusive).</summary>
+    public LocalDate LastDay { get; init; } = DailySeriesSynthesizer.Before10888LastDay;
+
+    /// <summary>Per filled column: where its source ends and the rate that fills the months after (empty for a column reported throughout).</summary>
+    public IReadOnlyList<SourceFill> Fills { get; init; } = [];
+
+    /// <summary>The 2025-01-20 break of between_ports (editions that cover all of January 2025), or null.</summary>
+    public January2025Break? January2025Break { get; init; }
+
+    /// <summary>The reported single days the series holds at their reported value.</summary>
+    public IReadOnlyList<ReportedDay> ReportedDays { get; init; } = [];
+}
+
+/// <summary>How a column is filled after its source's last month (MODELED, an assumption [U]).</summary>
+/// <param name="Column">CSV column name.</param>
+/// <param name="File">The source file in <c>data/source</c>.</param>
+/// <param name="LastReportedMonth">The last month of the source (contiguous from December 2023).</param>
+/// <param name="FirstFilledMonth">The first filled month, or null when the source covers every month needed.</param>
+/// <param name="DailyRate">The fill: the mean daily rate of the last <paramref name="FromMonths"/> reported months (per day).</param>
+/// <param name="FromMonths">How many reported months the rate is taken over.</param>
+public sealed record SourceFill(string Column, string File, YearMonth LastReportedMonth, YearMonth? FirstFilledMonth, double DailyRate, int FromMonths);
+
+/// <summary>The 2025-01-20 break of between_ports (Proclamation 10888), all MODELED.</summary>
+/// <param name="PreLevel">Level held on 1–19 January 2025 (per day), solved so the 30 days from 20 January carry <paramref name="ThirtyDayTotal"/>.</param>
+/// <param name="PostLevel">Level the decay from 20 January tends to: the February 2025 daily rate times its factor.</param>
+/// <param name="DecayRatePerDay">Exponential decay rate solved so January 2025 sums exactly.</param>
+/// <param name="ThirtyDayTotal">The reported between_ports + ports_of_entry total of 2025-01-20 .. 2025-02-18 [S].</param>
+/// <param name="January1To19">between_ports on 1–19 January (real-valued, before rounding).</param>
+public sealed record January2025Break(double PreLevel, double PostLevel, double DecayRatePerDay, int ThirtyDayTotal, double January1To19);
+
+/// <summary>A reported single-day figure the series holds exactly (a reported record low, for example).</summary>
+/// <param name="Date">The day (Eastern calendar).</param>
+/// <param name="Value">The reported between_ports count that day.</param>
+/// <param name="Mark">The verification mark of the report: [V], [V-off], [S] or [U].</param>
+/// <param name="Source">Who reported it and where.</param>
+public sealed record ReportedDay(LocalDate Date, int Value, string Mark, string Source);
 
 /// <summary>How a column's January 2025 monthly total was split between 1–19 and 20–31 January (MODELED).</summary>
 /// <param name="Column">CSV column name.</param>
@@ -72,4 +109,23 @@ public sealed record SynthesisParameters
 
     /// <summary>Number of last reported KHSM months (Sep–Nov 2024) whose mean daily rate fills coastal Dec 2024 and Jan 2025.</summary>
     public int CoastalFillMonths { get; init; } = 3;
+
+    /// <summary>Number of last reported months whose mean daily rate fills ports_of_entry and the UC columns after their sources end (Aug 2025).</summary>
+    public int SourceFillMonths { get; init; } = 3;
+
+    /// <summary>Level the 2025-01-20 decay tends to, as a multiple of the February 2025 daily rate of between_ports.</summary>
+    public double PostProclamation10888Factor { get; init; } = 1.0;
+
+    /// <summary>
+    /// CBP southwest encounters (between ports + ports of entry) over the 30 days from 2025-01-20: "around 15,700", the
+    /// "lowest 30-day total since April 2017" [S] (data/source/reported_daily_and_7day_avg_figures_2023_2025.csv).
+    /// </summary>
+    public int ThirtyDaysFrom10888 { get; init; } = 15_700;
+
+    /// <summary>Reported single days held exactly: the record lows of June and July 2025 (LEGAL-REVIEW-2026-12 §2.5).</summary>
+    public IReadOnlyList<ReportedDay> ReportedDays { get; init; } =
+    [
+        new(new LocalDate(2025, 6, 28), 136, "[S]", "CBP June 2025 update as reported: low of 136 on June 28, https://www.finanznachrichten.de/nachrichten-2025-07/65921296-cbp-reports-major-border-enforcement-wins-in-june-020.htm"),
+        new(new LocalDate(2025, 7, 20), 88, "[V-off]", "DHS July 2025 release (repost): single-day low of 88 on July 20, https://www.einpresswire.com/article/836280126/history-made-again-trump-administration-crushes-border-records-in-july"),
+    ];
 }

@@ -21,21 +21,38 @@ public class CsvTests
     }
 
     /// <summary>
-    /// The committed file must equal a fresh synthesis byte for byte. To regenerate it after a
-    /// deliberate change: <c>THRESHOLD_REGENERATE=1 dotnet test tests/Threshold.Synthesis.Tests</c>.
+    /// Each committed edition must equal a fresh synthesis byte for byte. To regenerate them after a deliberate change:
+    /// <c>THRESHOLD_REGENERATE=1 dotnet test tests/Threshold.Synthesis.Tests</c> (or <c>./threshold data synthesize-daily</c>,
+    /// with <c>--through 2025-01-19</c> for the earlier edition).
     /// </summary>
-    [Fact]
-    public void CommittedModeledFile_EqualsFreshSynthesis_ByteForByte()
+    [Theory]
+    [InlineData("2025-01-19")]
+    [InlineData("latest")]
+    public void CommittedModeledFile_EqualsFreshSynthesis_ByteForByte(string edition)
     {
-        var fresh = Encoding.UTF8.GetBytes(SynthesizedSeriesCsv.ToCsvString(TestData.Series));
+        var series = edition == "latest" ? TestData.Latest : TestData.Series;
+        var relative = SynthesizedSeriesCsv.PathFor(series.Days[^1].Date);
+        var committed = Path.Combine(TestData.RepositoryRoot, relative);
+        var fresh = Encoding.UTF8.GetBytes(SynthesizedSeriesCsv.ToCsvString(series));
         if (Environment.GetEnvironmentVariable("THRESHOLD_REGENERATE") == "1")
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(CommittedPath)!);
-            File.WriteAllBytes(CommittedPath, fresh);
+            Directory.CreateDirectory(Path.GetDirectoryName(committed)!);
+            File.WriteAllBytes(committed, fresh);
         }
 
-        Assert.True(File.Exists(CommittedPath), $"{CommittedPath} is missing; run with THRESHOLD_REGENERATE=1 to create it.");
-        Assert.True(fresh.AsSpan().SequenceEqual(File.ReadAllBytes(CommittedPath)),
-            $"{SynthesizedSeriesCsv.RepositoryPath} differs from a fresh synthesis; run with THRESHOLD_REGENERATE=1 to regenerate it.");
+        Assert.True(File.Exists(committed), $"{committed} is missing; run with THRESHOLD_REGENERATE=1 to create it.");
+        Assert.True(fresh.AsSpan().SequenceEqual(File.ReadAllBytes(committed)),
+            $"{relative} differs from a fresh synthesis; run with THRESHOLD_REGENERATE=1 to regenerate it.");
+    }
+
+    [Fact]
+    public void PathFor_NamesTheFileByItsRange_AndBundledListsTheLatestFirst()
+    {
+        Assert.Equal(SynthesizedSeriesCsv.RepositoryPath, SynthesizedSeriesCsv.PathFor(DailySeriesSynthesizer.Before10888LastDay));
+        var bundled = SynthesizedSeriesCsv.Bundled(Path.Combine(TestData.RepositoryRoot, SynthesizedSeriesCsv.BundledFolder));
+        Assert.Equal(Path.GetFileName(SynthesizedSeriesCsv.PathFor(TestData.Latest.Days[^1].Date)), Path.GetFileName(bundled[0]));
+        Assert.Contains(bundled, f => Path.GetFileName(f) == Path.GetFileName(SynthesizedSeriesCsv.RepositoryPath));
+        Assert.Null(SynthesizedSeriesCsv.LastDayOf("daily_encounters_2024-01-01.modeled.csv"));
+        Assert.Null(SynthesizedSeriesCsv.LastDayOf("daily_encounters_2024-01-01_2026-13-01.modeled.csv"));
     }
 }

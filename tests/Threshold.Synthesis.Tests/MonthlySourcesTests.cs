@@ -47,7 +47,7 @@ public sealed class MonthlySourcesTests : IDisposable
     {
         var copy = MonthlySources.Load(tempDir);
         Assert.Equal(
-            SynthesizedSeriesCsv.ToCsvString(TestData.Series),
+            SynthesizedSeriesCsv.ToCsvString(TestData.Latest),
             SynthesizedSeriesCsv.ToCsvString(DailySeriesSynthesizer.Synthesize(copy)));
     }
 

@@ -5,7 +5,8 @@ internal static class TestData
 {
     private static readonly Lazy<string> Root = new(FindRoot);
     private static readonly Lazy<MonthlySources> LazySources = new(() => MonthlySources.Load(SourceDirectory));
-    private static readonly Lazy<SynthesizedSeries> LazySeries = new(() => DailySeriesSynthesizer.Synthesize(Sources));
+    private static readonly Lazy<SynthesizedSeries> LazySeries = new(() => DailySeriesSynthesizer.Synthesize(Sources, SynthesisParameters.Default, DailySeriesSynthesizer.Before10888LastDay));
+    private static readonly Lazy<SynthesizedSeries> LazyLatest = new(() => DailySeriesSynthesizer.Synthesize(Sources));
 
     public static string RepositoryRoot => Root.Value;
 
@@ -13,7 +14,11 @@ internal static class TestData
 
     public static MonthlySources Sources => LazySources.Value;
 
+    /// <summary>The earlier edition, 2024-01-01 .. 2025-01-19.</summary>
     public static SynthesizedSeries Series => LazySeries.Value;
+
+    /// <summary>The latest edition, through the last month of the between-ports figures.</summary>
+    public static SynthesizedSeries Latest => LazyLatest.Value;
 
     private static string FindRoot()
     {
