@@ -49,23 +49,77 @@ public sealed record MonthlySources(
     /// Reads the four monthly source files from <paramref name="sourceDirectory"/> (the path of
     /// <c>data/source</c>). Throws <see cref="SourceDataException"/> naming the file and line for
     /// any missing file, missing column, unparseable or negative count, duplicate month, or a
-    /// month the synthesis needs (Dec 2023 .. Feb 2025; coastal Dec 2023 .. Nov 2024) that is absent.
+    /// month the synthesis needs (Dec 2023 .. Feb 2025; coastal Dec 2023 .. Nov 2024) that is absent. Any other CSV in
+    /// the folder whose header is CBP's Southwest Land Border Encounters layout (<see cref="SboHeader"/>) is a newer
+    /// release: its U.S. Border Patrol sums feed between_ports and its children, its OFO sums the port columns, each
+    /// month taken from the release whose last month is latest.
     /// </summary>
     public static MonthlySources Load(string sourceDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceDirectory);
 
-        var betweenPorts = ReadMonthColumn(sourceDirectory, UsbpSwbFile, "month", "usbp_swb_encounters");
-        var ucBetween = ReadMonthColumn(sourceDirectory, UcContiguityFile, "month", "uc_other_noncontiguous");
+        var betweenPorts = new Releases(ReadMonthColumn(sourceDirectory, UsbpSwbFile, "month", "usbp_swb_encounters"));
+        var ucBetween = new Releases(ReadMonthColumn(sourceDirectory, UcContiguityFile, "month", "uc_other_noncontiguous"));
         var coastal = ReadKhsmCoastal(sourceDirectory);
-        var (ports, ucPorts) = ReadSboOfo(sourceDirectory);
+        var reference = ReadSbo(sourceDirectory, SboEncountersFile);
+        var ports = new Releases(reference.Ports);
+        var ucPorts = new Releases(reference.UcPorts);
 
-        RequireMonths(UsbpSwbFile, betweenPorts, FirstRequiredMonth, LastRequiredMonth);
-        RequireMonths(UcContiguityFile, ucBetween, FirstRequiredMonth, LastRequiredMonth);
+        // A newer CBP release in the same layout, dropped into the folder under any name, extends and revises every
+        // column it carries: for each month the release whose last month is latest wins (a tie keeps the file above).
+        foreach (var file in NewerReleases(sourceDirectory))
+        {
+            var release = ReadSbo(sourceDirectory, file);
+            betweenPorts.Add(release.Usbp);
+            ucBetween.Add(release.UcUsbp);
+            ports.Add(release.Ports);
+            ucPorts.Add(release.UcPorts);
+        }
+
+        RequireMonths(UsbpSwbFile, betweenPorts.Months, FirstRequiredMonth, LastRequiredMonth);
+        RequireMonths(UcContiguityFile, ucBetween.Months, FirstRequiredMonth, LastRequiredMonth);
         RequireMonths(KhsmRegionFile, coastal, FirstRequiredMonth, LastRequiredCoastalMonth);
-        RequireMonths(SboEncountersFile, ports, FirstRequiredMonth, LastRequiredMonth);
+        RequireMonths(SboEncountersFile, ports.Months, FirstRequiredMonth, LastRequiredMonth);
 
-        return new MonthlySources(betweenPorts, coastal, ports, ucBetween, ucPorts);
+        return new MonthlySources(betweenPorts.Months, coastal, ports.Months, ucBetween.Months, ucPorts.Months);
+    }
+
+    /// <summary>The header of CBP's Southwest Land Border Encounters release (the layout <c>store import-monthly --layout cbp-sbo</c> reads).</summary>
+    public const string SboHeader = "Fiscal Year,Month Grouping,Month (abbv),Component,Demographic,Citizenship Grouping,Title of Authority,Encounter Type,Encounter Count";
+
+    /// <summary>The other files of <paramref name="directory"/> in the release layout (by header), in name order.</summary>
+    private static IEnumerable<string> NewerReleases(string directory) =>
+        Directory.EnumerateFiles(directory, "*.csv")
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(f => !string.Equals(f, SboEncountersFile, StringComparison.Ordinal))
+            .Where(f => string.Equals(File.ReadLines(Path.Combine(directory, f)).FirstOrDefault()?.TrimStart('\uFEFF').Trim(), SboHeader, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>One column's months merged over releases: each month from the release whose last month is latest.</summary>
+    private sealed class Releases(Dictionary<YearMonth, int> first)
+    {
+        private readonly Dictionary<YearMonth, (int Value, YearMonth Release)> months =
+            first.ToDictionary(m => m.Key, m => (m.Value, first.Keys.Max()));
+
+        public Dictionary<YearMonth, int> Months => months.ToDictionary(m => m.Key, m => m.Value.Value);
+
+        public void Add(Dictionary<YearMonth, int> release)
+        {
+            if (release.Count == 0)
+            {
+                return;
+            }
+
+            var last = release.Keys.Max();
+            foreach (var (month, value) in release)
+            {
+                if (!months.TryGetValue(month, out var held) || held.Release < last)
+                {
+                    months[month] = (value, last);
+                }
+            }
+        }
     }
 
     private static SepReader OpenReader(string directory, string fileName)
@@ -180,9 +234,11 @@ public sealed record MonthlySources(
         return result;
     }
 
-    private static (Dictionary<YearMonth, int> Ports, Dictionary<YearMonth, int> UcPorts) ReadSboOfo(string directory)
+    /// <summary>A release's monthly sums: all USBP and OFO encounters, and their unaccompanied children not from Mexico.</summary>
+    private sealed record SboRelease(Dictionary<YearMonth, int> Usbp, Dictionary<YearMonth, int> UcUsbp, Dictionary<YearMonth, int> Ports, Dictionary<YearMonth, int> UcPorts);
+
+    private static SboRelease ReadSbo(string directory, string fileName)
     {
-        const string fileName = SboEncountersFile;
         using var reader = OpenReader(directory, fileName);
         var fyIndex = RequireColumn(reader, fileName, "Fiscal Year");
         var monthIndex = RequireColumn(reader, fileName, "Month (abbv)");
@@ -190,17 +246,18 @@ public sealed record MonthlySources(
         var demographicIndex = RequireColumn(reader, fileName, "Demographic");
         var citizenshipIndex = RequireColumn(reader, fileName, "Citizenship Grouping");
         var countIndex = RequireColumn(reader, fileName, "Encounter Count");
-        var ports = new Dictionary<YearMonth, int>();
-        var ucPorts = new Dictionary<YearMonth, int>();
+        var release = new SboRelease([], [], [], []);
         foreach (var row in reader)
         {
             var line = row.LineNumberFrom;
             var component = Cell(row, componentIndex, fileName, "Component");
             var count = ParseCount(Cell(row, countIndex, fileName, "Encounter Count"), fileName, line, "Encounter Count");
-            if (!string.Equals(component, "Office of Field Operations", StringComparison.Ordinal))
+            var (total, children) = component switch
             {
-                continue;
-            }
+                "Office of Field Operations" => (release.Ports, release.UcPorts),
+                "U.S. Border Patrol" => (release.Usbp, release.UcUsbp),
+                _ => throw new SourceDataException(fileName, line, $"column 'Component' must be 'U.S. Border Patrol' or 'Office of Field Operations', found '{component}'"),
+            };
 
             var fyText = Cell(row, fyIndex, fileName, "Fiscal Year");
             // "2024" or "2025 (FYTD)": the fiscal year is the leading four digits.
@@ -220,20 +277,13 @@ public sealed record MonthlySources(
 
             // Federal fiscal year: OCT, NOV and DEC belong to calendar year FY-1.
             var month = new YearMonth(monthNumber >= 10 ? fiscalYear - 1 : fiscalYear, monthNumber);
-            ports[month] = checked(ports.GetValueOrDefault(month) + count);
+            total[month] = checked(total.GetValueOrDefault(month) + count);
             var isUc = string.Equals(Cell(row, demographicIndex, fileName, "Demographic"), "UAC", StringComparison.Ordinal);
             var isMexico = string.Equals(Cell(row, citizenshipIndex, fileName, "Citizenship Grouping"), "Mexico", StringComparison.Ordinal);
-            if (isUc && !isMexico)
-            {
-                ucPorts[month] = checked(ucPorts.GetValueOrDefault(month) + count);
-            }
-            else if (!ucPorts.ContainsKey(month))
-            {
-                ucPorts[month] = 0;
-            }
+            children[month] = checked(children.GetValueOrDefault(month) + (isUc && !isMexico ? count : 0));
         }
 
-        return (ports, ucPorts);
+        return release;
     }
 
     private static void RequireMonths(string fileName, Dictionary<YearMonth, int> values, YearMonth first, YearMonth last)
