@@ -11,7 +11,7 @@ app.Configure(config =>
     config.Settings.StrictParsing = true;
     config.AddCommand<ReplayCommand>("replay")
         .WithDescription("Replay a daily encounter series through a policy: statuses, determinations and transitions, each cited.")
-        .WithExample("replay", "--policy", "proclamation-10773", "--encounters", "data/modeled/daily_encounters_2024-01-01_2025-01-19.modeled.csv", "--format", "table");
+        .WithExample("replay", "--policy", "proclamation-10773", "--encounters", "data/modeled/daily_encounters_2024-01-01_2026-08-31.modeled.csv", "--format", "table");
     config.AddCommand<ExplainCommand>("explain")
         .WithDescription("Explain one day of a replay: counts, window, average, rule text, citation and status.");
     config.AddCommand<ScreenCommand>("screen")
@@ -79,9 +79,9 @@ app.Configure(config =>
     {
         data.SetDescription("Bundled data: derive the modeled daily series and check it against published figures.");
         data.AddCommand<SynthesizeDailyCommand>("synthesize-daily")
-            .WithDescription("Derive the MODELED daily series 2024-01-01..2025-01-19 from the real monthly totals in data/source.");
+            .WithDescription("Derive the MODELED daily series from 2024-01-01 through the last month of the real monthly totals in data/source (a newer CBP release dropped there is picked up); the file is named by its range.");
         data.AddCommand<CheckReportedCommand>("check-reported")
-            .WithDescription("Compare the modeled daily series with the published daily and 7-day statements.");
+            .WithDescription("Compare a daily series (default: the latest bundled one) with the published 2024 and 2025 statements, with their marks.");
     });
 });
 
