@@ -6,6 +6,7 @@ using Threshold.Law;
 using Threshold.Record;
 using Threshold.Returns;
 using Threshold.Screening;
+using Threshold.Sources;
 using Threshold.Simulation;
 using Threshold.Web.Apis;
 using Threshold.Web.Hosting;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using NodaTime;
 using Threshold.Screening;
-using Threshold.Synthesis;
+using Threshold.Sources;
 
 namespace Threshold.Population;
 

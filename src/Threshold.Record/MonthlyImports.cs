@@ -5,6 +5,8 @@ using Dapper;
 using NodaTime;
 using Threshold.Engine;
 
+using Threshold.Sources;
+
 namespace Threshold.Record;
 
 /// <summary>The result of importing one monthly file; <see cref="ImportId"/>, <see cref="AuditSeq"/> and <see cref="RecordedAt"/> are null when unchanged.</summary>
@@ -223,12 +225,12 @@ public static class MonthlyImports
         var info = new FileInfo(path);
         if (!info.Exists)
         {
-            throw new InputFileException(path, 0, "file not found");
+            throw new SourceDataException(path, 0, "file not found");
         }
 
         if (info.Length > MonthlyCsv.MaxBytes)
         {
-            throw new InputFileException(path, 0, $"file is {info.Length} bytes; the limit is {MonthlyCsv.MaxBytes}");
+            throw new SourceDataException(path, 0, $"file is {info.Length} bytes; the limit is {MonthlyCsv.MaxBytes}");
         }
 
         // Hash and parse the same bytes; every row is validated before the database is touched.

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
 
+using Threshold.Sources;
+
 namespace Threshold.Record;
 
 /// <summary>

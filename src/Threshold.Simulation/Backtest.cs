@@ -6,6 +6,7 @@ using NodaTime;
 using NodaTime.Text;
 using Threshold.Engine;
 using Threshold.Law;
+using Threshold.Sources;
 using Threshold.Synthesis;
 
 namespace Threshold.Simulation;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NodaTime;
 using Threshold.Population;
+using Threshold.Sources;
 using Threshold.Synthesis;
 
 namespace Threshold.Simulation;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using nietras.SeparatedValues;
 using NodaTime;
+using Threshold.Sources;
 
 namespace Threshold.Synthesis;
 
@@ -42,9 +42,6 @@ public sealed record MonthlySources(
     /// <summary>Last month the coastal series must have (KHSM ends in November 2024).</summary>
     public static readonly YearMonth LastRequiredCoastalMonth = new(2024, 11);
 
-    private static readonly string[] MonthAbbreviations =
-        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-
     /// <summary>
     /// Reads the four monthly source files from <paramref name="sourceDirectory"/> (the path of
     /// <c>data/source</c>). Throws <see cref="SourceDataException"/> naming the file and line for
@@ -58,8 +55,8 @@ public sealed record MonthlySources(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceDirectory);
 
-        var betweenPorts = new Releases(ReadMonthColumn(sourceDirectory, UsbpSwbFile, "month", "usbp_swb_encounters"));
-        var ucBetween = new Releases(ReadMonthColumn(sourceDirectory, UcContiguityFile, "month", "uc_other_noncontiguous"));
+        var betweenPorts = new Releases(ReadMonthColumn(sourceDirectory, UsbpSwbFile, "usbp_swb_encounters"));
+        var ucBetween = new Releases(ReadMonthColumn(sourceDirectory, UcContiguityFile, "uc_other_noncontiguous"));
         var coastal = ReadKhsmCoastal(sourceDirectory);
         var reference = ReadSbo(sourceDirectory, SboEncountersFile);
         var ports = new Releases(reference.Ports);
@@ -85,7 +82,7 @@ public sealed record MonthlySources(
     }
 
     /// <summary>The header of CBP's Southwest Land Border Encounters release (the layout <c>store import-monthly --layout cbp-sbo</c> reads).</summary>
-    public const string SboHeader = "Fiscal Year,Month Grouping,Month (abbv),Component,Demographic,Citizenship Grouping,Title of Authority,Encounter Type,Encounter Count";
+    public static string SboHeader => MonthlyCsv.CbpSboHeaderLine;
 
     /// <summary>The other files of <paramref name="directory"/> in the release layout (by header), in name order.</summary>
     private static IEnumerable<string> NewerReleases(string directory) =>
@@ -122,116 +119,21 @@ public sealed record MonthlySources(
         }
     }
 
-    private static SepReader OpenReader(string directory, string fileName)
-    {
-        var path = Path.Combine(directory, fileName);
-        if (!File.Exists(path))
-        {
-            throw new SourceDataException(fileName, 0, $"file not found at '{path}'");
-        }
+    /// <summary>A published month file's one count column, by month (the one reader validates every row).</summary>
+    private static Dictionary<YearMonth, int> ReadMonthColumn(string directory, string fileName, string column) =>
+        MonthlyCsv.ReadFile(directory, fileName, MonthlyCsv.Published(column)).Rows
+            .ToDictionary(r => r.Month, r => checked((int)(long)r.Values[0]!));
 
-        try
-        {
-            return Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true }).FromFile(path);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new SourceDataException(fileName, 1, $"cannot read header: {ex.Message}");
-        }
-    }
-
-    private static int RequireColumn(SepReader reader, string fileName, string column)
-    {
-        if (!reader.Header.TryIndexOf(column, out var index))
-        {
-            throw new SourceDataException(fileName, 1, $"header has no column '{column}'");
-        }
-
-        return index;
-    }
-
-    private static string Cell(SepReader.Row row, int index, string fileName, string column)
-    {
-        if (index >= row.ColCount)
-        {
-            throw new SourceDataException(fileName, row.LineNumberFrom,
-                $"row has {row.ColCount} columns; column '{column}' (number {index + 1}) is missing");
-        }
-
-        return row[index].ToString().Trim();
-    }
-
-    private static int ParseCount(string text, string fileName, long line, string column)
-    {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new SourceDataException(fileName, line,
-                $"column '{column}' must be a non-negative whole number, found '{text}'");
-        }
-
-        return value;
-    }
-
-    private static Dictionary<YearMonth, int> ReadMonthColumn(
-        string directory, string fileName, string monthColumn, string valueColumn)
-    {
-        using var reader = OpenReader(directory, fileName);
-        var monthIndex = RequireColumn(reader, fileName, monthColumn);
-        var valueIndex = RequireColumn(reader, fileName, valueColumn);
-        var result = new Dictionary<YearMonth, int>();
-        foreach (var row in reader)
-        {
-            var line = row.LineNumberFrom;
-            var monthText = Cell(row, monthIndex, fileName, monthColumn);
-            if (!TryParseYearMonth(monthText, out var month))
-            {
-                throw new SourceDataException(fileName, line,
-                    $"column '{monthColumn}' must be a month 'yyyy-MM', found '{monthText}'");
-            }
-
-            var value = ParseCount(Cell(row, valueIndex, fileName, valueColumn), fileName, line, valueColumn);
-            if (!result.TryAdd(month, value))
-            {
-                throw new SourceDataException(fileName, line, $"month {Format(month)} appears more than once");
-            }
-        }
-
-        return result;
-    }
-
+    /// <summary>KHSM Coastal Border totals by calendar month, from the region file.</summary>
     private static Dictionary<YearMonth, int> ReadKhsmCoastal(string directory)
     {
-        const string fileName = KhsmRegionFile;
-        using var reader = OpenReader(directory, fileName);
-        var regionIndex = RequireColumn(reader, fileName, "Region");
-        var quantityIndex = RequireColumn(reader, fileName, "Quantity");
-        var yearIndex = RequireColumn(reader, fileName, "Calendar Year");
-        var monthIndex = RequireColumn(reader, fileName, "Calendar Month");
-        var result = new Dictionary<YearMonth, int>();
-        foreach (var row in reader)
+        var file = MonthlyCsv.ReadFile(directory, KhsmRegionFile, MonthlyCsv.ReadKhsm);
+        if (file.Layout != "khsm-region")
         {
-            var line = row.LineNumberFrom;
-            if (!string.Equals(Cell(row, regionIndex, fileName, "Region"), "Coastal Border", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var year = ParseCount(Cell(row, yearIndex, fileName, "Calendar Year"), fileName, line, "Calendar Year");
-            var monthNumber = ParseCount(Cell(row, monthIndex, fileName, "Calendar Month"), fileName, line, "Calendar Month");
-            if (year is < 1900 or > 2100 || monthNumber is < 1 or > 12)
-            {
-                throw new SourceDataException(fileName, line, $"invalid calendar month {year}-{monthNumber}");
-            }
-
-            var value = ParseCount(Cell(row, quantityIndex, fileName, "Quantity"), fileName, line, "Quantity");
-            var month = new YearMonth(year, monthNumber);
-            if (!result.TryAdd(month, value))
-            {
-                throw new SourceDataException(fileName, line, $"Coastal Border month {Format(month)} appears more than once");
-            }
+            throw new SourceDataException(KhsmRegionFile, 1, $"must be the KHSM region file (no breakdown column), found layout {file.Layout}");
         }
 
-        return result;
+        return file.Rows.Where(r => (string?)r.Key[1] == "Coastal Border").ToDictionary(r => r.Month, r => checked((int)(long)r.Values[2]!));
     }
 
     /// <summary>A release's monthly sums: all USBP and OFO encounters, and their unaccompanied children not from Mexico.</summary>
@@ -239,48 +141,22 @@ public sealed record MonthlySources(
 
     private static SboRelease ReadSbo(string directory, string fileName)
     {
-        using var reader = OpenReader(directory, fileName);
-        var fyIndex = RequireColumn(reader, fileName, "Fiscal Year");
-        var monthIndex = RequireColumn(reader, fileName, "Month (abbv)");
-        var componentIndex = RequireColumn(reader, fileName, "Component");
-        var demographicIndex = RequireColumn(reader, fileName, "Demographic");
-        var citizenshipIndex = RequireColumn(reader, fileName, "Citizenship Grouping");
-        var countIndex = RequireColumn(reader, fileName, "Encounter Count");
         var release = new SboRelease([], [], [], []);
-        foreach (var row in reader)
+        foreach (var row in MonthlyCsv.ReadFile(directory, fileName, MonthlyCsv.ReadCbpSbo).Rows)
         {
-            var line = row.LineNumberFrom;
-            var component = Cell(row, componentIndex, fileName, "Component");
-            var count = ParseCount(Cell(row, countIndex, fileName, "Encounter Count"), fileName, line, "Encounter Count");
+            // Key: year_month, component, demographic (UAC for both CBP names), citizenship_grouping, title, type.
+            var component = (string)row.Key[1]!;
             var (total, children) = component switch
             {
                 "Office of Field Operations" => (release.Ports, release.UcPorts),
                 "U.S. Border Patrol" => (release.Usbp, release.UcUsbp),
-                _ => throw new SourceDataException(fileName, line, $"column 'Component' must be 'U.S. Border Patrol' or 'Office of Field Operations', found '{component}'"),
+                _ => throw new SourceDataException(fileName, row.Line, $"column 'Component' must be 'U.S. Border Patrol' or 'Office of Field Operations', found '{component}'"),
             };
-
-            var fyText = Cell(row, fyIndex, fileName, "Fiscal Year");
-            // "2024" or "2025 (FYTD)": the fiscal year is the leading four digits.
-            if (fyText.Length < 4
-                || !int.TryParse(fyText.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var fiscalYear)
-                || (fyText.Length > 4 && fyText[4] != ' '))
-            {
-                throw new SourceDataException(fileName, line, $"column 'Fiscal Year' must start with a four-digit year, found '{fyText}'");
-            }
-
-            var monthText = Cell(row, monthIndex, fileName, "Month (abbv)");
-            var monthNumber = Array.IndexOf(MonthAbbreviations, monthText.ToUpperInvariant()) + 1;
-            if (monthNumber == 0)
-            {
-                throw new SourceDataException(fileName, line, $"column 'Month (abbv)' must be JAN..DEC, found '{monthText}'");
-            }
-
-            // Federal fiscal year: OCT, NOV and DEC belong to calendar year FY-1.
-            var month = new YearMonth(monthNumber >= 10 ? fiscalYear - 1 : fiscalYear, monthNumber);
+            var month = row.Month;
+            var count = checked((int)(long)row.Values[4]!);
             total[month] = checked(total.GetValueOrDefault(month) + count);
-            var isUc = string.Equals(Cell(row, demographicIndex, fileName, "Demographic"), "UAC", StringComparison.Ordinal);
-            var isMexico = string.Equals(Cell(row, citizenshipIndex, fileName, "Citizenship Grouping"), "Mexico", StringComparison.Ordinal);
-            children[month] = checked(children.GetValueOrDefault(month) + (isUc && !isMexico ? count : 0));
+            var child = (string)row.Key[2]! == "UAC" && (string)row.Key[3]! != "Mexico";
+            children[month] = checked(children.GetValueOrDefault(month) + (child ? count : 0));
         }
 
         return release;
@@ -295,21 +171,6 @@ public sealed record MonthlySources(
                 throw new SourceDataException(fileName, 0, $"no figure for {Format(month)}; the synthesis needs {Format(first)} to {Format(last)}");
             }
         }
-    }
-
-    private static bool TryParseYearMonth(string text, out YearMonth month)
-    {
-        month = default;
-        if (text.Length != 7 || text[4] != '-'
-            || !int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
-            || !int.TryParse(text.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var monthNumber)
-            || year < 1900 || monthNumber is < 1 or > 12)
-        {
-            return false;
-        }
-
-        month = new YearMonth(year, monthNumber);
-        return true;
     }
 
     internal static string Format(YearMonth month) =>

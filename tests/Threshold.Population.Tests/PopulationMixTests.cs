@@ -1,6 +1,6 @@
 using NodaTime;
 using Threshold.Screening;
-using Threshold.Synthesis;
+using Threshold.Sources;
 
 namespace Threshold.Population.Tests;
 
@@ -173,7 +173,7 @@ public sealed class PopulationMixTests : IDisposable
         File.WriteAllLines(path, lines);
         var ex = LoadFails();
         Assert.Equal(line + 1, ex.LineNumber);
-        Assert.Contains("more than once", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"appears twice (first on line {line})", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -233,7 +233,8 @@ public sealed class PopulationMixTests : IDisposable
         var ex = LoadFails();
         Assert.Equal(PopulationMix.FamilyStatusFile, ex.FileName);
         Assert.Equal(1, ex.LineNumber);
-        Assert.Contains("'Family Status'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("header does not match the KHSM monthly layout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Family Status", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

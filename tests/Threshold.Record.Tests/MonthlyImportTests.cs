@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using NodaTime;
 using Threshold.Engine;
 
+using Threshold.Sources;
+
 namespace Threshold.Record.Tests;
 
 public abstract class MonthlyImportTests(Backend backend)
@@ -144,7 +146,7 @@ public abstract class MonthlyImportTests(Backend backend)
         var head = record.Store.Audit.Verify();
         var path = WriteCopy(record, name, lines => lines[99] = ReplaceField(lines[99], column, "12x"));
 
-        var e = Assert.Throws<InputFileException>(() => table == "cbp_sbo_monthly"
+        var e = Assert.Throws<SourceDataException>(() => table == "cbp_sbo_monthly"
             ? MonthlyImports.ImportCbpSbo(record.Store, path, record.Clock)
             : MonthlyImports.ImportKhsm(record.Store, path, record.Clock));
 
@@ -170,7 +172,7 @@ public abstract class MonthlyImportTests(Backend backend)
         using var record = new TempRecord(backend);
         var path = WriteCopy(record, name, lines => lines[line - 1] = ReplaceField(lines[line - 1], column, value));
 
-        var e = Assert.Throws<InputFileException>(() => name.StartsWith("cbp_", StringComparison.Ordinal)
+        var e = Assert.Throws<SourceDataException>(() => name.StartsWith("cbp_", StringComparison.Ordinal)
             ? MonthlyImports.ImportCbpSbo(record.Store, path, record.Clock)
             : MonthlyImports.ImportKhsm(record.Store, path, record.Clock));
 
@@ -184,15 +186,15 @@ public abstract class MonthlyImportTests(Backend backend)
     {
         using var record = new TempRecord(backend);
         var renamed = WriteCopy(record, KhsmRegion, lines => lines[0] = lines[0].Replace("Quantity", "Count", StringComparison.Ordinal));
-        var e = Assert.Throws<InputFileException>(() => MonthlyImports.ImportKhsm(record.Store, renamed, record.Clock));
+        var e = Assert.Throws<SourceDataException>(() => MonthlyImports.ImportKhsm(record.Store, renamed, record.Clock));
         Assert.StartsWith($"{renamed}:1: header does not match the KHSM monthly layout", e.Message, StringComparison.Ordinal);
 
         // A KHSM file is not a CBP file.
-        e = Assert.Throws<InputFileException>(() => MonthlyImports.ImportCbpSbo(record.Store, Source(KhsmRegion), record.Clock));
+        e = Assert.Throws<SourceDataException>(() => MonthlyImports.ImportCbpSbo(record.Store, Source(KhsmRegion), record.Clock));
         Assert.Contains(":1: header does not match the CBP Southwest Land Border Encounters layout", e.Message, StringComparison.Ordinal);
 
         var duplicated = WriteCopy(record, KhsmRegion, lines => lines[50] = lines[10]);
-        e = Assert.Throws<InputFileException>(() => MonthlyImports.ImportKhsm(record.Store, duplicated, record.Clock));
+        e = Assert.Throws<SourceDataException>(() => MonthlyImports.ImportKhsm(record.Store, duplicated, record.Clock));
         Assert.StartsWith($"{duplicated}:51: the same cell (", e.Message, StringComparison.Ordinal);
         Assert.EndsWith("appears twice (first on line 11)", e.Message, StringComparison.Ordinal);
         Assert.Empty(record.Store.Audit.Entries());

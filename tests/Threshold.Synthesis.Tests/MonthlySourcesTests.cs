@@ -1,5 +1,7 @@
 using NodaTime;
 
+using Threshold.Sources;
+
 namespace Threshold.Synthesis.Tests;
 
 public sealed class MonthlySourcesTests : IDisposable

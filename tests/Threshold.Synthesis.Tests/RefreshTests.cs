@@ -1,6 +1,8 @@
 using System.Globalization;
 using NodaTime;
 
+using Threshold.Sources;
+
 namespace Threshold.Synthesis.Tests;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Text;
-using Threshold.Engine;
-using Threshold.TestSupport;
 
-namespace Threshold.Record.Tests;
+namespace Threshold.Sources.Tests;
 
 /// <summary>A monthly CBP or KHSM file with a line of gigabytes is refused naming the line and the limit, having read little of it.</summary>
 public sealed class HostileMonthlyCsvTests
@@ -22,7 +20,7 @@ public sealed class HostileMonthlyCsvTests
     public void Monthly_csv_line_of_ten_gigabytes_is_refused_naming_the_line_and_limit(string layout, string prefix, long line)
     {
         var endless = new EndlessLineStream(Encoding.UTF8.GetBytes(prefix), 10L << 30);
-        var e = Assert.Throws<InputFileException>(() => layout == "khsm" ? MonthlyCsv.ReadKhsm(endless, "huge.csv") : MonthlyCsv.ReadCbpSbo(endless, "huge.csv"));
+        var e = Assert.Throws<SourceDataException>(() => layout == "khsm" ? MonthlyCsv.ReadKhsm(endless, "huge.csv") : MonthlyCsv.ReadCbpSbo(endless, "huge.csv"));
         Assert.Equal(line, e.Line);
         Assert.Contains($"line is longer than {MonthlyCsv.MaxLineChars} characters", e.Message, StringComparison.Ordinal);
         Assert.True(endless.BytesRead < 1 << 20, $"read {endless.BytesRead} bytes of a 10 GiB line");

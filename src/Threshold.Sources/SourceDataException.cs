@@ -1,11 +1,11 @@
 using Threshold.Law;
 
-namespace Threshold.Synthesis;
+namespace Threshold.Sources;
 
 /// <summary>
-/// A monthly source file under <c>data/source</c> is missing, malformed or lacks a month the
-/// synthesis needs. Names the file, the 1-based line (0 when the problem is not tied to one
-/// line) and the problem.
+/// A monthly source file (under <c>data/source</c>, or one given to <c>store import-monthly</c>) is missing, malformed or
+/// lacks a month its reader needs. Names the file, the 1-based line (0 when the problem is not tied to one line) and
+/// the problem.
 /// </summary>
 public sealed class SourceDataException : LocatedInputException
 {
