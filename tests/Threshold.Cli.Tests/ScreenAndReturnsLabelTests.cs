@@ -63,6 +63,31 @@ public sealed class ScreenAndReturnsLabelTests : IDisposable
     }
 
     [Fact]
+    public void Screen_CasesLedgerReport_KeepsTheReportsMembers_AndAddsTheLabels()
+    {
+        var cases = temp.Write("gen.jsonl", Cases.Lines(
+            Cases.Json("synthetic-2024-07-000001", "2024-07-15T10:00:00-04:00", "between-ports", "CU"),
+            Cases.Json("real-1", "2024-07-15T10:00:00-04:00", "between-ports", "CU")));
+        var modeled = Cli.Run(["screen", .. Policy, "--encounters", Cli.Bundled, "--cases", cases, "--ledger-report"]);
+        var real = Cli.Run(["screen", .. Policy, "--encounters", RealSeries(), "--cases", CasesFile(), "--ledger-report"]);
+        Assert.True(modeled.ExitCode == 0, modeled.ToString());
+        Assert.True(real.ExitCode == 0, real.ToString());
+        var m = JsonDocument.Parse(modeled.Stderr).RootElement;
+        Assert.Equal(new[] { "MODELED", "SYNTHETIC" }, m.Strings("labels"));
+        Assert.True(m.Bool("modeledEncounters"));
+        Assert.Equal(2, m.GetProperty("casesScreened").GetInt64());
+        Assert.Equal(1, m.GetProperty("syntheticCases").GetInt64());
+        foreach (var field in new[] { "arrangements", "mexicoBurden", "totals", "ruleSetVersion" })
+        {
+            Assert.True(m.TryGetProperty(field, out _), $"'{field}' missing: {m}");
+        }
+
+        var r = JsonDocument.Parse(real.Stderr).RootElement;
+        Assert.Empty(r.Strings("labels"));
+        Assert.False(r.Bool("modeledEncounters"));
+    }
+
+    [Fact]
     public void Screen_CsvCasesToOutFile_ModeledSeries_EveryLineSaysModeled()
     {
         var cases = temp.Write("c.csv", "id,enteredAt,place,citizenship\nx1,2024-07-15T10:00:00-04:00,between-ports,CU\nx2,2024-07-15T11:00:00-04:00,port-of-entry,GT\n");
