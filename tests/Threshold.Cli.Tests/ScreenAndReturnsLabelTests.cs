@@ -25,6 +25,11 @@ public sealed class ScreenAndReturnsLabelTests : IDisposable
         Cases.Json($"{prefix}-mx", "2024-07-15T10:00:00-04:00", "between-ports", "MX"),
         Cases.Json($"{prefix}-gt", "2024-07-16T10:00:00-04:00", "between-ports", "GT", "\"manifestsFear\":true")));
 
+    /// <summary>One generated case (the <c>cases generate</c> id) and one real one, both Cuban, July 2024.</summary>
+    private string GeneratedAndRealCases() => temp.Write("gen.jsonl", Cases.Lines(
+        Cases.Json("synthetic-2024-07-000001", "2024-07-15T10:00:00-04:00", "between-ports", "CU"),
+        Cases.Json("real-1", "2024-07-15T10:00:00-04:00", "between-ports", "CU")));
+
     private static readonly string[] Policy = ["--policy", "proclamation-10773"];
 
     private static void EveryLineSays(bool modeled, CliResult r, int count = 3)
@@ -65,9 +70,7 @@ public sealed class ScreenAndReturnsLabelTests : IDisposable
     [Fact]
     public void Screen_CasesLedgerReport_KeepsTheReportsMembers_AndAddsTheLabels()
     {
-        var cases = temp.Write("gen.jsonl", Cases.Lines(
-            Cases.Json("synthetic-2024-07-000001", "2024-07-15T10:00:00-04:00", "between-ports", "CU"),
-            Cases.Json("real-1", "2024-07-15T10:00:00-04:00", "between-ports", "CU")));
+        var cases = GeneratedAndRealCases();
         var modeled = Cli.Run(["screen", .. Policy, "--encounters", Cli.Bundled, "--cases", cases, "--ledger-report"]);
         var real = Cli.Run(["screen", .. Policy, "--encounters", RealSeries(), "--cases", CasesFile(), "--ledger-report"]);
         Assert.True(modeled.ExitCode == 0, modeled.ToString());
@@ -137,9 +140,7 @@ public sealed class ScreenAndReturnsLabelTests : IDisposable
     [Fact]
     public void ReturnsReport_Json_ModeledSeriesAndSyntheticCases_LabelsBoth()
     {
-        var cases = temp.Write("gen.jsonl", Cases.Lines(
-            Cases.Json("synthetic-2024-07-000001", "2024-07-15T10:00:00-04:00", "between-ports", "CU"),
-            Cases.Json("real-1", "2024-07-15T10:00:00-04:00", "between-ports", "CU")));
+        var cases = GeneratedAndRealCases();
         var r = Cli.Run(["returns", "report", .. Policy, "--encounters", Cli.Bundled, "--cases", cases, "--format", "json"]);
         CliAssert.Ok(r);
         var root = r.Root();
@@ -170,7 +171,7 @@ public sealed class ScreenAndReturnsLabelTests : IDisposable
     [Fact]
     public void ReturnsReport_Table_ModeledAndSynthetic_LabelsComeBeforeTheTables()
     {
-        var cases = temp.Write("gen.jsonl", Cases.Lines(Cases.Json("synthetic-2024-07-000001", "2024-07-15T10:00:00-04:00", "between-ports", "CU")));
+        var cases = GeneratedAndRealCases();
         var r = Cli.Run(["returns", "report", .. Policy, "--encounters", Cli.Bundled, "--cases", cases]);
         CliAssert.Ok(r);
         var tables = r.Stdout.IndexOf("Capped and uncapped arrangements", StringComparison.Ordinal);
@@ -186,9 +187,7 @@ public sealed class ScreenAndReturnsLabelTests : IDisposable
     public void ReturnsReport_FromRecord_TablePrintsATable_JsonKeepsItsFieldsAndSaysWhatTheRecordCannot()
     {
         var record = temp.PathOf("record");
-        var cases = temp.Write("gen.jsonl", Cases.Lines(
-            Cases.Json("synthetic-2024-07-000001", "2024-07-15T10:00:00-04:00", "between-ports", "CU"),
-            Cases.Json("real-1", "2024-07-15T10:00:00-04:00", "between-ports", "VE")));
+        var cases = GeneratedAndRealCases();
         CliAssert.Ok(Cli.Run(["screen", .. Policy, "--encounters", Cli.Bundled, "--cases", cases, "--record", "--data-dir", record]));
 
         var json = Cli.Run("returns", "report", "--from-record", "--data-dir", record, "--format", "json");
