@@ -10,8 +10,9 @@ namespace Threshold.Returns;
 
 /// <summary>
 /// Writes bulk screening results as JSONL, one compact line per case, in constant memory. Each line has the decision
-/// fields of the public contract plus <c>citations[]</c> (full citation texts, each ending in its verification mark),
-/// <c>traceId</c> and the trace: every rule considered, as <c>rule</c> — the rule's label — <c>held</c> and
+/// fields of the public contract plus <c>modeledEncounters</c> (true when the suspension periods come from a MODELED
+/// series: on every line, so a line read alone still says so), <c>citations[]</c> (full citation texts, each ending in
+/// its verification mark), <c>traceId</c> and the trace: every rule considered, as <c>rule</c> — the rule's label — <c>held</c> and
 /// <c>citation</c>, the short form instrument + section + mark, e.g. "Proclamation 10773 §3(b)(i) [V]" (the full texts
 /// are in <c>citations[]</c>, in <c>threshold policies</c> and in single-case output). <c>traceId</c> is the first 12 hex
 /// digits of the SHA-256 of the trace's JSON, the same in every file and run.
@@ -470,7 +471,8 @@ public sealed class CaseDecisionLineWriter : IDisposable
         static byte[] Bool(bool value) => value ? "true"u8.ToArray() : "false"u8.ToArray();
         byte[] head =
         [
-            .. "\",\"policy\":\""u8, .. policy, .. "\",\"suspensionApplies\":"u8, .. Bool(o.SuspensionApplies),
+            .. "\",\"policy\":\""u8, .. policy, .. "\",\"modeledEncounters\":"u8, .. Bool(screener.ModeledEncounters),
+            .. ",\"suspensionApplies\":"u8, .. Bool(o.SuspensionApplies),
             .. ",\"exception\":"u8, .. Raw(r.Exception), .. ",\"exceptions\":"u8, .. Raw(r.Exceptions),
             .. ",\"asylumLimitationApplies\":"u8, .. Bool(o.AsylumLimitationApplies),
             .. ",\"exceptionallyCompelling\":"u8, .. Raw(r.ExceptionallyCompelling),

@@ -57,6 +57,9 @@ public sealed class CaseScreener
 
     public CompiledScreening Rules => rules;
 
+    /// <summary>Whether the suspension periods behind every answer come from a MODELED encounter series (every output must then say so).</summary>
+    public bool ModeledEncounters => timeline.Series.IsModeled;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyDocument, CompiledScreening> Cache = [];
 
     /// <summary>The policy's screening rules, compiled once per policy document.</summary>

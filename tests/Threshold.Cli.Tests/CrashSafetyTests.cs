@@ -95,7 +95,7 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
         Assert.True(plain.ExitCode == 0, plain.ToString());
         var removals = File.ReadLines(Temp.PathOf("plain.jsonl")).Count(l => JsonDocument.Parse(l).RootElement.GetProperty("returnDestination").ValueKind == JsonValueKind.String);
 
-        var report = JsonDocument.Parse(Cli.Run(["returns", "report", "--from-record", .. Target.Args]).Stdout).RootElement;
+        var report = JsonDocument.Parse(Cli.Run(["returns", "report", "--from-record", "--format", "json", .. Target.Args]).Stdout).RootElement;
         Assert.Equal(removals, report.GetProperty("events").GetInt32());
         var verify = Cli.Run(["audit", "verify", .. Target.Args]);
         Assert.True(verify.ExitCode == 0, verify.ToString());

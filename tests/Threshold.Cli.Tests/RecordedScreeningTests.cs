@@ -40,7 +40,7 @@ public abstract class RecordedScreeningTests(Backend backend) : RecordCommandTes
         Assert.Equal(Cap, results.Count(r => r.GetProperty("returnDestination").GetString() == "MX"));
         Assert.Equal((2 * PerProcess) - Cap, results.Count(r => r.GetProperty("overflow").GetBoolean()));
 
-        var report = Cli.Run(["returns", "report", "--from-record", "--arrangements", caps, .. Target.Args]);
+        var report = Cli.Run(["returns", "report", "--from-record", "--format", "json", "--arrangements", caps, .. Target.Args]);
         var root = JsonDocument.Parse(report.Stdout).RootElement;
         Assert.Equal(2 * PerProcess, root.GetProperty("events").GetInt32());
         var line = root.GetProperty("report").GetProperty("arrangements").EnumerateArray().Single();

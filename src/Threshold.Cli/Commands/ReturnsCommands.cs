@@ -65,7 +65,18 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
             var store = settings.Store.Open();
             var recordLedger = new Threshold.Record.LedgerRecord(store, ArrangementSet.Load(settings.Arrangements), NodaTime.SystemClock.Instance) { VerifyReads = settings.Verified };
             var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(InstantOption.Parse("--as-of", settings.AsOf));
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf), events = snapshot.Allocations.Count, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
+            var asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf);
+            var recordedSynthetic = snapshot.Allocations.LongCount(a => ProvenanceLabels.IsSynthetic(a.Request.CaseId));
+            if (settings.Format == "json")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf, events = snapshot.Allocations.Count, syntheticCases = recordedSynthetic, seriesNote = ProvenanceLabels.RecordedSeriesNote, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
+                return ExitCodes.Ok;
+            }
+
+            var recordConsole = Terminal.Create();
+            recordConsole.Write(new Rule($"[bold]Mexico returns ledger[/] in the record as of {asOf}: {snapshot.Allocations.Count:N0} allocations").LeftJustified());
+            Provenance(recordConsole, modeled: null, recordedSynthetic, snapshot.Allocations.Count, "allocations");
+            WriteReport(recordConsole, snapshot.Report());
             return ExitCodes.Ok;
         }
 
@@ -97,7 +108,7 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
                 {
                     processor.Process(c);
                     screened++;
-                    if (c.Id.StartsWith("synthetic-", StringComparison.Ordinal))
+                    if (ProvenanceLabels.IsSynthetic(c.Id))
                     {
                         synthetic++;
                     }
@@ -112,12 +123,43 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         var report = ledger.Report();
         if (settings.Format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, casesScreened = screened, syntheticCases = synthetic, report = LedgerReportJson.Build(report) }, ReplayReport.JsonOptions));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, policy = timeline.Policy.Policy.Id, modeledEncounters = timeline.Series.IsModeled, casesScreened = screened, syntheticCases = synthetic, labels = ProvenanceLabels.Of(timeline.Series.IsModeled, synthetic), report = LedgerReportJson.Build(report) }, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
         }
 
         var console = Terminal.Create();
         console.Write(new Rule($"[bold]Mexico returns ledger[/]: {screened:N0} cases screened under {Markup.Escape(timeline.Policy.Policy.Id)}").LeftJustified());
+        Provenance(console, timeline.Series.IsModeled, synthetic, screened, "cases");
+        WriteReport(console, report);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The labels above the tables, where they cannot be missed: MODELED when the series is synthesised (null: the
+    /// record does not know, and says so), SYNTHETIC when generated cases are among them, and the rule-set version.
+    /// </summary>
+    private static void Provenance(IAnsiConsole console, bool? modeled, long synthetic, long of, string what)
+    {
+        if (modeled is null)
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape(ProvenanceLabels.RecordedSeriesNote)}[/]");
+        }
+        else if (modeled.Value)
+        {
+            console.MarkupLine($"[yellow bold]{ProvenanceLabels.Modeled}[/][yellow]: suspension periods come from a MODELED encounter series, not an official daily count.[/]");
+        }
+
+        if (synthetic > 0)
+        {
+            console.MarkupLine($"[yellow bold]{ProvenanceLabels.Synthetic}[/][yellow]: {synthetic:N0} of the {of:N0} {what} are of SYNTHETIC cases (ids starting '{ProvenanceLabels.SyntheticIdPrefix}'): drawn from the real monthly mix, not real people.[/]");
+        }
+
+        console.MarkupLine($"Rule set {Markup.Escape(RuleSetVersion.Current)} (engine {Markup.Escape(RuleSetVersion.EngineVersion)}).");
+    }
+
+    /// <summary>The ledger report as tables: arrangements by month, the burden on Mexico by month, and the totals.</summary>
+    private static void WriteReport(IAnsiConsole console, LedgerReport report)
+    {
         var caps = new Table().Border(TableBorder.Rounded).Title("Capped and uncapped arrangements by month");
         foreach (var h in new[] { "Month", "Arrangement", "Cap", "To Mexico", "Utilisation", "Remaining", "Overflow", "By nationality (to Mexico / overflow)", "Citation" })
         {
@@ -153,17 +195,6 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
         console.Write(burden);
         var t = report.Totals;
         console.MarkupLine($"Totals: {t.AllRemovals:N0} removals; {t.TotalToMexico:N0} to Mexico ({t.ShareToMexico.ToString("P1", CultureInfo.InvariantCulture)}): {t.UnderCaps:N0} under caps, {t.UnderUncappedArrangements:N0} under uncapped arrangements, {t.MexicanNationals:N0} Mexican nationals; {t.OverflowToCitizenship:N0} overflowed to their country of citizenship.");
-        if (timeline.Series.IsModeled)
-        {
-            console.MarkupLine("[yellow]Suspension periods come from a MODELED encounter series.[/]");
-        }
-
-        if (synthetic > 0)
-        {
-            console.MarkupLine($"[yellow]{synthetic:N0} of the {screened:N0} cases are SYNTHETIC (ids starting 'synthetic-'): drawn from the real monthly mix, not real people.[/]");
-        }
-
-        return ExitCodes.Ok;
     }
 }
 

@@ -33,7 +33,7 @@ internal sealed class ScreenSettings : CaseRunSettings
     public string Trace { get; init; } = "shared";
 
     [CommandOption("--ledger-report")]
-    [Description("After a bulk run, print the returns ledger report to stderr.")]
+    [Description("After a bulk run, print the returns ledger report to stderr, with the versions, modeledEncounters, syntheticCases and labels (MODELED, SYNTHETIC).")]
     public bool LedgerReport { get; init; }
 }
 
@@ -272,6 +272,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         }
 
         long count = 0;
+        long synthetic = 0;
         void Run(Action<double>? progress)
         {
             OutputFile.WriteStream(settings.Out, output =>
@@ -293,6 +294,11 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
                         catch (ScreeningConflictException e)
                         {
                             throw new CaseInputException(path, line, null, e.Message);
+                        }
+
+                        if (settings.LedgerReport && ProvenanceLabels.IsSynthetic(c.Id))
+                        {
+                            synthetic++;
                         }
 
                         if ((++count & 0x3FFF) == 0)
@@ -323,8 +329,15 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
 
         if (settings.LedgerReport)
         {
-            var report = ledger.Report();
-            Console.Error.WriteLine(JsonSerializer.Serialize(LedgerReportJson.Build(report), ReplayReport.JsonOptions));
+            // The report's own members stay where they were; the labels are added beside them, as returns report has them.
+            var report = JsonSerializer.SerializeToNode(LedgerReportJson.Build(ledger.Report()), ReplayReport.JsonOptions)!.AsObject();
+            report["engineVersion"] = RuleSetVersion.EngineVersion;
+            report["ruleSetVersion"] = RuleSetVersion.Current;
+            report["modeledEncounters"] = timeline.Series.IsModeled;
+            report["casesScreened"] = count;
+            report["syntheticCases"] = synthetic;
+            report["labels"] = new System.Text.Json.Nodes.JsonArray([.. ProvenanceLabels.Of(timeline.Series.IsModeled, synthetic).Select(l => (System.Text.Json.Nodes.JsonNode?)l)]);
+            Console.Error.WriteLine(report.ToJsonString(ReplayReport.JsonOptions));
         }
 
         return ExitCodes.Ok;

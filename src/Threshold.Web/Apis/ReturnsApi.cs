@@ -29,10 +29,21 @@ public static class ReturnsApi
     }
 
     /// <summary>The <c>returns report --format json</c> contract.</summary>
-    public sealed record ReturnsReportDocument(string EngineVersion, string RuleSetVersion, string Policy, bool ModeledEncounters, long CasesScreened, long SyntheticCases, LedgerReportJson.LedgerReportDto Report);
+    public sealed record ReturnsReportDocument(string EngineVersion, string RuleSetVersion, string Policy, bool ModeledEncounters, long CasesScreened, long SyntheticCases, LedgerReportJson.LedgerReportDto Report)
+    {
+        /// <summary>"MODELED" when the series is synthesised, "SYNTHETIC" when generated cases are among them (<see cref="ProvenanceLabels"/>); empty for a real series and real cases.</summary>
+        public IReadOnlyList<string> Labels => ProvenanceLabels.Of(ModeledEncounters, SyntheticCases);
+    }
 
     /// <summary>The <c>returns report --from-record --format json</c> contract.</summary>
-    public sealed record RecordedLedgerDocument(string EngineVersion, string RuleSetVersion, string AsOf, int Events, LedgerReportJson.LedgerReportDto Report);
+    public sealed record RecordedLedgerDocument(string EngineVersion, string RuleSetVersion, string AsOf, int Events, LedgerReportJson.LedgerReportDto Report)
+    {
+        /// <summary>How many of the allocations are of SYNTHETIC cases (ids starting "synthetic-").</summary>
+        public long SyntheticCases { get; init; }
+
+        /// <summary>That the record does not know whether the series behind its decisions was MODELED (<see cref="ProvenanceLabels.RecordedSeriesNote"/>).</summary>
+        public string SeriesNote => ProvenanceLabels.RecordedSeriesNote;
+    }
 
     public static IEndpointRouteBuilder MapReturnsApi(this IEndpointRouteBuilder app)
     {
@@ -70,6 +81,9 @@ public static class ReturnsApi
     {
         var ledger = new LedgerRecord(record.Store, screeners.Arrangements, record.Clock);
         var snapshot = asOf is null ? ledger.Current() : ledger.LedgerAsOf(ReplayQuery.InstantParameter("asOf", asOf));
-        return TypedResults.Ok(new RecordedLedgerDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, InstantPattern.ExtendedIso.Format(snapshot.AsOf), snapshot.Allocations.Count, LedgerReportJson.Build(snapshot.Report())));
+        return TypedResults.Ok(new RecordedLedgerDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, InstantPattern.ExtendedIso.Format(snapshot.AsOf), snapshot.Allocations.Count, LedgerReportJson.Build(snapshot.Report()))
+        {
+            SyntheticCases = snapshot.Allocations.LongCount(a => ProvenanceLabels.IsSynthetic(a.Request.CaseId)),
+        });
     }
 }

@@ -173,7 +173,7 @@ public sealed class ScreeningService(Hosting.ThresholdSettings settings)
         {
             Located(source, line, () => processor.Process(c));
             screened++;
-            if (c.Id.StartsWith("synthetic-", StringComparison.Ordinal))
+            if (ProvenanceLabels.IsSynthetic(c.Id))
             {
                 synthetic++;
             }
