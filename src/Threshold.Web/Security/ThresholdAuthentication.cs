@@ -79,13 +79,45 @@ internal sealed class ThresholdAuthenticationHandler(
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeyHeader}\"";
-        return Task.CompletedTask;
+        var role = RequiredRole();
+        return WriteProblem(
+            "A key is needed.",
+            $"This request needs a key with the {role} role (or higher), sent in the {ApiKeyHeader} header (or a bearer token where the server accepts them). Ask an admin for a key with that role.",
+            role);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        return Task.CompletedTask;
+        if (!IsApi(Request))
+        {
+            return Task.CompletedTask;
+        }
+
+        var role = RequiredRole();
+        string[] order = [Roles.Viewer, Roles.Analyst, Roles.Operator, Roles.Admin];
+        var held = order.LastOrDefault(Context.User.IsInRole);
+        return WriteProblem(
+            "The key's role is not enough.",
+            $"This request needs the {role} role (or higher); the key presented has the {held ?? "no"} role. Ask an admin for a key with the {role} role.",
+            role);
+    }
+
+    /// <summary>The lowest role the endpoint's authorization policies name (the roles are ordered viewer &lt; analyst &lt; operator &lt; admin).</summary>
+    private string RequiredRole()
+    {
+        var policies = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+            .Select(a => a.Policy).OfType<string>().ToList() ?? [];
+        string[] order = [Roles.Viewer, Roles.Analyst, Roles.Operator, Roles.Admin];
+        return order.LastOrDefault(policies.Contains) ?? Roles.Viewer;
+    }
+
+    private Task WriteProblem(string title, string detail, string role)
+    {
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = Response.StatusCode, Title = title, Detail = detail };
+        problem.Extensions["requiredRole"] = role;
+        return problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }).AsTask();
     }
 
     private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
