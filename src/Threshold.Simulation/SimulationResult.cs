@@ -103,7 +103,7 @@ public sealed record SimulationResult(
             scenario.MixMonth,
             cap,
             settings.Select(s => new ParameterUse(s.Parameter.Name, s.Parameter.Unit, s.Low, s.High, s.Origin, s.Parameter.MarkText, s.Parameter.Source)).ToArray(),
-            prepared.Inputs.Calibration.Provenance,
+            [.. prepared.Inputs.Calibration.Provenance, .. prepared.Level?.Derivation ?? []],
             prepared.Inputs.Mix.Provenance,
             policies);
     }

@@ -42,8 +42,12 @@ internal sealed class SimulateSettings : CommandSettings
     public bool NoCharts { get; init; }
 
     [CommandOption("--backtest")]
-    [Description("Run the June 2024 – January 2025 backtest against the real monthly totals and the published 7-day statements instead of a scenario.")]
+    [Description("Run a backtest against the real monthly totals and the published 7-day statements instead of a scenario (the June 2024 – January 2025 window unless --window says otherwise).")]
     public bool Backtest { get; init; }
+
+    [CommandOption("--window <ID>")]
+    [Description("With --backtest: the window, 2024-06-to-2025-01 (default, Proclamation 10773) or 2025-02-to-2026-08 (Proclamation 10888).")]
+    public string? Window { get; init; }
 
     public static int? ParseInt(string option, string? text, int max) => text is null ? null
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= max ? v
@@ -66,6 +70,11 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
         var paths = SimulateSettings.ParseInt("--paths", settings.Paths, Simulation.Scenario.MaxPaths);
         var threads = SimulateSettings.ParseInt("--threads", settings.Threads, 256);
         var seed = settings.ParseSeed();
+        if (settings.Window is not null && !settings.Backtest)
+        {
+            throw new UsageException("--window chooses a backtest window; give it with --backtest");
+        }
+
         if (settings.Backtest)
         {
             if (settings.Scenario is not null)
@@ -73,7 +82,10 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
                 throw new UsageException("--backtest runs its own fixed scenario; give no SCENARIO file with it");
             }
 
-            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, cancellationToken));
+            var window = settings.Window is null ? Backtest.June2024
+                : Backtest.Windows.FirstOrDefault(w => w.Id == settings.Window)
+                  ?? throw new UsageException($"--window {settings.Window}: unknown; known: {string.Join(", ", Backtest.Windows.Select(w => w.Id))}");
+            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(window, settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, cancellationToken));
             var files = new Dictionary<string, byte[]>
             {
                 ["backtest.json"] = Encoding.UTF8.GetBytes(Backtest.Json(report)),
