@@ -54,6 +54,16 @@ public sealed record BacktestReport(
     public double MeanAbsoluteRelativeError => Months.Average(m => Math.Abs(m.RelativeError));
 
     public int MonthsWithinBand => Months.Count(m => m.WithinBand);
+
+    /// <summary>The median over the months of P90 ÷ P10: how wide the bands that the coverage is measured with are.</summary>
+    public double MedianBandRatio
+    {
+        get
+        {
+            var ratios = Months.Select(m => m.Modeled.P90 / m.Modeled.P10).Order().ToArray();
+            return ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
+        }
+    }
 }
 
 /// <summary>
@@ -105,6 +115,9 @@ public static class Backtest
     /// <summary>The day Proclamation 10888 took effect, and with it the end of CBP One (LEGAL-SPEC §8 row 34).</summary>
     public static readonly LocalDate Regime2025 = new(2025, 1, 20);
 
+    /// <summary>Why appointments are 0 from January 20, 2025: a dated structural input, not a fit.</summary>
+    public const string EndOfCbpOne = "CBP One appointments ended on January 20, 2025 (EO 14165 §7(a), 90 FR 8467 [V]; LEGAL-SPEC §8 row 34)";
+
     public const string StatementsFile = "reported_daily_and_7day_avg_figures_2023_2025.csv";
 
     /// <summary>Runs the default window (June 2024 – January 2025).</summary>
@@ -134,6 +147,8 @@ public static class Backtest
             // The anchor is December 2024, the last whole month of the old regime (10773 active throughout); January
             // 2025 is read only to size the break.
             level = new LevelSpec(window.LastKnownMonth.PlusMonths(-1), SuspensionActive: true, [JanuarySplit(calibration, window.End)]);
+            var appointments = ModelParameters.Get(ModelParameters.Appointments);
+            settings[appointments.Name] = ParameterSetting.Fixed(appointments, 0, EndOfCbpOne);
         }
 
         var scenario = new Scenario(
@@ -308,13 +323,18 @@ public static class Backtest
             sb.Append("  ").Append(line).Append('\n');
         }
 
+        foreach (var p in SetByTheBacktest(report))
+        {
+            sb.Append(f, $"  {p.Name} = {ModelParameter.Format(p.Low)}: {p.Origin}\n");
+        }
+
         sb.Append("month    real     P10      P50      P90      P50 error   returns to Mexico under the arrangement P50 (MODELED)\n");
         foreach (var m in report.Months)
         {
             sb.Append(f, $"{m.Month:yyyy-MM}  {m.Actual,7:N0}  {m.Modeled.P10,7:N0}  {m.Modeled.P50,7:N0}  {m.Modeled.P90,7:N0}  {m.RelativeError,8:P1}  {m.ModeledReturnsUnderArrangement.P50,7:N0}{(m.WithinBand ? string.Empty : "  outside P10–P90")}\n");
         }
 
-        sb.Append(f, $"mean absolute error of the medians {report.MeanAbsoluteRelativeError:P1}; {report.MonthsWithinBand} of {report.Months.Count} real months inside P10–P90\n");
+        sb.Append(f, $"mean absolute error of the medians {report.MeanAbsoluteRelativeError:P1}; {report.MonthsWithinBand} of {report.Months.Count} real months inside P10–P90; median P90 ÷ P10 {report.MedianBandRatio:0.00}\n");
         foreach (var s in report.Statements)
         {
             sb.Append(f, $"{s.ReferenceDate} {s.Qualifier} {s.Value:N0} ({s.SourceType}): modeled {s.P10:0}/{s.P50:0}/{s.P90:0} [{s.Window}] → {(s.MedianMeetsBound ? "meets" : "does not meet")}\n");
@@ -322,6 +342,9 @@ public static class Backtest
 
         return sb.ToString();
     }
+
+    /// <summary>The parameters the backtest fixes itself (the others keep their calibrated defaults).</summary>
+    private static IEnumerable<ParameterUse> SetByTheBacktest(BacktestReport report) => report.Run.Parameters.Where(p => p.Origin != "default");
 
     public static string MonthlyCsv(BacktestReport report)
     {
@@ -365,8 +388,21 @@ public static class Backtest
             w.WriteString("mexicoShareDerivation", report.MexicoShareDerivation);
             w.WriteNumber("meanAbsoluteRelativeErrorOfMedians", Math.Round(report.MeanAbsoluteRelativeError, 4));
             w.WriteNumber("monthsWithinP10P90", report.MonthsWithinBand);
+            w.WriteNumber("medianP90OverP10", Math.Round(report.MedianBandRatio, 3));
             w.WriteString("caveat", report.Window.Caveat);
             ResultFormats.Strings(w, "calibration", report.Run.CalibrationProvenance);
+            w.WriteStartArray("parametersSet");
+            foreach (var p in SetByTheBacktest(report))
+            {
+                w.WriteStartObject();
+                w.WriteString("name", p.Name);
+                w.WriteNumber("value", p.Low);
+                w.WriteString("mark", p.Mark);
+                w.WriteString("origin", p.Origin);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("months");
             foreach (var m in report.Months)
             {

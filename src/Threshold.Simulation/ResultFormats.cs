@@ -189,7 +189,8 @@ public static class ResultFormats
             {
                 var b = p.MonthlyUnderCaps[m];
                 var e = p.MonthlyEncounters[m];
-                sb.Append(Invariant, $"{p.Label},{startMonth.PlusMonths(m).ToString("yyyy-MM", Invariant)},{N(b.P10)},{N(b.P50)},{N(b.P90)},{result.MexicoMonthlyCap},{N(e.P10)},{N(e.P50)},{N(e.P90)},true\n");
+                var month = startMonth.PlusMonths(m);
+                sb.Append(Invariant, $"{p.Label},{month.ToString("yyyy-MM", Invariant)},{N(b.P10)},{N(b.P50)},{N(b.P90)},{SimulationResult.CapIn(month)},{N(e.P10)},{N(e.P50)},{N(e.P90)},true\n");
             }
         }
 

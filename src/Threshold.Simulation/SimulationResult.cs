@@ -73,6 +73,20 @@ public sealed record SimulationResult(
     public PolicyResult Policy(string label) => Policies.First(p => p.Label == label);
 
     /// <summary>
+    /// The largest monthly cap of an arrangement in force on some day of <paramref name="month"/> (0 when none is):
+    /// 30,000 to January 2025, then the 1,000 of the 2025 humanitarian acceptance (law/arrangements/mexico-returns.yaml).
+    /// </summary>
+    public static int CapIn(YearMonth month)
+    {
+        var days = month.ToDateInterval();
+        return Returns.ArrangementSet.BuiltIn.Arrangements
+            .Where(a => a.MonthlyCap is not null && a.From <= days.End && (a.To is not { } to || to >= days.Start))
+            .Select(a => a.MonthlyCap!.Value)
+            .DefaultIfEmpty(0)
+            .Max();
+    }
+
+    /// <summary>
     /// The calibration lines the run used: an anchored level replaces the fixed Q1 2024 level, and a deterrence the
     /// scenario sets replaces the derived default (which then read nothing that mattered).
     /// </summary>
