@@ -25,6 +25,10 @@ public class BacktestTests
         Assert.Equal(8, report.Months.Count);
         Assert.Equal("27.6%", Percent(report.MeanAbsoluteRelativeError));
         Assert.Equal(8, report.MonthsWithinBand);
+        Assert.Equal(2.55, Math.Round(report.MedianBandRatio, 2));
+
+        // Calibrated before June 2024: the 2023 analogue of the deterrence, not the May → July 2024 fall.
+        Assert.Contains(report.Run.Parameters, p => p.Name == ModelParameters.DeterrenceEffect && p.Origin.Contains("June 2023", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -36,6 +40,7 @@ public class BacktestTests
         Assert.Equal(8_870, report.Months[^1].Actual);
         Assert.Equal("29.3%", Percent(report.MeanAbsoluteRelativeError));
         Assert.Equal(19, report.MonthsWithinBand);
+        Assert.Equal(8.36, Math.Round(report.MedianBandRatio, 2));
 
         // Under 10888 the only arrangement for non-Mexicans is the 2025 humanitarian one, capped at 1,000 a month [U].
         Assert.All(report.Months, m => Assert.InRange(m.ModeledReturnsUnderArrangement.P50, 0, 1_000));
