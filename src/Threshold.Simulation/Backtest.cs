@@ -391,18 +391,7 @@ public static class Backtest
             w.WriteNumber("medianP90OverP10", Math.Round(report.MedianBandRatio, 3));
             w.WriteString("caveat", report.Window.Caveat);
             ResultFormats.Strings(w, "calibration", report.Run.CalibrationProvenance);
-            w.WriteStartArray("parametersSet");
-            foreach (var p in SetByTheBacktest(report))
-            {
-                w.WriteStartObject();
-                w.WriteString("name", p.Name);
-                w.WriteNumber("value", p.Low);
-                w.WriteString("mark", p.Mark);
-                w.WriteString("origin", p.Origin);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            ResultFormats.Parameters(w, "parametersSet", SetByTheBacktest(report));
             w.WriteStartArray("months");
             foreach (var m in report.Months)
             {

@@ -33,29 +33,7 @@ public static class ResultFormats
             w.WriteString("mixMonth", result.MixMonth.ToString("yyyy-MM", Invariant));
             w.WriteEndObject();
             w.WriteString("percentiles", "P10, P50 and P90 over the paths by the nearest-rank rule; whole-number outputs below 2,048 are exact, larger ones within 0.1%; monthly bands within 0.4%, daily averages within 1.6% (log-linear bins, docs/simulation.md)");
-            w.WriteStartArray("parameters");
-            foreach (var p in result.Parameters)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", p.Name);
-                w.WriteString("unit", p.Unit);
-                if (p.High > p.Low)
-                {
-                    w.WriteNumber("low", p.Low);
-                    w.WriteNumber("high", p.High);
-                }
-                else
-                {
-                    w.WriteNumber("value", p.Low);
-                }
-
-                w.WriteString("origin", p.Origin);
-                w.WriteString("mark", p.Mark);
-                w.WriteString("source", p.Source);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            Parameters(w, "parameters", result.Parameters);
             Strings(w, "calibration", result.CalibrationProvenance);
             w.WriteString("mixNote", "the simulator uses the real mix below only as weights of kinds of people (nationality, unaccompanied children, place); it draws no individual cases");
             Strings(w, "mix", result.MixProvenance);
@@ -241,6 +219,34 @@ public static class ResultFormats
         }
 
         return sb;
+    }
+
+    /// <summary>An array of parameters as used: name, unit, value (or low and high), origin, mark and source.</summary>
+    internal static void Parameters(Utf8JsonWriter w, string name, IEnumerable<ParameterUse> parameters)
+    {
+        w.WriteStartArray(name);
+        foreach (var p in parameters)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", p.Name);
+            w.WriteString("unit", p.Unit);
+            if (p.High > p.Low)
+            {
+                w.WriteNumber("low", p.Low);
+                w.WriteNumber("high", p.High);
+            }
+            else
+            {
+                w.WriteNumber("value", p.Low);
+            }
+
+            w.WriteString("origin", p.Origin);
+            w.WriteString("mark", p.Mark);
+            w.WriteString("source", p.Source);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     internal static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
