@@ -125,7 +125,14 @@ public static class Backtest
         Run(June2024, sourceDirectory, paths, seed, threads, progress, cancellationToken);
 
     /// <summary>Runs <paramref name="window"/>, calibrated on the real months before it.</summary>
-    public static BacktestReport Run(BacktestWindow window, string sourceDirectory, int paths, ulong seed, int? threads, IProgress<int>? progress, CancellationToken cancellationToken)
+    public static BacktestReport Run(BacktestWindow window, string sourceDirectory, int paths, ulong seed, int? threads, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        Run(window, sourceDirectory, paths, seed, threads, progress, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="window"/> with the level rule (months, damping) imposed instead of chosen: how much the
+    /// choice matters (docs/simulation.md §Backtests). The outputs say the rule was imposed.
+    /// </summary>
+    public static BacktestReport Run(BacktestWindow window, string sourceDirectory, int paths, ulong seed, int? threads, IProgress<int>? progress, (int Months, double Damping)? rule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
         var inputs = SimulationInputs.Load(sourceDirectory, window.MixMonth);
@@ -140,13 +147,15 @@ public static class Backtest
             var deterrence = ModelParameters.Get(ModelParameters.DeterrenceEffect);
             var (effect, derivation) = DeterrenceAnalogue2023(calibration);
             settings[deterrence.Name] = ParameterSetting.Fixed(deterrence, effect, derivation);
-            level = new LevelSpec(window.LastKnownMonth, SuspensionActive: false, [Title42Analogue(calibration)]);
+            level = new LevelSpec(window.LastKnownMonth, SuspensionActive: false, [Title42Analogue(calibration)]) { Rule = Imposed(calibration, window.LastKnownMonth, window.End, rule) };
         }
         else
         {
             // The anchor is December 2024, the last whole month of the old regime (10773 active throughout); January
             // 2025 is read only to size the break.
-            level = new LevelSpec(window.LastKnownMonth.PlusMonths(-1), SuspensionActive: true, [JanuarySplit(calibration, window.End)]);
+            var anchor = window.LastKnownMonth.PlusMonths(-1);
+            var imposed = Imposed(calibration, anchor, window.End, rule);
+            level = new LevelSpec(anchor, SuspensionActive: true, [JanuarySplit(calibration, window.End, imposed)]) { Rule = imposed };
             var appointments = ModelParameters.Get(ModelParameters.Appointments);
             settings[appointments.Name] = ParameterSetting.Fixed(appointments, 0, EndOfCbpOne);
         }
@@ -178,6 +187,13 @@ public static class Backtest
         return new BacktestReport(window.Start.ToYearMonth(), window.End.ToYearMonth(), share, shareDerivation, months, Statements(sourceDirectory, result, months), result, window);
     }
 
+    /// <summary>Months from <paramref name="anchor"/> to <paramref name="end"/>'s month, at most <see cref="MonteCarlo.MaxLevelMonths"/>.</summary>
+    private static int MonthsAhead(YearMonth anchor, LocalDate end) => Math.Min(MonteCarlo.MaxLevelMonths, ((end.Year - anchor.Year) * 12) + end.Month - anchor.Month);
+
+    /// <summary>The imposed rule scored on the months to <paramref name="anchor"/>, or null when none is imposed.</summary>
+    private static LevelRule? Imposed(Calibration calibration, YearMonth anchor, LocalDate end, (int Months, double Damping)? rule) =>
+        rule is { } r ? LevelForecast.Score(calibration, anchor, MonthsAhead(anchor, end), r.Months, r.Damping) : null;
+
     /// <summary>Per day, deseasonalised: the real total of <paramref name="month"/> ÷ its days ÷ its seasonal factor.</summary>
     private static double Deseasonalised(Calibration calibration, YearMonth month) => Math.Exp(LevelForecast.LogDeseasonalised(calibration, month));
 
@@ -207,10 +223,11 @@ public static class Backtest
     /// regime's one-month forecast (the level rule on months to December 2024), over the 12 days from January 20.
     /// </summary>
     /// <param name="end">The window's last day (the rule is chosen for that many months ahead).</param>
-    internal static LevelShift JanuarySplit(Calibration calibration, LocalDate end)
+    /// <param name="imposed">A rule imposed instead of the chosen one, or null.</param>
+    internal static LevelShift JanuarySplit(Calibration calibration, LocalDate end, LevelRule? imposed)
     {
         var (december, january) = (new YearMonth(2024, 12), new YearMonth(2025, 1));
-        var rule = LevelForecast.Select(calibration, december, Math.Min(MonteCarlo.MaxLevelMonths, ((end.Year - december.Year) * 12) + end.Month - december.Month));
+        var rule = imposed ?? LevelForecast.Select(calibration, december, MonthsAhead(december, end));
         var seasonal = calibration.Seasonal[0];
         var oldPerDay = Math.Exp(LevelForecast.Forecast(calibration, december, rule.Months, rule.Damping, 1)) * seasonal;
         var oldDays = Period.DaysBetween(january.OnDayOfMonth(1), Regime2025);

@@ -143,56 +143,64 @@ public static class LevelForecast
 
     /// <summary>
     /// Scores every rule of <see cref="Grid"/> on the months from <see cref="FirstScoredMonth"/> to
-    /// <paramref name="lastKnown"/> (every origin, 1 to <paramref name="horizonMonths"/> months ahead, targets up to
-    /// <paramref name="lastKnown"/> only) and returns the one with the smallest mean absolute log error.
+    /// <paramref name="lastKnown"/> (<see cref="Score"/>) and returns the one with the smallest mean absolute log error.
     /// </summary>
     /// <remarks>No month after <paramref name="lastKnown"/> is read: the rule of a backtest is chosen before its window.</remarks>
     public static LevelRule Select(Calibration calibration, YearMonth lastKnown, int horizonMonths)
     {
-        ArgumentNullException.ThrowIfNull(calibration);
-        ArgumentOutOfRangeException.ThrowIfLessThan(horizonMonths, 1);
         LevelRule? best = null;
         foreach (var (k, phi) in Grid)
         {
-            var squares = new double[horizonMonths];
-            var counts = new int[horizonMonths];
-            double absolute = 0;
-            var n = 0;
-            var origins = 0;
-            for (var origin = FirstScoredMonth.PlusMonths(k - 1); origin < lastKnown; origin = origin.PlusMonths(1))
-            {
-                var (level, slope) = Fit(calibration, origin, k);
-                origins++;
-                for (var h = 1; h <= horizonMonths && origin.PlusMonths(h) <= lastKnown; h++)
-                {
-                    var error = LogDeseasonalised(calibration, origin.PlusMonths(h)) - (level + (slope * DampedSum(phi, h)));
-                    absolute += Math.Abs(error);
-                    squares[h - 1] += error * error;
-                    counts[h - 1]++;
-                    n++;
-                }
-            }
-
-            if (n == 0)
-            {
-                continue;
-            }
-
-            // A horizon no origin reached keeps the longest measured one's error.
-            var rmse = new double[horizonMonths];
-            for (var h = 0; h < horizonMonths; h++)
-            {
-                rmse[h] = counts[h] > 0 ? Math.Sqrt(squares[h] / counts[h]) : rmse[Math.Max(0, h - 1)];
-            }
-
-            var rule = new LevelRule(k, phi, absolute / n, rmse, origins);
-            if (best is null || rule.MeanAbsoluteLogError < best.MeanAbsoluteLogError)
+            if (Score(calibration, lastKnown, horizonMonths, k, phi) is { } rule && (best is null || rule.MeanAbsoluteLogError < best.MeanAbsoluteLogError))
             {
                 best = rule;
             }
         }
 
         return best ?? throw new SourceDataException(MonthlySources.UsbpSwbFile, 0, $"too few months before {lastKnown.ToString("yyyy-MM", CultureInfo.InvariantCulture)} to choose a level rule");
+    }
+
+    /// <summary>
+    /// How rule (<paramref name="months"/>, <paramref name="damping"/>) forecast the past: from every origin from
+    /// <see cref="FirstScoredMonth"/> on, 1 to <paramref name="horizonMonths"/> months ahead, targets up to
+    /// <paramref name="lastKnown"/> only; null when no target is that early.
+    /// </summary>
+    public static LevelRule? Score(Calibration calibration, YearMonth lastKnown, int horizonMonths, int months, double damping)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizonMonths, 1);
+        var squares = new double[horizonMonths];
+        var counts = new int[horizonMonths];
+        double absolute = 0;
+        var n = 0;
+        var origins = 0;
+        for (var origin = FirstScoredMonth.PlusMonths(months - 1); origin < lastKnown; origin = origin.PlusMonths(1))
+        {
+            var (level, slope) = Fit(calibration, origin, months);
+            origins++;
+            for (var h = 1; h <= horizonMonths && origin.PlusMonths(h) <= lastKnown; h++)
+            {
+                var error = LogDeseasonalised(calibration, origin.PlusMonths(h)) - (level + (slope * DampedSum(damping, h)));
+                absolute += Math.Abs(error);
+                squares[h - 1] += error * error;
+                counts[h - 1]++;
+                n++;
+            }
+        }
+
+        if (n == 0)
+        {
+            return null;
+        }
+
+        // A horizon no origin reached keeps the longest measured one's error.
+        var rmse = new double[horizonMonths];
+        for (var h = 0; h < horizonMonths; h++)
+        {
+            rmse[h] = counts[h] > 0 ? Math.Sqrt(squares[h] / counts[h]) : rmse[Math.Max(0, h - 1)];
+        }
+
+        return new LevelRule(months, damping, absolute / n, rmse, origins);
     }
 
     /// <summary>
@@ -211,11 +219,13 @@ public static class LevelForecast
     /// <paramref name="horizonMonths"/> months ahead. The border level becomes a northbound level by undoing Mexico's
     /// share and, when the anchor months were under an active suspension, the deterrence.
     /// </summary>
-    public static FlowLevel Anchored(Calibration calibration, YearMonth anchor, int horizonMonths, double mexicoShare, double deterrence, bool suspensionActive, IReadOnlyList<LevelShift> shifts)
+    /// <param name="rule">The rule to use instead of the chosen one (for the docs' table of how much the choice matters); null to choose.</param>
+    public static FlowLevel Anchored(Calibration calibration, YearMonth anchor, int horizonMonths, double mexicoShare, double deterrence, bool suspensionActive, IReadOnlyList<LevelShift> shifts, LevelRule? rule = null)
     {
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentNullException.ThrowIfNull(shifts);
-        var rule = Select(calibration, anchor, horizonMonths);
+        var chosen = rule is null;
+        rule ??= Select(calibration, anchor, horizonMonths);
         var (logLevel, slope) = Fit(calibration, anchor, rule.Months);
         var border = Math.Exp(logLevel);
         var northbound = border / (1 - mexicoShare) / (suspensionActive ? 1 - deterrence : 1);
@@ -224,7 +234,7 @@ public static class LevelForecast
         var first = anchor.PlusMonths(1 - rule.Months);
         List<string> derivation =
         [
-            string.Create(f, $"level rule: least-squares log-linear fit over the last {rule.Months} months, trend damped by φ = {rule.Damping:0.0#} a month; chosen from {Grid.Count} rules (3, 6 or 12 months × φ 0, 0.5, 0.8, 0.9, 1) by mean absolute log error {rule.MeanAbsoluteLogError:0.000} over {rule.Origins} origins, 1–{horizonMonths} months ahead, {FirstScoredMonth:yyyy-MM} to {anchor:yyyy-MM} ({MonthlySources.UsbpSwbFile})"),
+            string.Create(f, $"level rule: least-squares log-linear fit over the last {rule.Months} months, trend damped by φ = {rule.Damping:0.0#} a month; {(chosen ? string.Create(f, $"chosen from {Grid.Count} rules (3, 6 or 12 months × φ 0, 0.5, 0.8, 0.9, 1) by") : "IMPOSED (not chosen); its")} mean absolute log error {rule.MeanAbsoluteLogError:0.000} over {rule.Origins} origins, 1–{horizonMonths} months ahead, {FirstScoredMonth:yyyy-MM} to {anchor:yyyy-MM} ({MonthlySources.UsbpSwbFile})"),
             string.Create(f, $"level: USBP southwest {first:yyyy-MM} to {anchor:yyyy-MM}, deseasonalised, fitted {border:0} a day at {anchor:yyyy-MM}, trend {slope:+0.000;-0.000} log a month; northbound {northbound:0} a day = {border:0} ÷ (1 − Mexico's share {mexicoShare:0.000}){(suspensionActive ? string.Create(f, $" ÷ (1 − deterrence {deterrence:0.000}): the anchor months were under an active suspension") : string.Empty)}"),
             string.Create(f, $"level uncertainty: the rule's past root mean square log error by months ahead, less the model's monthly noise sd {calibration.NoiseSd:0.000}: {string.Join(" ", extra.Take(Math.Min(extra.Length, 24)).Select(s => s.ToString("0.00", f)))} [U: the past errors include the 2019–2024 swings, so the band is wide]"),
         ];

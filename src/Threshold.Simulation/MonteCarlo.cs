@@ -89,7 +89,8 @@ public static class MonteCarlo
                 scenario.Setting(ModelParameters.MexicoEnforcement, catalogue).Midpoint,
                 scenario.Setting(ModelParameters.DeterrenceEffect, catalogue).Midpoint,
                 spec.SuspensionActive,
-                spec.Shifts)
+                spec.Shifts,
+                spec.Rule)
             : null;
         var model = new FlowModel(inputs.Calibration, first, days, Scenario.WarmUpDays, level) { CoastalShare = coastal / (between + coastal) };
         var zeros = new Dictionary<EncounterColumn, int[]>();

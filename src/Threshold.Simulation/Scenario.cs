@@ -118,4 +118,8 @@ public sealed record Scenario(
 /// with the dated <see cref="Shifts"/> after it. <see cref="SuspensionActive"/> says whether a suspension applied in
 /// those months (then their counts already carry its deterrence).
 /// </summary>
-public sealed record LevelSpec(YearMonth Anchor, bool SuspensionActive, IReadOnlyList<LevelShift> Shifts);
+public sealed record LevelSpec(YearMonth Anchor, bool SuspensionActive, IReadOnlyList<LevelShift> Shifts)
+{
+    /// <summary>A rule imposed instead of the chosen one (<see cref="LevelForecast.Score"/>); null (always, from YAML) to choose it.</summary>
+    public LevelRule? Rule { get; init; }
+}

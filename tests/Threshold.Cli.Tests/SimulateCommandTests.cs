@@ -96,5 +96,8 @@ public class SimulateCommandTests
         var alone = Cli.Run("simulate", "--window", "2025-02-to-2026-08", "--out", TempDir());
         Assert.Equal(2, alone.ExitCode);
         Assert.Contains("--backtest", alone.Stderr, StringComparison.Ordinal);
+        var badRule = Cli.Run("simulate", "--backtest", "--level-rule", "4,0.5", "--out", TempDir());
+        Assert.Equal(2, badRule.ExitCode);
+        Assert.Contains("--level-rule", badRule.Stderr, StringComparison.Ordinal);
     }
 }

@@ -68,6 +68,17 @@ public class BacktestTests
     }
 
     [Fact]
+    public void Backtest_ImposingTheChosenRule_SameBandsButSaysImposed()
+    {
+        var window = Backtest.February2025;
+        var chosen = Run(window, TestData.Source, paths: 32);
+        var imposed = Backtest.Run(window, TestData.Source, 32, Backtest.DefaultSeed, threads: null, progress: null, rule: (6, 0.5), cancellationToken: default);
+        Assert.Equal(chosen.Months.Select(m => m.Modeled), imposed.Months.Select(m => m.Modeled));
+        Assert.Contains(chosen.Run.CalibrationProvenance, l => l.Contains("chosen from 15 rules", StringComparison.Ordinal));
+        Assert.Contains(imposed.Run.CalibrationProvenance, l => l.Contains("IMPOSED (not chosen)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Baseline2026_AnchoredOnAugust2026_UnderTheLevelAndTheCounterfactuals()
     {
         var scenario = ScenarioYamlReader.ReadFile(Path.Combine(TestData.RepositoryRoot, "scenarios", "baseline-2026.yaml")).WithRun(48, null);

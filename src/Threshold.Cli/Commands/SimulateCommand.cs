@@ -49,6 +49,26 @@ internal sealed class SimulateSettings : CommandSettings
     [Description("With --backtest: the window, 2024-06-to-2025-01 (default, Proclamation 10773) or 2025-02-to-2026-08 (Proclamation 10888).")]
     public string? Window { get; init; }
 
+    [CommandOption("--level-rule <K,PHI>")]
+    [Description("With --backtest: impose the level rule (fit months 3, 6 or 12, damping 0 to 1), e.g. 3,0 — to see how much the chosen rule matters. The outputs say IMPOSED.")]
+    public string? LevelRule { get; init; }
+
+    /// <summary>--level-rule as (months, damping): a rule of <see cref="LevelForecast.Grid"/>'s shape.</summary>
+    public (int Months, double Damping)? ParseLevelRule()
+    {
+        if (LevelRule is null)
+        {
+            return null;
+        }
+
+        var parts = LevelRule.Split(',');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is 3 or 6 or 12
+            && double.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var phi) && phi is >= 0 and <= 1
+                ? (k, phi)
+                : throw new UsageException($"--level-rule {LevelRule}: must be MONTHS,DAMPING with MONTHS 3, 6 or 12 and DAMPING from 0 to 1, e.g. 3,0.5");
+    }
+
     public static int? ParseInt(string option, string? text, int max) => text is null ? null
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= max ? v
         : throw new UsageException($"{option} {text}: must be a whole number from 1 to {max.ToString("N0", CultureInfo.InvariantCulture)}");
@@ -70,9 +90,9 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
         var paths = SimulateSettings.ParseInt("--paths", settings.Paths, Simulation.Scenario.MaxPaths);
         var threads = SimulateSettings.ParseInt("--threads", settings.Threads, 256);
         var seed = settings.ParseSeed();
-        if (settings.Window is not null && !settings.Backtest)
+        if ((settings.Window ?? settings.LevelRule) is { } backtestOnly && !settings.Backtest)
         {
-            throw new UsageException("--window chooses a backtest window; give it with --backtest");
+            throw new UsageException($"{(settings.Window is not null ? "--window" : "--level-rule")} {backtestOnly} is an option of a backtest; give it with --backtest");
         }
 
         if (settings.Backtest)
@@ -85,7 +105,8 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
             var window = settings.Window is null ? Backtest.June2024
                 : Backtest.Windows.FirstOrDefault(w => w.Id == settings.Window)
                   ?? throw new UsageException($"--window {settings.Window}: unknown; known: {string.Join(", ", Backtest.Windows.Select(w => w.Id))}");
-            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(window, settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, cancellationToken));
+            var rule = settings.ParseLevelRule();
+            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(window, settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, rule, cancellationToken));
             var files = new Dictionary<string, byte[]>
             {
                 ["backtest.json"] = Encoding.UTF8.GetBytes(Backtest.Json(report)),
