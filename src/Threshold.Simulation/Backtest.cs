@@ -235,7 +235,7 @@ public static class Backtest
         var remainder = calibration.UsbpMonthly[january] - (oldDays * oldPerDay);
         if (remainder <= 0)
         {
-            throw new SourceDataException(MonthlySources.UsbpSwbFile, 0, string.Create(CultureInfo.InvariantCulture, $"January 2025's total {calibration.UsbpMonthly[january]:N0} is below the old regime's forecast for January 1–19 ({oldDays * oldPerDay:N0}): the break cannot be sized"));
+            throw Calibration.UsbpFileError(string.Create(CultureInfo.InvariantCulture, $"January 2025's total {calibration.UsbpMonthly[january]:N0} is below the old regime's forecast for January 1–19 ({oldDays * oldPerDay:N0}): the break cannot be sized"));
         }
 
         var factor = remainder / newDays / oldPerDay;

@@ -157,6 +157,9 @@ public sealed class Calibration
         return new Calibration(seasonal, persistence, noiseSd, borderLevel, northbound, deterrence, monthly, provenance);
     }
 
+    /// <summary>The error for a month of the USBP southwest file that a derivation needs and cannot use (no line: the month is absent).</summary>
+    internal static SourceDataException UsbpFileError(string problem) => new(MonthlySources.UsbpSwbFile, 0, problem);
+
     private static long BorderLevel(IReadOnlyDictionary<YearMonth, int> monthly) => LevelMonths.Sum(m => (long)monthly[m]);
 
     /// <summary>The catalogue with the calibrated defaults filled in (noise, deterrence); other defaults unchanged.</summary>

@@ -107,7 +107,7 @@ public static class LevelForecast
         ArgumentNullException.ThrowIfNull(calibration);
         return calibration.UsbpMonthly.TryGetValue(month, out var total) && total > 0
             ? Math.Log((double)total / month.ToDateInterval().Length / calibration.Seasonal[month.Month - 1])
-            : throw new SourceDataException(MonthlySources.UsbpSwbFile, 0, $"no positive USBP southwest total for {month.ToString("yyyy-MM", CultureInfo.InvariantCulture)}, which the level estimate needs");
+            : throw Calibration.UsbpFileError($"no positive USBP southwest total for {month.ToString("yyyy-MM", CultureInfo.InvariantCulture)}, which the level estimate needs");
     }
 
     /// <summary>Least-squares line through the log deseasonalised months ending <paramref name="last"/>: its value at <paramref name="last"/> and its slope a month.</summary>
@@ -157,7 +157,7 @@ public static class LevelForecast
             }
         }
 
-        return best ?? throw new SourceDataException(MonthlySources.UsbpSwbFile, 0, $"too few months before {lastKnown.ToString("yyyy-MM", CultureInfo.InvariantCulture)} to choose a level rule");
+        return best ?? throw Calibration.UsbpFileError($"too few months before {lastKnown.ToString("yyyy-MM", CultureInfo.InvariantCulture)} to choose a level rule");
     }
 
     /// <summary>
