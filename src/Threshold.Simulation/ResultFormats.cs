@@ -38,6 +38,24 @@ public static class ResultFormats
             w.WriteString("mixNote", "the simulator uses the real mix below only as weights of kinds of people (nationality, unaccompanied children, place); it draws no individual cases");
             Strings(w, "mix", result.MixProvenance);
             w.WriteNumber("mexicoMonthlyCap", result.MexicoMonthlyCap);
+
+            // The largest cap of any arrangement above; the one in force changes on January 20, 2025 (30,000 → 1,000).
+            w.WriteStartArray("mexicoMonthlyCapInForce");
+            var previous = -1;
+            for (var month = result.Start.ToYearMonth(); month <= result.End.ToYearMonth(); month = month.PlusMonths(1))
+            {
+                var cap = SimulationResult.CapIn(month);
+                if (cap != previous)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("fromMonth", month.ToString("yyyy-MM", Invariant));
+                    w.WriteNumber("cap", cap);
+                    w.WriteEndObject();
+                    previous = cap;
+                }
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("policies");
             foreach (var p in result.Policies)
             {

@@ -95,6 +95,19 @@ public class BacktestTests
         var september = p10888.MonthlyEncounters[0];
         Assert.InRange(september.P50 / 30, 200, 400);
         Assert.True(september.P10 < september.P50 && september.P50 < september.P90);
+
+        // The cap in force from January 20, 2025 is the 1,000 of the humanitarian acceptance, not the 30,000 of 2023.
+        Assert.Contains(ResultFormats.MonthlyReturnsCsv(result).Split('\n'), l => l.StartsWith("proclamation-10888,2026-09,", StringComparison.Ordinal) && l.Split(',')[5] == "1000");
+        Assert.Contains("\"fromMonth\": \"2026-09\",\n", ResultFormats.Json(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CapIn_ChangesOnJanuary20_2025()
+    {
+        Assert.Equal(30_000, SimulationResult.CapIn(new YearMonth(2024, 12)));
+        Assert.Equal(30_000, SimulationResult.CapIn(new YearMonth(2025, 1)));
+        Assert.Equal(1_000, SimulationResult.CapIn(new YearMonth(2025, 2)));
+        Assert.Equal(1_000, SimulationResult.CapIn(new YearMonth(2026, 9)));
     }
 
     [Fact]
