@@ -18,6 +18,12 @@ public sealed class Calibration
 
     public const int SeasonLastFiscalYear = 2019;
 
+    /// <summary>How the provenance line of the fixed Q1 2024 level starts (a scenario with an anchored level replaces that line).</summary>
+    public const string FixedLevelLabel = "level: Q1 2024";
+
+    /// <summary>How the provenance line of the derived deterrence default starts (left out when a scenario sets the deterrence).</summary>
+    public const string DeterrenceLabel = "deterrence (derived default):";
+
     /// <summary>The months the level is taken from: Q1 2024, the quarter of Mexico's reported near-tripling (its share is <see cref="ModelParameters.MexicoPresets"/> "2024").</summary>
     public static readonly YearMonth[] LevelMonths = [new(2024, 1), new(2024, 2), new(2024, 3)];
 
@@ -146,11 +152,14 @@ public sealed class Calibration
         [
             string.Create(f, $"seasonality: geometric mean of month ÷ centred 2×12 moving average, FY{SeasonFirstFiscalYear}–FY{SeasonLastFiscalYear}, USBP Southwest Land Border ({PopulationMix.RegionFile}); Jan..Dec = {string.Join(" ", seasonal.Select(s => s.ToString("0.000", f)))}"),
             string.Create(f, $"noise: residual log deviation sd {noiseSd:0.000}, monthly lag-1 autocorrelation {rhoMonth:0.000} → daily AR(1) coefficient {persistence:0.0000} ({PopulationMix.RegionFile})"),
-            string.Create(f, $"level: Q1 2024 USBP southwest {BorderLevel(monthly):N0} encounters, deseasonalised {borderLevel:0} a day ({MonthlySources.UsbpSwbFile}); northbound before Mexico's enforcement {northbound:0} a day at the 2024 share {mexico2024:0.000}"),
-            string.Create(f, $"deterrence (derived default): 1 − (July 2024 {PerDay(july):0}/day ÷ May 2024 {PerDay(may):0}/day) ÷ (seasonal July {seasonal[6]:0.000} ÷ May {seasonal[4]:0.000}) = {deterrence:0.000} ({MonthlySources.UsbpSwbFile}) [U: the whole residual fall is attributed to the suspension]"),
+            string.Create(f, $"{FixedLevelLabel} USBP southwest {BorderLevel(monthly):N0} encounters, deseasonalised {borderLevel:0} a day ({MonthlySources.UsbpSwbFile}); northbound before Mexico's enforcement {northbound:0} a day at the 2024 share {mexico2024:0.000}"),
+            string.Create(f, $"{DeterrenceLabel} 1 − (July 2024 {PerDay(july):0}/day ÷ May 2024 {PerDay(may):0}/day) ÷ (seasonal July {seasonal[6]:0.000} ÷ May {seasonal[4]:0.000}) = {deterrence:0.000} ({MonthlySources.UsbpSwbFile}) [U: the whole residual fall is attributed to the suspension]"),
         ];
         return new Calibration(seasonal, persistence, noiseSd, borderLevel, northbound, deterrence, monthly, provenance);
     }
+
+    /// <summary>The error for a month of the USBP southwest file that a derivation needs and cannot use (no line: the month is absent).</summary>
+    internal static SourceDataException UsbpFileError(string problem) => new(MonthlySources.UsbpSwbFile, 0, problem);
 
     private static long BorderLevel(IReadOnlyDictionary<YearMonth, int> monthly) => LevelMonths.Sum(m => (long)monthly[m]);
 

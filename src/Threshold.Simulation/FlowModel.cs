@@ -75,7 +75,11 @@ internal sealed class FlowModel
     private readonly int[] monthOfDay;
     private readonly bool[] batchEnds;
 
-    public FlowModel(Calibration calibration, LocalDate first, int days, int warmUp)
+    /// <summary>Each day's median northbound level and level log-sd (<see cref="FlowLevel"/>); null for the fixed calibrated level.</summary>
+    private readonly double[]? levelOfDay;
+    private readonly double[]? levelSdOfDay;
+
+    public FlowModel(Calibration calibration, LocalDate first, int days, int warmUp, FlowLevel? level = null)
     {
         // The first horizon day's 7-day window and the deterrence lag read warm-up days.
         ArgumentOutOfRangeException.ThrowIfLessThan(warmUp, 7);
@@ -92,6 +96,12 @@ internal sealed class FlowModel
             dates[t] = date;
             weekend[t] = date.DayOfWeek is IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday;
             season[t] = calibration.SeasonalFactor(date);
+        }
+
+        if (level is not null)
+        {
+            levelOfDay = [.. dates.Select(level.NorthboundOn)];
+            levelSdOfDay = [.. dates.Select(level.SdOn)];
         }
 
         var start = first.PlusDays(warmUp);
@@ -258,9 +268,22 @@ internal sealed class FlowModel
             northbound[t] = Math.Exp(noise[t]);
         }
 
+        if (levelOfDay is null || levelSdOfDay is null)
+        {
+            for (t = 0; t < days; t++)
+            {
+                northbound[t] *= level * season[t] * (weekend[t] ? weekendFactor * weekdayScale : weekdayScale);
+            }
+
+            return;
+        }
+
+        // An anchored level: the day's own level, and the path's level draw scaled by the day's uncertainty.
+        var scale = v[ParameterIndex.Of(ModelParameters.LevelScale)];
+        var shock = draw.LevelShock;
         for (t = 0; t < days; t++)
         {
-            northbound[t] *= level * season[t] * (weekend[t] ? weekendFactor * weekdayScale : weekdayScale);
+            northbound[t] *= levelOfDay[t] * scale * Math.Exp(shock * levelSdOfDay[t]) * season[t] * (weekend[t] ? weekendFactor * weekdayScale : weekdayScale);
         }
     }
 

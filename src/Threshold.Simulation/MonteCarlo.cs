@@ -69,7 +69,10 @@ public static class MonteCarlo
     }
 
     /// <summary>The per-policy work that does not depend on the paths (compiling, screening tables); reused by sensitivity runs.</summary>
-    internal sealed record Prepared(Scenario Scenario, SimulationInputs Inputs, FlowModel Model, IReadOnlyList<PolicyContext> Policies, IReadOnlyList<ModelParameter> Catalogue);
+    internal sealed record Prepared(Scenario Scenario, SimulationInputs Inputs, FlowModel Model, IReadOnlyList<PolicyContext> Policies, IReadOnlyList<ModelParameter> Catalogue, FlowLevel? Level);
+
+    /// <summary>Most months ahead a level rule is scored on; later months keep the last one's uncertainty.</summary>
+    public const int MaxLevelMonths = 36;
 
     internal static Prepared Prepare(Scenario scenario, SimulationInputs inputs)
     {
@@ -77,7 +80,19 @@ public static class MonteCarlo
         var days = Scenario.WarmUpDays + scenario.HorizonDays;
         var between = inputs.Mix.For(EntryPlace.BetweenPorts).Share;
         var coastal = inputs.Mix.For(EntryPlace.Coastal).Share;
-        var model = new FlowModel(inputs.Calibration, first, days, Scenario.WarmUpDays) { CoastalShare = coastal / (between + coastal) };
+        var catalogue = inputs.Calibration.CalibratedCatalogue();
+        var level = scenario.Level is { } spec
+            ? LevelForecast.Anchored(
+                inputs.Calibration,
+                spec.Anchor,
+                Math.Clamp(((scenario.End.Year - spec.Anchor.Year) * 12) + scenario.End.Month - spec.Anchor.Month, 1, MaxLevelMonths),
+                scenario.Setting(ModelParameters.MexicoEnforcement, catalogue).Midpoint,
+                scenario.Setting(ModelParameters.DeterrenceEffect, catalogue).Midpoint,
+                spec.SuspensionActive,
+                spec.Shifts,
+                spec.Rule)
+            : null;
+        var model = new FlowModel(inputs.Calibration, first, days, Scenario.WarmUpDays, level) { CoastalShare = coastal / (between + coastal) };
         var zeros = new Dictionary<EncounterColumn, int[]>();
         foreach (var column in EncounterColumns.All)
         {
@@ -92,7 +107,7 @@ public static class MonteCarlo
             var table = ScreeningTable.Build(screener, inputs.Mix, first, days);
             return new PolicyContext(p, compiled, table, index) { DayEnds = model.DayEnds(table) };
         }).ToArray();
-        return new Prepared(scenario, inputs, model, policies, inputs.Calibration.CalibratedCatalogue());
+        return new Prepared(scenario, inputs, model, policies, catalogue, level);
     }
 
     internal static SimulationResult Run(Prepared prepared, SimulationOptions options, IProgress<int>? progress, CancellationToken cancellationToken)
@@ -227,7 +242,7 @@ public static class MonteCarlo
     private static void RunPath(Prepared prepared, ParameterSetting[] settings, Weights?[] weights, bool bands, Worker worker, int path, SuspensionTimeline?[] firstTimelines)
     {
         var model = prepared.Model;
-        var draw = PathDraw.Create(prepared.Scenario.Seed, path, settings, model.Days, worker.Noise);
+        var draw = PathDraw.Create(prepared.Scenario.Seed, path, settings, model.Days, worker.Noise, prepared.Level is not null);
         worker.Noise = draw.Noise;
         model.Northbound(draw, worker.Space);
         for (var p = 0; p < prepared.Policies.Count; p++)

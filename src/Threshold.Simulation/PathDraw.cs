@@ -9,11 +9,12 @@ namespace Threshold.Simulation;
 /// </summary>
 internal sealed class PathDraw
 {
-    private PathDraw(int index, double[] values, double[] noise)
+    private PathDraw(int index, double[] values, double[] noise, double levelShock)
     {
         Index = index;
         Values = values;
         Noise = noise;
+        LevelShock = levelShock;
     }
 
     public int Index { get; }
@@ -24,10 +25,14 @@ internal sealed class PathDraw
     /// <summary>x_t of log attempts for each simulated day, mean-corrected so E[exp(x_t)] = 1.</summary>
     public double[] Noise { get; }
 
+    /// <summary>The path's standard normal draw of the level's uncertainty (<see cref="FlowLevel"/>); 0 when the scenario has none.</summary>
+    public double LevelShock { get; }
+
     public double this[string name] => Values[ParameterIndex.Of(name)];
 
-    /// <summary>Draws path <paramref name="index"/>: first every ranged parameter (catalogue order), then the noise.</summary>
-    public static PathDraw Create(ulong seed, int index, IReadOnlyList<ParameterSetting> settings, int days, double[]? reuse = null)
+    /// <summary>Draws path <paramref name="index"/>: first every ranged parameter (catalogue order), then the noise, then (with <paramref name="levelShock"/>) the level's draw.</summary>
+    /// <remarks>The level's draw comes last, so a scenario without one has exactly the paths it had before it existed.</remarks>
+    public static PathDraw Create(ulong seed, int index, IReadOnlyList<ParameterSetting> settings, int days, double[]? reuse = null, bool levelShock = false)
     {
         var rng = new SplitMix64(SplitMix64.Mix(seed ^ SplitMix64.Mix((ulong)index + 1)));
         var values = new double[settings.Count];
@@ -50,7 +55,7 @@ internal sealed class PathDraw
             x = (phi * x) + (innovation * normals.Next(ref rng));
         }
 
-        return new PathDraw(index, values, noise);
+        return new PathDraw(index, values, noise, levelShock ? normals.Next(ref rng) : 0);
     }
 
     /// <summary>

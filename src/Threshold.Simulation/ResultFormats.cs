@@ -33,33 +33,29 @@ public static class ResultFormats
             w.WriteString("mixMonth", result.MixMonth.ToString("yyyy-MM", Invariant));
             w.WriteEndObject();
             w.WriteString("percentiles", "P10, P50 and P90 over the paths by the nearest-rank rule; whole-number outputs below 2,048 are exact, larger ones within 0.1%; monthly bands within 0.4%, daily averages within 1.6% (log-linear bins, docs/simulation.md)");
-            w.WriteStartArray("parameters");
-            foreach (var p in result.Parameters)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", p.Name);
-                w.WriteString("unit", p.Unit);
-                if (p.High > p.Low)
-                {
-                    w.WriteNumber("low", p.Low);
-                    w.WriteNumber("high", p.High);
-                }
-                else
-                {
-                    w.WriteNumber("value", p.Low);
-                }
-
-                w.WriteString("origin", p.Origin);
-                w.WriteString("mark", p.Mark);
-                w.WriteString("source", p.Source);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            Parameters(w, "parameters", result.Parameters);
             Strings(w, "calibration", result.CalibrationProvenance);
             w.WriteString("mixNote", "the simulator uses the real mix below only as weights of kinds of people (nationality, unaccompanied children, place); it draws no individual cases");
             Strings(w, "mix", result.MixProvenance);
             w.WriteNumber("mexicoMonthlyCap", result.MexicoMonthlyCap);
+
+            // The largest cap of any arrangement above; the one in force changes on January 20, 2025 (30,000 → 1,000).
+            w.WriteStartArray("mexicoMonthlyCapInForce");
+            var previous = -1;
+            for (var month = result.Start.ToYearMonth(); month <= result.End.ToYearMonth(); month = month.PlusMonths(1))
+            {
+                var cap = SimulationResult.CapIn(month);
+                if (cap != previous)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("fromMonth", month.ToString("yyyy-MM", Invariant));
+                    w.WriteNumber("cap", cap);
+                    w.WriteEndObject();
+                    previous = cap;
+                }
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("policies");
             foreach (var p in result.Policies)
             {
@@ -189,7 +185,8 @@ public static class ResultFormats
             {
                 var b = p.MonthlyUnderCaps[m];
                 var e = p.MonthlyEncounters[m];
-                sb.Append(Invariant, $"{p.Label},{startMonth.PlusMonths(m).ToString("yyyy-MM", Invariant)},{N(b.P10)},{N(b.P50)},{N(b.P90)},{result.MexicoMonthlyCap},{N(e.P10)},{N(e.P50)},{N(e.P90)},true\n");
+                var month = startMonth.PlusMonths(m);
+                sb.Append(Invariant, $"{p.Label},{month.ToString("yyyy-MM", Invariant)},{N(b.P10)},{N(b.P50)},{N(b.P90)},{SimulationResult.CapIn(month)},{N(e.P10)},{N(e.P50)},{N(e.P90)},true\n");
             }
         }
 
@@ -242,7 +239,35 @@ public static class ResultFormats
         return sb;
     }
 
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    /// <summary>An array of parameters as used: name, unit, value (or low and high), origin, mark and source.</summary>
+    internal static void Parameters(Utf8JsonWriter w, string name, IEnumerable<ParameterUse> parameters)
+    {
+        w.WriteStartArray(name);
+        foreach (var p in parameters)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", p.Name);
+            w.WriteString("unit", p.Unit);
+            if (p.High > p.Low)
+            {
+                w.WriteNumber("low", p.Low);
+                w.WriteNumber("high", p.High);
+            }
+            else
+            {
+                w.WriteNumber("value", p.Low);
+            }
+
+            w.WriteString("origin", p.Origin);
+            w.WriteString("mark", p.Mark);
+            w.WriteString("source", p.Source);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    internal static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
     {
         w.WriteStartArray(name);
         foreach (var v in values)

@@ -105,4 +105,21 @@ public sealed record Scenario(
     }
 
     public Scenario WithRun(int? paths, ulong? seed) => this with { Paths = paths ?? Paths, Seed = seed ?? Seed };
+
+    /// <summary>
+    /// Where the flows' level comes from: null for the fixed Q1 2024 level (<see cref="Calibration.NorthboundLevelPerDay"/>),
+    /// or real months up to an anchor with a trend, dated shifts and a growing uncertainty (<see cref="LevelForecast"/>).
+    /// </summary>
+    public LevelSpec? Level { get; init; }
+}
+
+/// <summary>
+/// A scenario's level (YAML <c>level:</c>): anchored on the real USBP southwest months ending <see cref="Anchor"/>,
+/// with the dated <see cref="Shifts"/> after it. <see cref="SuspensionActive"/> says whether a suspension applied in
+/// those months (then their counts already carry its deterrence).
+/// </summary>
+public sealed record LevelSpec(YearMonth Anchor, bool SuspensionActive, IReadOnlyList<LevelShift> Shifts)
+{
+    /// <summary>A rule imposed instead of the chosen one (<see cref="LevelForecast.Score"/>); null (always, from YAML) to choose it.</summary>
+    public LevelRule? Rule { get; init; }
 }

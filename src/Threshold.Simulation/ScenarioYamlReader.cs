@@ -42,7 +42,8 @@ public static class ScenarioYamlReader
 
     private sealed class Reader(string source, string baseDirectory) : StrictYamlReader(source)
     {
-        private static readonly string[] TopKeys = ["name", "description", "seed", "paths", "horizon", "mix_month", "policies", "parameters", "sensitivity"];
+        private static readonly string[] TopKeys = ["name", "description", "seed", "paths", "horizon", "mix_month", "policies", "parameters", "sensitivity", "level"];
+        private static readonly string[] LevelKeys = ["anchor", "suspension_active"];
         private static readonly string[] HorizonKeys = ["start", "end", "years"];
         private static readonly string[] PolicyKeys = ["id", "file", "label", "in_force", "set", "court_orders", "determinations"];
         private static readonly string[] RangeKeys = ["low", "high", "preset"];
@@ -124,7 +125,10 @@ public static class ScenarioYamlReader
                 sensitivity = new SensitivitySpec(sPaths, names.Count > 0 ? names : ModelParameters.Catalogue.Select(c => c.Name).ToArray());
             }
 
-            return new Scenario(name, description, Source, seed, paths, start, end, mixMonth, policies, settings, sensitivity);
+            return new Scenario(name, description, Source, seed, paths, start, end, mixMonth, policies, settings, sensitivity)
+            {
+                Level = Child(root, "level") is { } levelNode ? Level(levelNode, start) : null,
+            };
         }
 
         private (LocalDate Start, LocalDate End) Horizon(YamlMappingNode map)
@@ -339,10 +343,37 @@ public static class ScenarioYamlReader
                 ? v
                 : throw At(node, "seed", $"'{node.Value}' must be a non-negative whole number");
 
-        private YearMonth ParseMonth(YamlScalarNode node)
+        private YearMonth ParseMonth(YamlScalarNode node, string key = "mix_month")
         {
             var r = YearMonthPattern.Iso.Parse(node.Value ?? string.Empty);
-            return r.Success ? r.Value : throw At(node, "mix_month", $"'{node.Value}' is not a month in yyyy-MM form");
+            return r.Success ? r.Value : throw At(node, key, $"'{node.Value}' is not a month in yyyy-MM form");
+        }
+
+        /// <summary><c>level: { anchor: yyyy-MM, suspension_active: true|false }</c>; the anchor must come before the horizon.</summary>
+        private LevelSpec Level(YamlNode node, LocalDate start)
+        {
+            var map = AsMapping(node, "level");
+            OnlyKeys(map, LevelKeys, "level");
+            var anchorNode = RequiredScalar(map, "anchor");
+            var anchor = ParseMonth(anchorNode, "level.anchor");
+            if (anchor >= start.ToYearMonth())
+            {
+                throw At(anchorNode, "level.anchor", $"the anchor {anchor.ToString("yyyy-MM", CultureInfo.InvariantCulture)} must be a real month before the horizon's first month {start.ToYearMonth().ToString("yyyy-MM", CultureInfo.InvariantCulture)}");
+            }
+
+            var active = false;
+            if (Child(map, "suspension_active") is { } activeNode)
+            {
+                var text = AsScalar(activeNode, "level.suspension_active").Value;
+                active = text switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    _ => throw At(activeNode, "level.suspension_active", $"'{text}' must be true or false"),
+                };
+            }
+
+            return new LevelSpec(anchor, active, []);
         }
     }
 }

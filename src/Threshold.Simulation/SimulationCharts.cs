@@ -89,15 +89,31 @@ public static class SimulationCharts
     private static Plot MexicoReturns(SimulationResult result)
     {
         var plot = new Plot();
-        plot.Title($"Returns to Mexico under capped arrangements each month against the {result.MexicoMonthlyCap:N0} cap (P10–P90, P50; MODELED)");
         var start = result.Start.ToYearMonth();
+        var months = result.Policies.Max(p => p.MonthlyUnderCaps.Count);
+        var caps = Enumerable.Range(0, months).Select(m => SimulationResult.CapIn(start.PlusMonths(m))).ToArray();
+        plot.Title(caps.Distinct().Count() == 1
+            ? $"Returns to Mexico under capped arrangements each month against the {caps[0]:N0} cap (P10–P90, P50; MODELED)"
+            : "Returns to Mexico under capped arrangements each month against the cap in force (P10–P90, P50; MODELED)");
         foreach (var p in result.Policies)
         {
             var xs = Enumerable.Range(0, p.MonthlyUnderCaps.Count).Select(m => OaDate(start.PlusMonths(m).OnDayOfMonth(15))).ToArray();
             AddBand(plot, xs, p.MonthlyUnderCaps, $"{p.Label} ");
         }
 
-        AddLevel(plot, result.MexicoMonthlyCap, $"Mexico's monthly cap ({result.MexicoMonthlyCap:N0}; CBP statement May 2023 [V-off], carried forward [U])", LinePattern.Dashed);
+        // The cap in force each month: 30,000 to January 2025 (CBP statement May 2023 [V-off], carried forward [U]),
+        // then the 1,000 of the 2025 humanitarian acceptance [U] (law/arrangements/mexico-returns.yaml).
+        if (caps.Distinct().Count() == 1)
+        {
+            AddLevel(plot, caps[0], caps[0] == result.MexicoMonthlyCap ? $"Mexico's monthly cap ({caps[0]:N0}; CBP statement May 2023 [V-off], carried forward [U])" : $"Mexico's monthly cap in force ({caps[0]:N0}; law/arrangements/mexico-returns.yaml)", LinePattern.Dashed);
+        }
+        else
+        {
+            var line = plot.Add.ScatterLine(Enumerable.Range(0, months).Select(m => OaDate(start.PlusMonths(m).OnDayOfMonth(15))).ToArray(), caps.Select(c => (double)c).ToArray());
+            line.LegendText = "Mexico's monthly cap in force (law/arrangements/mexico-returns.yaml)";
+            line.LinePattern = LinePattern.Dashed;
+        }
+
         plot.Axes.DateTimeTicksBottom();
         plot.YLabel("people a month");
         plot.ShowLegend();

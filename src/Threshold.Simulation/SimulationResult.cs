@@ -72,6 +72,37 @@ public sealed record SimulationResult(
 
     public PolicyResult Policy(string label) => Policies.First(p => p.Label == label);
 
+    /// <summary>
+    /// The largest monthly cap of an arrangement in force on some day of <paramref name="month"/> (0 when none is):
+    /// 30,000 to January 2025, then the 1,000 of the 2025 humanitarian acceptance (law/arrangements/mexico-returns.yaml).
+    /// </summary>
+    public static int CapIn(YearMonth month)
+    {
+        var days = month.ToDateInterval();
+        return Returns.ArrangementSet.BuiltIn.Arrangements
+            .Where(a => a.MonthlyCap is not null && a.From <= days.End && (a.To is not { } to || to >= days.Start))
+            .Select(a => a.MonthlyCap!.Value)
+            .DefaultIfEmpty(0)
+            .Max();
+    }
+
+    /// <summary>
+    /// The calibration lines the run used: an anchored level replaces the fixed Q1 2024 level, and a deterrence the
+    /// scenario sets replaces the derived default (which then read nothing that mattered).
+    /// </summary>
+    private static IReadOnlyList<string> CalibrationUsed(MonteCarlo.Prepared prepared)
+    {
+        var lines = prepared.Inputs.Calibration.Provenance.AsEnumerable();
+        if (prepared.Scenario.Settings.ContainsKey(ModelParameters.DeterrenceEffect))
+        {
+            lines = lines.Where(l => !l.StartsWith(Calibration.DeterrenceLabel, StringComparison.Ordinal));
+        }
+
+        return prepared.Level is { } level
+            ? [.. lines.Where(l => !l.StartsWith(Calibration.FixedLevelLabel, StringComparison.Ordinal)), .. level.Derivation]
+            : [.. lines];
+    }
+
     internal static SimulationResult From(MonteCarlo.Prepared prepared, IReadOnlyList<ParameterSetting> settings, Accumulator total)
     {
         var scenario = prepared.Scenario;
@@ -103,7 +134,7 @@ public sealed record SimulationResult(
             scenario.MixMonth,
             cap,
             settings.Select(s => new ParameterUse(s.Parameter.Name, s.Parameter.Unit, s.Low, s.High, s.Origin, s.Parameter.MarkText, s.Parameter.Source)).ToArray(),
-            prepared.Inputs.Calibration.Provenance,
+            CalibrationUsed(prepared),
             prepared.Inputs.Mix.Provenance,
             policies);
     }

@@ -72,4 +72,32 @@ public class SimulateCommandTests
         Assert.Contains("MODELED", first.Stdout, StringComparison.Ordinal);
         Assert.StartsWith("# MODELED", File.ReadAllText(Path.Combine(a, "summary.csv")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Simulate_BacktestWindow2025_WritesEveryMonthMarkedModeled()
+    {
+        var outDir = TempDir();
+        var r = Cli.Run("simulate", "--backtest", "--window", "2025-02-to-2026-08", "--paths", "16", "--no-charts", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var csv = File.ReadAllLines(Path.Combine(outDir, "backtest-monthly.csv"));
+        Assert.StartsWith("# MODELED", csv[0], StringComparison.Ordinal);
+        Assert.Contains(csv, l => l.StartsWith("2025-02,8349,", StringComparison.Ordinal));
+        Assert.Contains(csv, l => l.StartsWith("2026-08,8870,", StringComparison.Ordinal));
+        Assert.Contains("\"window\": \"2025-02-to-2026-08\"", File.ReadAllText(Path.Combine(outDir, "backtest.json")), StringComparison.Ordinal);
+        Assert.Contains("Proclamation 10888", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_BacktestUnknownWindowOrWindowAlone_Exit2()
+    {
+        var unknown = Cli.Run("simulate", "--backtest", "--window", "2023", "--out", TempDir());
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("2024-06-to-2025-01", unknown.Stderr, StringComparison.Ordinal);
+        var alone = Cli.Run("simulate", "--window", "2025-02-to-2026-08", "--out", TempDir());
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Contains("--backtest", alone.Stderr, StringComparison.Ordinal);
+        var badRule = Cli.Run("simulate", "--backtest", "--level-rule", "4,0.5", "--out", TempDir());
+        Assert.Equal(2, badRule.ExitCode);
+        Assert.Contains("--level-rule", badRule.Stderr, StringComparison.Ordinal);
+    }
 }

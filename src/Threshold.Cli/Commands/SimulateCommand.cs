@@ -42,8 +42,32 @@ internal sealed class SimulateSettings : CommandSettings
     public bool NoCharts { get; init; }
 
     [CommandOption("--backtest")]
-    [Description("Run the June 2024 – January 2025 backtest against the real monthly totals and the published 7-day statements instead of a scenario.")]
+    [Description("Run a backtest against the real monthly totals and the published 7-day statements instead of a scenario (the June 2024 – January 2025 window unless --window says otherwise).")]
     public bool Backtest { get; init; }
+
+    [CommandOption("--window <ID>")]
+    [Description("With --backtest: the window, 2024-06-to-2025-01 (default, Proclamation 10773) or 2025-02-to-2026-08 (Proclamation 10888).")]
+    public string? Window { get; init; }
+
+    [CommandOption("--level-rule <K,PHI>")]
+    [Description("With --backtest: impose the level rule (fit months 3, 6 or 12, damping 0 to 1), e.g. 3,0 — to see how much the chosen rule matters. The outputs say IMPOSED.")]
+    public string? LevelRule { get; init; }
+
+    /// <summary>--level-rule as (months, damping): a rule of <see cref="LevelForecast.Grid"/>'s shape.</summary>
+    public (int Months, double Damping)? ParseLevelRule()
+    {
+        if (LevelRule is null)
+        {
+            return null;
+        }
+
+        var parts = LevelRule.Split(',');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is 3 or 6 or 12
+            && double.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var phi) && phi is >= 0 and <= 1
+                ? (k, phi)
+                : throw new UsageException($"--level-rule {LevelRule}: must be MONTHS,DAMPING with MONTHS 3, 6 or 12 and DAMPING from 0 to 1, e.g. 3,0.5");
+    }
 
     public static int? ParseInt(string option, string? text, int max) => text is null ? null
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= max ? v
@@ -66,6 +90,11 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
         var paths = SimulateSettings.ParseInt("--paths", settings.Paths, Simulation.Scenario.MaxPaths);
         var threads = SimulateSettings.ParseInt("--threads", settings.Threads, 256);
         var seed = settings.ParseSeed();
+        if ((settings.Window ?? settings.LevelRule) is { } backtestOnly && !settings.Backtest)
+        {
+            throw new UsageException($"{(settings.Window is not null ? "--window" : "--level-rule")} {backtestOnly} is an option of a backtest; give it with --backtest");
+        }
+
         if (settings.Backtest)
         {
             if (settings.Scenario is not null)
@@ -73,7 +102,11 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
                 throw new UsageException("--backtest runs its own fixed scenario; give no SCENARIO file with it");
             }
 
-            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, cancellationToken));
+            var window = settings.Window is null ? Backtest.June2024
+                : Backtest.Windows.FirstOrDefault(w => w.Id == settings.Window)
+                  ?? throw new UsageException($"--window {settings.Window}: unknown; known: {string.Join(", ", Backtest.Windows.Select(w => w.Id))}");
+            var rule = settings.ParseLevelRule();
+            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(window, settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, rule, cancellationToken));
             var files = new Dictionary<string, byte[]>
             {
                 ["backtest.json"] = Encoding.UTF8.GetBytes(Backtest.Json(report)),
