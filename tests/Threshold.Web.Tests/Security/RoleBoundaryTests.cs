@@ -34,6 +34,28 @@ public sealed class RoleBoundaryTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await exposed.ClientWithRole(ApiRole.Viewer).GetAsync(Timeline)).StatusCode);
     }
 
+    /// <summary>Issue 17: a refusal says which role the request needs and, for 403, which role the key has.</summary>
+    [Fact]
+    public async Task Refusals_NameTheRoleNeeded_AndTheRoleHeld()
+    {
+        var viewer = factory.ClientWithRole(ApiRole.Viewer);
+        var screen = await (await viewer.PostAsync(Screen, Json(Case))).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(403, screen.GetProperty("status").GetInt32());
+        Assert.Equal("analyst", screen.GetProperty("requiredRole").GetString());
+        Assert.Contains("needs the analyst role", screen.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("has the viewer role", screen.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var keys = await (await viewer.GetAsync("/api/v1/keys")).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("admin", keys.GetProperty("requiredRole").GetString());
+
+        using var closed = new ThresholdFactory(("Threshold:AllowAnonymousRead", "false"));
+        var anonymous = await closed.CreateClient().GetAsync(Timeline);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var problem = await anonymous.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("viewer", problem.GetProperty("requiredRole").GetString());
+        Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("--", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Anonymous_OnLoopbackWithSettingOff_IsRefused()
     {
