@@ -284,7 +284,15 @@ public abstract class ApiBehaviourTests : IDisposable
         var parameter = doc.GetProperty("policies")[0].GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "activate.threshold");
         Assert.Equal("2500", parameter.GetProperty("values")[0].GetProperty("value").GetString());
         Assert.Equal("V", parameter.GetProperty("values")[0].GetProperty("citation").GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateClient().GetAsync("/api/v1/policies/nope")).StatusCode);
+        var missing = await factory.CreateClient().GetAsync("/api/v1/policies/nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        var problem = await missing.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("No such policy", problem.GetProperty("title").GetString());
+        Assert.Contains("proclamation-10888", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var badDay = await factory.CreateClient().GetAsync("/api/v1/policies?on=someday");
+        Assert.Equal(HttpStatusCode.BadRequest, badDay.StatusCode);
+        Assert.Equal("application/problem+json", badDay.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
