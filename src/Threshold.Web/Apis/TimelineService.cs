@@ -33,6 +33,17 @@ public sealed class TimelineService(RecordHolder record)
     /// <summary>The series a request reads when it names none: the first recorded (the bundled series on a fresh record).</summary>
     public string? DefaultSeriesName() => record.Store.Encounters.FirstSeriesName();
 
+    /// <summary>
+    /// The series a dashboard page opens on: the stored series whose last day is latest (ties: the name that sorts
+    /// last), as known now, so a newer bundled or imported series is shown without naming it. Null for an empty record.
+    /// The API's default stays <see cref="DefaultSeriesName"/>, which a later import never changes.
+    /// </summary>
+    public string? LatestSeriesName() => SeriesNames()
+        .Select(name => (Name: name, End: StoredSeries(name, null).End))
+        .OrderBy(s => s.End)
+        .ThenBy(s => s.Name, StringComparer.Ordinal)
+        .LastOrDefault().Name;
+
     /// <summary>The names of the stored series.</summary>
     public IReadOnlyList<string> SeriesNames() => record.Store.Encounters.SeriesNames();
 
