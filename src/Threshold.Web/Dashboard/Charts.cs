@@ -89,11 +89,13 @@ public static class Charts
     /// Every instrument's standing and court-order events on one dated axis (the Law timeline page): one row per
     /// instrument, each event a marker coloured by its mark, with its sentence and citation on hover.
     /// </summary>
-    public static (IList<ITrace> Data, Layout Layout) LawTimeline(IReadOnlyList<LawEvent> events, NodaTime.LocalDate from, NodaTime.LocalDate to)
+    /// <returns>The traces, the layout, and the events of each trace in point order (a click names a trace and a point).</returns>
+    public static (IList<ITrace> Data, Layout Layout, IReadOnlyList<IReadOnlyList<LawEvent>> Traces) LawTimeline(IReadOnlyList<LawEvent> events, NodaTime.LocalDate from, NodaTime.LocalDate to)
     {
         ArgumentNullException.ThrowIfNull(events);
         var dated = events.Where(e => e.Date is not null).ToList();
         var data = new List<ITrace>();
+        var traces = new List<IReadOnlyList<LawEvent>>();
         foreach (var mark in new[] { "V", "V-off", "S", "U" })
         {
             var these = dated.Where(e => e.Mark == mark).ToList();
@@ -101,6 +103,8 @@ public static class Charts
             {
                 continue;
             }
+
+            traces.Add(these);
 
             data.Add(new Scatter
             {
@@ -124,7 +128,7 @@ public static class Charts
             XAxis = [new XAxis { Range = [from.ToDateTimeUnspecified(), to.PlusDays(1).ToDateTimeUnspecified()], Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date }],
             YAxis = [new YAxis { Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Category, CategoryOrder = Plotly.Blazor.LayoutLib.YAxisLib.CategoryOrderEnum.CategoryDescending }],
         };
-        return (data, Stamp(layout, DataLabel.Law));
+        return (data, Stamp(layout, DataLabel.Law), traces);
     }
 
     /// <summary>
