@@ -40,9 +40,6 @@ public static class Charts
             });
         }
 
-        data.Add(Markers("Determinations (proposed from the data)", view.Determinations, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Diamond, "#e65100"));
-        data.Add(Markers("Transitions (12:01 a.m. Eastern)", view.Transitions, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.TriangleUp, "#2e7d32"));
-
         // The law's own dates, on a hidden 0-1 axis over the counts, so they sit at the top whatever the scale.
         var first = view.Dates[0];
         var last = view.Dates[^1];
@@ -63,6 +60,10 @@ public static class Charts
             // A legend entry for the official strip (shapes have none): an invisible point named for it.
             data.Add(new Scatter { Name = "Official timeline: suspension applies (top strip)", Mode = ModeFlag.Markers, YAxis = "y2", X = [first], Y = [null!], Marker = new Marker { Symbol = Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Square, Color = OfficialColour, Size = 11 } });
         }
+
+        // Determinations and transitions are drawn last, over everything else.
+        data.Add(Markers("Determinations (proposed from the data)", view.Determinations, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Diamond, "#e65100"));
+        data.Add(Markers("Transitions (12:01 a.m. Eastern)", view.Transitions, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.TriangleUp, "#2e7d32"));
 
         var layout = new Layout
         {
