@@ -27,7 +27,7 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
         await vacatur.ClickAsync();
         var detail = page.GetByTestId("event-detail-las-americas-2025-vacatur");
         await Assertions.Expect(detail).ToContainTextAsync("Las Americas v. DHS", Long);
-        await Assertions.Expect(detail).ToContainTextAsync("relief");
+        await Assertions.Expect(detail).ToContainTextAsync("the event vacates, made 2025-05-09");
         await Assertions.Expect(detail.Locator(".mark-s").First).ToHaveTextAsync("[S]");
         await Assertions.Expect(vacatur).ToHaveAttributeAsync("aria-expanded", "true");
         await Assertions.Expect(page).ToHaveURLAsync(VacaturOpen(), new() { Timeout = 20_000 });
@@ -58,8 +58,8 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
         await Assertions.Expect(page.Locator("[data-testid=official-periods] tbody tr td").First).ToHaveTextAsync("2024-06-05");
         await Assertions.Expect(page.GetByTestId("standing-events")).ToContainTextAsync("amended by Proclamation 10817");
 
-        // The standing events' squares (fourth trace from the end: before the official key, determinations, transitions).
-        var square = page.Locator("#monitor-chart .scatterlayer .trace").Nth(-4).Locator("path.point").First;
+        // The standing events' squares, on the overlaid 0-1 axis (Plotly's xy2 subplot): the first is 10773's entry into force.
+        var square = page.Locator("#monitor-chart g.xy2 .scatterlayer .trace").First.Locator("path.point").First;
         await square.HoverAsync(new LocatorHoverOptions { Force = true });
         await Assertions.Expect(page.Locator("#monitor-chart .hoverlayer")).ToContainTextAsync("proclamation-10773", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#monitor-chart .hoverlayer")).ToContainTextAsync("[V]");
@@ -160,32 +160,32 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
         await page.GetByLabel("Overrides NAME=VALUE").PressAsync("Tab");
         await Assertions.Expect(page).ToHaveURLAsync(ReformInLink(), new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByTestId("suspension-periods")).ToBeVisibleAsync();
-        var status = await page.GetByTestId("last-status").InnerTextAsync();
-        var periods = await page.GetByTestId("suspension-periods").InnerTextAsync();
-        var projection = await page.GetByTestId("projection").InnerTextAsync();
+        var status = await page.GetByTestId("last-status").TextContentAsync();
+        var periods = await page.GetByTestId("suspension-periods").TextContentAsync();
+        var projection = await page.GetByTestId("projection").TextContentAsync();
 
         var fresh = await server.NewPageAsync();
         await fresh.GotoAsync(page.Url);
         await Assertions.Expect(fresh.GetByLabel("Overrides NAME=VALUE")).ToHaveValueAsync("deactivate.threshold=2000", new() { Timeout = 30_000 });
-        await Assertions.Expect(fresh.GetByTestId("last-status")).ToHaveTextAsync(status);
-        await Assertions.Expect(fresh.GetByTestId("suspension-periods")).ToHaveTextAsync(periods);
-        await Assertions.Expect(fresh.GetByTestId("projection")).ToHaveTextAsync(projection);
+        await Assertions.Expect(fresh.GetByTestId("last-status")).ToHaveTextAsync(status!);
+        await Assertions.Expect(fresh.GetByTestId("suspension-periods")).ToHaveTextAsync(periods!);
+        await Assertions.Expect(fresh.GetByTestId("projection")).ToHaveTextAsync(projection!);
         await LiveServer.ScreenshotAsync(fresh, "shared-monitor");
 
         // Compare with a different choice of scenarios and a reform.
         await page.GotoAsync("/compare");
         await page.Locator("#compare-chart .scatterlayer .trace").First.WaitForAsync(new() { Timeout = 30_000 });
         await page.GetByLabel("Reform overrides").FillAsync("deactivate.threshold=1800");
-        await page.GetByText("A reform of 10773").ClickAsync();
-        await page.GetByText("Senate Border Act authority").ClickAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "A reform of 10773 (your overrides)" }).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Senate Border Act authority (a bill, never law)" }).UncheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(IncludeInLink(), new() { Timeout = 20_000 });
         await Assertions.Expect(page.Locator("[data-testid=compare-summary] tbody tr")).ToHaveCountAsync(4);
-        var summary = await page.GetByTestId("compare-summary").InnerTextAsync();
+        var summary = await page.GetByTestId("compare-summary").TextContentAsync();
 
         var freshCompare = await server.NewPageAsync();
         await freshCompare.GotoAsync(page.Url);
-        await Assertions.Expect(freshCompare.GetByTestId("compare-summary")).ToHaveTextAsync(summary, new() { Timeout = 30_000 });
+        await Assertions.Expect(freshCompare.GetByTestId("compare-summary")).ToHaveTextAsync(summary!, new() { Timeout = 30_000 });
         await Assertions.Expect(freshCompare.GetByLabel("Reform overrides")).ToHaveValueAsync("deactivate.threshold=1800");
         Assert.False(await freshCompare.GetByRole(AriaRole.Checkbox, new() { Name = "Senate Border Act authority (a bill, never law)" }).IsCheckedAsync());
 
@@ -198,12 +198,12 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
         await analyst.GetByRole(AriaRole.Button, new() { Name = "Screen this case" }).ClickAsync();
         await Assertions.Expect(analyst.GetByTestId("screen-result")).ToContainTextAsync("Answer for client-link", Long);
         await Assertions.Expect(analyst).ToHaveURLAsync(FearInLink(), new() { Timeout = 20_000 });
-        var answer = await analyst.GetByTestId("screen-result").InnerTextAsync();
+        var answer = await analyst.GetByTestId("screen-result").TextContentAsync();
 
         var colleague = await server.NewPageAsync();
         await LiveServer.SignInAsync(colleague, server.AnalystKey, "browser analyst");
         await colleague.GotoAsync(analyst.Url);
-        await Assertions.Expect(colleague.GetByTestId("screen-result")).ToHaveTextAsync(answer, new() { Timeout = 30_000 });
+        await Assertions.Expect(colleague.GetByTestId("screen-result")).ToHaveTextAsync(answer!, new() { Timeout = 30_000 });
         await Assertions.Expect(colleague.GetByLabel("Case id")).ToHaveValueAsync("client-link");
         await Assertions.Expect(colleague.GetByLabel("manifests or expresses fear")).ToBeCheckedAsync();
     }
