@@ -166,27 +166,18 @@ public static class Charts
         _ => "#8b0000",
     };
 
-    private static string MarkWords(string mark) => mark switch
-    {
-        "V" => "verified against the primary text",
-        "V-off" => "official summary",
-        "S" => "press or secondary report",
-        _ => "unverified or an engine assumption",
-    };
+    private static string MarkWords(string mark) => Threshold.Law.VerificationStatusCodes.TryParse(mark, out var status) ? Threshold.Law.VerificationStatusCodes.Meaning(status) : mark;
 
-    private static Shape OfficialStrip(StatusPeriod period) => new()
+    /// <summary>The official timeline's periods: a strip across the top of the plot, over the shading of the proposed ones.</summary>
+    private static Shape OfficialStrip(StatusPeriod period)
     {
-        Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect,
-        XRef = "x",
-        YRef = "paper",
-        X0 = period.First,
-        X1 = period.Last.AddDays(1),
-        Y0 = 0.965m,
-        Y1 = 1,
-        FillColor = OfficialColour,
-        Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Width = 0 },
-        Name = $"Official: suspension applies {period.First:yyyy-MM-dd} to {period.Last:yyyy-MM-dd}",
-    };
+        var strip = Shade(period);
+        strip.Y0 = 0.965m;
+        strip.FillColor = OfficialColour;
+        strip.Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Above;
+        strip.Name = $"Official: suspension applies {period.First:yyyy-MM-dd} to {period.Last:yyyy-MM-dd}";
+        return strip;
+    }
 
     private static Shape EventLine(DateTime date) => new()
     {
