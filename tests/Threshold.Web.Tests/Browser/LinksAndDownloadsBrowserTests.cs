@@ -59,7 +59,7 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
         await Assertions.Expect(page.GetByTestId("standing-events")).ToContainTextAsync("amended by Proclamation 10817");
 
         // The standing events' squares, on the overlaid 0-1 axis (Plotly's xy2 subplot): the first is 10773's entry into force.
-        var square = page.Locator("#monitor-chart g.xy2 .scatterlayer .trace").First.Locator("path.point").First;
+        var square = page.Locator("#monitor-chart .overplot > .xy2 .scatterlayer .trace").First.Locator("path.point").First;
         await square.HoverAsync(new LocatorHoverOptions { Force = true });
         await Assertions.Expect(page.Locator("#monitor-chart .hoverlayer")).ToContainTextAsync("proclamation-10773", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#monitor-chart .hoverlayer")).ToContainTextAsync("[V]");
