@@ -34,9 +34,13 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
 
         var amended = page.GetByTestId("event-proclamation-10773-amended-2024-10-01");
         await amended.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(AmendedOpen(), new() { Timeout = 20_000 });
         var amendment = page.GetByTestId("event-detail-proclamation-10773-amended-2024-10-01");
         await Assertions.Expect(amendment).ToContainTextAsync("89 FR 81156", Long);
         await Assertions.Expect(amendment.Locator(".mark-v").First).ToHaveTextAsync("[V]");
+        // Writing the link does not move the reader: the opened event is still in view, not scrolled to the top.
+        await Assertions.Expect(amendment).ToBeInViewportAsync();
+        Assert.True(await page.EvaluateAsync<double>("window.scrollY") > 0);
         await LiveServer.ScreenshotAsync(page, "law-timeline");
 
         // The link, opened elsewhere, opens the same events.
@@ -242,6 +246,9 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
 
     [GeneratedRegex("event=las-americas-2025-vacatur")]
     private static partial Regex VacaturOpen();
+
+    [GeneratedRegex("event=proclamation-10773-amended-2024-10-01")]
+    private static partial Regex AmendedOpen();
 
     [GeneratedRegex("set=deactivate.threshold%3D2000")]
     private static partial Regex ReformInLink();
