@@ -48,6 +48,16 @@ public sealed class QueryState
         return Parse(navigation.Uri);
     }
 
+    /// <summary>
+    /// A value typed into a page's field, to be read by the same rule as the link parameter it becomes, so the field
+    /// and the link accept and refuse the same values with the same message.
+    /// </summary>
+    public static QueryState Field(string name, string? typed) =>
+        Parse($"?{Uri.EscapeDataString(name)}={Uri.EscapeDataString(typed ?? string.Empty)}");
+
+    /// <summary>An instant's text as given (kept as typed, so the link shows it unchanged), or null when not given or not an instant.</summary>
+    public string? InstantText(string name) => InstantOf(name) is not null ? Text(name) : null;
+
     /// <summary>Whether the link gives <paramref name="name"/> at all.</summary>
     public bool Has(string name) => values.ContainsKey(name);
 

@@ -78,6 +78,22 @@ public sealed class QueryStateTests
     }
 
     [Fact]
+    public void Field_ATypedValue_IsReadByTheSameRuleAsTheLink()
+    {
+        var good = QueryState.Field("asOf", " 2025-01-20T05:01:00-05:00 ");
+        Assert.Equal("2025-01-20T05:01:00-05:00", good.InstantText("asOf"));
+        Assert.Empty(good.Problems);
+
+        var bad = QueryState.Field("asOf", "2025-01-20 05:01 & more=1");
+        Assert.Null(bad.InstantText("asOf"));
+        Assert.Equal(["asOf: '2025-01-20 05:01 & more=1' is not an ISO-8601 instant such as 2025-01-20T05:01:00Z"], bad.Problems);
+
+        var empty = QueryState.Field("asOf", "  ");
+        Assert.Null(empty.InstantText("asOf"));
+        Assert.Empty(empty.Problems);
+    }
+
+    [Fact]
     public void Write_ThenRead_GivesTheSameState_AndLeavesDefaultsOut()
     {
         var text = new QueryLink()
