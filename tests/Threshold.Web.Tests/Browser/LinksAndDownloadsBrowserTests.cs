@@ -43,6 +43,10 @@ public sealed partial class LinksAndDownloadsBrowserTests(LiveServer server)
         Assert.True(await page.EvaluateAsync<double>("window.scrollY") > 0);
         await LiveServer.ScreenshotAsync(page, "law-timeline");
 
+        // A click on a diamond opens its event: the first [V] one is 10773's entry into force.
+        await page.Locator("#law-timeline-chart .scatterlayer .trace").First.Locator("path.point").First.ClickAsync(new() { Force = true });
+        await Assertions.Expect(page.GetByTestId("event-detail-proclamation-10773-in-force-2024-06-05")).ToContainTextAsync("89 FR 48487", Long);
+
         // The link, opened elsewhere, opens the same events.
         var other = await server.NewPageAsync();
         await other.GotoAsync(page.Url);
