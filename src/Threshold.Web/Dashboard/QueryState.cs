@@ -115,7 +115,7 @@ public sealed class QueryState
         ArgumentNullException.ThrowIfNull(allowed);
         return Text(name) is not { } text ? null
             : allowed.Contains(text, StringComparer.Ordinal) ? text
-            : Problem($"{name}: '{Shown(text)}' is not one of {string.Join(", ", allowed)}");
+            : Problem($"{name}: '{Shown(text)}' is not one of {Choices(allowed)}");
     }
 
     /// <summary>Every value of a repeatable parameter that is one of <paramref name="allowed"/>; the others are problems.</summary>
@@ -125,7 +125,7 @@ public sealed class QueryState
         var texts = Texts(name);
         foreach (var bad in texts.Where(t => !allowed.Contains(t, StringComparer.Ordinal)))
         {
-            Problem($"{name}: '{Shown(bad)}' is not one of {string.Join(", ", allowed)}");
+            Problem($"{name}: '{Shown(bad)}' is not one of {Choices(allowed)}");
         }
 
         return [.. texts.Where(t => allowed.Contains(t, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal)];
@@ -210,6 +210,10 @@ public sealed class QueryState
         problems.Add(message);
         return null;
     }
+
+    /// <summary>The choices as a message lists them: all of a short list, else how many (the page shows them).</summary>
+    private static string Choices(IReadOnlyCollection<string> allowed) =>
+        allowed.Count <= 12 ? string.Join(", ", allowed) : $"the {allowed.Count} this page lists";
 
     /// <summary>A value as shown in a message: at most 60 characters, so a hostile link cannot fill the page.</summary>
     private static string Shown(string text) => text.Length <= 60 ? text : text[..60] + "…";
