@@ -33,6 +33,36 @@ public sealed class TimelineService(RecordHolder record)
     /// <summary>The series a request reads when it names none: the first recorded (the bundled series on a fresh record).</summary>
     public string? DefaultSeriesName() => record.Store.Encounters.FirstSeriesName();
 
+    /// <summary>
+    /// The series a dashboard page opens on: the stored series whose last day is latest (ties: the name that sorts
+    /// last), as known now, so a newer bundled or imported series is shown without naming it. A series the record
+    /// cannot rebuild (its page says why when chosen) is passed over. Null for an empty record. The API's default stays
+    /// <see cref="DefaultSeriesName"/>, which a later import never changes.
+    /// </summary>
+    public string? LatestSeriesName()
+    {
+        (string Name, LocalDate End)? latest = null;
+        foreach (var name in SeriesNames())
+        {
+            LocalDate end;
+            try
+            {
+                end = StoredSeries(name, null).End;
+            }
+            catch (Exception e) when (e is RecordException or RequestValidationException)
+            {
+                continue;
+            }
+
+            if (latest is not { } l || end > l.End || (end == l.End && string.CompareOrdinal(name, l.Name) > 0))
+            {
+                latest = (name, end);
+            }
+        }
+
+        return latest?.Name;
+    }
+
     /// <summary>The names of the stored series.</summary>
     public IReadOnlyList<string> SeriesNames() => record.Store.Encounters.SeriesNames();
 

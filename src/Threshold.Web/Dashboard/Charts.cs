@@ -40,22 +40,160 @@ public static class Charts
             });
         }
 
+        // The law's own dates, on a hidden 0-1 axis over the counts, so they sit at the top whatever the scale.
+        var first = view.Dates[0];
+        var last = view.Dates[^1];
+        var standing = view.Standing.Where(e => e.Date is { } d && d.ToDateTimeUnspecified() >= first && d.ToDateTimeUnspecified() <= last).ToList();
+        data.Add(new Scatter
+        {
+            Name = "Standing and court-order events (law)",
+            Mode = ModeFlag.Markers,
+            YAxis = "y2",
+            X = standing.Select(e => (object)e.Date!.Value.ToDateTimeUnspecified()).ToList(),
+            Y = standing.Select(_ => (object)0.9).ToList(),
+            HoverTextArray = standing.Select(e => Wrap($"{e.Sentence} [{e.Mark}]")).ToList(),
+            HoverInfo = Plotly.Blazor.Traces.ScatterLib.HoverInfoFlag.Text,
+            Marker = new Marker { Symbol = Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Square, Size = 11, Color = standing.Select(e => (object)MarkColour(e.Mark)).ToList() },
+        });
+        if (view.OfficialPeriods.Count > 0 || view.OfficialStatus.Count > 0)
+        {
+            // A legend entry for the official strip (shapes have none): an invisible point named for it.
+            data.Add(new Scatter { Name = "Official timeline: suspension applies (top strip)", Mode = ModeFlag.Markers, YAxis = "y2", X = [first], Y = [null!], Marker = new Marker { Symbol = Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Square, Color = OfficialColour, Size = 11 } });
+        }
+
+        // Determinations and transitions are drawn last, over everything else.
         data.Add(Markers("Determinations (proposed from the data)", view.Determinations, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Diamond, "#e65100"));
         data.Add(Markers("Transitions (12:01 a.m. Eastern)", view.Transitions, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.TriangleUp, "#2e7d32"));
+
         var layout = new Layout
         {
-            Height = 460,
+            Height = 480,
             HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.Closest,
-            Margin = new Margin { L = 60, R = 20, T = 30, B = 40 },
+            Margin = new Margin { L = 60, R = 20, T = 40, B = 40 },
             Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H }],
-            Shapes = [.. view.ActivePeriods.Select(Shade)],
-            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Encounters a day" } }],
+            Shapes =
+            [
+                .. view.ActivePeriods.Select(Shade),
+                .. view.OfficialPeriods.Select(OfficialStrip),
+                .. standing.Select(e => EventLine(e.Date!.Value.ToDateTimeUnspecified())),
+            ],
+            YAxis =
+            [
+                new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Encounters a day" } },
+                new YAxis { Overlaying = "y", Range = [0, 1], Visible = false, FixedRange = true },
+            ],
         };
-        return (data, layout);
+        return (data, Stamp(layout, view.Label));
     }
 
+    /// <summary>
+    /// Every instrument's standing and court-order events on one dated axis (the Law timeline page): one row per
+    /// instrument, each event a marker coloured by its mark, with its sentence and citation on hover.
+    /// </summary>
+    /// <returns>The traces, the layout, and the events of each trace in point order (a click names a trace and a point).</returns>
+    public static (IList<ITrace> Data, Layout Layout, IReadOnlyList<IReadOnlyList<LawEvent>> Traces) LawTimeline(IReadOnlyList<LawEvent> events, NodaTime.LocalDate from, NodaTime.LocalDate to)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var dated = events.Where(e => e.Date is not null).ToList();
+        var data = new List<ITrace>();
+        var traces = new List<IReadOnlyList<LawEvent>>();
+        foreach (var mark in new[] { "V", "V-off", "S", "U" })
+        {
+            var these = dated.Where(e => e.Mark == mark).ToList();
+            if (these.Count == 0)
+            {
+                continue;
+            }
+
+            traces.Add(these);
+
+            data.Add(new Scatter
+            {
+                Name = $"[{mark}] {MarkWords(mark)}",
+                Mode = ModeFlag.Markers,
+                X = these.Select(e => (object)e.Date!.Value.ToDateTimeUnspecified()).ToList(),
+                Y = these.Select(e => (object)e.PolicyId).ToList(),
+                CustomData = these.Select(e => (object)e.Id).ToList(),
+                HoverTextArray = these.Select(e => Wrap($"{e.Sentence} [{e.Mark}]")).ToList(),
+                HoverInfo = Plotly.Blazor.Traces.ScatterLib.HoverInfoFlag.Text,
+                Marker = new Marker { Symbol = Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Diamond, Size = 14, Color = MarkColour(mark), Line = new Plotly.Blazor.Traces.ScatterLib.MarkerLib.Line { Color = "#1b1f24", Width = 1 } },
+            });
+        }
+
+        var layout = new Layout
+        {
+            Height = 360,
+            HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.Closest,
+            Margin = new Margin { L = 190, R = 20, T = 40, B = 40 },
+            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H }],
+            XAxis = [new XAxis { Range = [from.ToDateTimeUnspecified(), to.PlusDays(1).ToDateTimeUnspecified()], Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date }],
+            YAxis = [new YAxis { Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Category, CategoryOrder = Plotly.Blazor.LayoutLib.YAxisLib.CategoryOrderEnum.CategoryDescending }],
+        };
+        return (data, Stamp(layout, DataLabel.Law), traces);
+    }
+
+    /// <summary>
+    /// Writes the data label and the rule-set version on the chart itself (top left), so a PNG or SVG saved from it
+    /// says what it rests on as a CSV does.
+    /// </summary>
+    public static Layout Stamp(Layout layout, DataLabel label)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(label);
+        layout.Annotations ??= [];
+        layout.Annotations.Add(new Annotation
+        {
+            Text = System.Net.WebUtility.HtmlEncode($"{label.Name} · rule set {Threshold.Law.RuleSetVersion.Current} · Threshold {Threshold.Law.RuleSetVersion.EngineVersion}"),
+            XRef = "paper",
+            YRef = "paper",
+            X = 0,
+            Y = 1,
+            XAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.XAnchorEnum.Left,
+            YAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.YAnchorEnum.Bottom,
+            ShowArrow = false,
+            Font = new Plotly.Blazor.LayoutLib.AnnotationLib.Font { Size = 11, Color = "#55606e" },
+        });
+        return layout;
+    }
+
+    private const string OfficialColour = "rgba(27, 31, 36, 0.55)";
+
+    private static string MarkColour(string mark) => mark switch
+    {
+        "V" => "#1b5e20",
+        "V-off" => "#1565c0",
+        "S" => "#e65100",
+        _ => "#8b0000",
+    };
+
+    private static string MarkWords(string mark) => Threshold.Law.VerificationStatusCodes.TryParse(mark, out var status) ? Threshold.Law.VerificationStatusCodes.Meaning(status) : mark;
+
+    /// <summary>The official timeline's periods: a strip across the top of the plot, over the shading of the proposed ones.</summary>
+    private static Shape OfficialStrip(StatusPeriod period)
+    {
+        var strip = Shade(period);
+        strip.Y0 = 0.965m;
+        strip.FillColor = OfficialColour;
+        strip.Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Above;
+        strip.Name = $"Official: suspension applies {period.First:yyyy-MM-dd} to {period.Last:yyyy-MM-dd}";
+        return strip;
+    }
+
+    private static Shape EventLine(DateTime date) => new()
+    {
+        Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Line,
+        XRef = "x",
+        YRef = "paper",
+        X0 = date,
+        X1 = date,
+        Y0 = 0,
+        Y1 = 0.96m,
+        Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Color = "#55606e", Width = 1, Dash = "dot" },
+        Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Below,
+    };
+
     /// <summary>Step lines of "suspension in force" (1) or not (0), one per scenario, for the Compare page.</summary>
-    public static (IList<ITrace> Data, Layout Layout) Compare(IReadOnlyList<(string Name, IReadOnlyList<DateTime> Dates, IReadOnlyList<int> Active)> scenarios)
+    public static (IList<ITrace> Data, Layout Layout) Compare(IReadOnlyList<(string Name, IReadOnlyList<DateTime> Dates, IReadOnlyList<int> Active)> scenarios, DataLabel label)
     {
         ArgumentNullException.ThrowIfNull(scenarios);
         var data = new List<ITrace>();
@@ -75,7 +213,7 @@ public static class Charts
             Margin = new Margin { L = 60, R = 20, T = 30, B = 40 },
             YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Suspension applies (1) or not (0)" } }],
         };
-        return (data, layout);
+        return (data, Stamp(layout, label));
     }
 
     /// <summary>The real monthly series of the record (Data page): one line per source and component, months on x.</summary>
@@ -97,11 +235,11 @@ public static class Charts
             YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Encounters in the month (real, as recorded)" }, RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.NonNegative }],
             Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.2m }],
         };
-        return (data, layout);
+        return (data, Stamp(layout, DataLabel.Real));
     }
 
     /// <summary>A bar chart of monthly use of a capped arrangement against its cap, for the Returns page.</summary>
-    public static (IList<ITrace> Data, Layout Layout) Utilisation(IReadOnlyList<(string Month, long ToMexico, long Overflow)> months)
+    public static (IList<ITrace> Data, Layout Layout) Utilisation(IReadOnlyList<(string Month, long ToMexico, long Overflow)> months, DataLabel label)
     {
         ArgumentNullException.ThrowIfNull(months);
         var x = months.Select(m => (object)m.Month).ToList();
@@ -110,7 +248,7 @@ public static class Charts
             new Bar { Name = "Returned to Mexico under the cap", X = x, Y = months.Select(m => (object)m.ToMexico).ToList() },
             new Bar { Name = "Overflow to country of citizenship", X = x, Y = months.Select(m => (object)m.Overflow).ToList() },
         };
-        return (data, new Layout { Height = 320, BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack, Margin = new Margin { L = 60, R = 20, T = 30, B = 40 } });
+        return (data, Stamp(new Layout { Height = 320, BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack, Margin = new Margin { L = 60, R = 20, T = 40, B = 40 } }, label));
     }
 
     /// <summary>
@@ -146,7 +284,7 @@ public static class Charts
             Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H }],
             YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Encounters a day (policy's count)" } }],
         };
-        return (data, layout);
+        return (data, Stamp(layout, DataLabel.ModeledFutures));
     }
 
     /// <summary>Days the suspension applied, by simulated policy: the P50 as a bar, P10–P90 as its whisker. Titled MODELED.</summary>
@@ -179,7 +317,7 @@ public static class Charts
             Margin = new Margin { L = 60, R = 20, T = 50, B = 60 },
             YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Days in the horizon" } }],
         };
-        return (data, layout);
+        return (data, Stamp(layout, DataLabel.ModeledFutures));
     }
 
     private static Scatter Markers(string name, IReadOnlyList<ChartMarker> markers, Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum symbol, string colour) => new()

@@ -29,6 +29,43 @@ public sealed record MonitorView(
     DateTime LastDate,
     bool Modeled)
 {
+    /// <summary>The days the suspension applies on the OFFICIAL timeline (only determinations actually made); empty when there is none.</summary>
+    public IReadOnlyList<StatusPeriod> OfficialPeriods { get; init; } = [];
+
+    /// <summary>Each day's status on the official timeline, by index of <see cref="Dates"/>; empty when there is none.</summary>
+    public IReadOnlyList<string> OfficialStatus { get; init; } = [];
+
+    /// <summary>Each day's status on the timeline replayed (proposed unless the query asked otherwise), by index of <see cref="Dates"/>.</summary>
+    public IReadOnlyList<string> Status { get; init; } = [];
+
+    /// <summary>The official timeline's own statement, or why there is none (a bill was never law).</summary>
+    public string? OfficialNote { get; init; }
+
+    /// <summary>The instrument's dated standing and court-order events (docs/law-today.md), as the law files give them.</summary>
+    public IReadOnlyList<LawEvent> Standing { get; init; } = [];
+
+    /// <summary>What the numbers rest on.</summary>
+    public DataLabel Label => DataLabel.ForSeries(Modeled);
+
+    /// <summary>
+    /// The view of a replayed timeline, with the official timeline of the same series beside it when the instrument
+    /// has one (<paramref name="official"/>; <paramref name="officialNote"/> says why not otherwise).
+    /// </summary>
+    public static MonitorView From(SuspensionTimeline timeline, PolicyDocument effectivePolicy, SuspensionTimeline? official, string? officialNote)
+    {
+        ArgumentNullException.ThrowIfNull(timeline);
+        var view = From(timeline, effectivePolicy);
+        var officialDays = official?.Days().ToDictionary(d => d.Date) ?? [];
+        return view with
+        {
+            Status = [.. timeline.Days().Select(d => ReplayReport.StatusName(d.Status))],
+            OfficialPeriods = official is null ? [] : Periods([.. official.Days()]),
+            OfficialStatus = official is null ? [] : [.. timeline.Days().Select(d => officialDays.TryGetValue(d.Date, out var o) ? ReplayReport.StatusName(o.Status) : string.Empty)],
+            OfficialNote = official?.Note ?? officialNote,
+            Standing = LawEvent.Of(effectivePolicy),
+        };
+    }
+
     public static MonitorView From(SuspensionTimeline timeline, PolicyDocument effectivePolicy)
     {
         ArgumentNullException.ThrowIfNull(timeline);
@@ -65,6 +102,39 @@ public sealed record MonitorView(
             dates[^1],
             timeline.Series.IsModeled);
     }
+
+    /// <summary>Every day as a table: counts, average, thresholds, the replayed and the official status.</summary>
+    public CsvTable DaysCsv(IReadOnlyList<string> notes) => new(
+        "Monitor: each day's counted encounters, 7-day average, thresholds and status (replayed, and official where the instrument has an official timeline)",
+        Label,
+        ["date", "counted", "average_7_day", .. Thresholds.Select(t => t.Name), "status", "official_status"],
+        [.. Dates.Select((d, i) => (IReadOnlyList<string>)[
+            d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Counted[i]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+            Average[i]?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+            .. Thresholds.Select(t => t.PerDay[i]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty),
+            i < Status.Count ? Status[i] : string.Empty,
+            i < OfficialStatus.Count ? OfficialStatus[i] : string.Empty])],
+        notes);
+
+    /// <summary>The suspension periods, replayed and official, as a table.</summary>
+    public CsvTable PeriodsCsv(IReadOnlyList<string> notes) => new(
+        "Monitor: periods in which the suspension applies (inclusive), on the replayed and on the official timeline",
+        Label,
+        ["timeline", "from", "through", "days"],
+        [.. ActivePeriods.Select(p => Period("replayed", p)), .. OfficialPeriods.Select(p => Period("official", p))],
+        notes);
+
+    /// <summary>The determinations and transitions with their rule and citation, as a table.</summary>
+    public CsvTable MarkersCsv(IReadOnlyList<string> notes) => new(
+        "Monitor: determinations and transitions of the replayed timeline, with rule and citation",
+        Label,
+        ["date", "what", "explanation"],
+        [.. Determinations.Concat(Transitions).OrderBy(m => m.Date).Select(m => (IReadOnlyList<string>)[m.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), m.Label, m.Explanation])],
+        notes);
+
+    private static IReadOnlyList<string> Period(string timeline, StatusPeriod p) =>
+        [timeline, p.First.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), p.Last.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ((p.Last - p.First).Days + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
     private static double? ValueOn(PolicyParameter parameter, NodaTime.LocalDate date) =>
         parameter.Values[0].From > date ? null : decimal.ToDouble(parameter.On(date).Value.Number);

@@ -11,7 +11,7 @@ namespace Threshold.Web.Tests.Browser;
 [Collection(nameof(SharedBrowser))]
 public sealed class ContentSecurityPolicyBrowserTests(LiveServer server)
 {
-    private static readonly string[] Pages = ["/", "/compare", "/screen", "/returns", "/data", "/audit", "/simulate"];
+    private static readonly string[] Pages = ["/", "/law-timeline", "/compare", "/screen", "/returns", "/data", "/audit", "/simulate"];
 
     [Fact]
     public async Task DashboardPages_RaiseNoContentSecurityPolicyViolation()

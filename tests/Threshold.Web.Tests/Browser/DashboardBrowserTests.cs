@@ -21,8 +21,9 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         await Assertions.Expect(page.GetByTestId("projection")).ToContainTextAsync("If the 7-day average holds");
         await Assertions.Expect(page.GetByText("[V]").First).ToBeVisibleAsync();
 
-        // Hovering a transition marker shows its explanation with its citation.
-        var marker = page.Locator("#monitor-chart .scatterlayer .trace").Last.Locator("path.point").First;
+        // Hovering a transition marker shows its explanation with its citation (the counts' subplot, xy; the law's
+        // events sit on an overlaid one, xy2).
+        var marker = page.Locator("#monitor-chart .overplot > .xy .scatterlayer .trace").Last.Locator("path.point").First;
         await marker.HoverAsync(new LocatorHoverOptions { Force = true });
         await Assertions.Expect(page.Locator("#monitor-chart .hoverlayer")).ToContainTextAsync("12:01", new() { Timeout = 10_000 });
         await LiveServer.ScreenshotAsync(page, "monitor");
