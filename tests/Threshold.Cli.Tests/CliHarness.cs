@@ -42,7 +42,8 @@ internal static class Cli
 {
     public const string Bundled = "data/modeled/daily_encounters_2024-01-01_2025-01-19.modeled.csv";
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    // Generous: a whole-file import or a 20,000-case recorded run takes seconds alone, but CI runs the suites side by side.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(240);
     private static readonly Lazy<string> Root = new(FindRoot);
 
     public static string RepositoryRoot => Root.Value;

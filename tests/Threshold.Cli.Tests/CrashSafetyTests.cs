@@ -33,6 +33,8 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
             process.WaitForExit();
         }
 
+        Target.WaitForKilledSessionsToEnd();
+
         Assert.True(killedWhileWriting, "the import exited before its write transaction was seen open");
         var afterKill = Cli.Run(["audit", "verify", .. Target.Args]);
         Assert.True(afterKill.ExitCode == 0, afterKill.ToString());
@@ -75,6 +77,8 @@ public abstract class CrashSafetyTests(Backend backend) : RecordCommandTest(back
 
             process.WaitForExit();
         }
+
+        Target.WaitForKilledSessionsToEnd();
 
         Assert.True(killed, "the run finished before it could be killed while writing; raise Count");
 

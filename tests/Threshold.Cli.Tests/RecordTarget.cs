@@ -68,6 +68,32 @@ public sealed class RecordTarget : IDisposable
         }
     }
 
+    /// <summary>
+    /// After a kill, waits (up to a minute) until PostgreSQL has ended the killed program's sessions of this record: the
+    /// server rolls a dead client's transaction back only when it notices the closed connection, and the next command
+    /// would queue behind its lock until then. A no-op on SQLite, where the lock dies with the process.
+    /// </summary>
+    public void WaitForKilledSessionsToEnd()
+    {
+        if (Backend != Backend.Postgres)
+        {
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            using var connection = new NpgsqlConnection(PostgresTestServer.ConnectionString);
+            connection.Open();
+            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = @App", new { App = schema }) == 0)
+            {
+                return;
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
     private bool PostgresWriting(string table)
     {
         using var connection = new NpgsqlConnection(PostgresTestServer.ConnectionString);
