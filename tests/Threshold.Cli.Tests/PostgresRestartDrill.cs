@@ -79,12 +79,17 @@ public sealed class PostgresRestartDrill(Xunit.Abstractions.ITestOutputHelper lo
         using var connection = new NpgsqlConnection(connectionString);
         var stored = connection.Query<(string Series, long Days, long Imports)>(
             "SELECT series_name, COUNT(*), COUNT(DISTINCT import_id) FROM encounter_day GROUP BY series_name").ToDictionary(r => r.Series);
-        Assert.All(stored.Values, s => Assert.True(s.Days == days && s.Imports == 1, $"{s.Series}: {s.Days} days in {s.Imports} imports"));
+        // Each series whole, in one import: the drill's imports have the earlier edition's days; the bundled series that
+        // serve imported at start have their own files' days.
+        int DaysOf(string series) => File.Exists(Path.Combine(Cli.RepositoryRoot, "data", "modeled", series + ".csv"))
+            ? File.ReadLines(Path.Combine(Cli.RepositoryRoot, "data", "modeled", series + ".csv")).Count(l => l.StartsWith("20", StringComparison.Ordinal))
+            : days;
+        Assert.All(stored.Values, s => Assert.True(s.Days == DaysOf(s.Series) && s.Imports == 1, $"{s.Series}: {s.Days} days in {s.Imports} imports (expected {DaysOf(s.Series)} in 1)"));
         Assert.All(answers.Where(a => a.Status == HttpStatusCode.OK), a => Assert.True(stored.ContainsKey(a.Series), $"{a.Series} answered 200 but is not stored"));
 
         var verify = Cli.Run(["audit", "verify", .. record]);
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.StartsWith($"verified: {1 + stored.Count} entries", verify.Stdout, StringComparison.Ordinal); // the key, and one per stored series (the bundled one included)
+        Assert.StartsWith($"verified: {1 + stored.Count} entries", verify.Stdout, StringComparison.Ordinal); // the key, and one per stored series (the bundled ones included)
 
         static async Task<bool> Delay()
         {
