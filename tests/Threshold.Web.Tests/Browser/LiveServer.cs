@@ -71,6 +71,9 @@ public sealed class LiveServer : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 }, BaseURL = BaseUrl });
         context.SetDefaultTimeout(20_000);
+
+        // A CI machine with two cores runs the CLI suite beside this one; a page's load event has taken over 20 s there.
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 
