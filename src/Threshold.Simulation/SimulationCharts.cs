@@ -6,30 +6,39 @@ namespace Threshold.Simulation;
 /// <summary>
 /// The charts of a run, drawn with ScottPlot as PNG and SVG: a fan chart of the daily 7-day average per policy with its
 /// thresholds, days active by policy, and Mexico's monthly returns under capped arrangements against the cap. Every
-/// title says MODELED.
+/// title says MODELED. Legends sit below the data area, never over it, and every axis of counts starts at zero, so a
+/// band is never hidden and a count never looks negative.
 /// </summary>
 public static class SimulationCharts
 {
     private const int Width = 1100;
-    private const int Height = 560;
+    private const int Height = 680;
 
     /// <summary>File name → bytes for every chart of <paramref name="result"/>.</summary>
-    public static IReadOnlyList<(string Name, byte[] Bytes)> All(SimulationResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var files = new List<(string, byte[])>();
-        foreach (var p in result.Policies)
-        {
-            files.AddRange(Both($"fan-{p.Label}", FanChart(result, p)));
-        }
-
-        files.AddRange(Both("days-active", DaysActive(result)));
-        files.AddRange(Both("mexico-returns", MexicoReturns(result)));
-        return files;
-    }
+    public static IReadOnlyList<(string Name, byte[] Bytes)> All(SimulationResult result) =>
+        [.. Plots(result).SelectMany(p => Both(p.Name, p.Plot))];
 
     /// <summary>The backtest's chart: modeled monthly bands against the real monthly totals.</summary>
-    public static IReadOnlyList<(string Name, byte[] Bytes)> Backtest(BacktestReport report)
+    public static IReadOnlyList<(string Name, byte[] Bytes)> Backtest(BacktestReport report) =>
+        [.. Both("backtest-monthly", BacktestPlot(report))];
+
+    /// <summary>Every chart of a run by file stem, finished (legend placed, count axis from zero) but not rendered.</summary>
+    internal static IReadOnlyList<(string Name, Plot Plot)> Plots(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var plots = new List<(string, Plot)>();
+        foreach (var p in result.Policies)
+        {
+            plots.Add(($"fan-{p.Label}", Finish(FanChart(result, p))));
+        }
+
+        plots.Add(("days-active", Finish(DaysActive(result))));
+        plots.Add(("mexico-returns", Finish(MexicoReturns(result))));
+        return plots;
+    }
+
+    /// <summary>The backtest's chart, finished but not rendered.</summary>
+    internal static Plot BacktestPlot(BacktestReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var plot = new Plot();
@@ -41,8 +50,26 @@ public static class SimulationCharts
         real.LineWidth = 3;
         plot.Axes.DateTimeTicksBottom();
         plot.YLabel("USBP southwest encounters per month");
-        plot.ShowLegend();
-        return [.. Both("backtest-monthly", plot)];
+        return Finish(plot);
+    }
+
+    /// <summary>
+    /// The legend goes in a panel below the data area (the long labels of caps and thresholds covered the bands inside
+    /// it), and the count axis starts at zero: a band's lower edge or a bar's whisker never pulls it below.
+    /// </summary>
+    private static Plot Finish(Plot plot)
+    {
+        if (plot.GetPlottables().Any(p => p.LegendItems.Any(i => !string.IsNullOrEmpty(i.LabelText))))
+        {
+            var panel = plot.ShowLegend(Edge.Bottom);
+            panel.Legend.Orientation = Orientation.Horizontal; // items wrap in rows, so a long legend is never clipped
+            panel.Legend.TightHorizontalWrapping = true; // one long label (a cap's source) must not force one column
+        }
+
+        plot.Axes.AutoScale();
+        var limits = plot.Axes.GetLimits();
+        plot.Axes.SetLimitsY(0, Math.Max(limits.Top, 1));
+        return plot;
     }
 
     private static Plot FanChart(SimulationResult result, PolicyResult policy)
@@ -60,7 +87,6 @@ public static class SimulationCharts
 
         plot.Axes.DateTimeTicksBottom();
         plot.YLabel("encounters a day (7-day average)");
-        plot.ShowLegend();
         return plot;
     }
 
@@ -82,7 +108,6 @@ public static class SimulationCharts
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
         plot.YLabel($"days active in {result.Start:yyyy-MM-dd} to {result.End:yyyy-MM-dd}");
-        plot.Axes.Margins(bottom: 0);
         return plot;
     }
 
@@ -116,7 +141,6 @@ public static class SimulationCharts
 
         plot.Axes.DateTimeTicksBottom();
         plot.YLabel("people a month");
-        plot.ShowLegend();
         return plot;
     }
 
