@@ -50,9 +50,13 @@ internal static class Cli
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "threshold.dll");
 
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => RunIn(RepositoryRoot, args);
+
+    /// <summary>Runs the CLI with <paramref name="workingDirectory"/> as its working directory (a sandbox of the repository's data).</summary>
+    public static CliResult RunIn(string workingDirectory, params string[] args)
     {
         var start = StartInfo(args);
+        start.WorkingDirectory = workingDirectory;
         start.RedirectStandardInput = true;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         process.StandardInput.Close();

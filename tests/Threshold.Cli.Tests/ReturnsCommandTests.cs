@@ -191,6 +191,33 @@ public class ReturnsCommandTests(LedgerCapFixture fx) : IClassFixture<LedgerCapF
         CliAssert.BadInput(Cli.Run("returns", "report", "--policy", "proclamation-10773", "--encounters", Cli.Bundled, "--cases", file, "--format", "json"), $"{file}:2:", "enteredAt");
     }
 
+    [Theory]
+    [InlineData("2024-08-15", "mexico-chnv-30000", "30,000")] // the CHNV cap, carried forward to Jan 19, 2025 [U]
+    [InlineData("2026-12-06", "mexico-humanitarian-2025", "1,000")] // the 2025 humanitarian acceptance, capped by calibration [U]
+    public void ReturnsArrangements_OnADateForANationality_SaysWhereAVenezuelanGoesAndTheCap(string on, string id, string cap)
+    {
+        var json = Cli.Run("returns", "arrangements", "--on", on, "--nationality", "VE", "--format", "json");
+        CliAssert.Ok(json);
+        var root = json.Root();
+        var shown = root.GetProperty("arrangements").EnumerateArray().Select(a => a.Str("id") ?? string.Empty).ToArray();
+        Assert.Equal([id], shown);
+        Assert.Contains($"under {id}", root.Str("route"), StringComparison.Ordinal);
+        Assert.Contains($"monthly cap of {cap}", root.Str("route"), StringComparison.Ordinal);
+
+        var table = Cli.Run("returns", "arrangements", "--on", on, "--nationality", "VE");
+        CliAssert.Ok(table);
+        Assert.Contains($"On {on}, an adult national of VE", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReturnsArrangements_MexicansAndUncoveredNationalities_AreNamedPlainly()
+    {
+        Assert.Contains("outside any arrangement", Cli.Run("returns", "arrangements", "--on", "2024-08-15", "--nationality", "MX", "--format", "json").Root().Str("route"), StringComparison.Ordinal);
+        Assert.Contains("country of citizenship", Cli.Run("returns", "arrangements", "--on", "2024-08-15", "--nationality", "GT", "--format", "json").Root().Str("route"), StringComparison.Ordinal);
+        CliAssert.BadInput(Cli.Run("returns", "arrangements", "--nationality", "Venezuela"), "--nationality");
+        CliAssert.BadInput(Cli.Run("returns", "arrangements", "--on", "2024-02-30"), "--on");
+    }
+
     [Fact]
     public void ReturnsReport_WithoutCases_ExitsTwoNamingTheOption()
     {

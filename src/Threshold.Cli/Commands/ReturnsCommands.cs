@@ -207,6 +207,14 @@ internal sealed class ArrangementsSettings : CommandSettings
     [CommandOption("--format <table|json>")]
     [Description("table (default) or json.")]
     public string Format { get; init; } = "table";
+
+    [CommandOption("--on <DATE>")]
+    [Description("Only the arrangements in force on this Eastern calendar date (YYYY-MM-DD, ends inclusive).")]
+    public string? On { get; init; }
+
+    [CommandOption("--nationality <CC>")]
+    [Description("Only the arrangements that take nationals of this country (ISO 3166-1 alpha-2, e.g. VE); with --on, also says where such a removal goes.")]
+    public string? Nationality { get; init; }
 }
 
 /// <summary><c>threshold returns arrangements</c>: the dated arrangements with caps, citations and status.</summary>
@@ -219,10 +227,21 @@ internal sealed class ArrangementsCommand : Command<ArrangementsSettings>
             throw new UsageException($"--format {settings.Format}: must be table or json");
         }
 
+        var on = settings.On is null ? (NodaTime.LocalDate?)null : ReplaySettings.ParseDate("--on", settings.On);
+        if (settings.Nationality is { } n && !(n.Length == 2 && n.All(char.IsAsciiLetterUpper)))
+        {
+            throw new UsageException($"--nationality {n}: not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. VE)");
+        }
+
         var set = ArrangementSet.Load(settings.Arrangements);
+        var shown = set.Arrangements
+            .Where(a => on is not { } d || a.AppliesOn(d))
+            .Where(a => settings.Nationality is not { } c || a.Takes(c))
+            .ToArray();
+        var route = on is { } day && settings.Nationality is { } code ? RouteSentence(set, code, day) : null;
         if (settings.Format == "json")
         {
-            var doc = set.Arrangements.Select(a => new
+            var doc = shown.Select(a => new
             {
                 id = a.Id,
                 title = a.Title,
@@ -240,7 +259,7 @@ internal sealed class ArrangementsCommand : Command<ArrangementsSettings>
                 note = a.Note,
                 source = a.SourceName,
             });
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { rules = new { unaccompaniedChildren = set.Rules.UnaccompaniedChildren.Note, mexicanNationals = set.Rules.MexicanNationals.Note, citizenship = set.Rules.Citizenship.Note }, arrangements = doc }, ReplayReport.JsonOptions));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { rules = new { unaccompaniedChildren = set.Rules.UnaccompaniedChildren.Note, mexicanNationals = set.Rules.MexicanNationals.Note, citizenship = set.Rules.Citizenship.Note }, on = on is { } o ? ReplayReport.Iso(o) : null, nationality = settings.Nationality, route, arrangements = doc }, ReplayReport.JsonOptions));
             return ExitCodes.Ok;
         }
 
@@ -251,7 +270,7 @@ internal sealed class ArrangementsCommand : Command<ArrangementsSettings>
             table.AddColumn(h);
         }
 
-        foreach (var a in set.Arrangements)
+        foreach (var a in shown)
         {
             table.AddRow(
                 Markup.Escape(a.Id),
@@ -264,12 +283,49 @@ internal sealed class ArrangementsCommand : Command<ArrangementsSettings>
                 Markup.Escape(a.Note));
         }
 
-        console.Write(table);
+        if (shown.Length == 0)
+        {
+            console.MarkupLine($"No arrangement{(on is { } d ? $" in force on {ReplayReport.Iso(d)}" : string.Empty)}{(settings.Nationality is { } c ? $" takes nationals of {c}" : string.Empty)}.");
+        }
+        else
+        {
+            console.Write(table);
+        }
+
+        if (route is not null)
+        {
+            console.MarkupLine(Markup.Escape(route));
+        }
+
         foreach (var rule in new[] { set.Rules.UnaccompaniedChildren, set.Rules.MexicanNationals, set.Rules.Citizenship })
         {
             console.MarkupLine($" • {Markup.Escape(rule.Name)}: {Markup.Escape(rule.Note)} — {Markup.Escape(rule.Citation.Text)}");
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Where an adult national of <paramref name="nationality"/> removed on <paramref name="day"/> goes, by the ledger's
+    /// own order (<see cref="ArrangementSet.Applicable"/>): the arrangement and its monthly cap with the cap's citation,
+    /// shared with every nationality it takes, or the country of citizenship.
+    /// </summary>
+    private static string RouteSentence(ArrangementSet set, string nationality, NodaTime.LocalDate day)
+    {
+        var on = ReplayReport.Iso(day);
+        if (nationality == "MX")
+        {
+            return $"On {on}, a Mexican national is removed to Mexico outside any arrangement and under no cap ({set.Rules.MexicanNationals.Citation.Text}).";
+        }
+
+        if (set.Applicable(nationality, day) is not { } a)
+        {
+            return $"On {on}, no arrangement takes nationals of {nationality}: an adult's removal goes to the country of citizenship ({set.Rules.Citizenship.Citation.Text}).";
+        }
+
+        var cap = a.MonthlyCap is { } c
+            ? $"a monthly cap of {c.ToString("N0", CultureInfo.InvariantCulture)} for the month, shared by {a.NationalitiesText}{(a.MonthlyCapCitation is { } mc ? $" ({mc.Text})" : string.Empty)}; removals over the cap go to the country of citizenship"
+            : "no monthly cap";
+        return $"On {on}, an adult national of {nationality} removed across the southern border goes to Mexico under {a.Id} ({a.Citation.Text}), with {cap}. Unaccompanied children go to their country of citizenship.";
     }
 }
