@@ -68,7 +68,9 @@ public static class ThresholdWebApp
             services.AddHostedService<BundledSeriesImport>();
         }
 
-        services.AddProblemDetails();
+        // Every problem, whichever code wrote it (the exception handler, status-code pages, an endpoint), carries the
+        // request's correlation id: the same as its X-Correlation-Id header and its log lines' scope.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions[CorrelationId.Property] = CorrelationId.Of(c.HttpContext));
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -153,6 +155,7 @@ public static class ThresholdWebApp
 
     private static void UsePipeline(WebApplication app)
     {
+        app.UseCorrelationIds(); // first, so the exception handler's log of a bug runs in the request's scope
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseProvenanceHeaders();
