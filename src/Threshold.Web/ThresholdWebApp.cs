@@ -9,6 +9,10 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.IdentityModel.Tokens;
 using NodaTime;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 using Threshold.Record;
 using Threshold.Web.Apis;
@@ -61,6 +65,9 @@ public static class ThresholdWebApp
         services.AddSingleton<TimelineService>();
         services.AddSingleton<SimulationService>();
         services.AddSingleton<HeavyJobs>();
+        services.AddSingleton<ThresholdMetrics>();
+        services.AddThresholdHealthChecks();
+        AddTelemetry(services, settings.Metrics);
         services.AddSingleton(new ScreeningService(settings)); // now, so a bad arrangement file stops the start with its line named
         // The build-time OpenAPI generator starts the host to read its endpoints; it must not create a record.
         if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
@@ -153,9 +160,35 @@ public static class ThresholdWebApp
         services.AddScoped<AuthenticationStateProvider, DashboardKeyRecheck>(); // replaces the default: open pages re-check their key
     }
 
+    /// <summary>
+    /// OpenTelemetry: metrics from ASP.NET Core, the runtime's HTTP and the server's own meter
+    /// (<see cref="ThresholdMetrics"/>), and traces from ASP.NET Core and the server's own spans (so each request has a
+    /// W3C trace id, which is its correlation id). Prometheus exposition only when <c>Threshold:Metrics:Prometheus</c> is
+    /// true; traces go wherever the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> points, when it is set.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, MetricsSettings metrics)
+    {
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("threshold", serviceVersion: Threshold.Law.RuleSetVersion.EngineVersion))
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation().AddMeter(ThresholdMetrics.MeterName);
+                if (metrics.Prometheus)
+                {
+                    m.AddPrometheusExporter();
+                }
+            })
+            .WithTracing(t => t.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/_blazor", StringComparison.Ordinal)).AddSource(ThresholdMetrics.MeterName));
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            otel.UseOtlpExporter();
+        }
+    }
+
     private static void UsePipeline(WebApplication app)
     {
         app.UseCorrelationIds(); // first, so the exception handler's log of a bug runs in the request's scope
+        ThresholdMetrics.UseRequestLatency(app); // outside the exception handler: a bug is timed as the 500 it answers
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseProvenanceHeaders();
@@ -171,6 +204,13 @@ public static class ThresholdWebApp
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
         app.MapHealthApi();
+        var metrics = app.Services.GetRequiredService<ThresholdSettings>().Metrics;
+        if (metrics.Prometheus)
+        {
+            // Read like every other page: open on loopback with anonymous reads, else a viewer's key (X-Api-Key).
+            app.MapPrometheusScrapingEndpoint(metrics.Path).WithDisplayName("Prometheus scrape");
+        }
+
         app.MapPoliciesApi();
         app.MapTimelineApi();
         app.MapScreeningApi();
