@@ -82,9 +82,9 @@ public static class ThresholdWebApp
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Threshold API";
-            document.Info.Description = "US border emergency authorities in code: policies, timelines, explanations, case screening, the returns ledger, the record and MODELED simulations. Every response carries the Threshold-Engine-Version and Threshold-Rule-Set-Version headers.";
+            document.Info.Description = "US border emergency authorities in code: policies, timelines, explanations, case screening, the returns ledger, the record and MODELED simulations. Every response carries the Threshold-Engine-Version and Threshold-Rule-Set-Version headers, and X-Correlation-Id: the id under which the server logged the request, also in every error's correlationId. Errors are ProblemDetails (application/problem+json).";
             return Task.CompletedTask;
-        }));
+        }).AddThresholdContract());
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
@@ -202,7 +202,14 @@ public static class ThresholdWebApp
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        // The reference's scripts come from this server (Scalar.AspNetCore embeds them); no font CDN and no telemetry, so
+        // it runs under the reference's content security policy with nothing fetched from elsewhere.
+        app.MapScalarApiReference(o => o
+                .WithTitle("Threshold API reference")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .AddPreferredSecuritySchemes(OpenApiContract.ApiKeyScheme))
+            .AllowAnonymous();
         app.MapHealthApi();
         var metrics = app.Services.GetRequiredService<ThresholdSettings>().Metrics;
         if (metrics.Prometheus)

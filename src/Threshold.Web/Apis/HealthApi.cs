@@ -41,7 +41,8 @@ public static class HealthApi
             .WithName("Liveness").WithSummary("Liveness probe: the process answers requests. Checks no dependency, so an unavailable database never restarts the process.").WithTags("Health").AllowAnonymous();
         app.MapGet("/health/ready", Ready)
             .WithName("Readiness").WithSummary("Readiness probe (ASP.NET Core health checks): the record's database answers a read and has not been seen damaged. 503 with the failing check and its fault (unavailable, damaged, read-only, disk-full) otherwise.")
-            .WithTags("Health").AllowAnonymous();
+            .WithTags("Health").AllowAnonymous()
+            .Produces<ProbeDocument>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

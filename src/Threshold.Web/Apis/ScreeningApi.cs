@@ -32,7 +32,7 @@ public static class ScreeningApi
                     content.Schema = new Microsoft.OpenApi.OpenApiSchema { OneOf = [single, new Microsoft.OpenApi.OpenApiSchemaReference(nameof(InForceDocument), document)] };
                 }
             });
-        api.MapPost("/bulk", ScreenMany).QueuedAs(HeavyLane.Record, c => bool.TryParse(c.Request.Query["record"], out var r) && r).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson")
+        api.MapPost("/bulk", ScreenMany).QueuedAs(HeavyLane.Record, c => bool.TryParse(c.Request.Query["record"], out var r) && r).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson").WithMetadata(RecordWriteMetadata.Instance)
             .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. trace=inline (default) puts each line's explanation on it; trace=shared names it by explanationId, carried whole by its first line (as the CLI's --trace shared). With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes. policy=in-force gives one in-force answer a line, one removal allocated per person on one ledger per request (not with record=true or trace=shared).");
         return app;
     }

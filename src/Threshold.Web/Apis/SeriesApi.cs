@@ -14,7 +14,7 @@ public static class SeriesApi
         var api = app.MapGroup("/api/v1/series").WithTags("Data");
         api.MapGet("/", ListSeries).RequireAuthorization(Roles.Viewer)
             .WithName("ListSeries").WithSummary("Every stored series with its imports: when, from which file, how many days were new or revised.");
-        api.MapPost("/{name}", Import).RequireAuthorization(Roles.Operator).Accepts<string>("text/csv")
+        api.MapPost("/{name}", Import).RequireAuthorization(Roles.Operator).Accepts<string>("text/csv").WithMetadata(RecordWriteMetadata.Instance)
             .WithName("ImportSeries").WithSummary("Record a daily encounter CSV (the body) under a series name. An identical re-import changes nothing; a revision keeps every old value. A bad row stores nothing and is named by line.");
         return app;
     }
@@ -64,7 +64,7 @@ public static class MonthlyApi
 
     public static IEndpointRouteBuilder MapMonthlyApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/monthly", Import).WithTags("Data").RequireAuthorization(Roles.Operator).Accepts<string>("text/csv")
+        app.MapPost("/api/v1/monthly", Import).WithTags("Data").RequireAuthorization(Roles.Operator).Accepts<string>("text/csv").WithMetadata(RecordWriteMetadata.Instance)
             .WithName("ImportMonthly").WithSummary("Record a real CBP Southwest Land Border Encounters CSV (layout=cbp-sbo) or an OHSS KHSM monthly region CSV (layout=khsm) into the monthly tables; one bad row stores nothing and is named by line.");
         app.MapGet("/api/v1/monthly", ListMonthly).WithTags("Data").RequireAuthorization(Roles.Viewer)
             .WithName("ListMonthly").WithSummary("The monthly imports recorded as known at asKnownOn (default now): table, layout, source file, SHA-256, rows added or revised, when. The same as ./threshold store monthly.");

@@ -137,8 +137,20 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
                 return BadRequest("The request cannot be answered as asked.", exception.Message);
             case Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException:
                 return new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The form has expired.", Detail = "Reload the page and submit the form again." };
+            case BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } bind:
+                // The framework names the C# parameter ("int? DeterminationLag"); the client sent the camelCase query name.
+                var name = bind.Groups["name"].Value;
+                var field = char.ToLowerInvariant(name[0]) + name[1..];
+                var b = BadRequest("A request parameter is not valid.", $"{field}: '{Quoted(bind.Groups["value"].Value)}' is not {Expected(bind.Groups["type"].Value)}");
+                b.Extensions["field"] = field;
+                return b;
+            case BadHttpRequestException missing when RequiredMissing().Match(missing.Message) is { Success: true } required:
+                var absent = char.ToLowerInvariant(required.Groups["name"].Value[0]) + required.Groups["name"].Value[1..];
+                var a = BadRequest("A request parameter is not valid.", $"{absent} is required");
+                a.Extensions["field"] = absent;
+                return a;
             case BadHttpRequestException bad:
-                return new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = Scrub(bad.Message) };
+                return new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = Scrub(OneLine(bad.Message)) };
             default:
                 return new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Internal error", Detail = "The server failed to answer; this is a bug and has been logged under the correlationId of this answer." };
         }
@@ -163,6 +175,31 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
 
         return UploadFolderId().Replace(message, string.Empty);
     }
+
+    /// <summary>A value the client sent, as one short line: control characters shown as '?', cut after 80 characters.</summary>
+    internal static string Quoted(string value)
+    {
+        var line = new string([.. value.Take(81).Select(c => char.IsControl(c) ? '?' : c)]);
+        return line.Length > 80 ? line[..80] + "…" : line;
+    }
+
+    private static string OneLine(string message) => new([.. message.Select(c => c is '\r' or '\n' ? ' ' : c)]);
+
+    private static string Expected(string type) => type.TrimEnd('?') switch
+    {
+        "int" or "long" or "short" => "a whole number in range",
+        "bool" => "true or false",
+        "double" or "decimal" or "float" => "a number",
+        var other => $"a valid {other}",
+    };
+
+    /// <summary>The framework's message for a query or route value it could not convert.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]+) (?<name>\\w+)\" from \"(?<value>.*)\"\\.?$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
+
+    /// <summary>The framework's message for a required parameter that was not sent.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"(?<type>[^\"]+) (?<name>\\w+)\" was not provided")]
+    private static partial System.Text.RegularExpressions.Regex RequiredMissing();
 
     /// <summary>The per-upload folder (a GUID in "N" form) left in front of a file name once the upload folder is scrubbed.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("(?<![0-9a-f])[0-9a-f]{32}/")]
