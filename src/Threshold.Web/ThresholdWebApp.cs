@@ -77,7 +77,11 @@ public static class ThresholdWebApp
 
         // Every problem, whichever code wrote it (the exception handler, status-code pages, an endpoint), carries the
         // request's correlation id: the same as its X-Correlation-Id header and its log lines' scope.
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions[CorrelationId.Property] = CorrelationId.Of(c.HttpContext));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Extensions[CorrelationId.Property] = CorrelationId.Of(c.HttpContext);
+            c.ProblemDetails.Detail ??= ProblemMapping.DetailOfStatus(c.HttpContext, c.ProblemDetails.Status);
+        });
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -208,6 +212,7 @@ public static class ThresholdWebApp
                 .WithTitle("Threshold API reference")
                 .DisableDefaultFonts()
                 .DisableTelemetry()
+                .DisableAgent() // the "Ask AI" agent calls a service outside this server
                 .AddPreferredSecuritySchemes(OpenApiContract.ApiKeyScheme))
             .AllowAnonymous();
         app.MapHealthApi();

@@ -29,7 +29,7 @@ public static class AuditApi
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(metrics);
         var checkpoint = from is null ? null
-            : VerifiedCheckpoint.Parse(from) ?? throw new RequestValidationException("from", $"from={from}: not a checkpoint SEQ:HASH (a seq of 1 or more, a colon, 64 lower-case hex digits)");
+            : VerifiedCheckpoint.Parse(from) ?? throw new RequestValidationException("from", $"from='{ProblemMapping.Quoted(from)}': not a checkpoint SEQ:HASH (a seq of 1 or more, a colon, 64 lower-case hex digits)");
         var verification = metrics.Verifying(() => record.Store.Verify(full, checkpoint), v => (v.EntryCount, v.IsValid));
         return TypedResults.Ok(Stamped.Of<ChainVerificationDto>(ChainVerificationDto.From(verification)));
     }

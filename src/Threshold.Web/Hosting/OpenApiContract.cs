@@ -17,8 +17,8 @@ public sealed class RecordWriteMetadata
 /// What the OpenAPI document promises beyond the endpoints' own metadata (issue 17 item 3): the two ways to present a
 /// key (<c>X-Api-Key</c> and a bearer token) as security schemes; a security requirement on every operation that needs
 /// a role, naming the least role, and an explicit "no key needed" on the public ones; every operation's error answers
-/// as ProblemDetails with an example (400, 401, 403, 404, 413, 429, 503, 507 as they apply); and a server entry
-/// relative to wherever the document is served.
+/// as ProblemDetails with an example (400, 401, 403, 404, 413, 415, 429, 503, 507 as they apply); and a server (the
+/// address the document was read from, or the default address in the committed copy).
 /// </summary>
 public static class OpenApiContract
 {
@@ -40,6 +40,7 @@ public static class OpenApiContract
         [403] = ("Forbidden", "The key's role is below the operation's least role (requiredRole).", "The key's role is not enough.", "This request needs the operator role (or higher); the key presented has the viewer role. Ask an admin for a key with the operator role.", [("requiredRole", "operator")]),
         [404] = ("NotFound", "Nothing has the id in the path.", "No such policy", "'proclamation-1077' is not a built-in policy (proclamation-10773, proclamation-10817, proclamation-10888, asylum-rule-2024, senate-border-act-2024, hr2-2023)", []),
         [413] = ("PayloadTooLarge", "The request body is larger than the operation accepts (Threshold:MaxRequestBodyBytes, or the operation's own smaller limit).", "The request is not valid.", "the request body is larger than this endpoint accepts (268,435,456 bytes)", []),
+        [415] = ("UnsupportedMediaType", "The body's Content-Type is not one the operation reads (its requestBody lists them).", "Unsupported Media Type", "the body's Content-Type application/json is not one this operation reads (it reads text/csv)", []),
         [429] = ("TooManyRequests", "Too many requests from this client (Threshold:RequestsPerSecondPerClient), or the heavy-job queue is full for it; Retry-After says when to retry.", "Too Many Requests", "Too many requests from this client; retry after the time in Retry-After.", []),
         [503] = ("ServiceUnavailable", "The record is unavailable, read-only, damaged or fails verification (fault names which); nothing was stored. Retry-After is set when waiting helps.", "The record is unavailable: nothing was stored.", "the record: the database is unreachable; nothing was stored; retry shortly", [("fault", "unavailable")]),
         [507] = ("InsufficientStorage", "The disk under the record is full: the write was rolled back and nothing was stored; retry after Retry-After once space is freed.", "Disk full: nothing was stored.", "the record: disk full: the write was rolled back and nothing was stored; free space and retry", [("fault", "disk-full")]),
@@ -60,8 +61,12 @@ public static class OpenApiContract
 
     private static void DescribeDocument(OpenApiDocument document)
     {
-        // Relative: "try it" in the API reference, and any client reading the document, call the server that served it.
-        document.Servers = [new OpenApiServer { Url = "/", Description = "The server this document was read from (http://127.0.0.1:5080 by default)." }];
+        // Served at run time, the document names the address it was read from (the generator adds it from the request),
+        // so "try it" in the API reference calls this server; the build-time copy names the default address.
+        if (document.Servers is not { Count: > 0 })
+        {
+            document.Servers = [new OpenApiServer { Url = ThresholdSettings.DefaultUrls, Description = "The default address of ./threshold serve (--urls changes it); the document a server serves names the address it was read from." }];
+        }
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
         document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
@@ -175,6 +180,11 @@ public static class OpenApiContract
             statuses.Add(413);
         }
 
+        if (metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().Any(a => a.ContentTypes.Count > 0))
+        {
+            statuses.Add(415); // routing refuses a body of another content type before the operation runs
+        }
+
         if (path.StartsWith("/api/", StringComparison.Ordinal) || path == "/health" || path == "/health/ready")
         {
             statuses.Add(503); // every answer reads the record (a fault is a 503, never a 500)
@@ -228,6 +238,7 @@ public static class OpenApiContract
                 403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
                 404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
                 413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+                415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
                 429 => "https://tools.ietf.org/html/rfc6585#section-4",
                 503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
                 _ => "https://tools.ietf.org/html/rfc4918#section-11.5",

@@ -164,7 +164,7 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
     /// </summary>
     private string Scrub(string message)
     {
-        message = ApiWording.Reword(message);
+        message = LongQuote().Replace(OneLine(ApiWording.Reword(message)), "'$1…'");
         foreach (var folder in new[] { Threshold.Web.Apis.MonthlyApi.UploadFolder, record.DataDirectory, AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetTempPath() })
         {
             if (folder.Length > 1)
@@ -174,6 +174,25 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
         }
 
         return UploadFolderId().Replace(message, string.Empty);
+    }
+
+    /// <summary>
+    /// The one-line detail of an answer the framework writes without one (routing's 404, 405 and 415, the rate
+    /// limiter's 429), so every problem says what happened.
+    /// </summary>
+    internal static string? DetailOfStatus(HttpContext context, int? status)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        return status switch
+        {
+            StatusCodes.Status404NotFound => $"nothing is at {Quoted(request.Path.Value ?? "/")}; the OpenAPI document at /openapi/v1.json lists the routes",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not a method of {Quoted(request.Path.Value ?? "/")}",
+            StatusCodes.Status415UnsupportedMediaType => $"the body's Content-Type ({Quoted(request.ContentType ?? "none")}) is not one this operation reads; its requestBody in /openapi/v1.json lists them",
+            StatusCodes.Status429TooManyRequests => "too many requests from this client (Threshold:RequestsPerSecondPerClient a second); retry shortly",
+            StatusCodes.Status400BadRequest => "the request could not be read",
+            _ => null,
+        };
     }
 
     /// <summary>A value the client sent, as one short line: control characters shown as '?', cut after 80 characters.</summary>
@@ -196,6 +215,10 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
     /// <summary>The framework's message for a query or route value it could not convert.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]+) (?<name>\\w+)\" from \"(?<value>.*)\"\\.?$", System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex BindFailure();
+
+    /// <summary>A quoted value longer than 80 characters: only its start is echoed, so a detail stays one readable line.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("'([^']{80})[^']+'")]
+    private static partial System.Text.RegularExpressions.Regex LongQuote();
 
     /// <summary>The framework's message for a required parameter that was not sent.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"(?<type>[^\"]+) (?<name>\\w+)\" was not provided")]
