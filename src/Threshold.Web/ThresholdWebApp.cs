@@ -9,6 +9,10 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.IdentityModel.Tokens;
 using NodaTime;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 using Threshold.Record;
 using Threshold.Web.Apis;
@@ -61,6 +65,9 @@ public static class ThresholdWebApp
         services.AddSingleton<TimelineService>();
         services.AddSingleton<SimulationService>();
         services.AddSingleton<HeavyJobs>();
+        services.AddSingleton<ThresholdMetrics>();
+        services.AddThresholdHealthChecks();
+        AddTelemetry(services, settings.Metrics);
         services.AddSingleton(new ScreeningService(settings)); // now, so a bad arrangement file stops the start with its line named
         // The build-time OpenAPI generator starts the host to read its endpoints; it must not create a record.
         if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
@@ -68,14 +75,20 @@ public static class ThresholdWebApp
             services.AddHostedService<BundledSeriesImport>();
         }
 
-        services.AddProblemDetails();
+        // Every problem, whichever code wrote it (the exception handler, status-code pages, an endpoint), carries the
+        // request's correlation id: the same as its X-Correlation-Id header and its log lines' scope.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Extensions[CorrelationId.Property] = CorrelationId.Of(c.HttpContext);
+            c.ProblemDetails.Detail ??= ProblemMapping.DetailOfStatus(c.HttpContext, c.ProblemDetails.Status);
+        });
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Threshold API";
-            document.Info.Description = "US border emergency authorities in code: policies, timelines, explanations, case screening, the returns ledger, the record and MODELED simulations. Every response carries the Threshold-Engine-Version and Threshold-Rule-Set-Version headers.";
+            document.Info.Description = "US border emergency authorities in code: policies, timelines, explanations, case screening, the returns ledger, the record and MODELED simulations. Every response carries the Threshold-Engine-Version and Threshold-Rule-Set-Version headers, and X-Correlation-Id: the id under which the server logged the request, also in every error's correlationId. Errors are ProblemDetails (application/problem+json).";
             return Task.CompletedTask;
-        }));
+        }).AddThresholdContract());
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
@@ -151,8 +164,35 @@ public static class ThresholdWebApp
         services.AddScoped<AuthenticationStateProvider, DashboardKeyRecheck>(); // replaces the default: open pages re-check their key
     }
 
+    /// <summary>
+    /// OpenTelemetry: metrics from ASP.NET Core, the runtime's HTTP and the server's own meter
+    /// (<see cref="ThresholdMetrics"/>), and traces from ASP.NET Core and the server's own spans (so each request has a
+    /// W3C trace id, which is its correlation id). Prometheus exposition only when <c>Threshold:Metrics:Prometheus</c> is
+    /// true; traces go wherever the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> points, when it is set.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, MetricsSettings metrics)
+    {
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("threshold", serviceVersion: Threshold.Law.RuleSetVersion.EngineVersion))
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation().AddMeter(ThresholdMetrics.MeterName);
+                if (metrics.Prometheus)
+                {
+                    m.AddPrometheusExporter();
+                }
+            })
+            .WithTracing(t => t.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/_blazor", StringComparison.Ordinal)).AddSource(ThresholdMetrics.MeterName));
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            otel.UseOtlpExporter();
+        }
+    }
+
     private static void UsePipeline(WebApplication app)
     {
+        app.UseCorrelationIds(); // first, so the exception handler's log of a bug runs in the request's scope
+        ThresholdMetrics.UseRequestLatency(app); // outside the exception handler: a bug is timed as the 500 it answers
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseProvenanceHeaders();
@@ -166,8 +206,23 @@ public static class ThresholdWebApp
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        // The reference's scripts come from this server (Scalar.AspNetCore embeds them); no font CDN and no telemetry, so
+        // it runs under the reference's content security policy with nothing fetched from elsewhere.
+        app.MapScalarApiReference(o => o
+                .WithTitle("Threshold API reference")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent() // the "Ask AI" agent calls a service outside this server
+                .AddPreferredSecuritySchemes(OpenApiContract.ApiKeyScheme))
+            .AllowAnonymous();
         app.MapHealthApi();
+        var metrics = app.Services.GetRequiredService<ThresholdSettings>().Metrics;
+        if (metrics.Prometheus)
+        {
+            // Read like every other page: open on loopback with anonymous reads, else a viewer's key (X-Api-Key).
+            app.MapPrometheusScrapingEndpoint(metrics.Path).WithDisplayName("Prometheus scrape");
+        }
+
         app.MapPoliciesApi();
         app.MapTimelineApi();
         app.MapScreeningApi();

@@ -24,16 +24,24 @@ public static class AuditApi
 
     /// <param name="from">A verified checkpoint <c>SEQ:HASH</c> (an earlier verification's entries and head): check only what came after it.</param>
     /// <param name="full">On SQLite, integrity_check (every page and index) instead of quick_check.</param>
-    public static Ok<Stamped<ChainVerificationDto>> Verify(RecordHolder record, string? from = null, bool full = false)
+    public static Ok<Stamped<ChainVerificationDto>> Verify(RecordHolder record, ThresholdMetrics metrics, string? from = null, bool full = false)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(metrics);
         var checkpoint = from is null ? null
-            : VerifiedCheckpoint.Parse(from) ?? throw new RequestValidationException("from", $"from={from}: not a checkpoint SEQ:HASH (a seq of 1 or more, a colon, 64 lower-case hex digits)");
-        return TypedResults.Ok(Stamped.Of<ChainVerificationDto>(ChainVerificationDto.From(record.Store.Verify(full, checkpoint))));
+            : VerifiedCheckpoint.Parse(from) ?? throw new RequestValidationException("from", $"from='{ProblemMapping.Quoted(from)}': not a checkpoint SEQ:HASH (a seq of 1 or more, a colon, 64 lower-case hex digits)");
+        var verification = metrics.Verifying(() => record.Store.Verify(full, checkpoint), v => (v.EntryCount, v.IsValid));
+        return TypedResults.Ok(Stamped.Of<ChainVerificationDto>(ChainVerificationDto.From(verification)));
     }
 
-    public static Results<ContentHttpResult, Conflict<ProblemDetails>> Export(string? from, string? to, RecordHolder record)
+    public static Results<ContentHttpResult, Conflict<ProblemDetails>> Export(string? from, string? to, RecordHolder record, ThresholdMetrics metrics)
     {
-        var lines = ExportLines(record.Store, from is null ? Instant.MinValue : ReplayQuery.InstantParameter("from", from), to is null ? Instant.MaxValue : ReplayQuery.InstantParameter("to", to), out var failure);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var fromInstant = from is null ? Instant.MinValue : ReplayQuery.InstantParameter("from", from);
+        var toInstant = to is null ? Instant.MaxValue : ReplayQuery.InstantParameter("to", to);
+        ChainVerification? failure = null;
+        var lines = metrics.Verifying(() => ExportLines(record.Store, fromInstant, toInstant, out failure), _ => (failure?.EntryCount ?? 0, failure is null));
         return failure is { } v
             ? TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The audit chain does not verify", Detail = $"refusing to export: the chain fails at entry {v.FailedSeq}: {v.Reason}" })
             : TypedResults.Text(lines!, "application/x-ndjson");

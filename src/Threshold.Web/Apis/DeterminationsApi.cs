@@ -17,7 +17,7 @@ public static class DeterminationsApi
         var api = app.MapGroup("/api/v1/determinations").WithTags("Determinations");
         api.MapGet("/", List).RequireAuthorization(Roles.Viewer)
             .WithName("ListDeterminations").WithSummary("The recorded determinations, by date.");
-        api.MapPost("/", Record).RequireAuthorization(Roles.Operator)
+        api.MapPost("/", Record).RequireAuthorization(Roles.Operator).WithMetadata(RecordWriteMetadata.Instance)
             .WithName("RecordDetermination").WithSummary("Record a determination: date, kind (activation or deactivation), the window relied on, who, a note. It joins the audit chain.");
         api.MapGet("/diff", Diff).RequireAuthorization(Roles.Viewer)
             .WithName("DiffDeterminations").WithSummary("Where the official timeline (the shipped record of determinations made, and those recorded) and the proposed one (from the data) part: determinations and days.");

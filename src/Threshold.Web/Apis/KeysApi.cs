@@ -26,15 +26,22 @@ public static class KeysApi
         var api = app.MapGroup("/api/v1/keys").WithTags("Keys").RequireAuthorization(Roles.Admin);
         api.MapGet("/", (RecordHolder record) => TypedResults.Ok(record.Keys.List().Select(KeyDto.From).ToList()))
             .WithName("ListKeys").WithSummary("Every API key (never the secrets), revoked ones included.");
-        api.MapPost("/", Create).WithName("CreateKey").WithSummary("Create a key for a role; the response is the only time the key is shown.");
-        api.MapDelete("/{keyId}", Revoke)
-            .WithName("RevokeKey").WithSummary("Revoke a key; it stops working at once.");
+        api.MapPost("/", Create).WithMetadata(RecordWriteMetadata.Instance)
+            .WithName("CreateKey").WithSummary("Create a key for a role; the response is the only time the key is shown.");
+        api.MapDelete("/{keyId}", Revoke).WithMetadata(RecordWriteMetadata.Instance).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("RevokeKey").WithSummary("Revoke a key; it stops working at once. An id no key has is a 404; revoking a revoked key is a 400.");
         return app;
     }
 
-    public static Ok<KeyDto> Revoke(string keyId, RecordHolder record, ApiKeyCache cache, HttpContext context)
+    public static Results<Ok<KeyDto>, ProblemHttpResult> Revoke(string keyId, RecordHolder record, ApiKeyCache cache, HttpContext context)
     {
+        ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(cache);
+        if (!record.Keys.List().Any(k => string.Equals(k.KeyId, keyId, StringComparison.Ordinal)))
+        {
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "No such key", Detail = $"no API key has the id '{ProblemMapping.Quoted(RequestText.Checked("keyId", keyId)!)}' (GET /api/v1/keys lists them)" });
+        }
+
         var revoked = record.Keys.Revoke(keyId, context?.User.Identity?.Name ?? "api");
         cache.Clear();
         return TypedResults.Ok(KeyDto.From(revoked));

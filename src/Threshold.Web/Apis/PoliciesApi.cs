@@ -26,7 +26,7 @@ public static class PoliciesApi
 
     public static Results<Ok<PoliciesDocument>, ProblemHttpResult> GetPolicy(string id, NodaTime.IClock clock, string? on = null) =>
         !BuiltInPolicies.Exists(id)
-            ? TypedResults.Problem(new ProblemDetails { Status = 404, Title = "No such policy", Detail = $"'{id}' is not a built-in policy ({string.Join(", ", BuiltInPolicies.Ids)})" })
+            ? TypedResults.Problem(new ProblemDetails { Status = 404, Title = "No such policy", Detail = $"'{Threshold.Web.Hosting.ProblemMapping.Quoted(id)}' is not a built-in policy ({string.Join(", ", BuiltInPolicies.Ids)})" })
             : StandingDay(clock, on, out var day) is { } problem
                 ? TypedResults.Problem(problem)
                 : TypedResults.Ok(new PoliciesDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [PolicyDocumentDto.From(BuiltInPolicies.Get(id), day)]));
@@ -42,6 +42,6 @@ public static class PoliciesApi
 
         var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(on);
         day = parsed.Success ? parsed.Value : day;
-        return parsed.Success ? null : new ProblemDetails { Status = 400, Title = "Invalid query parameter", Detail = $"on: '{on}' is not a date in yyyy-MM-dd form" };
+        return parsed.Success ? null : new ProblemDetails { Status = 400, Title = "Invalid query parameter", Detail = $"on: '{Threshold.Web.Hosting.ProblemMapping.Quoted(on)}' is not a date in yyyy-MM-dd form" };
     }
 }

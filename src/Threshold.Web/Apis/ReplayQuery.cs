@@ -11,21 +11,30 @@ namespace Threshold.Web.Apis;
 /// The replay options of the CLI's <c>replay</c>, as query parameters with the same names in camelCase. Only built-in
 /// policies can be named; a reform is expressed with <see cref="Set"/> overrides, never with a file on the server.
 /// </summary>
+/// <remarks>
+/// The names are camelCase, as the docs write them; ASP.NET Core matches query keys without regard to case, so the
+/// PascalCase names the OpenAPI document once showed (<c>Policy</c>, <c>AsKnownOn</c>…) still bind.
+/// </remarks>
 public sealed record ReplayQuery
 {
     [Description("Built-in policy id, e.g. proclamation-10773 (see /api/v1/policies).")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "policy")]
     public string? Policy { get; init; }
 
     [Description("A series in the record (default: the series imported first, the bundled series on a record the server seeded). Ignored when the series is uploaded.")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "series")]
     public string? Series { get; init; }
 
     [Description("The series as recorded at this ISO-8601 instant, so later revisions do not rewrite the past.")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "asKnownOn")]
     public string? AsKnownOn { get; init; }
 
     [Description("In-force date (yyyy-MM-dd); required for the bills.")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "inForce")]
     public string? InForce { get; init; }
 
     [Description("Days from a window's last day to the determination that reads it.")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "determinationLag")]
     public int? DeterminationLag { get; init; }
 
     [Description("Parameter overrides NAME=VALUE, e.g. deactivate.threshold=2000 (repeatable).")]

@@ -67,13 +67,15 @@ public static class ReturnsApi
             MonthlyCapCitation = a.MonthlyCapCitation is { } mc ? ReplayReport.CitationDto.From(mc) : null,
         })]));
 
-    public static async Task<Ok<ReturnsReportDocument>> Report([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, CancellationToken cancellationToken)
+    public static async Task<Ok<ReturnsReportDocument>> Report([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, ThresholdMetrics metrics, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         var timeline = timelines.ReplayStored(replay);
         var screener = screeners.Screener(timeline, screening);
         var csv = ScreeningApi.IsCsv(request);
         await using var body = await SpooledBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
         var (screened, synthetic, report) = await Task.Run(() => screeners.ReturnsReport(screener, ScreeningService.ReadCases(body.Rewind(), csv, ScreeningApi.BodySource), ScreeningApi.BodySource), cancellationToken).ConfigureAwait(false);
+        metrics.Screened(screened, "returns/report", replay.Policy);
         return TypedResults.Ok(new ReturnsReportDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Policy.Policy.Id, timeline.Series.IsModeled, screened, synthetic, LedgerReportJson.Build(report)));
     }
 

@@ -32,26 +32,30 @@ public static class ScreeningApi
                     content.Schema = new Microsoft.OpenApi.OpenApiSchema { OneOf = [single, new Microsoft.OpenApi.OpenApiSchemaReference(nameof(InForceDocument), document)] };
                 }
             });
-        api.MapPost("/bulk", ScreenMany).QueuedAs(HeavyLane.Record, c => bool.TryParse(c.Request.Query["record"], out var r) && r).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson")
+        api.MapPost("/bulk", ScreenMany).QueuedAs(HeavyLane.Record, c => bool.TryParse(c.Request.Query["record"], out var r) && r).Accepts<string>("application/x-ndjson", "text/csv").Produces<string>(200, "application/x-ndjson").WithMetadata(RecordWriteMetadata.Instance)
             .WithName("ScreenCases").WithSummary("Screen many cases (JSONL, or CSV with Content-Type text/csv); streams JSONL results in input order. The whole input is checked before the first result is sent. trace=inline (default) puts each line's explanation on it; trace=shared names it by explanationId, carried whole by its first line (as the CLI's --trace shared). With record=true (operator) every decision and ledger allocation is stored in the record with the audit chain, in atomic batches; cases already stored are skipped, so a rerun resumes. policy=in-force gives one in-force answer a line, one removal allocated per person on one ledger per request (not with record=true or trace=shared).");
         return app;
     }
 
-    public static async Task<Results<Ok<InForceDocument>, Ok<ScreenDocument>>> ScreenOne([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, IClock clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<InForceDocument>, Ok<ScreenDocument>>> ScreenOne([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, HttpRequest request, TimelineService timelines, ScreeningService screeners, ThresholdMetrics metrics, IClock clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(screeners);
+        ArgumentNullException.ThrowIfNull(metrics);
         if (replay.Policy == ScreeningService.InForcePolicies)
         {
             var inForce = screeners.InForce(timelines, replay, screening, clock);
             var one = await ReadCaseAsync(request, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(inForce.Screen(one, BodySource, 1, new ReturnsLedger(screeners.Arrangements, recordEvents: false)));
+            var answer = inForce.Screen(one, BodySource, 1, new ReturnsLedger(screeners.Arrangements, recordEvents: false));
+            metrics.Screened(1, "screen", replay.Policy);
+            return TypedResults.Ok(answer);
         }
 
         var timeline = screeners.Timeline(timelines, replay, clock);
         var screener = screeners.Screener(timeline, screening);
         var c = await ReadCaseAsync(request, cancellationToken).ConfigureAwait(false);
         var decision = screeners.Decide(screener, c, BodySource, 1);
+        metrics.Screened(1, "screen", replay.Policy);
         return TypedResults.Ok(new ScreenDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, timeline.Series.IsModeled, CaseDecisionJson.Build(decision)));
     }
 
@@ -62,11 +66,12 @@ public static class ScreeningApi
         return CaseJsonReader.Parse(json.Span, BodySource, 1, multiLine: true);
     }
 
-    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, [System.ComponentModel.Description("inline (default): every line carries its explanation; shared: lines name it by explanationId and its first line carries it whole.")] string? trace, HttpContext context, TimelineService timelines, ScreeningService screeners, RecordHolder recordHolder, IClock clock, CancellationToken cancellationToken)
+    public static async Task ScreenMany([AsParameters] ReplayQuery replay, [AsParameters] ScreeningQuery screening, bool? record, [System.ComponentModel.Description("inline (default): every line carries its explanation; shared: lines name it by explanationId and its first line carries it whole.")] string? trace, HttpContext context, TimelineService timelines, ScreeningService screeners, ThresholdMetrics metrics, RecordHolder recordHolder, IClock clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(screeners);
+        ArgumentNullException.ThrowIfNull(metrics);
         var traceMode = trace switch
         {
             null or "inline" => BulkTraceMode.Inline,
@@ -75,7 +80,8 @@ public static class ScreeningApi
         };
         if (replay.Policy == ScreeningService.InForcePolicies)
         {
-            await ScreenManyInForce(screeners.InForce(timelines, replay, screening, clock), record, traceMode, context, screeners, cancellationToken).ConfigureAwait(false);
+            var inForceCases = await ScreenManyInForce(screeners.InForce(timelines, replay, screening, clock), record, traceMode, context, screeners, cancellationToken).ConfigureAwait(false);
+            metrics.Screened(inForceCases, "screen/bulk", replay.Policy);
             return;
         }
 
@@ -93,12 +99,14 @@ public static class ScreeningApi
 
         // Pass 1 reads and screens every case without output, so bad input is a 400 naming its line rather than a
         // stream cut off half-way. Screening runs at millions of cases a second, so the second pass costs little.
+        var cases = 0L;
         await Task.Run(
             () =>
             {
                 foreach (var (line, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
                 {
                     ScreeningService.Located(BodySource, line, () => screener.Screen(c));
+                    cases++;
                 }
 
                 if (record == true)
@@ -125,6 +133,7 @@ public static class ScreeningApi
                     output.Flush();
                 },
                 cancellationToken).ConfigureAwait(false);
+            metrics.Screened(cases, "screen/bulk", replay.Policy);
             return;
         }
 
@@ -143,13 +152,15 @@ public static class ScreeningApi
                 output.Flush();
             },
             cancellationToken).ConfigureAwait(false);
+        metrics.Screened(cases, "screen/bulk", replay.Policy);
     }
 
     /// <summary>
     /// Bulk <c>policy=in-force</c>: the whole input is read and screened first, so bad input is a 400 naming its line;
     /// then one compact in-force answer a line, one removal allocated per person on this request's ledger.
     /// </summary>
-    private static async Task ScreenManyInForce(InForceScreener screener, bool? record, BulkTraceMode traceMode, HttpContext context, ScreeningService screeners, CancellationToken cancellationToken)
+    /// <returns>The number of cases screened.</returns>
+    private static async Task<long> ScreenManyInForce(InForceScreener screener, bool? record, BulkTraceMode traceMode, HttpContext context, ScreeningService screeners, CancellationToken cancellationToken)
     {
         if (record == true)
         {
@@ -163,12 +174,14 @@ public static class ScreeningApi
 
         var csv = IsCsv(context.Request);
         await using var body = await SpooledBody.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+        var cases = 0L;
         await Task.Run(
             () =>
             {
                 foreach (var (line, c) in ScreeningService.ReadCases(body.Rewind(), csv, BodySource))
                 {
                     screener.Check(c, BodySource, line);
+                    cases++;
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -189,6 +202,7 @@ public static class ScreeningApi
                 output.Flush();
             },
             cancellationToken).ConfigureAwait(false);
+        return cases;
     }
 
     internal static bool IsCsv(HttpRequest request) =>

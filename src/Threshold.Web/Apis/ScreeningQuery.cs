@@ -13,6 +13,7 @@ public sealed record ScreeningQuery
     public const string Today = "today";
 
     [Description("Decision date (yyyy-MM-dd, or today: today's Eastern date by the server's clock): the court-order events in effect on it apply (default: each case's Eastern entry date).")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "decidedOn")]
     public string? DecidedOn { get; init; }
 
     [Description("Court orders to leave out, e.g. las-americas-2025, or single order events, e.g. raices-2025-partial-stay (repeatable).")]

@@ -14,7 +14,7 @@ public static class SeriesApi
         var api = app.MapGroup("/api/v1/series").WithTags("Data");
         api.MapGet("/", ListSeries).RequireAuthorization(Roles.Viewer)
             .WithName("ListSeries").WithSummary("Every stored series with its imports: when, from which file, how many days were new or revised.");
-        api.MapPost("/{name}", Import).RequireAuthorization(Roles.Operator).Accepts<string>("text/csv")
+        api.MapPost("/{name}", Import).RequireAuthorization(Roles.Operator).Accepts<string>("text/csv").WithMetadata(RecordWriteMetadata.Instance)
             .WithName("ImportSeries").WithSummary("Record a daily encounter CSV (the body) under a series name. An identical re-import changes nothing; a revision keeps every old value. A bad row stores nothing and is named by line.");
         return app;
     }
@@ -29,7 +29,12 @@ public static class SeriesApi
 
         // As store import: the hash is of the bytes sent (a BOM included), the series is read without the BOM.
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.Span));
-        return TypedResults.Ok(Stamped.Of<ImportResultDto>(ImportText(record, timelines, name, source ?? TimelineApi.UploadedSource, ThresholdWebApp.Utf8Text(bytes.Span), allowGaps ?? false, sha)));
+        if (source is { Length: > 200 })
+        {
+            throw new RequestValidationException("source", "source (the file name recorded with the import) is limited to 200 characters");
+        }
+
+        return TypedResults.Ok(Stamped.Of<ImportResultDto>(ImportText(record, timelines, name, string.IsNullOrEmpty(source) ? TimelineApi.UploadedSource : source, ThresholdWebApp.Utf8Text(bytes.Span), allowGaps ?? false, sha)));
     }
 
     /// <summary>Validates and records CSV text; shared by the API and the dashboard's upload form.</summary>
@@ -64,7 +69,7 @@ public static class MonthlyApi
 
     public static IEndpointRouteBuilder MapMonthlyApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/monthly", Import).WithTags("Data").RequireAuthorization(Roles.Operator).Accepts<string>("text/csv")
+        app.MapPost("/api/v1/monthly", Import).WithTags("Data").RequireAuthorization(Roles.Operator).Accepts<string>("text/csv").WithMetadata(RecordWriteMetadata.Instance)
             .WithName("ImportMonthly").WithSummary("Record a real CBP Southwest Land Border Encounters CSV (layout=cbp-sbo) or an OHSS KHSM monthly region CSV (layout=khsm) into the monthly tables; one bad row stores nothing and is named by line.");
         app.MapGet("/api/v1/monthly", ListMonthly).WithTags("Data").RequireAuthorization(Roles.Viewer)
             .WithName("ListMonthly").WithSummary("The monthly imports recorded as known at asKnownOn (default now): table, layout, source file, SHA-256, rows added or revised, when. The same as ./threshold store monthly.");
@@ -96,12 +101,12 @@ public static class MonthlyApi
         ArgumentNullException.ThrowIfNull(record);
         if (!MonthlyImports.Tables.Contains(table))
         {
-            throw new RequestValidationException("table", $"table {table}: must be one of {string.Join(", ", MonthlyImports.Tables)}");
+            throw new RequestValidationException("table", $"table '{ProblemMapping.Quoted(table)}': must be one of {string.Join(", ", MonthlyImports.Tables)}");
         }
 
         if (format is not (null or "csv" or "json"))
         {
-            throw new RequestValidationException("format", $"format {format}: must be csv or json");
+            throw new RequestValidationException("format", $"format '{ProblemMapping.Quoted(format)}': must be csv or json");
         }
 
         var at = asKnownOn is null ? record.Clock.GetCurrentInstant() : ReplayQuery.InstantParameter("asKnownOn", asKnownOn);
@@ -125,8 +130,13 @@ public static class MonthlyApi
             throw new RequestValidationException("layout", "layout must be cbp-sbo or khsm");
         }
 
+        if (source is { Length: > 200 })
+        {
+            throw new RequestValidationException("source", "source (the file name recorded with the import) is limited to 200 characters");
+        }
+
         // The client's file name is kept for messages, reduced to safe characters; each upload has its own folder.
-        var name = new string([.. Path.GetFileName(source ?? "monthly.csv").Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')]);
+        var name = new string([.. Path.GetFileName(string.IsNullOrEmpty(source) ? "monthly.csv" : source).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')]);
         var folder = Directory.CreateDirectory(Path.Combine(UploadFolder, Guid.NewGuid().ToString("N"))).FullName;
         try
         {

@@ -84,6 +84,9 @@ public sealed record ThresholdSettings
     /// <summary>Folder of the real monthly CBP/OHSS files the simulator is calibrated to; null finds <c>data/source</c> above the server.</summary>
     public string? SimulationSourceDirectory { get; init; }
 
+    /// <summary>OpenTelemetry metrics export: the Prometheus scrape endpoint, off by default.</summary>
+    public MetricsSettings Metrics { get; init; } = new();
+
     /// <summary>Optional OpenID Connect / JWT bearer validation; off unless <see cref="JwtSettings.Authority"/> or a signing key is set.</summary>
     public JwtSettings Jwt { get; init; } = new();
 

@@ -30,6 +30,8 @@ public sealed class RoleMatrixTests
     private static readonly Dictionary<string, Call[]> Matrix = new(StringComparer.Ordinal)
     {
         ["GET /health"] = [new("GET", "/health", null)],
+        ["GET /health/live"] = [new("GET", "/health/live", null)],
+        ["GET /health/ready"] = [new("GET", "/health/ready", null)],
         ["GET /openapi/{documentName}.json"] = [new("GET", "/openapi/v1.json", null)],
         ["GET /scalar/{documentName?}"] = [new("GET", "/scalar/v1", null)],
         ["POST /session/signin"] = [new("POST", "/session/signin", null, "apiKey=x", "application/x-www-form-urlencoded")],
