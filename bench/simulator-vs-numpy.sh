@@ -10,7 +10,8 @@
 #      The timing covers the draws and the day loops of the three policies, not the interpreter's start or numpy's import.
 #   2. numpy, whole process: the same script with --repeat 1 under /usr/bin/time (start-up and import included).
 #   3. C#, in-process: BenchmarkDotNet's SimulationBenchmarks (1 and 2 threads; MonteCarlo.Run, data loading and the
-#      screening tables outside the timing), medians from its CSV report.
+#      screening tables outside the timing), medians from its CSV report. It runs in the host process
+#      (THRESHOLD_BENCH_INPROCESS=1, the default here; set it to 0 for BenchmarkDotNet's own generated process).
 #   4. C#, whole process: ./threshold simulate scenarios/baseline-2024.yaml --paths 10000 --no-sensitivity --no-charts
 #      --threads 1 (and 2) under /usr/bin/time, after one unmeasured run that builds the CLI if needed.
 # "Per core": the numpy script uses one core; the C# time on N threads is counted as N core-times.
@@ -48,7 +49,7 @@ echo "numpy-whole-process: ${numpy_whole} s, peak RSS $((numpy_rss / 1024)) MB"
 # 3. C# in-process (BenchmarkDotNet).
 cs_in1="" cs_in2=""
 if [ "$quick" = false ]; then
-  dotnet run -c Release --project bench/Threshold.Benchmarks -- --filter '*SimulationBenchmarks*' > "$work/bdn.log" 2>&1 || { tail -30 "$work/bdn.log" >&2; exit 1; }
+  THRESHOLD_BENCH_INPROCESS="${THRESHOLD_BENCH_INPROCESS:-1}" dotnet run -c Release --project bench/Threshold.Benchmarks -- --filter '*SimulationBenchmarks*' > "$work/bdn.log" 2>&1 || { tail -30 "$work/bdn.log" >&2; exit 1; }
   report=$(ls -t bench/Threshold.Benchmarks/BenchmarkDotNet.Artifacts/results/*SimulationBenchmarks-report.csv | head -1)
   read -r cs_in1 cs_in2 < <("$python" - "$report" <<'EOF'
 import csv, sys
