@@ -5,6 +5,7 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Threshold.Benchmarks;
 
@@ -17,10 +18,25 @@ public sealed class ReplayConfig : ManualConfig
 {
     public ReplayConfig()
     {
-        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithId("Short"));
+        AddJob(InProcessIfAsked(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithId("Short")));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median, PerSecondColumn.DaySteps, new MedianRatioColumn());
     }
+
+    /// <summary>
+    /// <paramref name="job"/> in the host process when <c>THRESHOLD_BENCH_INPROCESS=1</c>: no generated project is built,
+    /// which on this 2-core machine under other builds took longer than BenchmarkDotNet's build timeout. The job's
+    /// warm-ups, iterations and statistics are the same; only the process isolation differs.
+    /// </summary>
+    internal static Job InProcessIfAsked(Job job) =>
+        Environment.GetEnvironmentVariable(BenchmarkJobs.InProcessVariable) == "1" ? job.WithToolchain(InProcessEmitToolchain.Instance) : job;
+}
+
+/// <summary>Choices shared by the benchmark configurations.</summary>
+internal static class BenchmarkJobs
+{
+    /// <summary>The environment variable that runs the benchmarks in the host process (see <see cref="ReplayConfig.InProcessIfAsked"/>).</summary>
+    public const string InProcessVariable = "THRESHOLD_BENCH_INPROCESS";
 }
 
 /// <summary>

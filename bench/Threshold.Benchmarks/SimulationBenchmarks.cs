@@ -60,7 +60,7 @@ public sealed class SimulationConfig : ManualConfig
 {
     public SimulationConfig()
     {
-        AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1).WithId("Simulation"));
+        AddJob(ReplayConfig.InProcessIfAsked(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1).WithId("Simulation")));
         AddColumn(StatisticColumn.Median, new PerSecondColumn(
             "Path-day-steps/s (median)", "paths × 1,095 days × 3 policies ÷ median time of one operation",
             c => PerSecondColumn.Parameter(c, "Paths") * 1095.0 * 3));
