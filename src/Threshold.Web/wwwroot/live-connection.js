@@ -44,6 +44,14 @@
         };
     }
 
+    // Before the connection opens, Blazor fetches its start-up files from the same path (_blazor/initializers); when
+    // that fails it rejects a promise nobody handles. Any such failure before the connection opened is the start failing.
+    window.addEventListener('unhandledrejection', function () {
+        if (!everOpened) {
+            showFailure();
+        }
+    });
+
     if (!window.Blazor) {
         showFailure();
         return;

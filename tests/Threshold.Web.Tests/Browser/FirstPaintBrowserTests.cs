@@ -124,7 +124,7 @@ public sealed partial class FirstPaintBrowserTests(LiveServer server)
         Assert.Contains(traces, t => t.Values.Contains(1));
 
         // Each strip reads "applies" or "no" on its own axis, and names its scenario.
-        await Assertions.Expect(page.Locator("#compare-chart .ytick text").Filter(new() { HasText = "applies" })).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("#compare-chart .yaxislayer-above text").Filter(new() { HasText = "applies" })).ToHaveCountAsync(4);
         await Assertions.Expect(page.Locator("#compare-chart .annotation-text").Filter(new() { HasText = "Senate Border Act" })).ToHaveCountAsync(1);
         await LiveServer.ScreenshotAsync(page, "compare-strips");
     }
@@ -143,9 +143,9 @@ public sealed partial class FirstPaintBrowserTests(LiveServer server)
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("compare-empty")).ToContainTextAsync("Nothing here: no scenario is chosen");
 
-        // The law timeline over years with no event.
-        await page.GotoAsync("/law-timeline?from=2010-01-01&to=2010-12-31");
-        await Assertions.Expect(page.GetByTestId("law-events").GetByTestId("empty-row")).ToContainTextAsync("Nothing here: the chosen instruments have no dated event between these dates");
+        // The law timeline with every instrument unticked.
+        await page.GotoAsync("/law-timeline?instrument=");
+        await Assertions.Expect(page.GetByTestId("law-events").GetByTestId("empty-row")).ToContainTextAsync("Nothing here: no instrument is chosen above");
 
         // The audit log filtered to a time before any entry.
         await page.GotoAsync("/audit?to=2000-01-01T00:00:00Z");
@@ -157,5 +157,13 @@ public sealed partial class FirstPaintBrowserTests(LiveServer server)
         await Assertions.Expect(page.GetByTestId("markers-empty")).ToContainTextAsync("Nothing here");
     }
 
-    private sealed record TraceShape(string Shape, string Axis, double[] Values);
+    /// <summary>One Plotly trace as read back from the page.</summary>
+    private sealed class TraceShape
+    {
+        public string Shape { get; set; } = string.Empty;
+
+        public string Axis { get; set; } = string.Empty;
+
+        public double[] Values { get; set; } = [];
+    }
 }
