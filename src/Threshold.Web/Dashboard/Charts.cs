@@ -212,17 +212,22 @@ public static class Charts
             var (name, dates, active) = scenarios[i];
             var axis = i == 0 ? "y" : $"y{i + 1}";
             var colour = ScenarioColours[i % ScenarioColours.Length];
+            var runs = Runs(dates, active);
 
             // The first scenario on top, the last at the bottom beside the date axis.
             var top = 1m - (i * (band + Gap));
+
+            // Two points a run (its first and last day), drawn hv: the line keeps a run's level through its last day
+            // and changes on the next run's first day. With no hover cut-off, the point nearest the pointer is an end
+            // of the run under it, and each point's text names its whole run, so the hover is right on any day.
             data.Add(new Scatter
             {
                 Name = name,
                 Mode = ModeFlag.Lines,
                 YAxis = axis,
-                X = dates.Cast<object>().ToList(),
-                Y = active.Select(a => (object)a).ToList(),
-                TextArray = [.. active.Select(a => a == 1 ? "the suspension applies" : "the suspension does not apply")],
+                X = [.. runs.SelectMany(r => new object[] { r.First, r.Last })],
+                Y = [.. runs.SelectMany(r => new object[] { r.Active, r.Active })],
+                TextArray = [.. runs.SelectMany(r => Enumerable.Repeat(RunText(r), 2))],
                 HoverTemplate = "%{text}<extra>" + System.Net.WebUtility.HtmlEncode(Shorten(name, 40)) + "</extra>",
                 Line = new Line { Shape = Plotly.Blazor.Traces.ScatterLib.LineLib.ShapeEnum.Hv, Width = 2, Color = colour },
                 Fill = Plotly.Blazor.Traces.ScatterLib.FillEnum.ToZeroY,
@@ -259,6 +264,7 @@ public static class Charts
             Height = 90 + (110 * Math.Max(1, count)),
             HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.XUnified,
             HoverSubplots = Plotly.Blazor.LayoutLib.HoverSubplotsEnum.Axis,
+            HoverDistance = -1,
             Margin = new Margin { L = 70, R = 20, T = 50, B = 40 },
             XAxis = [new XAxis { Anchor = count <= 1 ? "y" : $"y{count}", Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date }],
             YAxis = axes,
@@ -272,6 +278,31 @@ public static class Charts
     }
 
     private static readonly string[] ScenarioColours = ["#0b3d91", "#6a1b9a", "#b71c1c", "#1b5e20", "#8a4b00"];
+
+    /// <summary>A run of consecutive days with the same status (1 applies, 0 does not).</summary>
+    private sealed record Run(DateTime First, DateTime Last, int Active);
+
+    /// <summary>The runs of equal status in a day-by-day series, in date order.</summary>
+    private static List<Run> Runs(IReadOnlyList<DateTime> dates, IReadOnlyList<int> active)
+    {
+        var runs = new List<Run>();
+        for (var start = 0; start < dates.Count;)
+        {
+            var end = start;
+            while (end + 1 < dates.Count && active[end + 1] == active[start])
+            {
+                end++;
+            }
+
+            runs.Add(new Run(dates[start], dates[end], active[start]));
+            start = end + 1;
+        }
+
+        return runs;
+    }
+
+    private static string RunText(Run run) =>
+        $"{(run.Active == 1 ? "the suspension applies" : "the suspension does not apply")} {run.First:yyyy-MM-dd} to {run.Last:yyyy-MM-dd} ({(run.Last - run.First).Days + 1} days)";
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
