@@ -49,6 +49,19 @@ public sealed partial class HypotheticalInForceBrowserTests(LiveServer server)
     }
 
     [Fact]
+    public async Task Compare_WithTheSenateActsDateEmptied_SaysItNeedsOne_InThePagesWords()
+    {
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/compare");
+        await page.GetByLabel("Senate authority in force from").FillAsync(string.Empty);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
+        var error = page.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(error).ToContainTextAsync("senate-border-act-2024 has no in-force date of its own");
+        await Assertions.Expect(error).ToContainTextAsync("\"in force from\"");
+        await Assertions.Expect(error).Not.ToContainTextAsync("--");
+    }
+
+    [Fact]
     public async Task Returns_AnAnalystChoosesThePolicyAndSeries_AndABillNeedsAHypotheticalDate()
     {
         var page = await server.NewPageAsync();
