@@ -133,6 +133,13 @@ public static class Charts
     }
 
     /// <summary>
+    /// The style that reserves a chart's height before Plotly draws it (the pre-rendered page has an empty element), so
+    /// the page below does not jump when the chart appears.
+    /// </summary>
+    public static string Reserve(Layout layout) =>
+        FormattableString.Invariant($"min-height: {layout?.Height ?? 450m}px");
+
+    /// <summary>
     /// Writes the data label and the rule-set version on the chart itself (top left), so a PNG or SVG saved from it
     /// says what it rests on as a CSV does.
     /// </summary>
