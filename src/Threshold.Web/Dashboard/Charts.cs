@@ -133,6 +133,13 @@ public static class Charts
     }
 
     /// <summary>
+    /// The style that reserves a chart's height before Plotly draws it (the pre-rendered page has an empty element), so
+    /// the page below does not jump when the chart appears.
+    /// </summary>
+    public static string Reserve(Layout layout) =>
+        FormattableString.Invariant($"min-height: {layout?.Height ?? 450m}px");
+
+    /// <summary>
     /// Writes the data label and the rule-set version on the chart itself (top left), so a PNG or SVG saved from it
     /// says what it rests on as a CSV does.
     /// </summary>
@@ -192,29 +199,119 @@ public static class Charts
         Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Below,
     };
 
-    /// <summary>Step lines of "suspension in force" (1) or not (0), one per scenario, for the Compare page.</summary>
+    /// <summary>
+    /// The Compare page's chart: one strip per scenario, stacked on the same date axis, each a step line (Plotly's
+    /// <c>hv</c> shape, so a change shows on the day it takes effect) that is either at "applies" or at "does not apply".
+    /// Each scenario has its own two-value axis, named beside it, instead of lines lifted apart on one 0–1 axis, whose
+    /// offsets read as fractions.
+    /// </summary>
     public static (IList<ITrace> Data, Layout Layout) Compare(IReadOnlyList<(string Name, IReadOnlyList<DateTime> Dates, IReadOnlyList<int> Active)> scenarios, DataLabel label)
     {
         ArgumentNullException.ThrowIfNull(scenarios);
+        const decimal Gap = 0.06m;
+        var count = scenarios.Count;
+        var band = count == 0 ? 1m : (1m - (Gap * (count - 1))) / count;
         var data = new List<ITrace>();
-        var offset = 0m;
-        foreach (var (name, dates, active) in scenarios)
+        var axes = new List<YAxis>();
+        var names = new List<Annotation>();
+        for (var i = 0; i < count; i++)
         {
-            // Each scenario is lifted a little so that identical lines stay visible side by side.
-            var lift = offset;
-            data.Add(new Scatter { Name = name, Mode = ModeFlag.Lines, X = dates.Cast<object>().ToList(), Y = active.Select(a => (object)(a + lift)).ToList(), Line = new Line { Shape = Plotly.Blazor.Traces.ScatterLib.LineLib.ShapeEnum.Hv, Width = 2 } });
-            offset += 0.04m;
+            var (name, dates, active) = scenarios[i];
+            var axis = i == 0 ? "y" : $"y{i + 1}";
+            var colour = ScenarioColours[i % ScenarioColours.Length];
+            var runs = Runs(dates, active);
+
+            // The first scenario on top, the last at the bottom beside the date axis.
+            var top = 1m - (i * (band + Gap));
+
+            // Two points a run (its first and last day), drawn hv: the line keeps a run's level through its last day
+            // and changes on the next run's first day. With no hover cut-off, the point nearest the pointer is an end
+            // of the run under it, and each point's text names its whole run, so the hover is right on any day.
+            data.Add(new Scatter
+            {
+                Name = name,
+                Mode = ModeFlag.Lines,
+                YAxis = axis,
+                X = [.. runs.SelectMany(r => new object[] { r.First, r.Last })],
+                Y = [.. runs.SelectMany(r => new object[] { r.Active, r.Active })],
+                TextArray = [.. runs.SelectMany(r => Enumerable.Repeat(RunText(r), 2))],
+                HoverTemplate = "%{text}<extra>" + System.Net.WebUtility.HtmlEncode(Shorten(name, 40)) + "</extra>",
+                Line = new Line { Shape = Plotly.Blazor.Traces.ScatterLib.LineLib.ShapeEnum.Hv, Width = 2, Color = colour },
+                Fill = Plotly.Blazor.Traces.ScatterLib.FillEnum.ToZeroY,
+                FillColor = colour + "33",
+                ShowLegend = false,
+            });
+            axes.Add(new YAxis
+            {
+                Domain = [top - band, top],
+                Range = [-0.15, 1.25],
+                FixedRange = true,
+                ZeroLine = false,
+                ShowGrid = false,
+                TickVals = [0, 1],
+                TickText = ["no", "applies"],
+                Anchor = "x",
+            });
+            names.Add(new Annotation
+            {
+                Text = System.Net.WebUtility.HtmlEncode(name),
+                XRef = "paper",
+                YRef = "paper",
+                X = 0,
+                Y = top,
+                XAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.XAnchorEnum.Left,
+                YAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.YAnchorEnum.Bottom,
+                ShowArrow = false,
+                Font = new Plotly.Blazor.LayoutLib.AnnotationLib.Font { Size = 12, Color = "#1b1f24" },
+            });
         }
 
         var layout = new Layout
         {
-            Height = 320,
+            Height = 90 + (110 * Math.Max(1, count)),
             HoverMode = Plotly.Blazor.LayoutLib.HoverModeEnum.XUnified,
-            Margin = new Margin { L = 60, R = 20, T = 30, B = 40 },
-            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Suspension applies (1) or not (0)" } }],
+            HoverSubplots = Plotly.Blazor.LayoutLib.HoverSubplotsEnum.Axis,
+            HoverDistance = -1,
+            Margin = new Margin { L = 70, R = 20, T = 50, B = 40 },
+            XAxis = [new XAxis { Anchor = count <= 1 ? "y" : $"y{count}", Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date }],
+            YAxis = axes,
+            Annotations = names,
         };
-        return (data, Stamp(layout, label));
+
+        // The label goes above the first strip's name.
+        var stamped = Stamp(layout, label);
+        stamped.Annotations[^1].Y = 1.08m;
+        return (data, stamped);
     }
+
+    private static readonly string[] ScenarioColours = ["#0b3d91", "#6a1b9a", "#b71c1c", "#1b5e20", "#8a4b00"];
+
+    /// <summary>A run of consecutive days with the same status (1 applies, 0 does not).</summary>
+    private sealed record Run(DateTime First, DateTime Last, int Active);
+
+    /// <summary>The runs of equal status in a day-by-day series, in date order.</summary>
+    private static List<Run> Runs(IReadOnlyList<DateTime> dates, IReadOnlyList<int> active)
+    {
+        var runs = new List<Run>();
+        for (var start = 0; start < dates.Count;)
+        {
+            var end = start;
+            while (end + 1 < dates.Count && active[end + 1] == active[start])
+            {
+                end++;
+            }
+
+            runs.Add(new Run(dates[start], dates[end], active[start]));
+            start = end + 1;
+        }
+
+        return runs;
+    }
+
+    private static string RunText(Run run) =>
+        $"{(run.Active == 1 ? "the suspension applies" : "the suspension does not apply")} {run.First:yyyy-MM-dd} to {run.Last:yyyy-MM-dd} ({(run.Last - run.First).Days + 1} days)";
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     /// <summary>The real monthly series of the record (Data page): one line per source and component, months on x.</summary>
     public static (IList<ITrace> Data, Layout Layout) Monthly(MonthlyView view)

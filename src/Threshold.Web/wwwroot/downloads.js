@@ -22,3 +22,58 @@ window.thresholdDownloads = {
         return true;
     }
 };
+
+// Links marked data-fetch-download="ID" (the Audit page's export): fetched here, so an error from the API is shown in
+// words in the element ID instead of a raw JSON page, and a good answer is saved under the link's download name.
+// Without script the link still downloads, as a plain link.
+(function () {
+    'use strict';
+
+    function say(target, text) {
+        if (target) {
+            target.textContent = text;
+            target.hidden = text === '';
+        }
+    }
+
+    async function problemText(response) {
+        var text = await response.text();
+        try {
+            var problem = JSON.parse(text);
+            var words = [problem.title, problem.detail].filter(function (w) { return w; }).join(': ');
+            if (words) {
+                return words;
+            }
+        } catch (e) {
+            // Not a problem document: the status says enough.
+        }
+        return response.statusText || 'the server refused it';
+    }
+
+    document.addEventListener('click', async function (e) {
+        var link = e.target && e.target.closest ? e.target.closest('a[data-fetch-download]') : null;
+        if (!link || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) {
+            return;
+        }
+
+        e.preventDefault();
+        e.stopPropagation();
+        var target = document.getElementById(link.getAttribute('data-fetch-download'));
+        say(target, '');
+        link.setAttribute('aria-busy', 'true');
+        try {
+            var response = await fetch(link.href, { credentials: 'same-origin', headers: { Accept: 'application/x-ndjson, application/problem+json' } });
+            if (!response.ok) {
+                say(target, 'The download did not work (HTTP ' + response.status + '): ' + await problemText(response));
+                return;
+            }
+
+            window.thresholdDownloads.saveText(link.getAttribute('download') || 'download', response.headers.get('Content-Type') || 'application/octet-stream', await response.text());
+        } catch (error) {
+            say(target, 'The download did not work: the server could not be reached (' + error.message + '). Try again.');
+        } finally {
+            link.removeAttribute('aria-busy');
+        }
+    }, true);
+})();
+
