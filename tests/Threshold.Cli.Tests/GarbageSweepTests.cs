@@ -48,6 +48,10 @@ public sealed partial class GarbageSweepTests : IDisposable
                     runs.Add(($"{Name(command)} <{argument}> missing", [.. command.Path, missing, .. Record(string.Empty)], ["no-such-file.csv"]));
                     runs.Add(($"{Name(command)} <{argument}> random bytes", [.. command.Path, randomFile, .. Record(string.Empty)], ["random.bin"]));
                 }
+                else
+                {
+                    runs.Add(($"{Name(command)} <{argument}> unknown", [.. command.Path, "no-such-thing", .. Record(string.Empty)], ["no-such-thing"]));
+                }
             }
 
             foreach (var (option, placeholder) in command.Options)
@@ -58,6 +62,18 @@ public sealed partial class GarbageSweepTests : IDisposable
                 }
             }
         }
+
+        // Garbage in what the options mean together, not in any one of them.
+        var bundled = Cli.Bundled;
+        string[] Private() => ["--data-dir", temp.PathOf("record-" + Guid.NewGuid().ToString("N")[..8])];
+        runs.Add(("determinations record, a window after the date", ["determinations", "record", "--date", "2024-07-01", "--kind", "activation", "--window-start", "2024-06-24", "--window-end", "2024-07-05", "--by", "x", .. Private()], ["--window-end"]));
+        runs.Add(("replay of random bytes", ["replay", "--policy", "proclamation-10773", "--encounters", randomFile], ["random.bin"]));
+        runs.Add(("replay of a bill without an in-force date", ["replay", "--policy", "hr2-2023", "--encounters", bundled], ["--in-force"]));
+        runs.Add(("replay with an override naming nothing", ["replay", "--policy", "proclamation-10773", "--encounters", bundled, "--set", "no.such=1"], ["--set no.such=1"]));
+        runs.Add(("explain a day outside the series", ["explain", "--policy", "proclamation-10773", "--encounters", bundled, "--date", "2030-01-01"], ["--date 2030-01-01"]));
+        runs.Add(("screen a case of random bytes", ["screen", "--policy", "proclamation-10773", "--encounters", bundled, "--case", randomFile], ["random.bin"]));
+        runs.Add(("screen with an unknown order left out", ["screen", "--policy", "in-force", "--case", randomFile, "--without-order", "no-such-order"], ["--without-order no-such-order"]));
+        runs.Add(("determinations diff under an unknown policy", ["determinations", "diff", "--policy", "no-such-policy", .. Private()], ["--policy no-such-policy"]));
 
         var failures = new ConcurrentBag<string>();
         Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = 3 }, run =>
@@ -149,6 +165,10 @@ public sealed partial class GarbageSweepTests : IDisposable
         else if (form is "N" or "DAYS" or "COUNT" or "SEED" or "PATHS" or "MONTH" or "YYYY-MM" or "THREADS" or "LIMIT" or "SIZE")
         {
             yield return ("-1x", "-1x");
+        }
+        else if (form is "ROLE" or "KIND" or "FORMAT" or "TIMELINE" or "TABLE" or "TRACE")
+        {
+            yield return ("sideways", "sideways");
         }
         else if (form is "CONNECTION")
         {
