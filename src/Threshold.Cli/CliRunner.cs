@@ -54,7 +54,9 @@ internal static class CliRunner
 
     private static string? Describe(Exception e) => e switch
     {
-        LocatedInputException or ReplayRequestException or UsageException or Threshold.Record.RecordException
+        // The engine names a what-if by its type; the CLI words it with its flags (--set, --in-force, --allow-gaps…).
+        ReplayRequestException or InputFileException => CliWording.Instance.Message(e),
+        LocatedInputException or UsageException or Threshold.Record.RecordException
             or Threshold.Screening.UnknownPeriodException or Threshold.Screening.ScreeningConflictException => e.Message,
         CommandParseException or CommandRuntimeException => e.Message.ReplaceLineEndings(" "),
         _ => null,

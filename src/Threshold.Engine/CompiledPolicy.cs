@@ -17,10 +17,9 @@ public sealed class CompiledPolicy
     {
         Policy = policy;
         Overlays = overlays;
-        InForce = policy.InForce.Date ?? throw new ReplayRequestException(
-            $"{policy.Id} has no in-force date of its own ({policy.InForce.Citation.Text}); pass --in-force DATE to replay it as a hypothetical");
+        InForce = policy.InForce.Date ?? throw NoInForce(policy);
         var dates = policy.Parameters.SelectMany(p => p.Values.Select(v => v.From)).Distinct().Order().ToList();
-        var versions = dates.Select(d => new RuleVersion(d, policy)).ToList();
+        var versions = dates.Select(d => new RuleVersion(d, policy, overlays)).ToList();
         // Collapse consecutive dates whose resolved values are identical: they are one version.
         Versions = versions.Where((v, i) => i == 0 || !SameValues(v, versions[i - 1])).ToArray();
         if (policy.Mechanism == MechanismKind.SecretaryDetermination)
@@ -30,7 +29,7 @@ public sealed class CompiledPolicy
             {
                 if (!byDate.TryAdd(d.Date, d))
                 {
-                    throw new ReplayRequestException($"--determination {d.Date:yyyy-MM-dd} given twice");
+                    throw new ReplayRequestException(new WhatIfProblem(WhatIfOption.Determination, $"{d.Date:yyyy-MM-dd}", "given twice"));
                 }
             }
 
@@ -38,7 +37,7 @@ public sealed class CompiledPolicy
         }
         else if (determinations.Count > 0)
         {
-            throw new ReplayRequestException($"--determination: {policy.Id} is triggered by encounter counts; dated determinations are only for secretary-determination policies such as hr2-2023");
+            throw new ReplayRequestException(new WhatIfProblem(WhatIfOption.Determination, null, $"{policy.Id} is triggered by encounter counts; dated determinations are only for secretary-determination policies such as hr2-2023"));
         }
         else
         {
@@ -112,6 +111,13 @@ public sealed class CompiledPolicy
 
         return result;
     }
+
+    /// <summary>The refusal of a bill replayed without an in-force date: it names the option that supplies one.</summary>
+    private static ReplayRequestException NoInForce(PolicyDocument policy) => new(new WhatIfProblem(
+        WhatIfOption.InForce,
+        null,
+        $"{policy.Id} has no in-force date of its own ({policy.InForce.Citation.Text}); pass {WhatIfProblem.UsageMarker} to replay it as a hypothetical",
+        Leads: false));
 
     private static bool SameValues(RuleVersion a, RuleVersion b) =>
         a.Values.All(kv => b.Values.TryGetValue(kv.Key, out var other) && other.Value == kv.Value.Value && other.Citation == kv.Value.Citation);

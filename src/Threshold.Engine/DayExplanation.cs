@@ -39,7 +39,7 @@ public sealed record DayExplanation(
         var i = series.IndexOf(date);
         if (i < 0)
         {
-            throw new ReplayRequestException($"--date {date:yyyy-MM-dd} is outside the series ({series.Start:yyyy-MM-dd} to {series.End:yyyy-MM-dd})");
+            throw new ReplayRequestException(new WhatIfProblem(WhatIfOption.Date, $"{date:yyyy-MM-dd}", $"outside the series ({series.Start:yyyy-MM-dd} to {series.End:yyyy-MM-dd})"));
         }
 
         var compiled = timeline.Policy;

@@ -10,9 +10,14 @@ public sealed record DeterminationSupport(bool Supported, string Explanation);
 /// <summary>
 /// Compares recorded determinations with the data: the official timeline is built from what was recorded, the
 /// proposed one from the data, and a court asks where they part. A recorded determination is supported when its
-/// window has the rule's length and meets the test of the version in force on its date (for a 28-day streak, every
+/// window has a length the version in force on its date uses and meets that version's test (for a 28-day streak, every
 /// day of the streak ending on the window's last day).
 /// </summary>
+/// <remarks>
+/// The lengths a version uses: its averaging window (7 days); and for a deactivation under a streak rule (10817's 28
+/// consecutive days), also the streak itself, <see cref="RuleVersion.StreakDays"/> days ending on the window's last
+/// day — the span the engine's own proposal names (its streak start to its window end).
+/// </remarks>
 public static class DeterminationEvidence
 {
     public static DeterminationSupport Check(SuspensionTimeline timeline, LocalDate date, DeterminationKind kind, LocalDate windowStart, LocalDate windowEnd)
@@ -26,9 +31,12 @@ public static class DeterminationEvidence
         var vi = compiled.VersionIndexOn(date);
         var version = compiled.Versions[vi];
         var length = Period.DaysBetween(windowStart, windowEnd) + 1;
-        if (length != version.WindowDays)
+        var streak = kind == DeterminationKind.Deactivation && version.StreakDays > 1;
+        if (length != version.WindowDays && !(streak && length == version.StreakDays))
         {
-            return new DeterminationSupport(false, $"the window relied on has {length} days; the rule in force on {date:yyyy-MM-dd} uses {version.WindowDays}");
+            return new DeterminationSupport(false, streak
+                ? $"the window relied on has {length} days; the rule in force on {date:yyyy-MM-dd} uses {version.WindowDays} (a {version.WindowDays}-day average) or {version.StreakDays} (the consecutive days it must stay below)"
+                : $"the window relied on has {length} days; the rule in force on {date:yyyy-MM-dd} uses {version.WindowDays}");
         }
 
         if (windowEnd >= date)
@@ -43,6 +51,7 @@ public static class DeterminationEvidence
             return new DeterminationSupport(false, $"the window {windowStart:yyyy-MM-dd} to {windowEnd:yyyy-MM-dd} is outside the series ({timeline.Series.Start:yyyy-MM-dd} to {timeline.Series.End:yyyy-MM-dd})");
         }
 
+        // The last averaging window of the span relied on: the span itself, or for a streak the 7 days ending on its last day.
         var sum = timeline.Counts.Sum(vi, end);
         if (sum < 0)
         {

@@ -222,7 +222,7 @@ public static class EncounterCsvReader
                 if (!allowGaps)
                 {
                     var after = rows.First(r => r.Date == firstGap.PlusDays(-1));
-                    throw new InputFileException(source, after.Line, $"gap in dates: {LocalDatePattern.Iso.Format(firstGap)} is missing ({span - rows.Count} day(s) missing in all); pass --allow-gaps to replay with undeterminable windows instead");
+                    throw new InputFileException(source, after.Line, new WhatIfProblem(WhatIfOption.AllowGaps, null, $"gap in dates: {LocalDatePattern.Iso.Format(firstGap)} is missing ({span - rows.Count} day(s) missing in all); pass {WhatIfProblem.UsageMarker} to replay with undeterminable windows instead", Leads: false));
                 }
 
                 missing = new bool[span];

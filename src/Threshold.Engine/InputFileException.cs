@@ -13,6 +13,13 @@ public sealed class InputFileException : LocatedInputException
     {
     }
 
+    /// <summary>An input file is unusable in a way an option would accept (a gap in dates, with allow-gaps): the message is worded neutrally, and <see cref="WhatIf"/> lets each front end word the option itself.</summary>
+    public InputFileException(string fileName, long line, WhatIfProblem problem)
+        : base(fileName, line, (problem ?? throw new ArgumentNullException(nameof(problem))).In(WhatIfWording.Neutral))
+    {
+        WhatIf = problem;
+    }
+
     public InputFileException()
     {
     }
@@ -26,11 +33,24 @@ public sealed class InputFileException : LocatedInputException
         : base(message, innerException)
     {
     }
+
+    /// <summary>The option that would accept this input, when one would; null for every other defect.</summary>
+    public WhatIfProblem? WhatIf { get; }
 }
 
-/// <summary>A replay request is inconsistent with the policy (e.g. a bill without --in-force, an override that changes nothing).</summary>
+/// <summary>
+/// A replay request is inconsistent with the policy (e.g. a bill without an in-force date, an override that changes
+/// nothing). When a what-if is at fault, <see cref="WhatIf"/> names it by its typed <see cref="WhatIfOption"/> and the
+/// message is worded neutrally; the CLI and the web each word it in their own terms (<see cref="WhatIfWording"/>).
+/// </summary>
 public sealed class ReplayRequestException : Exception
 {
+    public ReplayRequestException(WhatIfProblem problem)
+        : base((problem ?? throw new ArgumentNullException(nameof(problem))).In(WhatIfWording.Neutral))
+    {
+        WhatIf = problem;
+    }
+
     public ReplayRequestException(string message)
         : base(message)
     {
@@ -44,4 +64,7 @@ public sealed class ReplayRequestException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The what-if at fault, or null when the request is at fault as a whole.</summary>
+    public WhatIfProblem? WhatIf { get; }
 }

@@ -92,12 +92,12 @@ internal static class OfficialReplay
     {
         if (policy.Overlays.Count > 0)
         {
-            throw new ReplayRequestException($"{policy.Overlays[0].Label}: a what-if changes the proposed timeline only; the official timeline follows the determinations actually made");
+            throw new ReplayRequestException(policy.Overlays[0].Problem("a what-if changes the proposed timeline only; the official timeline follows the determinations actually made"));
         }
 
         if (policy.Policy.InForce.Citation.Instrument == PolicyOverlay.WhatIfInForce)
         {
-            throw new ReplayRequestException($"in force from {policy.InForce:yyyy-MM-dd}: a what-if in-force date changes the proposed timeline only; the official timeline takes the instrument's own");
+            throw new ReplayRequestException(new WhatIfProblem(WhatIfOption.InForce, $"{policy.InForce:yyyy-MM-dd}", "a what-if in-force date changes the proposed timeline only; the official timeline takes the instrument's own"));
         }
 
         if (basis.InForce is { } finding && finding.Date != policy.InForce)

@@ -3,7 +3,7 @@ using NodaTime;
 namespace Threshold.Engine;
 
 /// <summary>
-/// Refuses a what-if that silently did nothing: every --set and court order must change the value of a parameter on at
+/// Refuses a what-if that silently did nothing: every set and court-order what-if must change the value of a parameter on at
 /// least one day the replay evaluated (an in-force day of the series, or a year it reached for a cap).
 /// </summary>
 public static class OverlayEvaluation
@@ -20,7 +20,7 @@ public static class OverlayEvaluation
             }
         }
 
-        foreach (var group in compiled.Overlays.Where(o => !o.Label.StartsWith("--determination-lag", StringComparison.Ordinal)).GroupBy(o => o.Label))
+        foreach (var group in compiled.Overlays.Where(o => o.Option != WhatIfOption.DeterminationLag).GroupBy(o => o.Label))
         {
             var changed = false;
             string? why = null;
@@ -42,9 +42,9 @@ public static class OverlayEvaluation
             if (!changed)
             {
                 var first = group.First();
-                throw new ReplayRequestException(evaluated.Count == 0
-                    ? $"{first.Label}: changes nothing this replay evaluated: the policy is not in force on any day of the series"
-                    : $"{first.Label}: changes nothing this replay evaluated ({why ?? $"{first.Parameter} already has that value on every in-force day from {evaluated[0]:yyyy-MM-dd} to {evaluated[^1]:yyyy-MM-dd}"})");
+                throw new ReplayRequestException(first.Problem(evaluated.Count == 0
+                    ? "changes nothing this replay evaluated: the policy is not in force on any day of the series"
+                    : $"changes nothing this replay evaluated ({why ?? $"{first.Parameter} already has that value on every in-force day from {evaluated[0]:yyyy-MM-dd} to {evaluated[^1]:yyyy-MM-dd}"})"));
             }
         }
     }

@@ -10,7 +10,7 @@ namespace Threshold.Engine;
 /// </summary>
 public sealed class RuleVersion
 {
-    internal RuleVersion(LocalDate from, PolicyDocument policy)
+    internal RuleVersion(LocalDate from, PolicyDocument policy, IReadOnlyList<AppliedOverlay> overlays)
     {
         From = from;
         var values = new Dictionary<string, DatedValue>(StringComparer.Ordinal);
@@ -73,8 +73,8 @@ public sealed class RuleVersion
         if (ThresholdOrder.OrderProblem(name => values.TryGetValue(name, out var v) && v.Value.Type == ParameterType.Number ? v.Value.Number : null) is { } disorder)
         {
             // Blame the override if either side came from one.
-            var origin = new[] { disorder.Parameter, "deactivate.threshold" }.Where(values.ContainsKey).Select(Origin).FirstOrDefault(o => o.StartsWith("--", StringComparison.Ordinal)) ?? policy.SourceName;
-            throw new ReplayRequestException($"{origin}: {disorder.Problem}");
+            var overlay = new[] { disorder.Parameter, "deactivate.threshold" }.Where(values.ContainsKey).Select(Overlay).FirstOrDefault(o => o is not null);
+            throw Blame(overlay, disorder.Problem);
         }
 
         CapDays = caps;
@@ -90,10 +90,10 @@ public sealed class RuleVersion
         {
             var n = Get(name, ParameterType.Number).Number;
             var max = name == "deactivate.fraction_of_activation_threshold" ? MaxFraction : MaxThreshold;
-            return n < 0 ? throw new ReplayRequestException($"{Origin(name)}: {name} must not be negative ({n})")
-                : ThresholdOrder.ValueProblem(name, n) is { } zero ? throw new ReplayRequestException($"{Origin(name)}: {zero}")
+            return n < 0 ? throw Blame(Overlay(name), $"{name} must not be negative ({n})")
+                : ThresholdOrder.ValueProblem(name, n) is { } zero ? throw Blame(Overlay(name), zero)
                 : n <= max ? n
-                : throw new ReplayRequestException($"{Origin(name)}: {name} must be at most {max:#,0.##} ({n})");
+                : throw Blame(Overlay(name), $"{name} must be at most {max:#,0.##} ({n})");
         }
 
         int WholeNumber(string name, int min, int max)
@@ -101,11 +101,14 @@ public sealed class RuleVersion
             var n = Get(name, ParameterType.Number).Number;
             return n == decimal.Truncate(n) && n >= min && n <= max
                 ? (int)n
-                : throw new ReplayRequestException($"{Origin(name)}: {name} must be a whole number from {min} to {max}, not {n}");
+                : throw Blame(Overlay(name), $"{name} must be a whole number from {min} to {max}, not {n}");
         }
 
-        // An out-of-range value is blamed on what set it: a what-if option (its label is the note) or the policy file.
-        string Origin(string name) => values[name].Note is { } note && note.StartsWith("--", StringComparison.Ordinal) ? note : policy.SourceName;
+        // An out-of-range value is blamed on what set it: a what-if (its label is the value's note) or the policy file.
+        AppliedOverlay? Overlay(string name) => values[name].Note is { } note ? overlays.FirstOrDefault(o => o.Parameter == name && o.Label == note) : null;
+
+        ReplayRequestException Blame(AppliedOverlay? overlay, string problem) =>
+            overlay is null ? new($"{policy.SourceName}: {problem}") : new(overlay.Problem(problem));
 
         ParameterValue Get(string name, ParameterType type)
         {

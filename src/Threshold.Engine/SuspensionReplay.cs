@@ -94,7 +94,7 @@ public static partial class SuspensionReplay
             var d = inputs[k];
             if (d.Date < policy.InForce)
             {
-                throw new ReplayRequestException($"--determination {d.Date:yyyy-MM-dd}: made before the in-force date {policy.InForce:yyyy-MM-dd}");
+                throw new ReplayRequestException(new WhatIfProblem(WhatIfOption.Determination, $"{d.Date:yyyy-MM-dd}", $"made before the in-force date {policy.InForce:yyyy-MM-dd}"));
             }
 
             var effective = d.Date.PlusDays(lag);

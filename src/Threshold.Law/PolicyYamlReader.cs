@@ -334,11 +334,17 @@ public static class PolicyYamlReader
                 {
                     var fmap = AsMapping(f, "a flag");
                     OnlyKeys(fmap, ["code", "text", "applies_to", "entry_from", "entry_to", "when", "unless", "may_when", "may_text", "citation"], "a flag");
-                    var appliesTo = RequiredText(fmap, "applies_to");
-                    if (appliesTo is not ("removable" or "subject" or "excepted-or-compelling" or "limited" or "not-subject" or "in-force"))
+                    var appliesToText = RequiredText(fmap, "applies_to");
+                    var appliesTo = appliesToText switch
                     {
-                        throw Error(fmap, $"applies_to '{appliesTo}' must be removable, subject, excepted-or-compelling, limited, not-subject or in-force");
-                    }
+                        "removable" => FlagScope.Removable,
+                        "subject" => FlagScope.Subject,
+                        "excepted-or-compelling" => FlagScope.ExceptedOrCompelling,
+                        "limited" => FlagScope.Limited,
+                        "not-subject" => FlagScope.NotSubject,
+                        "in-force" => FlagScope.InForce,
+                        _ => throw Error(fmap, $"applies_to '{appliesToText}' must be removable, subject, excepted-or-compelling, limited, not-subject or in-force"),
+                    };
 
                     var flagCode = RequiredText(fmap, "code");
                     List<CaseCondition> Conditions(string key) => Child(fmap, key) is { } cn

@@ -107,15 +107,34 @@ public sealed record RemovalRule(string Path, string Label, string? ReplacedByRe
 /// <param name="RequiresRelief">When set, no one is referred until a court order's relief on this component is in effect (10888: removal-procedures).</param>
 public sealed record FearScreening(bool ManifestationOnly, Citation ReferralCitation, string StandardWhenLimited, Citation StandardWhenLimitedCitation, string StandardWhenLifted, Citation StandardWhenLiftedCitation, string? RequiresRelief = null);
 
+/// <summary>Which results a consequence flag is raised on (a flag's <c>applies_to</c>).</summary>
+public enum FlagScope
+{
+    /// <summary>removable: subject to the suspension and not referred for a fear screening.</summary>
+    Removable,
+
+    /// <summary>subject: the suspension applied.</summary>
+    Subject,
+
+    /// <summary>excepted-or-compelling: entered in an active period at a covered place, and excepted or with exceptionally compelling circumstances.</summary>
+    ExceptedOrCompelling,
+
+    /// <summary>limited: the asylum limitation applied.</summary>
+    Limited,
+
+    /// <summary>not-subject: entered in an active period but not subject.</summary>
+    NotSubject,
+
+    /// <summary>in-force: entered in an active period.</summary>
+    InForce,
+}
+
 /// <summary>A consequence flagged on a result when its condition holds (e.g. the 5-year re-entry bar, the CLP interplay).</summary>
-/// <param name="AppliesTo">
-/// One of: removable (subject, not referred), subject, excepted-or-compelling, limited, not-subject (entered in an
-/// active period but not subject), in-force (entered in an active period).
-/// </param>
+/// <param name="AppliesTo">Which results it is raised on.</param>
 /// <param name="When">A further condition on the case's facts (a three-valued field may test <c>unknown</c>); null = none.</param>
 /// <param name="Unless">Conditions any one of which keeps the flag off (e.g. the CLP rule's own exceptions).</param>
 /// <param name="MayWhen">Conditions under which the flag is reported as one that MAY apply, because a fact it needs is unknown.</param>
-public sealed record ConsequenceFlag(string Code, string Text, string AppliesTo, LocalDate? EntryFrom, LocalDate? EntryTo, Citation Citation, CaseCondition? When = null, IReadOnlyList<CaseCondition>? Unless = null, IReadOnlyList<CaseCondition>? MayWhen = null, string? MayText = null);
+public sealed record ConsequenceFlag(string Code, string Text, FlagScope AppliesTo, LocalDate? EntryFrom, LocalDate? EntryTo, Citation Citation, CaseCondition? When = null, IReadOnlyList<CaseCondition>? Unless = null, IReadOnlyList<CaseCondition>? MayWhen = null, string? MayText = null);
 
 /// <summary>What one event of a court order does to the rule components it names.</summary>
 public enum OrderEventKind

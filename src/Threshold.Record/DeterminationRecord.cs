@@ -8,8 +8,13 @@ namespace Threshold.Record;
 /// <summary>
 /// A determination as an official made it (e.g. the Secretary's determination that the 7-day average fell below the
 /// discontinuation threshold), recorded with the window of data it rests on. It is a fact about what was decided,
-/// distinct from what the engine computes a determination should have been.
+/// distinct from what the engine computes a determination should have been. It names the policy it was made under
+/// (<paramref name="PolicyId"/>): only that policy's official timeline follows it, and only its diff compares it.
 /// </summary>
+/// <param name="PolicyId">
+/// The built-in policy it was made under. Determinations recorded before schema 8 named none; they are attributed to
+/// <see cref="FirstPolicy"/>, the only policy whose determinations could be recorded then (docs/record.md).
+/// </param>
 public sealed record RecordedDetermination(
     long DeterminationId,
     LocalDate Date,
@@ -19,12 +24,18 @@ public sealed record RecordedDetermination(
     string By,
     string? Note,
     Instant RecordedAt,
-    long AuditSeq);
+    long AuditSeq,
+    string PolicyId = RecordedDetermination.FirstPolicy)
+{
+    /// <summary>The policy of every determination recorded before schema 8, and of a recording that names none.</summary>
+    public const string FirstPolicy = "proclamation-10773";
+}
 
 /// <summary>Recorded determinations; each one is also an audit-log entry of kind "determination".</summary>
 public interface IDeterminationRecord
 {
-    RecordedDetermination RecordDetermination(LocalDate determinedOn, DeterminationKind kind, LocalDate windowStart, LocalDate windowEnd, string by, string? note = null);
+    /// <summary>Records a determination made under <paramref name="policyId"/> (a built-in policy with an encounter threshold).</summary>
+    RecordedDetermination RecordDetermination(LocalDate determinedOn, DeterminationKind kind, LocalDate windowStart, LocalDate windowEnd, string by, string? note = null, string policyId = RecordedDetermination.FirstPolicy);
 
     /// <summary>Every recorded determination, by date then by the order recorded.</summary>
     IReadOnlyList<RecordedDetermination> List();
@@ -42,9 +53,14 @@ public sealed class DeterminationRecord : IDeterminationRecord
         this.clock = clock;
     }
 
-    public RecordedDetermination RecordDetermination(LocalDate determinedOn, DeterminationKind kind, LocalDate windowStart, LocalDate windowEnd, string by, string? note = null)
+    public RecordedDetermination RecordDetermination(LocalDate determinedOn, DeterminationKind kind, LocalDate windowStart, LocalDate windowEnd, string by, string? note = null, string policyId = RecordedDetermination.FirstPolicy)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        if (DeterminationPolicies.Problem(policyId) is { } problem)
+        {
+            throw new RecordException($"policy {policyId}: {problem}");
+        }
+
         if (!Enum.IsDefined(kind))
         {
             throw new ArgumentOutOfRangeException(nameof(kind));
@@ -75,6 +91,7 @@ public sealed class DeterminationRecord : IDeterminationRecord
             By = by,
             Note = note,
             RecordedAt = RecordTime.Format(at),
+            Policy = policyId,
         };
         var payload = new JsonObject
         {
@@ -84,18 +101,19 @@ public sealed class DeterminationRecord : IDeterminationRecord
             ["windowEnd"] = RecordTime.Format(windowEnd),
             ["by"] = by,
             ["note"] = note,
-            [RecordFacts.RowsMember] = RecordFacts.Digest([[row.Id, row.Date, row.Kind, row.WindowStart, row.WindowEnd, row.By, row.Note, row.RecordedAt]]), // RecordFacts.DeterminationColumns
+            ["policy"] = policyId,
+            [RecordFacts.RowsMember] = RecordFacts.Digest([[row.Id, row.Date, row.Kind, row.WindowStart, row.WindowEnd, row.By, row.Note, row.RecordedAt, row.Policy]]), // RecordFacts.DeterminationPolicyColumns
         };
         var entry = AuditChain.Append(connection, transaction, "determination", payload, at);
         connection.Execute(
             """
-            INSERT INTO recorded_determination (determination_id, determined_on, kind, window_start, window_end, made_by, note, recorded_at, audit_seq)
-            VALUES (@Id, @Date, @Kind, @WindowStart, @WindowEnd, @By, @Note, @RecordedAt, @AuditSeq)
+            INSERT INTO recorded_determination (determination_id, determined_on, kind, window_start, window_end, made_by, note, recorded_at, audit_seq, policy_id)
+            VALUES (@Id, @Date, @Kind, @WindowStart, @WindowEnd, @By, @Note, @RecordedAt, @AuditSeq, @Policy)
             """,
-            new { row.Id, row.Date, row.Kind, row.WindowStart, row.WindowEnd, row.By, row.Note, row.RecordedAt, AuditSeq = entry.Seq },
+            new { row.Id, row.Date, row.Kind, row.WindowStart, row.WindowEnd, row.By, row.Note, row.RecordedAt, AuditSeq = entry.Seq, row.Policy },
             transaction);
         transaction.Commit();
-        return new RecordedDetermination(id, determinedOn, kind, windowStart, windowEnd, by, note, at, entry.Seq);
+        return new RecordedDetermination(id, determinedOn, kind, windowStart, windowEnd, by, note, at, entry.Seq, policyId);
     }
 
     public IReadOnlyList<RecordedDetermination> List()
@@ -104,7 +122,7 @@ public sealed class DeterminationRecord : IDeterminationRecord
         return [.. connection.Query<Row>(
             """
             SELECT determination_id AS DeterminationId, determined_on AS DeterminedOn, kind AS Kind, window_start AS WindowStart,
-                   window_end AS WindowEnd, made_by AS MadeBy, note AS Note, recorded_at AS RecordedAt, audit_seq AS AuditSeq
+                   window_end AS WindowEnd, made_by AS MadeBy, note AS Note, recorded_at AS RecordedAt, audit_seq AS AuditSeq, policy_id AS PolicyId
             FROM recorded_determination ORDER BY determined_on, determination_id
             """)
             .Select(r => new RecordedDetermination(
@@ -116,8 +134,23 @@ public sealed class DeterminationRecord : IDeterminationRecord
                 r.MadeBy,
                 r.Note,
                 RecordTime.ParseInstant(r.RecordedAt),
-                r.AuditSeq))];
+                r.AuditSeq,
+                r.PolicyId))];
     }
 
-    private sealed record Row(long DeterminationId, string DeterminedOn, string Kind, string WindowStart, string WindowEnd, string MadeBy, string? Note, string RecordedAt, long AuditSeq);
+    private sealed record Row(long DeterminationId, string DeterminedOn, string Kind, string WindowStart, string WindowEnd, string MadeBy, string? Note, string RecordedAt, long AuditSeq, string PolicyId);
+}
+
+/// <summary>Which policies a determination can be recorded under: those whose official timeline follows determinations resting on a window of encounter counts.</summary>
+public static class DeterminationPolicies
+{
+    /// <summary>The built-in policies a determination can be recorded under, in id order.</summary>
+    public static IReadOnlyList<string> Ids { get; } =
+        [.. Threshold.Law.BuiltInPolicies.Ids.Where(id => Threshold.Law.BuiltInPolicies.Get(id).Mechanism == Threshold.Law.MechanismKind.EncounterThreshold).Order(StringComparer.Ordinal)];
+
+    /// <summary>Why a determination cannot be recorded under <paramref name="policyId"/>, or null when it can.</summary>
+    public static string? Problem(string? policyId) =>
+        policyId is null || !Threshold.Law.BuiltInPolicies.Exists(policyId) ? $"not a built-in policy; a determination can be recorded under {string.Join(", ", Ids)}"
+        : Ids.Contains(policyId, StringComparer.Ordinal) ? null
+        : $"has no encounter threshold, so no determination rests on a window of counts; a determination can be recorded under {string.Join(", ", Ids)}";
 }

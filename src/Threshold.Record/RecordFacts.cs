@@ -37,8 +37,11 @@ public static class RecordFacts
 
     internal const string MonthlyImportColumns = "import_id, table_name, layout, source_name, content_sha256, recorded_at, row_count, new_row_count, revised_row_count";
 
-    /// <summary>Columns of a recorded determination as bound (its audit_seq is the key that selects it).</summary>
+    /// <summary>Columns of a recorded determination as bound before schema 8 (its audit_seq is the key that selects it).</summary>
     internal const string DeterminationColumns = "determination_id, determined_on, kind, window_start, window_end, made_by, note, recorded_at";
+
+    /// <summary>Columns of a recorded determination as bound from schema 8 on, by an entry whose payload names its policy.</summary>
+    internal const string DeterminationPolicyColumns = DeterminationColumns + ", policy_id";
 
     /// <summary>Columns of a ledger event as bound (its audit_seq is the key that selects it).</summary>
     internal const string LedgerColumns = "seq, case_id, citizenship, encountered_at, unaccompanied_child, destination, overflow, arrangement_id, ledger_month, recorded_at, arrangements_sha256, rule_set_version";
@@ -54,7 +57,8 @@ public static class RecordFacts
     internal sealed record FactQuery(string Table, string Sql, bool KeyIsImportId);
 
     /// <summary>The queries whose rows an entry of <paramref name="kind"/> binds, in order (for a monthly import, of its <paramref name="monthlyTable"/>).</summary>
-    internal static FactQuery[] Queries(string kind, string? monthlyTable = null) => kind switch
+    /// <param name="policyBound">For a determination entry: whether its payload names its policy (schema 8), so its digest binds policy_id.</param>
+    internal static FactQuery[] Queries(string kind, string? monthlyTable = null, bool policyBound = false) => kind switch
     {
         "import" =>
         [
@@ -66,7 +70,7 @@ public static class RecordFacts
             new("monthly_import", $"SELECT {MonthlyImportColumns} FROM monthly_import WHERE import_id = @Key", true),
             new(monthlyTable!, $"SELECT {MonthlyImports.FactColumns(monthlyTable!)} FROM {monthlyTable} WHERE import_id = @Key", true),
         ],
-        "determination" => [new("recorded_determination", $"SELECT {DeterminationColumns} FROM recorded_determination WHERE audit_seq = @Key", false)],
+        "determination" => [new("recorded_determination", $"SELECT {(policyBound ? DeterminationPolicyColumns : DeterminationColumns)} FROM recorded_determination WHERE audit_seq = @Key", false)],
         "ledger-allocation" => [new("ledger_event", $"SELECT {LedgerColumns} FROM ledger_event WHERE audit_seq = @Key", false)],
         "api-key-created" => [new("api_key", $"SELECT {KeyCreatedColumns} FROM api_key WHERE created_audit_seq = @Key", false)],
         "api-key-revoked" => [new("api_key (revocation)", $"SELECT {KeyRevokedColumns} FROM api_key WHERE revoked_audit_seq = @Key", false)],
@@ -231,8 +235,14 @@ public static class RecordFacts
             return new FactFailure(seq, "monthly_import", null, $"monthly-import entry {seq} names table '{monthlyTable}', which is not a monthly table");
         }
 
-        var queries = Queries(kind, monthlyTable ?? MonthlyCsv.CbpSboTable);
+        var policyBound = kind == "determination" && payload.ContainsKey("policy");
+        var queries = Queries(kind, monthlyTable ?? MonthlyCsv.CbpSboTable, policyBound);
         var key = queries[0].KeyIsImportId ? Number(payload, "importId") : seq;
+        if (kind == "determination" && !policyBound && Attribution(connection, transaction, seq) is { } misattributed)
+        {
+            return misattributed;
+        }
+
         if (Text(payload, RowsMember) is { } bound)
         {
             if (seq < boundFrom)
@@ -257,6 +267,17 @@ public static class RecordFacts
         }
 
         return LegacyEntry(connection, transaction, seq, kind, recordedAt, payload, queries, key, counts, legacy);
+    }
+
+    /// <summary>
+    /// A determination entry from before schema 8 names no policy, so its digest cannot bind policy_id: the row must
+    /// carry the documented attribution (<see cref="RecordedDetermination.FirstPolicy"/>), or it was edited.
+    /// </summary>
+    private static FactFailure? Attribution(DbConnection connection, DbTransaction transaction, long seq)
+    {
+        var policy = connection.ExecuteScalar<string?>("SELECT policy_id FROM recorded_determination WHERE audit_seq = @Seq", new { Seq = seq }, transaction);
+        return policy is null || policy == RecordedDetermination.FirstPolicy ? null
+            : new FactFailure(seq, "recorded_determination", $"the row of audit_seq {seq}", $"determination entry {seq} was recorded before determinations named a policy, so it is attributed to {RecordedDetermination.FirstPolicy}, but recorded_determination.policy_id is {policy}: a row was edited");
     }
 
     /// <summary>An entry from before schema 7: its rows are compared with what its payload states, and what it cannot state is counted as unbound.</summary>

@@ -48,7 +48,7 @@ public sealed class CaseScreener
         {
             if (!CourtOrderComposition.Declares(rules.Rules.CourtOrders, id))
             {
-                throw new ReplayRequestException($"--without-order {id}: {rules.Policy.Id} declares no such court order or order event; it declares: {(rules.Rules.CourtOrders.Count == 0 ? "none" : string.Join(", ", CourtOrderComposition.SwitchIds(rules.Rules.CourtOrders)))}");
+                throw new ReplayRequestException(new WhatIfProblem(WhatIfOption.WithoutOrder, id, $"{rules.Policy.Id} declares no such court order or order event; it declares: {(rules.Rules.CourtOrders.Count == 0 ? "none" : string.Join(", ", CourtOrderComposition.SwitchIds(rules.Rules.CourtOrders)))}"));
             }
         }
 
@@ -149,7 +149,7 @@ public sealed class CaseScreener
         {
             LimitationBasis.SuspensionApplied => subject,
             LimitationBasis.EnteredBetweenPorts => inForceAtEntry && c.Place != EntryPlace.PortOfEntry,
-            _ => false,
+            LimitationBasis.None => false,
         };
         var ground = -1;
         if (limitedBeforeRelief && c.ExceptionallyCompelling is { } code)

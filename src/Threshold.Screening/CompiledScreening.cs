@@ -76,12 +76,7 @@ internal sealed class CompiledRule
             }
         }
 
-        static EntryPlace Parse(string v) => v switch
-        {
-            "between-ports" => EntryPlace.BetweenPorts,
-            "coastal" => EntryPlace.Coastal,
-            _ => EntryPlace.PortOfEntry,
-        };
+        static EntryPlace Parse(string v) => CompiledScreening.PlaceOf(v);
     }
 
     public ScreeningRule Rule { get; }
@@ -192,13 +187,15 @@ public sealed class CompiledScreening
             }
         }
 
-        SubjectPlaceMask = Rules.SubjectPlaces.Aggregate(0, (m, p) => m | (1 << (int)(p switch
-        {
-            "between-ports" => EntryPlace.BetweenPorts,
-            "coastal" => EntryPlace.Coastal,
-            _ => EntryPlace.PortOfEntry,
-        })));
+        SubjectPlaceMask = Rules.SubjectPlaces.Aggregate(0, (m, p) => m | (1 << (int)PlaceOf(p)));
     }
+
+    /// <summary>
+    /// Law's place value as the screener's enum. The policy reader admits only the three places, so anything else is a
+    /// defect of this program, refused loudly rather than read as a port of entry.
+    /// </summary>
+    internal static EntryPlace PlaceOf(string place) =>
+        CaseFields.Place(place, out var parsed) is null ? parsed : throw new InvalidOperationException($"Law place '{place}' has no screening equivalent");
 
     public PolicyDocument Policy { get; }
 
@@ -345,13 +342,12 @@ public sealed class CompiledScreening
 
             var basis = f.Flag.AppliesTo switch
             {
-                "removable" => o.Removal.GoesToLedger() && !o.FearReferral,
-                "subject" => o.SuspensionApplies,
-                "excepted-or-compelling" => o.InPeriod && o.CoveredPlace && (o.Excepted || compelling),
-                "limited" => o.AsylumLimitationApplies,
-                "not-subject" => o.InPeriod && !o.SuspensionApplies,
-                "in-force" => o.InPeriod,
-                _ => false,
+                FlagScope.Removable => o.Removal.GoesToLedger() && !o.FearReferral,
+                FlagScope.Subject => o.SuspensionApplies,
+                FlagScope.ExceptedOrCompelling => o.InPeriod && o.CoveredPlace && (o.Excepted || compelling),
+                FlagScope.Limited => o.AsylumLimitationApplies,
+                FlagScope.NotSubject => o.InPeriod && !o.SuspensionApplies,
+                FlagScope.InForce => o.InPeriod,
             };
             if (!basis || (f.When is { } when && !when.Holds(c)) || f.Unless.Any(u => u.Holds(c)))
             {

@@ -83,7 +83,7 @@ public static class InstrumentsInForce
         {
             if (!all.Any(p => CourtOrderComposition.Declares(p.Screening!.CourtOrders, id)))
             {
-                throw new ReplayRequestException($"--without-order {id}: no instrument declares such a court order or order event; they declare: {string.Join(", ", all.SelectMany(p => CourtOrderComposition.SwitchIds(p.Screening!.CourtOrders)))}");
+                throw new ReplayRequestException(new WhatIfProblem(WhatIfOption.WithoutOrder, id, $"no instrument declares such a court order or order event; they declare: {string.Join(", ", all.SelectMany(p => CourtOrderComposition.SwitchIds(p.Screening!.CourtOrders)))}"));
             }
         }
     }
@@ -106,7 +106,7 @@ public static class InstrumentsInForce
             RemovalPath.Repatriation => 3,
             RemovalPath.Removable => 2,
             RemovalPath.ContiguousReturn => 1,
-            _ => 0,
+            RemovalPath.None => 0,
         };
         var worst = results.Count == 0 ? RemovalPath.None : results.MaxBy(r => Severity(r.Removal))!.Removal;
         var fear = subject.Length > 0 && subject.All(r => r.FearReferral);

@@ -102,7 +102,6 @@ public sealed record ScreeningCase(
         EntryPlace.BetweenPorts => "between-ports",
         EntryPlace.Coastal => "coastal",
         EntryPlace.PortOfEntry => "port-of-entry",
-        _ => throw new ArgumentOutOfRangeException(nameof(place)),
     };
 
     public static string? OfficerCode(OfficerDiscretion officer) => officer switch
@@ -110,7 +109,6 @@ public sealed record ScreeningCase(
         OfficerDiscretion.None => null,
         OfficerDiscretion.Totality => "totality",
         OfficerDiscretion.Operational => "operational",
-        _ => throw new ArgumentOutOfRangeException(nameof(officer)),
     };
 
     /// <summary>The contract's field name for each fact, in contract order.</summary>

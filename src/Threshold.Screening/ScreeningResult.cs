@@ -32,7 +32,7 @@ public static class RemovalPaths
         RemovalPath.Removable => "removable",
         RemovalPath.ContiguousReturn => "contiguous-return",
         RemovalPath.Repatriation => "repatriation",
-        _ => null,
+        RemovalPath.None => null,
     };
 }
 

@@ -55,7 +55,7 @@ public sealed class NoOpReformPropertyTests
                     OverlayEvaluation.RequireEffect(timeline);
                     failures.Add($"{label}: not reported as a no-op");
                 }
-                catch (ReplayRequestException e) when (e.Message.Contains("changes nothing", StringComparison.Ordinal) && e.Message.StartsWith($"--set {overrides[0].Name}=", StringComparison.Ordinal))
+                catch (ReplayRequestException e) when (e.Message.Contains("changes nothing", StringComparison.Ordinal) && e.WhatIf is { Option: WhatIfOption.Set } what && what.Value!.StartsWith($"{overrides[0].Name}=", StringComparison.Ordinal))
                 {
                     // reported, naming the override
                 }

@@ -61,10 +61,19 @@ internal sealed class SynthesizeDailyCommand : Command<SynthesizeDailySettings>
 
         // Write beside the target and rename, so a failure never leaves a half-written series.
         var full = Path.GetFullPath(output);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            var temp = full + ".tmp";
+            File.WriteAllText(temp, text);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder that is a file, a read-only place, a full disk: the option is at fault, not the program.
+            throw new UsageException($"--output {output}: cannot be written ({e.Message.TrimEnd('.')})");
+        }
+
         Console.Out.WriteLine($"wrote {series.Days.Count} MODELED days ({series.Days[0].Date:yyyy-MM-dd} to {series.Days[^1].Date:yyyy-MM-dd}) to {output}");
         return ExitCodes.Ok;
     }

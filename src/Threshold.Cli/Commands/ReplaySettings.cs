@@ -118,16 +118,9 @@ internal class ReplaySettings : CommandSettings
     /// <summary>Compiles <paramref name="policy"/> with this command's what-ifs, each validated.</summary>
     public CompiledPolicy Compile(PolicyDocument policy)
     {
-        var options = new ReplayOptions
-        {
-            InForce = InForce is null ? null : ParseDate("--in-force", InForce),
-            DeterminationLagDays = DeterminationLag is null ? null
-                : int.TryParse(DeterminationLag, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var lag) ? lag
-                : throw new UsageException($"--determination-lag {DeterminationLag}: not a whole number of days"),
-            Overrides = Set.Select(ParseOverride).ToArray(),
-            CourtOrders = CourtOrder.Select(ParseCourtOrder).ToArray(),
-            Determinations = Determination.Select(ParseDetermination).ToArray(),
-        };
+        var options = WhatIfGrammar.Options(
+            new WhatIfText { InForce = InForce, DeterminationLag = DeterminationLag, Set = Set, CourtOrder = CourtOrder, Determination = Determination },
+            CliWording.Instance);
         return CompiledPolicy.Compile(policy, options);
     }
 
@@ -182,39 +175,6 @@ internal class ReplaySettings : CommandSettings
     {
         var result = LocalDatePattern.Iso.Parse(text);
         return result.Success ? result.Value : throw new UsageException($"{option} {text}: not a date in yyyy-MM-dd form");
-    }
-
-    private static ParameterOverride ParseOverride(string text)
-    {
-        var eq = text.IndexOf('=', StringComparison.Ordinal);
-        return eq > 0 && eq < text.Length - 1
-            ? new ParameterOverride(text[..eq].Trim(), text[(eq + 1)..].Trim())
-            : throw new UsageException($"--set {text}: expected NAME=VALUE, e.g. deactivate.threshold=2000");
-    }
-
-    private static CourtOrderInput ParseCourtOrder(string text)
-    {
-        var eq = text.IndexOf('=', StringComparison.Ordinal);
-        return eq > 0
-            ? new CourtOrderInput(text[..eq].Trim(), ParseDate($"--court-order {text[..eq]}", text[(eq + 1)..].Trim()))
-            : throw new UsageException($"--court-order {text}: expected ID=DATE, e.g. streak-enjoined=2024-11-01");
-    }
-
-    private static SecretaryDeterminationInput ParseDetermination(string text)
-    {
-        var eq = text.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0)
-        {
-            throw new UsageException($"--determination {text}: expected DATE=active or DATE=inactive");
-        }
-
-        var date = ParseDate("--determination", text[..eq].Trim());
-        return text[(eq + 1)..].Trim() switch
-        {
-            "active" => new SecretaryDeterminationInput(date, true),
-            "inactive" => new SecretaryDeterminationInput(date, false),
-            var other => throw new UsageException($"--determination {text}: '{other}' must be active or inactive"),
-        };
     }
 }
 

@@ -61,7 +61,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
 
         var timelines = new Dictionary<string, SuspensionTimeline>(StringComparer.Ordinal);
         var ledger = new ReturnsLedger(ArrangementSet.Load(settings.Arrangements), recordEvents: false);
-        var switchedOff = settings.WithoutOrder.ToHashSet(StringComparer.Ordinal);
+        var switchedOff = WhatIfGrammar.WithoutOrders(settings.WithoutOrder);
         InstrumentsInForce.CheckSwitchedOff(BuiltInPolicies.All(), switchedOff);
         SuspensionTimeline TimelineFor(PolicyDocument policy)
         {
@@ -191,7 +191,7 @@ internal sealed class ScreenCommand : Command<ScreenSettings>
         }
 
         var timeline = settings.Replay();
-        var screener = new CaseScreener(timeline, decidedOn, settings.WithoutOrder.ToHashSet(StringComparer.Ordinal));
+        var screener = new CaseScreener(timeline, decidedOn, WhatIfGrammar.WithoutOrders(settings.WithoutOrder));
         var arrangements = ArrangementSet.Load(settings.Arrangements);
         if (settings.Case is not null)
         {

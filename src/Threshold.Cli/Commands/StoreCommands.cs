@@ -316,6 +316,17 @@ internal sealed class DeterminationRecordSettings : StoreSettings
     [CommandOption("--note <TEXT>")]
     [Description("A note, e.g. the memo it rests on.")]
     public string? Note { get; init; }
+
+    [CommandOption("--policy <ID>")]
+    [Description("The built-in policy it was made under (default proclamation-10773); only that policy's official timeline and diff follow it.")]
+    public string? Policy { get; init; }
+}
+
+internal sealed class DeterminationListSettings : StoreSettings
+{
+    [CommandOption("--policy <ID>")]
+    [Description("Only the determinations made under this policy (default: all).")]
+    public string? Policy { get; init; }
 }
 
 /// <summary><c>threshold determinations record</c>: records the Secretary's factual determination in the audit chain.</summary>
@@ -339,28 +350,46 @@ internal sealed class DeterminationRecordCommand : Command<DeterminationRecordSe
         }
 
         var by = settings.By is { Length: > 0 } b ? b : throw new UsageException("--by is required (who records the determination)");
-        var recorded = settings.Open().Determinations.RecordDetermination(Need("--date", settings.Date), kind, start, end, by, settings.Note);
+        var policy = settings.Policy ?? RecordedDetermination.FirstPolicy;
+        if (DeterminationPolicies.Problem(policy) is { } problem)
+        {
+            throw new UsageException($"--policy {policy}: {problem}");
+        }
+
+        var date = Need("--date", settings.Date);
+        if (end > date)
+        {
+            throw new UsageException($"--window-end {end:yyyy-MM-dd}: a determination made on {date:yyyy-MM-dd} (--date) cannot rest on data through it");
+        }
+
+        var recorded = settings.Open().Determinations.RecordDetermination(date, kind, start, end, by, settings.Note, policy);
         Console.Out.WriteLine(JsonSerializer.Serialize(DeterminationJson.From(recorded), ReplayReport.JsonOptions));
         return ExitCodes.Ok;
     }
 }
 
 /// <summary><c>threshold determinations list</c>: the recorded determinations.</summary>
-internal sealed class DeterminationListCommand : Command<StoreSettings>
+internal sealed class DeterminationListCommand : Command<DeterminationListSettings>
 {
-    public override int Execute(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, DeterminationListSettings settings, CancellationToken cancellationToken)
     {
-        var list = settings.Open().Determinations.List();
+        if (settings.Policy is { } policy && !BuiltInPolicies.Exists(policy))
+        {
+            throw new UsageException($"--policy {policy}: not a built-in policy ({string.Join(", ", BuiltInPolicies.Ids)})");
+        }
+
+        var all = settings.Open().Determinations.List();
+        var list = settings.Policy is null ? all : Threshold.Web.Apis.DeterminationComparison.Of(settings.Policy, all);
         Console.Out.WriteLine(JsonSerializer.Serialize(list.Select(DeterminationJson.From), ReplayReport.JsonOptions));
         return ExitCodes.Ok;
     }
 }
 
 /// <summary>The JSON form of a recorded determination: ISO dates, the kind by name, the recording instant and its audit entry.</summary>
-internal sealed record DeterminationJson(long DeterminationId, string Date, string Kind, string WindowStart, string WindowEnd, string By, string? Note, string RecordedAt, long AuditSeq)
+internal sealed record DeterminationJson(long DeterminationId, string Date, string Kind, string WindowStart, string WindowEnd, string By, string? Note, string RecordedAt, long AuditSeq, string Policy)
 {
     public static DeterminationJson From(RecordedDetermination d) => new(
-        d.DeterminationId, ReplayReport.Iso(d.Date), ReplayReport.KindName(d.Kind), ReplayReport.Iso(d.WindowStart), ReplayReport.Iso(d.WindowEnd), d.By, d.Note, InstantPattern.ExtendedIso.Format(d.RecordedAt), d.AuditSeq);
+        d.DeterminationId, ReplayReport.Iso(d.Date), ReplayReport.KindName(d.Kind), ReplayReport.Iso(d.WindowStart), ReplayReport.Iso(d.WindowEnd), d.By, d.Note, InstantPattern.ExtendedIso.Format(d.RecordedAt), d.AuditSeq, d.PolicyId);
 }
 
 internal sealed class DeterminationDiffSettings : ReplaySettings

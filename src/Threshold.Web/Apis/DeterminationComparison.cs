@@ -50,11 +50,15 @@ public sealed record DeterminationComparison(string Policy, bool ModeledEncounte
         return Between(proposed, instrument is null ? null : OfficialTimeline(instrument, proposed.Series, recorded), recorded);
     }
 
-    /// <summary>The comparison of <paramref name="proposed"/> with <paramref name="official"/> (null: only the recorded determinations).</summary>
+    /// <summary>
+    /// The comparison of <paramref name="proposed"/> with <paramref name="official"/> (null: only the recorded
+    /// determinations). Of <paramref name="recorded"/>, only those made under the proposed timeline's policy are compared.
+    /// </summary>
     public static DeterminationComparison Between(SuspensionTimeline proposed, SuspensionTimeline? official, IReadOnlyList<RecordedDetermination> recorded)
     {
         ArgumentNullException.ThrowIfNull(proposed);
         ArgumentNullException.ThrowIfNull(recorded);
+        recorded = Of(proposed.Policy.Policy.Id, recorded);
         if (proposed.Kind != TimelineKind.Proposed || official is { Kind: not TimelineKind.Official })
         {
             throw new ArgumentException("compare a proposed timeline with an official one");
@@ -107,15 +111,23 @@ public sealed record DeterminationComparison(string Policy, bool ModeledEncounte
     }
 
     /// <summary>
-    /// The recorded determinations as official ones of <paramref name="policy"/>. The record's determinations name no
-    /// policy: each rests on a window of encounter data, so they are the Secretary's threshold determinations and are
-    /// followed only by encounter-threshold policies, never taken for a finding under another instrument.
+    /// The recorded determinations made under <paramref name="policy"/>, as its official ones. Each names the policy it
+    /// was made under (those recorded before determinations named one are proclamation-10773's), so a determination under
+    /// one instrument is never taken for a finding under another; and each rests on a window of encounter data, so only
+    /// an encounter-threshold policy follows any.
     /// </summary>
     public static IReadOnlyList<OfficialDetermination> RecordedFor(PolicyDocument policy, IReadOnlyList<RecordedDetermination> recorded)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(recorded);
-        return policy.Mechanism == MechanismKind.EncounterThreshold ? [.. recorded.Select(AsOfficial)] : [];
+        return policy.Mechanism == MechanismKind.EncounterThreshold ? [.. Of(policy.Id, recorded).Select(AsOfficial)] : [];
+    }
+
+    /// <summary>The determinations of <paramref name="recorded"/> made under the policy <paramref name="policyId"/>.</summary>
+    public static IReadOnlyList<RecordedDetermination> Of(string policyId, IReadOnlyList<RecordedDetermination> recorded)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        return [.. recorded.Where(r => string.Equals(r.PolicyId, policyId, StringComparison.Ordinal))];
     }
 
     /// <summary>A recorded determination as an official one: its window, its recorder, and [U] (nobody checked it against a published text).</summary>
@@ -130,7 +142,7 @@ public sealed record DeterminationComparison(string Policy, bool ModeledEncounte
         };
         var citation = new Citation(
             "Recorded determination", string.Empty, null, VerificationStatus.Unverified,
-            $"recorded by {r.By} at {InstantPattern.ExtendedIso.Format(r.RecordedAt)}, audit entry {r.AuditSeq}; not checked against a published text");
+            $"recorded under {r.PolicyId} by {r.By} at {InstantPattern.ExtendedIso.Format(r.RecordedAt)}, audit entry {r.AuditSeq}; not checked against a published text");
         return new OfficialDetermination(r.Date, kind, new NodaTime.DateInterval(r.WindowStart, r.WindowEnd), r.Note ?? "recorded determination", citation);
     }
 

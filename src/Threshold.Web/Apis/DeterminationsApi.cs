@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Threshold.Engine;
 using Threshold.Law;
+using Threshold.Record;
 using Threshold.Web.Hosting;
 using Threshold.Web.Security;
 
@@ -10,7 +11,8 @@ namespace Threshold.Web.Apis;
 public static class DeterminationsApi
 {
     /// <summary>The body of <c>POST /api/v1/determinations</c>, with the CLI's option names.</summary>
-    public sealed record RecordDeterminationRequest(string? Date, string? Kind, string? WindowStart, string? WindowEnd, string? By, string? Note);
+    /// <param name="Policy">The built-in policy it was made under (default proclamation-10773, the only one before determinations named theirs).</param>
+    public sealed record RecordDeterminationRequest(string? Date, string? Kind, string? WindowStart, string? WindowEnd, string? By, string? Note, string? Policy = null);
 
     public static IEndpointRouteBuilder MapDeterminationsApi(this IEndpointRouteBuilder app)
     {
@@ -66,6 +68,12 @@ public static class DeterminationsApi
             null => throw new RequestValidationException("kind", "kind is required (activation or deactivation)"),
             var other => throw new RequestValidationException("kind", $"kind '{other}' must be activation or deactivation"),
         };
+        var policy = body.Policy ?? RecordedDetermination.FirstPolicy;
+        if (DeterminationPolicies.Problem(policy) is { } problem)
+        {
+            throw new RequestValidationException("policy", $"policy '{policy}' {problem}");
+        }
+
         var date = ReplayQuery.Date("date", body.Date ?? throw new RequestValidationException("date", "date is required (yyyy-MM-dd)"));
         var start = ReplayQuery.Date("windowStart", body.WindowStart ?? throw new RequestValidationException("windowStart", "windowStart is required (yyyy-MM-dd)"));
         var end = ReplayQuery.Date("windowEnd", body.WindowEnd ?? throw new RequestValidationException("windowEnd", "windowEnd is required (yyyy-MM-dd)"));
@@ -85,6 +93,6 @@ public static class DeterminationsApi
             throw new RequestValidationException("note", "note is limited to 4,000 characters");
         }
 
-        return RecordedDeterminationDto.From(record.Store.Determinations.RecordDetermination(date, kind, start, end, by, body.Note));
+        return RecordedDeterminationDto.From(record.Store.Determinations.RecordDetermination(date, kind, start, end, by, body.Note, policy));
     }
 }

@@ -152,10 +152,10 @@ public sealed record WindowDayDto(string Date, int? Counted);
 public sealed record StepDto(string Statement, CitationDto? Citation);
 
 /// <summary>The CLI's JSON form of a recorded determination.</summary>
-public sealed record RecordedDeterminationDto(long DeterminationId, string Date, string Kind, string WindowStart, string WindowEnd, string By, string? Note, string RecordedAt, long AuditSeq)
+public sealed record RecordedDeterminationDto(long DeterminationId, string Date, string Kind, string WindowStart, string WindowEnd, string By, string? Note, string RecordedAt, long AuditSeq, string Policy)
 {
     public static RecordedDeterminationDto From(RecordedDetermination d) => new(
-        d.DeterminationId, Iso(d.Date), KindName(d.Kind), Iso(d.WindowStart), Iso(d.WindowEnd), d.By, d.Note, InstantPattern.ExtendedIso.Format(d.RecordedAt), d.AuditSeq);
+        d.DeterminationId, Iso(d.Date), KindName(d.Kind), Iso(d.WindowStart), Iso(d.WindowEnd), d.By, d.Note, InstantPattern.ExtendedIso.Format(d.RecordedAt), d.AuditSeq, d.PolicyId);
 }
 
 /// <summary>One recorded import of a series (a revision when it changed earlier days).</summary>

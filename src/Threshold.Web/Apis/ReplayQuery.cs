@@ -67,22 +67,47 @@ public sealed record ReplayQuery
         : BuiltInPolicies.Exists(Policy) ? BuiltInPolicies.Get(Policy)
         : throw new RequestValidationException("policy", $"policy '{Policy}' is not a built-in policy ({string.Join(", ", BuiltInPolicies.Ids)})");
 
-    /// <summary>The replay options, every value validated.</summary>
-    public ReplayOptions Options() => new()
+    /// <summary>
+    /// The replay options, every value validated, worded in the web's terms: the what-ifs are parsed by the engine's one
+    /// grammar (<see cref="WhatIfGrammar"/>) and, for a built-in policy, checked against it here, so a 400 names the
+    /// query parameter at fault (<c>set</c>, <c>inForce</c>, <c>courtOrder</c>…) rather than a CLI flag.
+    /// </summary>
+    public ReplayOptions Options()
     {
-        InForce = InForce is null ? null : Date("inForce", InForce),
-        DeterminationLagDays = DeterminationLag,
-        Overrides = [.. (Set ?? []).Select(text => Pair("set", text, "NAME=VALUE, e.g. deactivate.threshold=2000", (name, value) => new ParameterOverride(name, value)))],
-        CourtOrders = [.. (CourtOrder ?? []).Select(text => Pair("courtOrder", text, "ID=DATE, e.g. streak-enjoined=2024-11-01", (id, from) => new CourtOrderInput(id, Date("courtOrder", from))))],
-        Determinations = [.. (Determination ?? []).Select(text => Pair("determination", text, "DATE=active or DATE=inactive", (date, state) => new SecretaryDeterminationInput(
-            Date("determination", date),
-            state switch
+        try
+        {
+            var options = WhatIfGrammar.Options(
+                new WhatIfText
+                {
+                    InForce = InForce,
+                    DeterminationLag = DeterminationLag?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Set = Set ?? [],
+                    CourtOrder = CourtOrder ?? [],
+                    Determination = Determination ?? [],
+                },
+                Words);
+            if (Policy is not null && BuiltInPolicies.Exists(Policy))
             {
-                "active" => true,
-                "inactive" => false,
-                _ => throw new RequestValidationException("determination", $"'{text}': the state must be active or inactive"),
-            })))],
-    };
+                _ = CompiledPolicy.Compile(BuiltInPolicies.Get(Policy), options);
+            }
+
+            return options;
+        }
+        catch (ReplayRequestException e) when (e.WhatIf is { } what)
+        {
+            throw Invalid(what);
+        }
+    }
+
+    /// <summary>The web's words for the engine's typed what-ifs: its query parameters, e.g. "set=deactivate.threshold=2000".</summary>
+    public static WhatIfWording Words { get; } = new WebWording();
+
+    /// <summary>A typed what-if problem as a 400 naming the query parameter at fault.</summary>
+    public static RequestValidationException Invalid(WhatIfProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new RequestValidationException(Words.Name(problem.Option), problem.In(Words));
+    }
 
     /// <summary>The as-known-on instant, or null for the data as recorded now.</summary>
     public Instant? AsKnownOnInstant() => AsKnownOn is null ? null : InstantParameter("asKnownOn", AsKnownOn);
@@ -116,11 +141,35 @@ public sealed record ReplayQuery
         }
     }
 
-    private static T Pair<T>(string field, string text, string expected, Func<string, string, T> make)
+    /// <summary>The query parameters' names for the what-ifs, in the camelCase the API documents.</summary>
+    private sealed class WebWording : WhatIfWording
     {
-        var eq = text.IndexOf('=', StringComparison.Ordinal);
-        return eq > 0 && eq < text.Length - 1
-            ? make(text[..eq].Trim(), text[(eq + 1)..].Trim())
-            : throw new RequestValidationException(field, $"{field}: '{text}' must be {expected}");
+        public override string Name(WhatIfOption whatIf) => whatIf switch
+        {
+            WhatIfOption.Set => "set",
+            WhatIfOption.InForce => "inForce",
+            WhatIfOption.CourtOrder => "courtOrder",
+            WhatIfOption.DeterminationLag => "determinationLag",
+            WhatIfOption.Determination => "determination",
+            WhatIfOption.Date => "date",
+            WhatIfOption.WithoutOrder => "withoutOrder",
+            WhatIfOption.AllowGaps => "allowGaps",
+            _ => throw new ArgumentOutOfRangeException(nameof(whatIf), whatIf, "not a what-if option"),
+        };
+
+        public override string Usage(WhatIfOption whatIf) => whatIf switch
+        {
+            WhatIfOption.InForce or WhatIfOption.Date => $"{Name(whatIf)}=yyyy-MM-dd",
+            WhatIfOption.AllowGaps => "allowGaps=true",
+            WhatIfOption.Set => "set=NAME=VALUE",
+            WhatIfOption.CourtOrder => "courtOrder=ID=DATE",
+            WhatIfOption.Determination => "determination=DATE=active|inactive",
+            WhatIfOption.DeterminationLag => "determinationLag=DAYS",
+            WhatIfOption.WithoutOrder => "withoutOrder=ID",
+            _ => throw new ArgumentOutOfRangeException(nameof(whatIf), whatIf, "not a what-if option"),
+        };
+
+        /// <summary>As the parameter stands in the query string: set=deactivate.threshold=2000.</summary>
+        public override string Phrase(WhatIfOption whatIf, string? value) => value is null ? Name(whatIf) : $"{Name(whatIf)}={value}";
     }
 }

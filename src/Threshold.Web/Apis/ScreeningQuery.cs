@@ -32,7 +32,18 @@ public sealed record ScreeningQuery
             : throw new RequestValidationException("decidedOn", $"decidedOn: '{text}' is neither a date in yyyy-MM-dd form nor today"),
     };
 
-    public IReadOnlySet<string> SwitchedOff() => (WithoutOrder ?? []).ToHashSet(StringComparer.Ordinal);
+    /// <summary>The orders and order events left out, parsed by the engine's what-if grammar.</summary>
+    public IReadOnlySet<string> SwitchedOff()
+    {
+        try
+        {
+            return WhatIfGrammar.WithoutOrders(WithoutOrder ?? []);
+        }
+        catch (ReplayRequestException e) when (e.WhatIf is { } what)
+        {
+            throw ReplayQuery.Invalid(what);
+        }
+    }
 
     /// <summary>
     /// The orders and order events left out, each one declared by at least one of <paramref name="policies"/>; checked
