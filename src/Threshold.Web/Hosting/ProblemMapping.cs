@@ -125,6 +125,11 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
                 m.Extensions["recordedArrangementsSha256"] = mismatch.Recorded;
                 m.Extensions["serverArrangementsSha256"] = mismatch.Writer;
                 return m;
+            case ReplayRequestException { WhatIf: { } whatIf }:
+                // A typed what-if problem raised inside the replay: worded with this API's parameter names.
+                var w = BadRequest("The request cannot be answered as asked.", whatIf.In(Threshold.Web.Apis.ReplayQuery.Words));
+                w.Extensions["field"] = Threshold.Web.Apis.ReplayQuery.Words.Name(whatIf.Option);
+                return w;
             case ReplayRequestException:
                 var r = BadRequest("The request cannot be answered as asked.", exception.Message);
                 if (ApiWording.ParameterNamed(exception.Message) is { } parameter)
