@@ -178,7 +178,8 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
             }
         }
 
-        return UploadFolderId().Replace(message, string.Empty);
+        // A value echoed without quotes (a what-if as the client wrote it, "inForce=…") is cut the same way.
+        return LongRun().Replace(UploadFolderId().Replace(message, string.Empty), "$1…");
     }
 
     /// <summary>
@@ -224,6 +225,10 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
     /// <summary>A quoted value longer than 80 characters: only its start is echoed, so a detail stays one readable line.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("'([^']{80})[^']+'")]
     private static partial System.Text.RegularExpressions.Regex LongQuote();
+
+    /// <summary>Any run of more than 80 characters without a space: only its start is echoed.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("(\\S{80})\\S+")]
+    private static partial System.Text.RegularExpressions.Regex LongRun();
 
     /// <summary>The framework's message for a required parameter that was not sent.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("^Required parameter \"(?<type>[^\"]+) (?<name>\\w+)\" was not provided")]

@@ -46,9 +46,13 @@ public sealed partial class DashboardBrowserTests(LiveServer server)
         await page.GotoAsync("/screen");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("browser revoked (analyst)");
 
+        // The page is pre-rendered first; what is tested is the open live connection, so wait until it is open (the
+        // form's controls are enabled only then).
+        await Assertions.Expect(page.GetByLabel("Case id")).ToBeEnabledAsync(new() { Timeout = 60_000 });
+
         // No navigation and no new request: the open connection itself re-checks the key.
         server.Keys.Revoke(created.Key.KeyId, "tests");
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
     }
 
     [Fact]
