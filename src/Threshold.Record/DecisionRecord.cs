@@ -70,15 +70,16 @@ public sealed class DecisionRecord
     }
 
     /// <summary>Stores one decision with its input in its own transaction.</summary>
-    public StoredDecision Store(CaseDecision decision, ScreeningCase input, string ruleSetVersion, string engineVersion) =>
-        StoreMany([(decision, input)], ruleSetVersion, engineVersion)[0];
+    public StoredDecision Store(CaseDecision decision, ScreeningCase input, string ruleSetVersion, string engineVersion, ScreenedUnder? screenedUnder = null) =>
+        StoreMany([(decision, input)], ruleSetVersion, engineVersion, screenedUnder)[0];
 
     /// <summary>
     /// Stores every decision in ONE transaction with one audit entry: either all are stored (all with the same recorded
     /// instant) or, if anything fails (a bad item, an exception thrown while enumerating), none is. An empty batch
     /// stores nothing and writes no entry.
     /// </summary>
-    public IReadOnlyList<StoredDecision> StoreMany(IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion)
+    /// <param name="screenedUnder">The series the decisions were screened under, stored in the batch's audit entry (null: not stated).</param>
+    public IReadOnlyList<StoredDecision> StoreMany(IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion, ScreenedUnder? screenedUnder = null)
     {
         ArgumentNullException.ThrowIfNull(decisions);
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
@@ -86,7 +87,7 @@ public sealed class DecisionRecord
         using var connection = database.OpenConnection();
         using var transaction = database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant()); // read under the write lock: time order = commit order
-        var stored = StoreWithin(connection, transaction, decisions, ruleSetVersion, engineVersion, at);
+        var stored = StoreWithin(connection, transaction, decisions, ruleSetVersion, engineVersion, at, screenedUnder);
         transaction.Commit();
         return stored;
     }
@@ -96,19 +97,19 @@ public sealed class DecisionRecord
     /// outcome's template, read back whole as the <c>screen --trace inline</c> line) with their inputs in ONE transaction with one audit entry, all or nothing, exactly like
     /// <see cref="StoreMany"/>: the fast path for bulk runs, with no per-decision serialisation.
     /// </summary>
-    public StoredBatch? StoreLines(IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion)
+    public StoredBatch? StoreLines(IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion, ScreenedUnder? screenedUnder = null)
     {
         ArgumentNullException.ThrowIfNull(lines);
         using var connection = database.OpenConnection();
         using var transaction = database.BeginWrite(connection);
         var at = RecordTime.Normalise(clock.GetCurrentInstant());
-        var stored = StoreLinesWithin(connection, transaction, lines, ruleSetVersion, engineVersion, at);
+        var stored = StoreLinesWithin(connection, transaction, lines, ruleSetVersion, engineVersion, at, screenedUnder);
         transaction.Commit();
         return stored;
     }
 
     /// <summary><see cref="StoreLines"/> inside a write transaction the caller owns; null for no lines.</summary>
-    internal static StoredBatch? StoreLinesWithin(DbConnection connection, DbTransaction transaction, IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion, Instant at)
+    internal static StoredBatch? StoreLinesWithin(DbConnection connection, DbTransaction transaction, IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)> lines, string ruleSetVersion, string engineVersion, Instant at, ScreenedUnder? screenedUnder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
@@ -127,11 +128,11 @@ public sealed class DecisionRecord
             rows.Add(input, line.Values, line.TemplateSha256);
         }
 
-        return StoreRows(connection, transaction, rows, templates, at, byTemplate: true);
+        return StoreRows(connection, transaction, rows, templates, at, byTemplate: true, screenedUnder);
     }
 
     /// <summary>Stores inside a write transaction the caller owns.</summary>
-    internal static List<StoredDecision> StoreWithin(DbConnection connection, DbTransaction transaction, IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion, Instant at)
+    internal static List<StoredDecision> StoreWithin(DbConnection connection, DbTransaction transaction, IEnumerable<(CaseDecision Decision, ScreeningCase Input)> decisions, string ruleSetVersion, string engineVersion, Instant at, ScreenedUnder? screenedUnder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleSetVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(engineVersion);
@@ -155,7 +156,7 @@ public sealed class DecisionRecord
             rows.Add(input.Id, inputJson, head, traceId);
         }
 
-        return StoreRows(connection, transaction, rows, traces, at, byTemplate: false) is { } batch
+        return StoreRows(connection, transaction, rows, traces, at, byTemplate: false, screenedUnder) is { } batch
             ? [.. stored.Select(d => d with { AuditSeq = batch.AuditSeq })]
             : [];
     }
@@ -167,7 +168,7 @@ public sealed class DecisionRecord
     /// The new shared parts (traces, or with <paramref name="byTemplate"/> output templates: each row names one by its
     /// shared id), the batch's audit entry, then its rows; null (nothing written) for no rows.
     /// </summary>
-    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, DecisionRowFrames rows, Dictionary<string, string> shared, Instant at, bool byTemplate)
+    private static StoredBatch? StoreRows(DbConnection connection, DbTransaction transaction, DecisionRowFrames rows, Dictionary<string, string> shared, Instant at, bool byTemplate, ScreenedUnder? screenedUnder)
     {
         if (rows.Count == 0)
         {
@@ -190,6 +191,8 @@ public sealed class DecisionRecord
         {
             payload[TemplatesMember] = true;
         }
+
+        screenedUnder?.WriteTo(payload);
 
         var entry = AuditChain.Append(connection, transaction, BatchKind, payload, at);
         InsertRows(connection, transaction, rows, entry.Seq, byTemplate ? "template_id" : "trace_id");

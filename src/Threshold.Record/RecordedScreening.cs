@@ -25,7 +25,7 @@ public static class RecordedScreening
         ArgumentNullException.ThrowIfNull(screener);
         ArgumentNullException.ThrowIfNull(output);
         var recorder = new ScreeningBatch(store, new LedgerRecord(store, arrangements, clock), new DecisionRecord(store, clock), clock);
-        Flush([(1, c, Located(() => screener.Screen(c), 1, path))], recorder, arrangements, output);
+        Flush([(1, c, Located(() => screener.Screen(c), 1, path))], recorder, Under(screener), output);
     }
 
     /// <summary>
@@ -66,11 +66,11 @@ public static class RecordedScreening
             batch.Add((c, Located(() => screener.Classify(c), line, path)));
             if (batch.Count == BatchSize)
             {
-                FlushLines(batch, recorder, arrangements, lines);
+                FlushLines(batch, recorder, Under(screener), lines);
             }
         }
 
-        FlushLines(batch, recorder, arrangements, lines);
+        FlushLines(batch, recorder, Under(screener), lines);
         return skipped;
     }
 
@@ -120,6 +120,9 @@ public static class RecordedScreening
         }
     }
 
+    /// <summary>The series the screener reads, as each batch's audit entry states it.</summary>
+    private static ScreenedUnder Under(CaseScreener screener) => new(screener.SeriesName, screener.ModeledEncounters);
+
     /// <summary>Runs one screening step, turning a case the rules cannot decide into bad input at its line.</summary>
     private static T Located<T>(Func<T> screen, long line, string path)
     {
@@ -137,7 +140,7 @@ public static class RecordedScreening
         }
     }
 
-    private static void FlushLines(List<(ScreeningCase Case, ScreeningOutcome Outcome)> batch, ScreeningBatch recorder, ArrangementSet arrangements, CaseDecisionLineWriter lines)
+    private static void FlushLines(List<(ScreeningCase Case, ScreeningOutcome Outcome)> batch, ScreeningBatch recorder, ScreenedUnder screenedUnder, CaseDecisionLineWriter lines)
     {
         if (batch.Count == 0)
         {
@@ -161,7 +164,8 @@ public static class RecordedScreening
                 return formatted;
             },
             RuleSetVersion.Current,
-            RuleSetVersion.EngineVersion);
+            RuleSetVersion.EngineVersion,
+            screenedUnder);
         foreach (var (line, _) in formatted)
         {
             lines.WriteFormatted(line);
@@ -170,7 +174,7 @@ public static class RecordedScreening
         batch.Clear();
     }
 
-    private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, ScreeningBatch recorder, ArrangementSet arrangements, TextWriter output)
+    private static void Flush(List<(long Line, ScreeningCase Case, ScreeningResult Result)> batch, ScreeningBatch recorder, ScreenedUnder screenedUnder, TextWriter output)
     {
 
         var removable = batch.Where(b => b.Result.Removal.GoesToLedger()).ToList();
@@ -190,7 +194,8 @@ public static class RecordedScreening
                 return built;
             },
             RuleSetVersion.Current,
-            RuleSetVersion.EngineVersion);
+            RuleSetVersion.EngineVersion,
+            screenedUnder);
         foreach (var (decision, _) in built)
         {
             output.WriteLine(JsonSerializer.Serialize(CaseDecisionJson.Build(decision), CaseDecisionJson.Compact));

@@ -13,16 +13,18 @@ namespace Threshold.Record;
 public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, DecisionRecord decisions, IClock clock)
 {
     /// <param name="removals">The ledger requests of the batch's removable cases, in input order.</param>
+    /// <param name="screenedUnder">The series the batch was screened under, stored in its audit entry (null: not stated).</param>
     /// <param name="decide">Builds the batch's decisions from the recorded allocations (one per removal, same order).</param>
     public IReadOnlyList<StoredDecision> Store(
         IReadOnlyList<ReturnRequest> removals,
         Func<IReadOnlyList<RecordedAllocation>, IReadOnlyList<(CaseDecision Decision, ScreeningCase Input)>> decide,
         string ruleSetVersion,
-        string engineVersion)
+        string engineVersion,
+        ScreenedUnder? screenedUnder = null)
     {
         ArgumentNullException.ThrowIfNull(decide);
         return InOneTransaction(removals, (connection, transaction, allocations, at) =>
-            DecisionRecord.StoreWithin(connection, transaction, decide(allocations), ruleSetVersion, engineVersion, at));
+            DecisionRecord.StoreWithin(connection, transaction, decide(allocations), ruleSetVersion, engineVersion, at, screenedUnder));
     }
 
     /// <summary>
@@ -33,11 +35,12 @@ public sealed class ScreeningBatch(RecordStore store, LedgerRecord ledger, Decis
         IReadOnlyList<ReturnRequest> removals,
         Func<IReadOnlyList<RecordedAllocation>, IReadOnlyList<(FormattedDecision Line, ScreeningCase Input)>> format,
         string ruleSetVersion,
-        string engineVersion)
+        string engineVersion,
+        ScreenedUnder? screenedUnder = null)
     {
         ArgumentNullException.ThrowIfNull(format);
         return InOneTransaction(removals, (connection, transaction, allocations, at) =>
-            DecisionRecord.StoreLinesWithin(connection, transaction, format(allocations), ruleSetVersion, engineVersion, at));
+            DecisionRecord.StoreLinesWithin(connection, transaction, format(allocations), ruleSetVersion, engineVersion, at, screenedUnder));
     }
 
     /// <summary>Allocates the removals and stores what <paramref name="storeDecisions"/> builds from them, in ONE write transaction.</summary>

@@ -60,6 +60,9 @@ public sealed class CaseScreener
     /// <summary>Whether the suspension periods behind every answer come from a MODELED encounter series (every output must then say so).</summary>
     public bool ModeledEncounters => timeline.Series.IsModeled;
 
+    /// <summary>The source name of the encounter series behind every answer (a bundled file or a recorded series).</summary>
+    public string SeriesName => timeline.Series.SourceName;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyDocument, CompiledScreening> Cache = [];
 
     /// <summary>The policy's screening rules, compiled once per policy document.</summary>

@@ -196,6 +196,12 @@ public sealed class ScreenAndReturnsLabelTests : IDisposable
         Assert.Equal(2, root.GetProperty("events").GetInt32());
         Assert.Equal(1, root.GetProperty("syntheticCases").GetInt64());
         Assert.Contains("MODELED", root.Str("seriesNote"), StringComparison.Ordinal);
+        // The batch's audit entry states the series, so the recorded ledger says MODELED itself.
+        Assert.True(root.GetProperty("modeledEncounters").GetBoolean(), root.ToString());
+        Assert.Equal(2, root.GetProperty("modeledAllocations").GetInt64());
+        Assert.Equal(0, root.GetProperty("unstatedAllocations").GetInt64());
+        Assert.Equal(["MODELED", "SYNTHETIC"], root.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.EndsWith(Path.GetFileName(Cli.Bundled), Assert.Single(root.GetProperty("series").EnumerateArray()).GetString(), StringComparison.Ordinal);
         foreach (var field in new[] { "engineVersion", "ruleSetVersion", "asOf", "report" })
         {
             Assert.True(root.TryGetProperty(field, out _), $"'{field}' missing: {root}");

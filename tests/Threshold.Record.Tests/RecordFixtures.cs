@@ -37,19 +37,22 @@ internal static class RecordFixtures
 
     public static readonly ArrangementSet SmallCaps = ArrangementSet.WithBuiltIns(ArrangementYamlReader.Read(SmallCapsYaml, "test.yaml"));
 
-    private static readonly Lazy<CaseScreener> LazyScreener = new(() =>
+    private static readonly Lazy<CaseScreener> LazyScreener = new(() => ScreenerOver("record-test", []));
+
+    /// <summary>A screener under 10773 over 120 days from 2024-05-01 of 3,000 a day between ports (the suspension applies in June).</summary>
+    public static CaseScreener ScreenerOver(string seriesName, IReadOnlyList<string> provenance)
     {
         var start = new LocalDate(2024, 5, 1);
         const int n = 120;
-        var series = new EncounterSeries("record-test", start, n, new Dictionary<EncounterColumn, int[]>
+        var series = new EncounterSeries(seriesName, start, n, new Dictionary<EncounterColumn, int[]>
         {
             [EncounterColumn.BetweenPorts] = [.. Enumerable.Repeat(3000, n)],
             [EncounterColumn.Coastal] = new int[n],
             [EncounterColumn.UcNoncontiguousBetweenPorts] = new int[n],
-        }, null, []);
+        }, null, provenance);
         var timeline = SuspensionReplay.Run(CompiledPolicy.Compile(BuiltInPolicies.Get("proclamation-10773")), series);
         return new CaseScreener(timeline);
-    });
+    }
 
     public static CaseScreener Screener => LazyScreener.Value;
 

@@ -67,15 +67,16 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
             var snapshot = settings.AsOf is null ? recordLedger.Current() : recordLedger.LedgerAsOf(InstantOption.Parse("--as-of", settings.AsOf));
             var asOf = NodaTime.Text.InstantPattern.ExtendedIso.Format(snapshot.AsOf);
             var recordedSynthetic = snapshot.Allocations.LongCount(a => ProvenanceLabels.IsSynthetic(a.Request.CaseId));
+            var series = Threshold.Record.RecordedSeries.Read(store, snapshot.AsOf);
             if (settings.Format == "json")
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf, events = snapshot.Allocations.Count, syntheticCases = recordedSynthetic, seriesNote = ProvenanceLabels.RecordedSeriesNote, report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { engineVersion = RuleSetVersion.EngineVersion, ruleSetVersion = RuleSetVersion.Current, asOf, events = snapshot.Allocations.Count, syntheticCases = recordedSynthetic, modeledEncounters = series.ModeledEncounters, modeledAllocations = series.Modeled, unstatedAllocations = series.Unstated, series = series.Series, labels = ProvenanceLabels.Of(series.ModeledEncounters ?? false, recordedSynthetic), seriesNote = series.Note(), report = LedgerReportJson.Build(snapshot.Report()) }, ReplayReport.JsonOptions));
                 return ExitCodes.Ok;
             }
 
             var recordConsole = Terminal.Create();
             recordConsole.Write(new Rule($"[bold]Mexico returns ledger[/] in the record as of {asOf}: {snapshot.Allocations.Count:N0} allocations").LeftJustified());
-            Provenance(recordConsole, modeled: null, recordedSynthetic, snapshot.Allocations.Count, "allocations");
+            Provenance(recordConsole, series.ModeledEncounters, recordedSynthetic, snapshot.Allocations.Count, "allocations", series.Note());
             WriteReport(recordConsole, snapshot.Report());
             return ExitCodes.Ok;
         }
@@ -138,15 +139,16 @@ internal sealed class ReturnsReportCommand : Command<ReturnsReportSettings>
     /// The labels above the tables, where they cannot be missed: MODELED when the series is synthesised (null: the
     /// record does not know, and says so), SYNTHETIC when generated cases are among them, and the rule-set version.
     /// </summary>
-    private static void Provenance(IAnsiConsole console, bool? modeled, long synthetic, long of, string what)
+    private static void Provenance(IAnsiConsole console, bool? modeled, long synthetic, long of, string what, string? seriesNote = null)
     {
-        if (modeled is null)
-        {
-            console.MarkupLine($"[yellow]{Markup.Escape(ProvenanceLabels.RecordedSeriesNote)}[/]");
-        }
-        else if (modeled.Value)
+        if (modeled is true)
         {
             console.MarkupLine($"[yellow bold]{ProvenanceLabels.Modeled}[/][yellow]: suspension periods come from a MODELED encounter series, not an official daily count.[/]");
+        }
+
+        if (seriesNote is not null)
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape(seriesNote)}[/]");
         }
 
         if (synthetic > 0)

@@ -41,8 +41,23 @@ public static class ReturnsApi
         /// <summary>How many of the allocations are of SYNTHETIC cases (ids starting "synthetic-").</summary>
         public long SyntheticCases { get; init; }
 
-        /// <summary>That the record does not know whether the series behind its decisions was MODELED (<see cref="ProvenanceLabels.RecordedSeriesNote"/>).</summary>
-        public string SeriesNote => ProvenanceLabels.RecordedSeriesNote;
+        /// <summary>True when any allocation up to <see cref="AsOf"/> was screened under a MODELED series; false when every one states a series that is not; null when none does but some state none (recorded before the record stored it).</summary>
+        public bool? ModeledEncounters { get; init; }
+
+        /// <summary>How many allocations were screened under a MODELED series.</summary>
+        public long ModeledAllocations { get; init; }
+
+        /// <summary>How many allocations the record holds without their series.</summary>
+        public long UnstatedAllocations { get; init; }
+
+        /// <summary>The series named by the decision batches behind the allocations.</summary>
+        public IReadOnlyList<string> Series { get; init; } = [];
+
+        /// <summary>"MODELED" when any allocation rests on a MODELED series, "SYNTHETIC" when generated cases are among them.</summary>
+        public IReadOnlyList<string> Labels => ProvenanceLabels.Of(ModeledEncounters ?? false, SyntheticCases);
+
+        /// <summary>The series behind the allocations in one sentence (<see cref="RecordedSeries.Note"/>).</summary>
+        public string SeriesNote { get; init; } = ProvenanceLabels.RecordedSeriesNote;
     }
 
     public static IEndpointRouteBuilder MapReturnsApi(this IEndpointRouteBuilder app)
@@ -83,9 +98,15 @@ public static class ReturnsApi
     {
         var ledger = new LedgerRecord(record.Store, screeners.Arrangements, record.Clock);
         var snapshot = asOf is null ? ledger.Current() : ledger.LedgerAsOf(ReplayQuery.InstantParameter("asOf", asOf));
+        var series = RecordedSeries.Read(record.Store, snapshot.AsOf);
         return TypedResults.Ok(new RecordedLedgerDocument(Threshold.Law.RuleSetVersion.EngineVersion, Threshold.Law.RuleSetVersion.Current, InstantPattern.ExtendedIso.Format(snapshot.AsOf), snapshot.Allocations.Count, LedgerReportJson.Build(snapshot.Report()))
         {
             SyntheticCases = snapshot.Allocations.LongCount(a => ProvenanceLabels.IsSynthetic(a.Request.CaseId)),
+            ModeledEncounters = series.ModeledEncounters,
+            ModeledAllocations = series.Modeled,
+            UnstatedAllocations = series.Unstated,
+            Series = series.Series,
+            SeriesNote = series.Note(),
         });
     }
 }

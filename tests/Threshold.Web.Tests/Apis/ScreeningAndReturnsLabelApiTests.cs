@@ -93,6 +93,9 @@ public sealed class ScreeningAndReturnsLabelApiTests : IDisposable
         Assert.Equal(3, ledger.GetProperty("events").GetInt32()); // the Guatemalan who manifested fear is not removed
         Assert.Equal(1, ledger.GetProperty("syntheticCases").GetInt64());
         Assert.Contains("MODELED", ledger.GetProperty("seriesNote").GetString(), StringComparison.Ordinal);
+        Assert.True(ledger.GetProperty("modeledEncounters").GetBoolean(), ledger.ToString());
+        Assert.Equal(3, ledger.GetProperty("modeledAllocations").GetInt64());
+        Assert.Contains("MODELED", ledger.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         foreach (var field in new[] { "engineVersion", "ruleSetVersion", "asOf", "report" })
         {
             Assert.True(ledger.TryGetProperty(field, out _), $"'{field}' missing: {ledger}");
