@@ -17,7 +17,8 @@ namespace Threshold.Web.Hosting;
 /// logged with its stack and the request's correlation id, which the answer carries so the two can be matched. A
 /// storage fault (a full disk, a database restarting or unreachable) becomes 507 or 503 with Retry-After
 /// (<see cref="RecordFaultException"/>). No response ever carries a stack trace or a path on the server, and no answer
-/// quotes a CLI option: the engine's messages are worded with the API's parameter names (<see cref="ApiWording"/>).
+/// quotes a CLI option: the libraries raise typed what-if problems (<see cref="WhatIfProblem"/>) that the web words with
+/// its parameter names, and their other messages name no front end (a test reads every string they hold).
 /// </summary>
 internal sealed partial class ProblemMapping(IProblemDetailsService problems, RecordHolder record, ILogger<ProblemMapping> log) : IExceptionHandler
 {
@@ -131,13 +132,7 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
                 w.Extensions["field"] = Threshold.Web.Apis.ReplayQuery.Words.Name(whatIf.Option);
                 return w;
             case ReplayRequestException:
-                var r = BadRequest("The request cannot be answered as asked.", exception.Message);
-                if (ApiWording.ParameterNamed(exception.Message) is { } parameter)
-                {
-                    r.Extensions["field"] = parameter;
-                }
-
-                return r;
+                return BadRequest("The request cannot be answered as asked.", exception.Message);
             case UnknownPeriodException or ScreeningConflictException or RecordException:
                 return BadRequest("The request cannot be answered as asked.", exception.Message);
             case Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException:
@@ -165,11 +160,11 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, Re
 
     /// <summary>
     /// Removes the server's own folders from a message (an upload's temporary folder id too): the caller needs the line
-    /// and the problem, not where the record lives. CLI option names are reworded as the API's parameters.
+    /// and the problem, not where the record lives.
     /// </summary>
     private string Scrub(string message)
     {
-        message = LongQuote().Replace(OneLine(ApiWording.Reword(message)), "'$1…'");
+        message = LongQuote().Replace(OneLine(message), "'$1…'");
         foreach (var folder in new[] { Threshold.Web.Apis.MonthlyApi.UploadFolder, record.DataDirectory, AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetTempPath() })
         {
             if (folder.Length > 1)
