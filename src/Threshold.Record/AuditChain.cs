@@ -67,6 +67,13 @@ public interface IAuditLog
     /// as verified before (a periodic full verification still covers them).
     /// </summary>
     ChainVerification Verify(VerifiedCheckpoint from);
+
+    /// <summary>
+    /// <see cref="Verify()"/> (from <paramref name="from"/> when given) reporting progress as it goes: <paramref name="progress"/>
+    /// gets the number of entries checked since its last call, every <see cref="AuditChain.ProgressEvery"/> entries and
+    /// once at the end, so the counts add up to the entries checked.
+    /// </summary>
+    ChainVerification Verify(VerifiedCheckpoint? from, Action<long> progress);
 }
 
 /// <summary>A head an earlier verification reported: <c>SEQ:HASH</c> (e.g. from <c>audit verify</c>'s output).</summary>
@@ -161,15 +168,47 @@ public sealed class AuditChain : IAuditLog
         return [.. ReadRows(connection).Select(r => new AuditEntry(r.Seq, r.Kind, RecordTime.ParseInstant(r.RecordedAt), r.Payload, r.PrevHash, r.Hash))];
     }
 
-    public ChainVerification Verify() => Walk(null);
+    /// <summary>How many entries a verification checks between two progress reports.</summary>
+    public const int ProgressEvery = 1000;
+
+    public ChainVerification Verify() => Walk(null, null);
 
     public ChainVerification Verify(VerifiedCheckpoint from)
     {
         ArgumentNullException.ThrowIfNull(from);
-        return Walk(from);
+        return Walk(from, null);
     }
 
-    private ChainVerification Walk(VerifiedCheckpoint? from)
+    public ChainVerification Verify(VerifiedCheckpoint? from, Action<long> progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return Walk(from, progress);
+    }
+
+    private ChainVerification Walk(VerifiedCheckpoint? from, Action<long>? progress)
+    {
+        long unreported = 0;
+        try
+        {
+            return WalkEntries(from, progress is null ? null : () =>
+            {
+                if (++unreported == ProgressEvery)
+                {
+                    progress(unreported);
+                    unreported = 0;
+                }
+            });
+        }
+        finally
+        {
+            if (unreported > 0)
+            {
+                progress!(unreported);
+            }
+        }
+    }
+
+    private ChainVerification WalkEntries(VerifiedCheckpoint? from, Action? checkedOne)
     {
         using var connection = database.OpenConnection();
         using var transaction = database.BeginRead(connection); // one consistent snapshot, no write lock
@@ -226,6 +265,7 @@ public sealed class AuditChain : IAuditLog
 
             prev = row.Hash;
             expected = checked(expected + 1);
+            checkedOne?.Invoke();
         }
 
         return new ChainVerification(expected - 1, prev, null, null, null);

@@ -46,14 +46,15 @@ public sealed class RecordStore
     /// Resume from a verified checkpoint (an earlier verification's head): the chain, decisions and facts after it
     /// only. Rows bound to entries up to the checkpoint are not re-read, so a periodic full verification still matters.
     /// </param>
-    public ChainVerification Verify(bool full = false, VerifiedCheckpoint? from = null)
+    /// <param name="progress">Given the number of chain entries checked since its last call, as the walk goes (see <see cref="IAuditLog.Verify(VerifiedCheckpoint?, Action{long})"/>).</param>
+    public ChainVerification Verify(bool full = false, VerifiedCheckpoint? from = null, Action<long>? progress = null)
     {
         if (Database is SqliteRecordDatabase sqlite)
         {
             SqliteIntegrity.Require(sqlite.FilePath, full, "nothing was verified");
         }
 
-        var chain = from is null ? Audit.Verify() : Audit.Verify(from);
+        var chain = progress is not null ? Audit.Verify(from, progress) : from is null ? Audit.Verify() : Audit.Verify(from);
         if (!chain.IsValid)
         {
             return chain;

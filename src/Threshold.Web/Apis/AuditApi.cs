@@ -30,7 +30,7 @@ public static class AuditApi
         ArgumentNullException.ThrowIfNull(metrics);
         var checkpoint = from is null ? null
             : VerifiedCheckpoint.Parse(from) ?? throw new RequestValidationException("from", $"from='{ProblemMapping.Quoted(from)}': not a checkpoint SEQ:HASH (a seq of 1 or more, a colon, 64 lower-case hex digits)");
-        var verification = metrics.Verifying(() => record.Store.Verify(full, checkpoint), v => (v.EntryCount, v.IsValid));
+        var verification = metrics.Verifying(progress => record.Store.Verify(full, checkpoint, progress), v => v.IsValid);
         return TypedResults.Ok(Stamped.Of<ChainVerificationDto>(ChainVerificationDto.From(verification)));
     }
 
@@ -41,14 +41,15 @@ public static class AuditApi
         var fromInstant = from is null ? Instant.MinValue : ReplayQuery.InstantParameter("from", from);
         var toInstant = to is null ? Instant.MaxValue : ReplayQuery.InstantParameter("to", to);
         ChainVerification? failure = null;
-        var lines = metrics.Verifying(() => ExportLines(record.Store, fromInstant, toInstant, out failure), _ => (failure?.EntryCount ?? 0, failure is null));
+        var lines = metrics.Verifying(progress => ExportLines(record.Store, fromInstant, toInstant, out failure, progress), _ => failure is null);
         return failure is { } v
             ? TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The audit chain does not verify", Detail = $"refusing to export: the chain fails at entry {v.FailedSeq}: {v.Reason}" })
             : TypedResults.Text(lines!, "application/x-ndjson");
     }
 
     /// <summary>The export text, as <c>audit export</c> writes it; null with <paramref name="failure"/> set when the chain fails.</summary>
-    public static string? ExportLines(RecordStore store, Instant from, Instant to, out ChainVerification? failure)
+    /// <param name="progress">Given the chain entries checked as the verification goes.</param>
+    public static string? ExportLines(RecordStore store, Instant from, Instant to, out ChainVerification? failure, Action<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (to < from)
@@ -56,7 +57,7 @@ public static class AuditApi
             throw new RequestValidationException("to", "to is before from");
         }
 
-        var verification = store.Verify();
+        var verification = store.Verify(progress: progress);
         failure = verification.IsValid ? null : verification;
         if (!verification.IsValid)
         {

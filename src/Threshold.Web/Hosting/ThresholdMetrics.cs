@@ -46,7 +46,7 @@ public sealed class ThresholdMetrics
         entriesVerified = meter.CreateCounter<long>(
             "threshold.audit.verify.entries",
             unit: "{entry}",
-            description: "Audit entries checked by completed verifications: the progress of verification over the record's life.");
+            description: "Audit chain entries checked, counted every 1,000 entries as each verification goes: the progress of a running verification.");
         verificationsRunning = meter.CreateUpDownCounter<long>(
             "threshold.audit.verify.running",
             unit: "{verification}",
@@ -77,24 +77,28 @@ public sealed class ThresholdMetrics
     }
 
     /// <summary>
-    /// Runs one audit verification, counting it running while it runs, then its entries, outcome and duration, in a
-    /// span of its own.
+    /// Runs one audit verification, counting it running while it runs and its chain entries as they are checked (the
+    /// callback given to <paramref name="verify"/>), then its outcome and duration, in a span of its own.
     /// </summary>
-    public T Verifying<T>(Func<T> verify, Func<T, (long Entries, bool Valid)> outcome)
+    public T Verifying<T>(Func<Action<long>, T> verify, Func<T, bool> valid)
     {
         ArgumentNullException.ThrowIfNull(verify);
-        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(valid);
         using var activity = Activities.StartActivity("threshold.audit.verify");
         verificationsRunning.Add(1);
         var started = Stopwatch.GetTimestamp();
+        long entries = 0;
         try
         {
-            var result = verify();
-            var (entries, valid) = outcome(result);
-            entriesVerified.Add(entries);
-            verifications.Add(1, new KeyValuePair<string, object?>("outcome", valid ? "valid" : "failed"));
+            var result = verify(checkedEntries =>
+            {
+                entries += checkedEntries;
+                entriesVerified.Add(checkedEntries);
+            });
+            var ok = valid(result);
+            verifications.Add(1, new KeyValuePair<string, object?>("outcome", ok ? "valid" : "failed"));
             activity?.SetTag("threshold.audit.entries", entries);
-            activity?.SetTag("threshold.audit.valid", valid);
+            activity?.SetTag("threshold.audit.valid", ok);
             return result;
         }
         finally
