@@ -406,7 +406,8 @@ public static class Backtest
             sb.Append(f, $"{m.Month:yyyy-MM}  {m.Actual,7:N0}  {m.Modeled.P10,7:N0}  {m.Modeled.P50,7:N0}  {m.Modeled.P90,7:N0}  {m.RelativeError,8:P1}  {m.ModeledReturnsUnderArrangement.P50,7:N0}{(m.WithinBand ? string.Empty : "  outside P10–P90")}\n");
         }
 
-        sb.Append(f, $"mean absolute error of the medians {report.MeanAbsoluteRelativeError:P1}; {report.MonthsWithinBand} of {report.Months.Count} real months inside P10–P90; median P90 ÷ P10 {report.MedianBandRatio:0.00}\n");        sb.Append(f, $"targets (≤ {TargetMeanAbsoluteError:P0}, every month inside P10–P90): {(report.MeetsErrorTarget ? "error met" : "error NOT met")}, {(report.MeetsCoverageTarget ? "coverage met" : "coverage NOT met")}\n");
+        sb.Append(f, $"mean absolute error of the medians {report.MeanAbsoluteRelativeError:P1}; {report.MonthsWithinBand} of {report.Months.Count} real months inside P10–P90; median P90 ÷ P10 {report.MedianBandRatio:0.00}\n");
+        sb.Append(f, $"targets (≤ {TargetMeanAbsoluteError:P0}, every month inside P10–P90): {(report.MeetsErrorTarget ? "error met" : "error NOT met")}, {(report.MeetsCoverageTarget ? "coverage met" : "coverage NOT met")}\n");
 
         foreach (var s in report.Statements)
         {
