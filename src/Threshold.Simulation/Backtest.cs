@@ -11,9 +11,22 @@ using Threshold.Synthesis;
 
 namespace Threshold.Simulation;
 
+/// <summary>How each month of a backtest is forecast (docs/simulation.md §Backtests).</summary>
+public enum BacktestOrigin
+{
+    /// <summary>Every month from one origin before the window (1 to 19 months ahead): the published default.</summary>
+    Fixed,
+
+    /// <summary>Every month one month ahead, from the real months up to the month before it (time-series cross-validation).</summary>
+    Rolling,
+}
+
 /// <summary>One month of the backtest: the real USBP southwest total, the MODELED band, and the MODELED returns to Mexico under an arrangement (no real monthly series of those is bundled).</summary>
 public sealed record BacktestMonth(YearMonth Month, long Actual, Band Modeled, Band ModeledReturnsUnderArrangement)
 {
+    /// <summary>The last real month the forecast of <see cref="Month"/> read.</summary>
+    public YearMonth LastRealMonthRead { get; init; }
+
     public bool WithinBand => Actual >= Modeled.P10 && Actual <= Modeled.P90;
 
     /// <summary>(P50 − actual) ÷ actual.</summary>
@@ -34,7 +47,8 @@ public sealed record BacktestStatement(string ReferenceDate, string Metric, stri
 /// </summary>
 /// <param name="Id">The name on the command line (<c>--window</c>) and in file headers.</param>
 /// <param name="MixMonth">The month of the nationality and family mix (before the window).</param>
-public sealed record BacktestWindow(string Id, LocalDate Start, LocalDate End, string PolicyId, YearMonth MixMonth, string Description, string Caveat)
+/// <param name="SuspensionFrom">The day the real timeline's suspension (with its deterrence) came into force: a dated structural input of the rolling origin.</param>
+public sealed record BacktestWindow(string Id, LocalDate Start, LocalDate End, string PolicyId, YearMonth MixMonth, string Description, string Caveat, LocalDate SuspensionFrom)
 {
     /// <summary>The last real month the calibration may read.</summary>
     public YearMonth LastKnownMonth => Start.ToYearMonth().PlusMonths(-1);
@@ -51,10 +65,19 @@ public sealed record BacktestReport(
     SimulationResult Run,
     BacktestWindow Window)
 {
+    /// <summary>How each month was forecast.</summary>
+    public BacktestOrigin Origin { get; init; }
+
     /// <summary>Mean absolute relative error of the monthly medians.</summary>
     public double MeanAbsoluteRelativeError => Months.Average(m => Math.Abs(m.RelativeError));
 
     public int MonthsWithinBand => Months.Count(m => m.WithinBand);
+
+    /// <summary>Mean absolute error of the medians within <see cref="Backtest.TargetMeanAbsoluteError"/>.</summary>
+    public bool MeetsErrorTarget => MeanAbsoluteRelativeError <= Backtest.TargetMeanAbsoluteError;
+
+    /// <summary>Every real month inside its P10–P90 band.</summary>
+    public bool MeetsCoverageTarget => MonthsWithinBand == Months.Count;
 
     /// <summary>The median over the months of P90 ÷ P10: how wide the bands that the coverage is measured with are.</summary>
     public double MedianBandRatio
@@ -84,6 +107,9 @@ public static class Backtest
 
     public const ulong DefaultSeed = 20240605;
 
+    /// <summary>12:01 a.m. EDT June 5, 2024: Proclamation 10773's suspension in force; it stayed active until 10888 replaced it on January 20, 2025, which suspends entry too.</summary>
+    public static readonly LocalDate Proclamation10773InForce = new(2024, 6, 5);
+
     /// <summary>The June 2024 – January 2025 window (the first backtest; <c>--backtest</c> alone runs it).</summary>
     public static readonly BacktestWindow June2024 = new(
         "2024-06-to-2025-01",
@@ -92,7 +118,8 @@ public static class Backtest
         "proclamation-10773",
         new YearMonth(2024, 5),
         "Proclamation 10773 from 12:01 a.m. EDT June 5, 2024, with the 10817 amendments from October 1, 2024, as built in",
-        "calibrated on months up to May 2024 only; the deterrence of 10773 and the size of the January 20, 2025 break are analogues marked [U] (docs/simulation.md §Backtests); the policy stays 10773 after January 20, 2025");
+        "calibrated on months up to May 2024 only; the deterrence of 10773 and the size of the January 20, 2025 break are analogues marked [U] (docs/simulation.md §Backtests); the policy stays 10773 after January 20, 2025",
+        Proclamation10773InForce);
 
     /// <summary>The February 2025 – August 2026 window, under Proclamation 10888.</summary>
     public static readonly BacktestWindow February2025 = new(
@@ -102,7 +129,8 @@ public static class Backtest
         "proclamation-10888",
         new YearMonth(2024, 11),
         "Proclamation 10888 in force from January 20, 2025, as built in",
-        "calibrated on months up to January 2025 only; the January 20, 2025 level shift is estimated from January 2025 alone (its 12 days under 10888), so its size is uncertain (docs/simulation.md §Backtests)");
+        "calibrated on months up to January 2025 only; the January 20, 2025 level shift is estimated from January 2025 alone (its 12 days under 10888), so its size is uncertain (docs/simulation.md §Backtests)",
+        Proclamation10773InForce);
 
     /// <summary>Every window, the first being the default.</summary>
     public static IReadOnlyList<BacktestWindow> Windows { get; } = [June2024, February2025];
@@ -133,7 +161,14 @@ public static class Backtest
     /// Runs <paramref name="window"/> with the level rule (months, damping) imposed instead of chosen: how much the
     /// choice matters (docs/simulation.md §Backtests). The outputs say the rule was imposed.
     /// </summary>
-    public static BacktestReport Run(BacktestWindow window, string sourceDirectory, int paths, ulong seed, int? threads, IProgress<int>? progress, (int Months, double Damping)? rule, CancellationToken cancellationToken)
+    public static BacktestReport Run(BacktestWindow window, string sourceDirectory, int paths, ulong seed, int? threads, IProgress<int>? progress, (int Months, double Damping)? rule, CancellationToken cancellationToken) =>
+        Run(window, BacktestOrigin.Fixed, sourceDirectory, paths, seed, threads, progress, rule, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="window"/> from a fixed origin before it, or with a rolling origin: each month one month
+    /// ahead from the real months before it, by the rule chosen on one-month-ahead errors before the window.
+    /// </summary>
+    public static BacktestReport Run(BacktestWindow window, BacktestOrigin origin, string sourceDirectory, int paths, ulong seed, int? threads, IProgress<int>? progress, (int Months, double Damping)? rule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
         var inputs = SimulationInputs.Load(sourceDirectory, window.MixMonth);
@@ -148,14 +183,14 @@ public static class Backtest
             var deterrence = ModelParameters.Get(ModelParameters.DeterrenceEffect);
             var (effect, derivation) = DeterrenceAnalogue2023(calibration);
             settings[deterrence.Name] = ParameterSetting.Fixed(deterrence, effect, derivation);
-            level = new LevelSpec(window.LastKnownMonth, SuspensionActive: false, [Title42Analogue(calibration)]) { Rule = Imposed(calibration, window.LastKnownMonth, window.End, rule) };
+            level = new LevelSpec(window.LastKnownMonth, SuspensionActive: false, [Title42Analogue(calibration)]) { Rule = RuleFor(calibration, window, origin, window.LastKnownMonth, rule) };
         }
         else
         {
             // The anchor is December 2024, the last whole month of the old regime (10773 active throughout); January
             // 2025 is read only to size the break.
             var anchor = window.LastKnownMonth.PlusMonths(-1);
-            var imposed = Imposed(calibration, anchor, window.End, rule);
+            var imposed = RuleFor(calibration, window, origin, anchor, rule);
             level = new LevelSpec(anchor, SuspensionActive: true, [JanuarySplit(calibration, window.End, imposed)]) { Rule = imposed };
             var appointments = ModelParameters.Get(ModelParameters.Appointments);
             settings[appointments.Name] = ParameterSetting.Fixed(appointments, 0, EndOfCbpOne);
@@ -182,10 +217,29 @@ public static class Backtest
         for (var m = 0; m < p.MonthlyEncounters.Count; m++)
         {
             var month = window.Start.ToYearMonth().PlusMonths(m);
-            months.Add(new BacktestMonth(month, calibration.UsbpMonthly[month], p.MonthlyEncounters[m], p.MonthlyUnderCaps[m]));
+            var read = origin == BacktestOrigin.Rolling ? month.PlusMonths(-1) : window.LastKnownMonth;
+            months.Add(new BacktestMonth(month, calibration.UsbpMonthly[month], p.MonthlyEncounters[m], p.MonthlyUnderCaps[m]) { LastRealMonthRead = read });
         }
 
-        return new BacktestReport(window.Start.ToYearMonth(), window.End.ToYearMonth(), share, shareDerivation, months, Statements(sourceDirectory, result, months), result, window);
+        return new BacktestReport(window.Start.ToYearMonth(), window.End.ToYearMonth(), share, shareDerivation, months, Statements(sourceDirectory, result, months), result, window) { Origin = origin };
+    }
+
+    /// <summary>
+    /// The level rule: with a fixed origin, the imposed one or null (chosen by <see cref="LevelForecast.Anchored"/>);
+    /// with a rolling one, the imposed or chosen rule scored one month ahead on the months to <paramref name="anchor"/>,
+    /// told to re-anchor every month of the window.
+    /// </summary>
+    private static LevelRule? RuleFor(Calibration calibration, BacktestWindow window, BacktestOrigin origin, YearMonth anchor, (int Months, double Damping)? rule)
+    {
+        if (origin == BacktestOrigin.Fixed)
+        {
+            return Imposed(calibration, anchor, window.End, rule);
+        }
+
+        var scored = rule is { } r
+            ? LevelForecast.Score(calibration, anchor, 1, r.Months, r.Damping) ?? throw Calibration.UsbpFileError($"too few months before {anchor.ToString("yyyy-MM", CultureInfo.InvariantCulture)} to score the level rule")
+            : LevelForecast.Select(calibration, anchor, 1) with { Chosen = true };
+        return scored with { Rolling = new RollingOrigin(window.Start.ToYearMonth(), window.End.ToYearMonth(), window.SuspensionFrom) };
     }
 
     /// <summary>Months from <paramref name="anchor"/> to <paramref name="end"/>'s month, at most <see cref="MonteCarlo.MaxLevelMonths"/>.</summary>
@@ -335,7 +389,7 @@ public static class Backtest
     {
         var sb = new StringBuilder();
         var f = CultureInfo.InvariantCulture;
-        sb.Append(f, $"Backtest {report.First:yyyy-MM} to {report.Last:yyyy-MM} (MODELED), {report.Window.Description}; {report.Run.Paths:N0} paths, seed {report.Run.Seed}\n");
+        sb.Append(f, $"Backtest {report.First:yyyy-MM} to {report.Last:yyyy-MM} (MODELED), {report.Window.Description}; {OriginText(report.Origin)}; {report.Run.Paths:N0} paths, seed {report.Run.Seed}\n");
         foreach (var line in report.Run.CalibrationProvenance.Where(l => l.StartsWith("level", StringComparison.Ordinal)))
         {
             sb.Append("  ").Append(line).Append('\n');
@@ -353,6 +407,8 @@ public static class Backtest
         }
 
         sb.Append(f, $"mean absolute error of the medians {report.MeanAbsoluteRelativeError:P1}; {report.MonthsWithinBand} of {report.Months.Count} real months inside P10–P90; median P90 ÷ P10 {report.MedianBandRatio:0.00}\n");
+        sb.Append(f, $"targets (≤ {TargetMeanAbsoluteError:P0}, every month inside P10–P90): {(report.MeetsErrorTarget ? "error met" : "error NOT met")}, {(report.MeetsCoverageTarget ? "coverage met" : "coverage NOT met")}\n");
+
         foreach (var s in report.Statements)
         {
             sb.Append(f, $"{s.ReferenceDate} {s.Qualifier} {s.Value:N0} ({s.SourceType}): modeled {s.P10:0}/{s.P50:0}/{s.P90:0} [{s.Window}] → {(s.MedianMeetsBound ? "meets" : "does not meet")}\n");
@@ -360,6 +416,14 @@ public static class Backtest
 
         return sb.ToString();
     }
+
+    /// <summary>The target of issue 16 for both windows: mean absolute error of the monthly medians at most 12%, with every real month inside P10–P90.</summary>
+    public const double TargetMeanAbsoluteError = 0.12;
+
+    /// <summary>How the outputs name <paramref name="origin"/>.</summary>
+    public static string OriginText(BacktestOrigin origin) => origin == BacktestOrigin.Rolling
+        ? "rolling origin: each month one month ahead from the real months before it"
+        : "fixed origin: every month from the months before the window";
 
     /// <summary>The parameters the backtest fixes itself (the others keep their calibrated defaults).</summary>
     private static IEnumerable<ParameterUse> SetByTheBacktest(BacktestReport report) => report.Run.Parameters.Where(p => p.Origin != "default");
@@ -369,11 +433,11 @@ public static class Backtest
         ArgumentNullException.ThrowIfNull(report);
         var f = CultureInfo.InvariantCulture;
         var sb = ResultFormats.CsvStart($"backtest {report.Window.Id}; real = CBP published USBP southwest monthly total ({MonthlySources.UsbpSwbFile})");
-        sb.Append("month,real,modeled_p10,modeled_p50,modeled_p90,p50_relative_error,real_within_p10_p90,modeled,modeled_returns_under_arrangement_p10,modeled_returns_under_arrangement_p50,modeled_returns_under_arrangement_p90\n");
+        sb.Append("month,real,modeled_p10,modeled_p50,modeled_p90,p50_relative_error,real_within_p10_p90,modeled,modeled_returns_under_arrangement_p10,modeled_returns_under_arrangement_p50,modeled_returns_under_arrangement_p90,last_real_month_read\n");
         foreach (var m in report.Months)
         {
             var r = m.ModeledReturnsUnderArrangement;
-            sb.Append(f, $"{m.Month:yyyy-MM},{m.Actual},{m.Modeled.P10:0},{m.Modeled.P50:0},{m.Modeled.P90:0},{m.RelativeError:0.0000},{(m.WithinBand ? "true" : "false")},true,{r.P10:0},{r.P50:0},{r.P90:0}\n");
+            sb.Append(f, $"{m.Month:yyyy-MM},{m.Actual},{m.Modeled.P10:0},{m.Modeled.P50:0},{m.Modeled.P90:0},{m.RelativeError:0.0000},{(m.WithinBand ? "true" : "false")},true,{r.P10:0},{r.P50:0},{r.P90:0},{m.LastRealMonthRead:yyyy-MM}\n");
         }
 
         return sb.ToString();
@@ -407,6 +471,11 @@ public static class Backtest
             w.WriteNumber("meanAbsoluteRelativeErrorOfMedians", Math.Round(report.MeanAbsoluteRelativeError, 4));
             w.WriteNumber("monthsWithinP10P90", report.MonthsWithinBand);
             w.WriteNumber("medianP90OverP10", Math.Round(report.MedianBandRatio, 3));
+            w.WriteString("origin", report.Origin == BacktestOrigin.Rolling ? "rolling" : "fixed");
+            w.WriteString("originDescription", OriginText(report.Origin));
+            w.WriteNumber("targetMeanAbsoluteRelativeError", TargetMeanAbsoluteError);
+            w.WriteBoolean("meanAbsoluteRelativeErrorTargetMet", report.MeetsErrorTarget);
+            w.WriteBoolean("everyMonthWithinP10P90", report.MeetsCoverageTarget);
             w.WriteString("caveat", report.Window.Caveat);
             ResultFormats.Strings(w, "calibration", report.Run.CalibrationProvenance);
             ResultFormats.Parameters(w, "parametersSet", SetByTheBacktest(report));
@@ -423,6 +492,7 @@ public static class Backtest
                 w.WriteNumber("returnsUnderArrangementP10", m.ModeledReturnsUnderArrangement.P10);
                 w.WriteNumber("returnsUnderArrangementP50", m.ModeledReturnsUnderArrangement.P50);
                 w.WriteNumber("returnsUnderArrangementP90", m.ModeledReturnsUnderArrangement.P90);
+                w.WriteString("lastRealMonthRead", m.LastRealMonthRead.ToString("yyyy-MM", CultureInfo.InvariantCulture));
                 w.WriteEndObject();
             }
 

@@ -18,6 +18,9 @@ public class BacktestTests
     private static BacktestReport Run(BacktestWindow window, string source, int paths = Paths) =>
         Backtest.Run(window, source, paths, Backtest.DefaultSeed, threads: null, progress: null, cancellationToken: default);
 
+    private static BacktestReport Rolling(BacktestWindow window, string source, int paths = Paths) =>
+        Backtest.Run(window, BacktestOrigin.Rolling, source, paths, Backtest.DefaultSeed, threads: null, progress: null, rule: null, cancellationToken: default);
+
     [Fact]
     public void Backtest_June2024_MeasuresWhatTheDocsReport()
     {
@@ -65,6 +68,58 @@ public class BacktestTests
         // The check can fail: tripling the last month before the window moves the forecast.
         using var before = new PerturbedSource(m => m == window.LastKnownMonth);
         Assert.NotEqual(original.Months.Select(m => m.Modeled), Run(window, before.Directory, paths: 48).Months.Select(m => m.Modeled));
+    }
+
+    [Fact]
+    public void Backtest_RollingOrigin_MeasuresWhatTheDocsReport()
+    {
+        var june = Rolling(Backtest.June2024, TestData.Source);
+        Assert.Equal(BacktestOrigin.Rolling, june.Origin);
+        Assert.Equal("15.1%", Percent(june.MeanAbsoluteRelativeError));
+        Assert.Equal(5, june.MonthsWithinBand);
+        Assert.Equal(1.58, Math.Round(june.MedianBandRatio, 2));
+        Assert.All(june.Months, m => Assert.Equal(m.Month.PlusMonths(-1), m.LastRealMonthRead));
+
+        var february = Rolling(Backtest.February2025, TestData.Source);
+        Assert.Equal("19.1%", Percent(february.MeanAbsoluteRelativeError));
+        Assert.Equal(15, february.MonthsWithinBand);
+        Assert.Equal(1.87, Math.Round(february.MedianBandRatio, 2));
+        Assert.False(february.MeetsErrorTarget);
+
+        // The returns to Mexico are still produced, at the 2025 humanitarian acceptance's cap of 1,000 a month [U].
+        Assert.All(february.Months, m => Assert.InRange(m.ModeledReturnsUnderArrangement.P50, 1, 1_000));
+
+        // The rule is chosen on one-month-ahead errors before the window; March 2025 is fitted on February alone (the
+        // first whole month after the January 20 break), May 2025 on three months.
+        Assert.Contains(february.Run.CalibrationProvenance, l => l.Contains("chosen from 15 rules", StringComparison.Ordinal) && l.Contains("1–1 months ahead", StringComparison.Ordinal));
+        Assert.Contains(february.Run.CalibrationProvenance, l => l.StartsWith("level, rolling 2025-03: from 1 months to 2025-02", StringComparison.Ordinal));
+        Assert.Contains(february.Run.CalibrationProvenance, l => l.StartsWith("level, rolling 2025-05: from 3 months to 2025-04", StringComparison.Ordinal));
+        Assert.Contains("\"origin\": \"rolling\"", Backtest.Json(february), StringComparison.Ordinal);
+        Assert.Contains("\n2025-03,7179,", Backtest.MonthlyCsv(february), StringComparison.Ordinal);
+        Assert.EndsWith(",2025-02", Backtest.MonthlyCsv(february).Split('\n').Single(l => l.StartsWith("2025-03,", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The rolling origin's guarantee: a month's forecast reads only the real months before it, so tripling every real
+    /// month from <c>k</c> on leaves the forecasts of every month up to <c>k</c> identical, and moves that of the month
+    /// after (so the check can fail).
+    /// </summary>
+    [Theory]
+    [InlineData("2024-06-to-2025-01", "2024-09")]
+    [InlineData("2025-02-to-2026-08", "2025-04")]
+    [InlineData("2025-02-to-2026-08", "2025-12")]
+    public void Backtest_RollingOrigin_MonthsFromAnOriginOnTripled_EarlierForecastsUnchanged(string id, string from)
+    {
+        var window = Backtest.Windows.Single(w => w.Id == id);
+        var k = NodaTime.Text.YearMonthPattern.Iso.Parse(from).Value;
+        var original = Rolling(window, TestData.Source, paths: 48);
+        using var perturbedSource = new PerturbedSource(m => m >= k);
+        var perturbed = Rolling(window, perturbedSource.Directory, paths: 48);
+        var upToK = original.Months.Count(m => m.Month <= k);
+        Assert.Equal(original.Months.Take(upToK).Select(m => m.Modeled), perturbed.Months.Take(upToK).Select(m => m.Modeled));
+        Assert.Equal(original.Months.Take(upToK).Select(m => m.ModeledReturnsUnderArrangement), perturbed.Months.Take(upToK).Select(m => m.ModeledReturnsUnderArrangement));
+        Assert.NotEqual(original.Months[upToK - 1].Actual, perturbed.Months[upToK - 1].Actual);
+        Assert.NotEqual(original.Months[upToK].Modeled, perturbed.Months[upToK].Modeled);
     }
 
     [Fact]

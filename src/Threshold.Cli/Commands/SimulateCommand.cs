@@ -53,6 +53,18 @@ internal sealed class SimulateSettings : CommandSettings
     [Description("With --backtest: impose the level rule (fit months 3, 6 or 12, damping 0 to 1), e.g. 3,0 — to see how much the chosen rule matters. The outputs say IMPOSED.")]
     public string? LevelRule { get; init; }
 
+    [CommandOption("--origin <fixed|rolling>")]
+    [Description("With --backtest: fixed (default) forecasts every month from the months before the window; rolling forecasts each month one month ahead from the real months before it (docs/simulation.md §Backtests).")]
+    public string? Origin { get; init; }
+
+    /// <summary>--origin as a <see cref="BacktestOrigin"/> (fixed when not given).</summary>
+    public BacktestOrigin ParseOrigin() => Origin switch
+    {
+        null or "fixed" => BacktestOrigin.Fixed,
+        "rolling" => BacktestOrigin.Rolling,
+        _ => throw new UsageException($"--origin {Origin}: must be fixed or rolling"),
+    };
+
     /// <summary>--level-rule as (months, damping): a rule of <see cref="LevelForecast.Grid"/>'s shape.</summary>
     public (int Months, double Damping)? ParseLevelRule()
     {
@@ -90,9 +102,9 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
         var paths = SimulateSettings.ParseInt("--paths", settings.Paths, Simulation.Scenario.MaxPaths);
         var threads = SimulateSettings.ParseInt("--threads", settings.Threads, 256);
         var seed = settings.ParseSeed();
-        if ((settings.Window ?? settings.LevelRule) is { } backtestOnly && !settings.Backtest)
+        if ((settings.Window ?? settings.LevelRule ?? settings.Origin) is { } backtestOnly && !settings.Backtest)
         {
-            throw new UsageException($"{(settings.Window is not null ? "--window" : "--level-rule")} {backtestOnly} is an option of a backtest; give it with --backtest");
+            throw new UsageException($"{(settings.Window is not null ? "--window" : settings.LevelRule is not null ? "--level-rule" : "--origin")} {backtestOnly} is an option of a backtest; give it with --backtest");
         }
 
         if (settings.Backtest)
@@ -106,7 +118,8 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
                 : Backtest.Windows.FirstOrDefault(w => w.Id == settings.Window)
                   ?? throw new UsageException($"--window {settings.Window}: unknown; known: {string.Join(", ", Backtest.Windows.Select(w => w.Id))}");
             var rule = settings.ParseLevelRule();
-            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(window, settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, rule, cancellationToken));
+            var origin = settings.ParseOrigin();
+            var report = WithProgress("backtest", paths ?? Backtest.DefaultPaths, p => Backtest.Run(window, origin, settings.Source, paths ?? Backtest.DefaultPaths, seed ?? Backtest.DefaultSeed, threads, p, rule, cancellationToken));
             var files = new Dictionary<string, byte[]>
             {
                 ["backtest.json"] = Encoding.UTF8.GetBytes(Backtest.Json(report)),
