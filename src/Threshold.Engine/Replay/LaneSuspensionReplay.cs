@@ -147,6 +147,9 @@ public sealed class LaneSuspensionReplay
     /// <summary>Lanes per vector operation (1, 4 or 8).</summary>
     public int VectorWidth { get; }
 
+    /// <summary>Lane-days closed across lanes in a quiet stretch (not through a lane's own kernel) since construction: how much of the work the lane path took.</summary>
+    public long QuietLaneDays { get; private set; }
+
     /// <summary>Index of the next day to open.</summary>
     public int Day => day;
 
@@ -221,6 +224,7 @@ public sealed class LaneSuspensionReplay
             var wasFast = fast;
             if (wasFast != 0)
             {
+                QuietLaneDays += BitOperations.PopCount(wasFast);
                 StepQuiet(i, wasFast);
             }
 
