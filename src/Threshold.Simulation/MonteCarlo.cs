@@ -25,14 +25,28 @@ public sealed record SimulationOptions
     /// <summary>Fixed values that replace the scenario's settings, by parameter name.</summary>
     public IReadOnlyDictionary<string, double> Fixed { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>
+    /// The kernel that runs the paths. The results do not depend on it (tests prove the lane kernel gives every path
+    /// exactly what the scalar kernel gives it). The scalar kernel stays the default while the lane kernel is not faster
+    /// on the reference machine (docs/performance.md §Lane kernel).
+    /// </summary>
+    internal SimulationKernel Kernel { get; init; } = SimulationKernel.Scalar;
+
     /// <summary>Paths run side by side by the lane kernel (1 to 64); the results do not depend on it.</summary>
-    internal int Lanes { get; init; } = 32;
+    internal int Lanes { get; init; } = 8;
 
     /// <summary>Lanes per vector operation (1, 4 or 8; null for the widest the machine accelerates); the results do not depend on it.</summary>
     internal int? LaneWidth { get; init; }
+}
 
-    /// <summary>Run each path alone through the scalar kernel (<see cref="FlowModel.Run"/>) instead of the lane kernel: the reference the lane kernel is tested against.</summary>
-    internal bool ScalarKernel { get; init; }
+/// <summary>How <see cref="MonteCarlo"/> runs the paths.</summary>
+internal enum SimulationKernel
+{
+    /// <summary>Each path alone, day by day through the engine's day-at-a-time replay (<see cref="FlowModel.Run"/>).</summary>
+    Scalar,
+
+    /// <summary>Blocks of paths side by side (<see cref="Lanes.LaneFlowModel"/> over the engine's lane replay).</summary>
+    Lanes,
 }
 
 /// <summary>One output of the model: its key, what it counts, and how to read it from a path's outcome.</summary>
@@ -135,7 +149,7 @@ public static class MonteCarlo
         var horizonMonths = model.HorizonMonths;
         var done = 0;
         // A chunk is one block of lanes for the lane kernel (16 paths a chunk for the scalar one).
-        var chunk = options.ScalarKernel ? 16 : Math.Clamp(options.Lanes, 1, Engine.LaneSuspensionReplay.MaxLanes);
+        var chunk = options.Kernel == SimulationKernel.Scalar ? 16 : Math.Clamp(options.Lanes, 1, Engine.LaneSuspensionReplay.MaxLanes);
         var chunks = (scenario.Paths + chunk - 1) / chunk;
         // Exactly one worker (workspace and histograms) per thread, taking chunks of paths from a shared counter, so
         // memory is (threads × histograms) whatever the number of paths.
@@ -151,7 +165,7 @@ public static class MonteCarlo
                 MonthlyOverflow = new long[horizonMonths],
                 Plans = [.. prepared.Policies.Select(p => new Returns.ReturnBatchPlan(Returns.ArrangementSet.BuiltIn, p.LedgerKinds))],
             },
-            options.ScalarKernel ? null : new Lanes.LaneWorkspace(model, prepared.Policies, chunk, options.LaneWidth, horizonMonths))).ToArray();
+            options.Kernel == SimulationKernel.Scalar ? null : new Lanes.LaneWorkspace(model, prepared.Policies, chunk, options.LaneWidth, horizonMonths))).ToArray();
         var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
         var nextChunk = -1;
         void Work(Worker worker)

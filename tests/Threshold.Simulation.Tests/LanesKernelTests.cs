@@ -148,12 +148,12 @@ public sealed class LanesKernelTests
     public void LaneKernel_WholeRuns_ByteIdenticalToTheScalarKernelForAnyThreadsLanesAndWidth()
     {
         var scenario = MakeScenario(20240605, 150, "2024-06-05", 30, "2024-11-01");
-        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1, ScalarKernel = true }));
+        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1 }));
         foreach (var width in Widths())
         {
             foreach (var (threads, lanes) in new[] { (1, 32), (2, 32), (2, 7), (1, 64), (2, 1) })
             {
-                var run = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = threads, Lanes = lanes, LaneWidth = width }));
+                var run = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = threads, Kernel = SimulationKernel.Lanes, Lanes = lanes, LaneWidth = width }));
                 Assert.True(reference == run, $"width {width}, {threads} thread(s), {lanes} lanes: the result files differ from the scalar kernel's");
             }
         }
@@ -163,8 +163,8 @@ public sealed class LanesKernelTests
     public void LaneKernel_BaselineScenario_ByteIdenticalToTheScalarKernel()
     {
         var scenario = ScenarioYamlReader.ReadFile(Path.Combine(TestData.RepositoryRoot, "scenarios", "baseline-2024.yaml")).WithRun(300, null);
-        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 2, ScalarKernel = true }));
-        Assert.Equal(reference, Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 2 })));
-        Assert.Equal(reference, Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1, LaneWidth = 1, Lanes = 13 })));
+        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 2 }));
+        Assert.Equal(reference, Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 2, Kernel = SimulationKernel.Lanes })));
+        Assert.Equal(reference, Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1, Kernel = SimulationKernel.Lanes, LaneWidth = 1, Lanes = 13 })));
     }
 }

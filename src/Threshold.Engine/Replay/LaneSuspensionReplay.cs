@@ -40,12 +40,14 @@ public sealed class LaneSuspensionReplay
     /// <summary>Each lane's count of each day under each counting rule: [lane][rule][day] (what the lane's kernel reads).</summary>
     private readonly int[][][] counted;
 
+    /// <summary>The same counts as rows of lanes: [rule][day × lanes + lane] (what the quiet stretches read, a vector at a time).</summary>
+    private readonly int[][] rows;
+
     /// <summary>Each day's status in each lane: [day × lanes + lane].</summary>
     private readonly DayStatus[] statuses;
 
     // The quiet stretch of each lane in it (structure of arrays, one element a lane, so a vector is several lanes).
     private readonly FastSegment[] segments;
-    private readonly int[][] segmentCounts;
     private readonly long[] sum;
     private readonly long[] level;
     private readonly long[] streak;
@@ -56,11 +58,21 @@ public sealed class LaneSuspensionReplay
     private readonly long[] deactivationMode;
     private readonly long[] activationMode;
     private readonly long[] limit;
-    private readonly long[] entering;
-    private readonly long[] leaving;
+    private readonly int[] entering;
+    private readonly int[] leaving;
+    private readonly int[] endOffset;
+    private readonly int[] laneRule;
+    private readonly int[] laneDays;
     private readonly long[] decided;
     private readonly long[] lastDay;
     private ulong fast;
+
+    // The window's end offset (end = day + offset), counting rule and length shared by every lane in a quiet stretch
+    // (the version in force is the same in every lane on a day), unless mixed: then each lane's counts are read alone.
+    private int commonOffset;
+    private int commonRule;
+    private int commonDays;
+    private bool mixed;
     private int day;
     private bool open;
 
@@ -93,8 +105,8 @@ public sealed class LaneSuspensionReplay
         }
 
         statuses = new DayStatus[length * lanes];
+        rows = [.. rules.Select(_ => new int[length * lanes])];
         segments = new FastSegment[lanes];
-        segmentCounts = new int[lanes][];
         sum = new long[lanes];
         level = new long[lanes];
         streak = new long[lanes];
@@ -105,8 +117,11 @@ public sealed class LaneSuspensionReplay
         deactivationMode = new long[lanes];
         activationMode = new long[lanes];
         limit = new long[lanes];
-        entering = new long[lanes];
-        leaving = new long[lanes];
+        entering = new int[lanes];
+        leaving = new int[lanes];
+        endOffset = new int[lanes];
+        laneRule = new int[lanes];
+        laneDays = new int[lanes];
         decided = new long[lanes];
         lastDay = new long[lanes];
         if (policy.Policy.Mechanism == MechanismKind.EncounterThreshold)
@@ -186,10 +201,16 @@ public sealed class LaneSuspensionReplay
         }
         else
         {
-            for (var l = 0; l < n; l++)
+            // A lane in a quiet stretch keeps yesterday's status; any other opens the day in its own kernel.
+            if (fast != 0)
             {
-                // A lane in a quiet stretch keeps its status; any other opens the day in its own kernel.
-                today[l] = (fast >> l & 1) != 0 ? segments[l].Status : runs[l].OpenDay(day);
+                statuses.AsSpan((day - 1) * Lanes, n).CopyTo(today);
+            }
+
+            for (var slow = LaneBits(n) & ~fast; slow != 0; slow &= slow - 1)
+            {
+                var l = BitOperations.TrailingZeroCount(slow);
+                today[l] = runs[l].OpenDay(day);
             }
         }
 
@@ -212,10 +233,11 @@ public sealed class LaneSuspensionReplay
         var n = ActiveLanes;
         for (var r = 0; r < masks.Length; r++)
         {
-            var mask = masks[r];
-            for (var l = 0; l < n; l++)
+            var row = rows[r].AsSpan(i * Lanes, n);
+            Count(masks[r], betweenPorts[..n], coastal[..n], portsOfEntry[..n], ucNoncontiguousBetweenPorts[..n], ucNoncontiguousPorts[..n], row);
+            for (var l = 0; l < row.Length; l++)
             {
-                counted[l][r][i] = mask.Count(betweenPorts[l], coastal[l], portsOfEntry[l], ucNoncontiguousBetweenPorts[l], ucNoncontiguousPorts[l]);
+                counted[l][r][i] = row[l];
             }
         }
 
@@ -229,7 +251,7 @@ public sealed class LaneSuspensionReplay
             }
 
             // The other lanes close the day in their own kernel, then perhaps begin a quiet stretch from tomorrow.
-            var slow = (n == 64 ? ulong.MaxValue : (1UL << n) - 1) & ~wasFast;
+            var slow = LaneBits(n) & ~wasFast;
             for (; slow != 0; slow &= slow - 1)
             {
                 var l = BitOperations.TrailingZeroCount(slow);
@@ -247,7 +269,57 @@ public sealed class LaneSuspensionReplay
     }
 
     /// <summary>Lane <paramref name="lane"/>'s count on day <paramref name="i"/> under the counting rule of the version in force that day.</summary>
-    public int CountedOnDay(int i, int lane) => counted[lane][dayRule[i]][i];
+    public int CountedOnDay(int i, int lane) => rows[dayRule[i]][(i * Lanes) + lane];
+
+    /// <summary>Every active lane's count on a closed day <paramref name="i"/> under the counting rule of the version in force that day.</summary>
+    public ReadOnlySpan<int> CountedOnDay(int i) => rows[dayRule[i]].AsSpan(i * Lanes, ActiveLanes);
+
+    /// <summary>Every active lane's status on an opened day <paramref name="i"/>.</summary>
+    public ReadOnlySpan<DayStatus> StatusesOn(int i) => statuses.AsSpan(i * Lanes, ActiveLanes);
+
+    private static ulong LaneBits(int n) => n == 64 ? ulong.MaxValue : (1UL << n) - 1;
+
+    /// <summary>
+    /// Each lane's count under a counting rule (<see cref="CountMask.Count"/>: the included columns added, the excluded
+    /// children subtracted, in column order, each step checked), several lanes at a time; a group in which any step
+    /// overflows goes through the scalar count, which throws.
+    /// </summary>
+    private void Count(CountMask mask, ReadOnlySpan<int> b, ReadOnlySpan<int> c, ReadOnlySpan<int> p, ReadOnlySpan<int> ub, ReadOnlySpan<int> up, Span<int> into)
+    {
+        var k = 0;
+        if (VectorWidth > 1)
+        {
+            var (mb, mc, mp, mub, mup) = (Vector256.Create(mask.BetweenPorts), Vector256.Create(mask.Coastal), Vector256.Create(mask.PortsOfEntry), Vector256.Create(mask.UcNoncontiguousBetweenPorts), Vector256.Create(mask.UcNoncontiguousPorts));
+            for (; k + 8 <= into.Length; k += 8)
+            {
+                var x = Vector256.Create(b.Slice(k, 8)) & mb;
+                var y = Vector256.Create(c.Slice(k, 8)) & mc;
+                var s1 = x + y;
+                // Signed overflow of a + b: the sum's sign differs from both operands'; of a − b: from a's, and a and b differ.
+                var overflow = (x ^ s1) & (y ^ s1);
+                var z = Vector256.Create(p.Slice(k, 8)) & mp;
+                var s2 = s1 + z;
+                overflow |= (s1 ^ s2) & (z ^ s2);
+                var u = Vector256.Create(ub.Slice(k, 8)) & mub;
+                var s3 = s2 - u;
+                overflow |= (s2 ^ u) & (s2 ^ s3);
+                var v = Vector256.Create(up.Slice(k, 8)) & mup;
+                var s4 = s3 - v;
+                overflow |= (s3 ^ v) & (s3 ^ s4);
+                if (Vector256.LessThanAny(overflow, Vector256<int>.Zero))
+                {
+                    break;
+                }
+
+                s4.CopyTo(into.Slice(k, 8));
+            }
+        }
+
+        for (; k < into.Length; k++)
+        {
+            into[k] = mask.Count(b[k], c[k], p[k], ub[k], up[k]);
+        }
+    }
 
     /// <summary>Lane <paramref name="lane"/>'s status on an opened day <paramref name="i"/>.</summary>
     public DayStatus StatusOn(int i, int lane) => statuses[(i * Lanes) + lane];
@@ -285,6 +357,12 @@ public sealed class LaneSuspensionReplay
         return runs[lane].Finish(series, status);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> Widen(Vector256<int> v) => Vector512.Create(Vector256.WidenLower(v), Vector256.WidenUpper(v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Widen(Vector128<int> v) => Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
+
     /// <summary>
     /// Lane <paramref name="l"/> begins the quiet stretch its kernel fixed after day <paramref name="i"/> (as the scalar
     /// fast path would), unless it is empty.
@@ -298,7 +376,18 @@ public sealed class LaneSuspensionReplay
         }
 
         segments[l] = segment;
-        segmentCounts[l] = counted[l][versionRule[runs[l].VersionIndex]];
+        var rule = versionRule[runs[l].VersionIndex];
+        var offset = segment.End - i;
+        (endOffset[l], laneRule[l], laneDays[l]) = (offset, rule, segment.WindowDays);
+        if (fast == 0)
+        {
+            (commonOffset, commonRule, commonDays, mixed) = (offset, rule, segment.WindowDays, false);
+        }
+        else if (offset != commonOffset || rule != commonRule || segment.WindowDays != commonDays)
+        {
+            mixed = true;
+        }
+
         var (deactivation, activation) = (segment.Mode == FastMode.Deactivation, segment.Mode == FastMode.Activation);
         sum[l] = segment.Sum;
         level[l] = segment.LevelSum;
@@ -320,18 +409,28 @@ public sealed class LaneSuspensionReplay
     /// </summary>
     private void StepQuiet(int i, ulong lanes)
     {
-        // Each lane's entering and leaving counts: the window's end moves on one day.
-        for (var m = lanes; m != 0; m &= m - 1)
+        // Each lane's entering and leaving counts: the window's end moves on one day. Usually every lane's window ends
+        // on the same day under the same rule, so they are two rows of counts.
+        var n = 64 - BitOperations.LeadingZeroCount(lanes);
+        if (!mixed)
         {
-            var l = BitOperations.TrailingZeroCount(m);
-            ref var segment = ref segments[l];
-            var end = ++segment.End;
-            var c = segmentCounts[l];
-            entering[l] = c[end];
-            leaving[l] = c[end - segment.WindowDays];
+            var end = i + commonOffset;
+            var row = rows[commonRule];
+            row.AsSpan(end * Lanes, n).CopyTo(entering);
+            row.AsSpan((end - commonDays) * Lanes, n).CopyTo(leaving);
+        }
+        else
+        {
+            for (var m = lanes; m != 0; m &= m - 1)
+            {
+                var l = BitOperations.TrailingZeroCount(m);
+                var end = i + endOffset[l];
+                var row = rows[laneRule[l]];
+                entering[l] = row[(end * Lanes) + l];
+                leaving[l] = row[((end - laneDays[l]) * Lanes) + l];
+            }
         }
 
-        var n = 64 - BitOperations.LeadingZeroCount(lanes);
         var tomorrow = i + 1L;
         var k = 0;
         if (VectorWidth == 8)
@@ -339,8 +438,8 @@ public sealed class LaneSuspensionReplay
             var next = Vector512.Create(tomorrow);
             for (; k + 8 <= n; k += 8)
             {
-                var c = Vector512.Create(entering.AsSpan(k, 8));
-                var s = Vector512.Create(sum.AsSpan(k, 8)) + c - Vector512.Create(leaving.AsSpan(k, 8));
+                var c = Widen(Vector256.Create(entering.AsSpan(k, 8)));
+                var s = Vector512.Create(sum.AsSpan(k, 8)) + c - Widen(Vector256.Create(leaving.AsSpan(k, 8)));
                 var run = ThresholdPredicates.NextStreak(Vector512.Create(streak.AsSpan(k, 8)), ThresholdPredicates.BelowDeactivationLevel(s, Vector512.Create(level.AsSpan(k, 8))));
                 var decide = (Vector512.Create(deactivationMode.AsSpan(k, 8)) & ThresholdPredicates.StreakReached(run, Vector512.Create(streakDays.AsSpan(k, 8))))
                     | (Vector512.Create(activationMode.AsSpan(k, 8)) & ThresholdPredicates.MayActivate(s, c, Vector512.Create(activateSum.AsSpan(k, 8)), Vector512.Create(singleDayBound.AsSpan(k, 8)), Vector512.Create(discretionarySum.AsSpan(k, 8))));
@@ -355,8 +454,8 @@ public sealed class LaneSuspensionReplay
             var next = Vector256.Create(tomorrow);
             for (; k + 4 <= n; k += 4)
             {
-                var c = Vector256.Create(entering.AsSpan(k, 4));
-                var s = Vector256.Create(sum.AsSpan(k, 4)) + c - Vector256.Create(leaving.AsSpan(k, 4));
+                var c = Widen(Vector128.Create(entering.AsSpan(k, 4)));
+                var s = Vector256.Create(sum.AsSpan(k, 4)) + c - Widen(Vector128.Create(leaving.AsSpan(k, 4)));
                 var run = ThresholdPredicates.NextStreak(Vector256.Create(streak.AsSpan(k, 4)), ThresholdPredicates.BelowDeactivationLevel(s, Vector256.Create(level.AsSpan(k, 4))));
                 var decide = (Vector256.Create(deactivationMode.AsSpan(k, 4)) & ThresholdPredicates.StreakReached(run, Vector256.Create(streakDays.AsSpan(k, 4))))
                     | (Vector256.Create(activationMode.AsSpan(k, 4)) & ThresholdPredicates.MayActivate(s, c, Vector256.Create(activateSum.AsSpan(k, 4)), Vector256.Create(singleDayBound.AsSpan(k, 4)), Vector256.Create(discretionarySum.AsSpan(k, 4))));
@@ -374,7 +473,7 @@ public sealed class LaneSuspensionReplay
             var s = unchecked(sum[k] + c - leaving[k]);
             var run = ThresholdPredicates.NextStreak((int)streak[k], ThresholdPredicates.BelowDeactivationLevel(s, level[k]));
             var decide = (deactivationMode[k] != 0 && ThresholdPredicates.StreakReached(run, (int)streakDays[k]))
-                || (activationMode[k] != 0 && ThresholdPredicates.MayActivate(s, (int)c, activateSum[k], singleDayBound[k], discretionarySum[k]));
+                || (activationMode[k] != 0 && ThresholdPredicates.MayActivate(s, c, activateSum[k], singleDayBound[k], discretionarySum[k]));
             sum[k] = s;
             streak[k] = run;
             decided[k] = decide ? -1 : 0;
@@ -390,6 +489,7 @@ public sealed class LaneSuspensionReplay
             }
 
             ref var segment = ref segments[l];
+            segment.End = i + endOffset[l];
             segment.Sum = sum[l];
             segment.Streak = (int)streak[l];
             var decides = decided[l] != 0;

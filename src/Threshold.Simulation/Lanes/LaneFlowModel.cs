@@ -216,11 +216,11 @@ internal static class LaneFlowModel
             }
         }
 
+        HorizonSums(model, ws, replay, n, keepDaily);
         for (var l = 0; l < n; l++)
         {
             ref var o = ref ws.Outcomes[l];
             FlowModel.Finish(in ws.Totals[l], ref o);
-            HorizonSums(model, ws, replay, l, keepDaily, ref o);
             model.Summarise(replay.Transitions(l), ws.MonthlyUnderArrangement[l], ws.MonthlyOverflow[l], ws.MonthlyUnderCaps[l], ref o);
         }
     }
@@ -416,52 +416,81 @@ internal static class LaneFlowModel
     }
 
     /// <summary>
-    /// Lane <paramref name="l"/>'s horizon encounters (in all and by month), days active and at the cap, and with
-    /// <paramref name="averages"/> the 7-day average of its own count each horizon day (as the scalar model's HorizonSums).
+    /// Every lane's horizon encounters (in all and by month), days active and at the cap, and with
+    /// <paramref name="averages"/> the 7-day average of its own count each horizon day (as the scalar model's
+    /// HorizonSums: integer sums, exact in any order), a row of lanes a day.
     /// </summary>
-    private static void HorizonSums(FlowModel model, LaneWorkspace ws, LaneSuspensionReplay replay, int l, bool averages, ref PathOutcome o)
+    private static void HorizonSums(FlowModel model, LaneWorkspace ws, LaneSuspensionReplay replay, int n, bool averages)
     {
-        var monthly = ws.MonthlyBetweenPorts[l];
-        Array.Clear(monthly);
         var lanes = ws.Lanes;
         var days = model.Days;
         var warmUp = model.WarmUp;
         var month = model.MonthOfDay;
-        var average = ws.Average7[l];
-        long encountersBetween = 0, encountersPorts = 0;
-        int daysActive = 0, capBindingDays = 0;
+        Span<long> between = stackalloc long[n];
+        Span<long> ports = stackalloc long[n];
+        Span<int> active = stackalloc int[n];
+        Span<int> capped = stackalloc int[n];
+        Span<long> sum7 = stackalloc long[n];
+        between.Clear();
+        ports.Clear();
+        active.Clear();
+        capped.Clear();
+        sum7.Clear();
+        for (var l = 0; l < n; l++)
+        {
+            Array.Clear(ws.MonthlyBetweenPorts[l]);
+        }
+
         unchecked
         {
-            long sum7 = 0;
             for (var t = warmUp - 6; t < warmUp; t++)
             {
-                sum7 += replay.CountedOnDay(t, l);
+                var counted = replay.CountedOnDay(t);
+                for (var l = 0; l < n; l++)
+                {
+                    sum7[l] += counted[l];
+                }
             }
 
             for (var t = warmUp; t < days; t++)
             {
-                var at = (t * lanes) + l;
-                var b = ws.Between[at];
-                encountersBetween += b + (long)ws.Coastal[at];
-                encountersPorts += ws.Ports[at];
-                monthly[month[t]] += b;
-                var status = ws.Status[at];
-                daysActive += status == DayStatus.Active ? 1 : 0;
-                capBindingDays += status == DayStatus.CapReached ? 1 : 0;
+                var row = t * lanes;
+                var b = ws.Between.AsSpan(row, n);
+                var c = ws.Coastal.AsSpan(row, n);
+                var p = ws.Ports.AsSpan(row, n);
+                var status = ws.Status.AsSpan(row, n);
+                var m = month[t];
+                for (var l = 0; l < n; l++)
+                {
+                    between[l] += b[l] + (long)c[l];
+                    ports[l] += p[l];
+                    ws.MonthlyBetweenPorts[l][m] += b[l];
+                    active[l] += status[l] == DayStatus.Active ? 1 : 0;
+                    capped[l] += status[l] == DayStatus.CapReached ? 1 : 0;
+                }
+
                 if (averages)
                 {
-                    var counted = replay.CountedOnDay(t, l);
-                    sum7 += counted;
-                    average[t] = sum7 / 7.0;
-                    sum7 -= replay.CountedOnDay(t - 6, l);
+                    var counted = replay.CountedOnDay(t);
+                    var leaving = replay.CountedOnDay(t - 6);
+                    for (var l = 0; l < n; l++)
+                    {
+                        var s = sum7[l] + counted[l];
+                        ws.Average7[l][t] = s / 7.0;
+                        sum7[l] = s - leaving[l];
+                    }
                 }
             }
         }
 
-        o.EncountersBetweenPorts = encountersBetween;
-        o.EncountersPorts = encountersPorts;
-        o.DaysActive = daysActive;
-        o.CapBindingDays = capBindingDays;
+        for (var l = 0; l < n; l++)
+        {
+            ref var o = ref ws.Outcomes[l];
+            o.EncountersBetweenPorts = between[l];
+            o.EncountersPorts = ports[l];
+            o.DaysActive = active[l];
+            o.CapBindingDays = capped[l];
+        }
     }
 
     /// <summary>The engine's timeline of lane <paramref name="l"/> just run under <paramref name="policy"/>, over copies of its counts.</summary>
