@@ -47,22 +47,24 @@ read -r numpy_whole numpy_rss < "$work/numpy-time"
 echo "numpy-whole-process: ${numpy_whole} s, peak RSS $((numpy_rss / 1024)) MB"
 
 # 3. C# in-process (BenchmarkDotNet).
-cs_in1="" cs_in2=""
+cs_in1="" cs_in2="" lanes_in1="" lanes_in2=""
 if [ "$quick" = false ]; then
   THRESHOLD_BENCH_INPROCESS="${THRESHOLD_BENCH_INPROCESS:-1}" dotnet run -c Release --project bench/Threshold.Benchmarks -- --filter '*SimulationBenchmarks*' > "$work/bdn.log" 2>&1 || { tail -30 "$work/bdn.log" >&2; exit 1; }
   report=$(ls -t bench/Threshold.Benchmarks/BenchmarkDotNet.Artifacts/results/*SimulationBenchmarks-report.csv | head -1)
-  read -r cs_in1 cs_in2 < <("$python" - "$report" <<'EOF'
+  read -r cs_in1 cs_in2 lanes_in1 lanes_in2 < <("$python" - "$report" <<'EOF'
 import csv, sys
 units = {"ns": 1e-9, "us": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0}
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 def seconds(text):
     value, unit = text.replace(",", "").split()
     return float(value) * units[unit]
-by = {r["Threads"]: seconds(r["Median"]) for r in rows}
-print(f"{by['1']:.3f} {by['2']:.3f}")
+# The scalar kernel (what simulate runs by default); the lane kernel's rows are printed beside it.
+by = {(r.get("Kernel", "scalar"), r["Threads"]): seconds(r["Median"]) for r in rows}
+print(f"{by[('scalar', '1')]:.3f} {by[('scalar', '2')]:.3f} {by.get(('lanes', '1'), float('nan')):.3f} {by.get(('lanes', '2'), float('nan')):.3f}")
 EOF
 )
-  echo "csharp-in-process (BenchmarkDotNet median): 1 thread ${cs_in1} s, 2 threads ${cs_in2} s"
+  echo "csharp-in-process (BenchmarkDotNet median, scalar kernel): 1 thread ${cs_in1} s, 2 threads ${cs_in2} s"
+  echo "csharp-in-process (BenchmarkDotNet median, lane kernel): 1 thread ${lanes_in1} s, 2 threads ${lanes_in2} s"
 fi
 
 # 4. C# whole process.
@@ -75,9 +77,9 @@ read -r cs_whole2 cs_rss2 < "$work/cs-time-2"
 echo "csharp-whole-process (./threshold simulate): 1 thread ${cs_whole1} s (peak RSS $((cs_rss1 / 1024)) MB), 2 threads ${cs_whole2} s"
 
 # Ratios: numpy seconds on one core / C# core-seconds; above 1 means the C# simulator is faster per core.
-"$python" - "$numpy_in" "$numpy_whole" "${cs_in1:-nan}" "${cs_in2:-nan}" "$cs_whole1" "$cs_whole2" <<'EOF'
+"$python" - "$numpy_in" "$numpy_whole" "${cs_in1:-nan}" "${cs_in2:-nan}" "$cs_whole1" "$cs_whole2" "${lanes_in1:-nan}" "${lanes_in2:-nan}" <<'EOF'
 import sys
-numpy_in, numpy_whole, in1, in2, whole1, whole2 = map(float, sys.argv[1:])
+numpy_in, numpy_whole, in1, in2, whole1, whole2, lanes1, lanes2 = map(float, sys.argv[1:])
 steps = 10000 * 1095 * 3
 def line(name, numpy_s, cs_s, cores):
     if cs_s != cs_s:
@@ -86,6 +88,8 @@ def line(name, numpy_s, cs_s, cores):
           f" (C# {steps / cs_s / 1e6:.1f} M path-day-steps/s, numpy {steps / numpy_s / 1e6:.1f} M)")
 line("in-process, C# 1 thread", numpy_in, in1, 1)
 line("in-process, C# 2 threads", numpy_in, in2, 2)
+line("in-process, C# lane kernel 1 thread", numpy_in, lanes1, 1)
+line("in-process, C# lane kernel 2 threads", numpy_in, lanes2, 2)
 line("whole process, C# 1 thread", numpy_whole, whole1, 1)
 line("whole process, C# 2 threads", numpy_whole, whole2, 2)
 EOF

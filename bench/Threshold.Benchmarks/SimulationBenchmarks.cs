@@ -16,7 +16,8 @@ namespace Threshold.Benchmarks;
 /// (1,095 days) under 3 policies, about 33 million path-days, each with counting, the real engine and the real ledger,
 /// on 1 and then 2 worker threads. Data loading and the screening tables (<c>MonteCarlo.Prepare</c>) are outside the
 /// timed operation; everything per path is inside. One operation takes about a second: 2 warm-ups and 5 measured
-/// iterations, one invocation each, the median reported (on this shared machine single iterations vary by ±10%).
+/// iterations, one invocation each, the median reported (on this shared machine single iterations vary by ±10%). Both
+/// kernels run in the same run (issue 18): the lane kernel and the scalar one it is proven equal to.
 /// </summary>
 [Config(typeof(SimulationConfig))]
 public class SimulationBenchmarks
@@ -29,6 +30,10 @@ public class SimulationBenchmarks
     [Params(10_000)]
     public int Paths { get; set; }
 
+    /// <summary>The lane kernel (what <c>simulate</c> runs) or the scalar one (each path alone, its reference), measured in the same run.</summary>
+    [Params("lanes", "scalar")]
+    public string Kernel { get; set; } = "lanes";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -39,7 +44,7 @@ public class SimulationBenchmarks
     }
 
     [Benchmark]
-    public SimulationResult Simulate() => MonteCarlo.Run(prepared, new SimulationOptions { Threads = Threads }, null, default);
+    public SimulationResult Simulate() => MonteCarlo.Run(prepared, new SimulationOptions { Threads = Threads, Kernel = Kernel == "lanes" ? SimulationKernel.Lanes : SimulationKernel.Scalar }, null, default);
 
     private static string RepositoryRoot([CallerFilePath] string source = "")
     {

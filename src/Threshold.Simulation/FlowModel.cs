@@ -121,6 +121,15 @@ internal sealed class FlowModel
 
     public int Days => days;
 
+    /// <summary>Days of warm-up before the horizon's first day.</summary>
+    internal int WarmUp => warmUp;
+
+    /// <summary>Each day's month, counted from the horizon's first month (negative in the warm-up).</summary>
+    internal int[] MonthOfDay => monthOfDay;
+
+    /// <summary>The date of each day.</summary>
+    internal LocalDate[] Dates => dates;
+
     public LocalDate First => first;
 
     /// <summary>Scratch arrays of one worker thread, reused path after path (nothing per path is kept).</summary>
@@ -157,7 +166,7 @@ internal sealed class FlowModel
 
         public long[] MonthlyOverflow = [];
 
-        /// <summary>The path's northbound migrants a day (<see cref="FlowModel.Northbound"/>).</summary>
+        /// <summary>The path's northbound migrants a day (<see cref="FlowModel.Northbound(PathDraw, Workspace)"/>).</summary>
         public readonly double[] Northbound = new double[days];
 
         /// <summary>The worker's ledger, cleared before each path and policy (one future at a time).</summary>
@@ -204,7 +213,7 @@ internal sealed class FlowModel
     }
 
     /// <summary>Runs one path under one policy in a single forward pass and fills <paramref name="outcome"/>.</summary>
-    /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound"/> already filled in.</param>
+    /// <param name="ws">The worker's workspace, with the path's <see cref="Northbound(PathDraw, Workspace)"/> already filled in.</param>
     /// <remarks>The day's counts stay in the workspace's columns until the next run (for <see cref="Timeline"/>).</remarks>
     public void Run(PolicyContext policy, Workspace ws, ref PathOutcome outcome, Weights weights, bool keepDaily)
     {
@@ -245,15 +254,21 @@ internal sealed class FlowModel
     /// </summary>
     public void Northbound(PathDraw draw, Workspace ws)
     {
+        ws.Values = draw.Values;
+        Northbound(draw, ws.Northbound.AsSpan(0, days));
+    }
+
+    /// <summary>The path's northbound migrants a day (as <see cref="Northbound(PathDraw, Workspace)"/>) into <paramref name="northbound"/>.</summary>
+    public void Northbound(PathDraw draw, Span<double> northbound)
+    {
         var v = draw.Values;
         var level = calibration.NorthboundLevelPerDay * v[ParameterIndex.Of(ModelParameters.LevelScale)];
         var weekendFactor = v[ParameterIndex.Of(ModelParameters.WeekendFactor)];
         // Normalised so a week's mean factor is 1 whatever the weekend factor.
         var weekdayScale = 7 / (5 + (2 * weekendFactor));
         var noise = draw.Noise;
-        ws.Values = v;
         // exp(noise) four days at a time (the runtime's vector exp), the rest one at a time.
-        var northbound = ws.Northbound.AsSpan(0, days);
+        northbound = northbound[..days];
         var t = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -340,9 +355,15 @@ internal sealed class FlowModel
         };
         replay.Run(ref model);
         o = model.Outcome;
-        o.Subject = (long)Math.Round(model.Totals.Subject);
-        o.FearReferrals = (long)Math.Round(model.Totals.Fear);
-        o.ContiguousReturns = (long)Math.Round(model.Totals.Contiguous);
+        Finish(in model.Totals, ref o);
+    }
+
+    /// <summary>The screened totals of a path as whole people in its outcome (either kernel).</summary>
+    internal static void Finish(in ScreenedTotals totals, ref PathOutcome o)
+    {
+        o.Subject = (long)Math.Round(totals.Subject);
+        o.FearReferrals = (long)Math.Round(totals.Fear);
+        o.ContiguousReturns = (long)Math.Round(totals.Contiguous);
     }
 
     /// <summary>
@@ -452,7 +473,8 @@ internal sealed class FlowModel
             }
             else
             {
-                Pool += Flows.CloseBatch(Ws, Plan, Weights, Weights.RegimeOf(t), Seen, t, inHorizon, KindCount, Reencounter, ref Totals, ref Outcome);
+                var batch = new BatchSpace(Ws.Ledger, Ws.Carry, Ws.BatchCounts, Ws.MonthlyUnderArrangement, Ws.MonthlyOverflow);
+                Pool += Flows.CloseBatch(in batch, Plan, Weights, Weights.RegimeOf(t), Sums, Seen, t, inHorizon, KindCount, Reencounter, ref Totals, ref Outcome);
             }
 
             Seen = 0;
@@ -515,13 +537,13 @@ internal sealed class FlowModel
     /// of the day loop, which runs about seven times as often and compiles better without it.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private double CloseBatch(Workspace ws, ReturnBatchPlan plan, Weights weights, int regime, int seen, int t, bool inHorizon, int kindCount, double reencounter, ref ScreenedTotals totals, ref PathOutcome o)
+    internal double CloseBatch(in BatchSpace space, ReturnBatchPlan plan, Weights weights, int regime, Span<double> sums, int seen, int t, bool inHorizon, int kindCount, double reencounter, ref ScreenedTotals totals, ref PathOutcome o)
     {
-        var carry = ws.Carry;
-        var batchCounts = ws.BatchCounts;
-        ApplyWeights(weights, regime, ws.BatchSums, seen, carry, inHorizon, ref totals);
+        var carry = space.Carry;
+        var batchCounts = space.BatchCounts;
+        ApplyWeights(weights, regime, sums, seen, carry, inHorizon, ref totals);
         TakeWholePeople(carry.AsSpan(0, kindCount), batchCounts.AsSpan(0, kindCount));
-        var a = ws.Ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
+        var a = space.Ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
         if (inHorizon)
         {
             var month = monthOfDay[t];
@@ -529,8 +551,8 @@ internal sealed class FlowModel
             o.Overflow += a.Overflow;
             o.MexicanNationalsReturned += a.MexicanNationals;
             o.RemovedToCitizenship += a.ToCitizenship;
-            ws.MonthlyUnderArrangement[month] += a.UnderArrangement;
-            ws.MonthlyOverflow[month] += a.Overflow;
+            space.MonthlyUnderArrangement[month] += a.UnderArrangement;
+            space.MonthlyOverflow[month] += a.Overflow;
         }
 
         var back = reencounter * (a.ToMexico + totals.ContiguousBatch);
@@ -538,8 +560,11 @@ internal sealed class FlowModel
         return back;
     }
 
+    /// <summary>One path's batch state for <see cref="CloseBatch"/>: its ledger, its carried fractions, the batch's whole people by kind (scratch) and its monthly returns.</summary>
+    internal readonly record struct BatchSpace(ReturnsLedger Ledger, double[] Carry, long[] BatchCounts, long[] MonthlyUnderArrangement, long[] MonthlyOverflow);
+
     /// <summary>What the screening weights gave a path so far: the open batch's contiguous returns, and the horizon's people subject, fear referrals and contiguous returns.</summary>
-    private struct ScreenedTotals
+    internal struct ScreenedTotals
     {
         public double ContiguousBatch;
         public double Subject;
@@ -552,13 +577,13 @@ internal sealed class FlowModel
     /// conversion is exact (the language's conversion adds a saturating fix-up for NaN and out-of-range values).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static int People(double flow) => double.ConvertToIntegerNative<int>(Math.Round(flow));
+    internal static int People(double flow) => double.ConvertToIntegerNative<int>(Math.Round(flow));
 
     /// <summary>The error for a count out of range, built out of line so the hot loops do not carry its formatting.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static OverflowException OutOfRange(string what, double value) => new($"{what} of {value} people is out of range");
+    internal static OverflowException OutOfRange(string what, double value) => new($"{what} of {value} people is out of range");
 
-    private static readonly int StatusCount = Enum.GetValues<DayStatus>().Length;
+    internal static readonly int StatusCount = Enum.GetValues<DayStatus>().Length;
 
     /// <summary>
     /// Turns the summed flows of a batch (by status) into its contiguous returns, its removals by kind (into
@@ -571,7 +596,7 @@ internal sealed class FlowModel
     /// several k at a time.
     /// </remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ApplyWeights(Weights weights, int regime, double[] sums, int seen, double[] carry, bool inHorizon, ref ScreenedTotals totals)
+    internal static void ApplyWeights(Weights weights, int regime, Span<double> sums, int seen, double[] carry, bool inHorizon, ref ScreenedTotals totals)
     {
         var stride = weights.Stride;
         var kinds = stride - Weights.FirstRemoval;
@@ -579,7 +604,7 @@ internal sealed class FlowModel
         for (; seen != 0; seen &= seen - 1)
         {
             var s = System.Numerics.BitOperations.TrailingZeroCount(seen);
-            var cell = sums.AsSpan(s * 4, 4);
+            var cell = sums.Slice(s * 4, 4);
             var (n0, n1, n2, n3) = (cell[0], cell[1], cell[2], cell[3]);
             if (n0 == 0 && n1 == 0 && n2 == 0 && n3 == 0)
             {
@@ -691,10 +716,13 @@ internal sealed class FlowModel
     /// <summary>The coastal share of people crossing outside ports (from the mix); set by the simulator.</summary>
     public double CoastalShare { get; init; }
 
-    private void Summarise(DailySuspensionReplay replay, Workspace ws, ref PathOutcome o)
+    private void Summarise(DailySuspensionReplay replay, Workspace ws, ref PathOutcome o) =>
+        Summarise(replay.Transitions, ws.MonthlyUnderArrangement, ws.MonthlyOverflow, ws.MonthlyUnderCaps, ref o);
+
+    /// <summary>A path's transitions in the horizon and its monthly returns figures (into <paramref name="monthlyUnderCaps"/>), for either kernel.</summary>
+    internal void Summarise(IReadOnlyList<Transition> transitions, long[] monthlyUnderArrangement, long[] monthlyOverflow, long[] monthlyUnderCaps, ref PathOutcome o)
     {
         var start = first.PlusDays(warmUp);
-        var transitions = replay.Transitions;
         for (var i = 0; i < transitions.Count; i++)
         {
             var tr = transitions[i];
@@ -704,12 +732,12 @@ internal sealed class FlowModel
             }
         }
 
-        for (var m = 0; m < ws.MonthlyUnderArrangement.Length; m++)
+        for (var m = 0; m < monthlyUnderArrangement.Length; m++)
         {
-            ws.MonthlyUnderCaps[m] = ws.MonthlyUnderArrangement[m];
-            o.MaxMonthlyUnderCaps = Math.Max(o.MaxMonthlyUnderCaps, ws.MonthlyUnderArrangement[m]);
+            monthlyUnderCaps[m] = monthlyUnderArrangement[m];
+            o.MaxMonthlyUnderCaps = Math.Max(o.MaxMonthlyUnderCaps, monthlyUnderArrangement[m]);
             // The ledger overflows only once a monthly cap is used up: a month with overflow is a month at the cap.
-            o.CapBindingMonths += ws.MonthlyOverflow[m] > 0 ? 1 : 0;
+            o.CapBindingMonths += monthlyOverflow[m] > 0 ? 1 : 0;
         }
     }
 }

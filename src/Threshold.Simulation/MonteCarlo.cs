@@ -24,6 +24,29 @@ public sealed record SimulationOptions
 
     /// <summary>Fixed values that replace the scenario's settings, by parameter name.</summary>
     public IReadOnlyDictionary<string, double> Fixed { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// The kernel that runs the paths. The results do not depend on it (tests prove the lane kernel gives every path
+    /// exactly what the scalar kernel gives it). The scalar kernel stays the default while the lane kernel is not faster
+    /// on the reference machine (docs/performance.md §Lane kernel).
+    /// </summary>
+    internal SimulationKernel Kernel { get; init; } = SimulationKernel.Scalar;
+
+    /// <summary>Paths run side by side by the lane kernel (1 to 64); the results do not depend on it.</summary>
+    internal int Lanes { get; init; } = 8;
+
+    /// <summary>Lanes per vector operation (1, 4 or 8; null for the widest the machine accelerates); the results do not depend on it.</summary>
+    internal int? LaneWidth { get; init; }
+}
+
+/// <summary>How <see cref="MonteCarlo"/> runs the paths.</summary>
+internal enum SimulationKernel
+{
+    /// <summary>Each path alone, day by day through the engine's day-at-a-time replay (<see cref="FlowModel.Run"/>).</summary>
+    Scalar,
+
+    /// <summary>Blocks of paths side by side (<see cref="Lanes.LaneFlowModel"/> over the engine's lane replay).</summary>
+    Lanes,
 }
 
 /// <summary>One output of the model: its key, what it counts, and how to read it from a path's outcome.</summary>
@@ -125,7 +148,8 @@ public static class MonteCarlo
         var model = prepared.Model;
         var horizonMonths = model.HorizonMonths;
         var done = 0;
-        const int chunk = 16;
+        // A chunk is one block of lanes for the lane kernel (16 paths a chunk for the scalar one).
+        var chunk = options.Kernel == SimulationKernel.Scalar ? 16 : Math.Clamp(options.Lanes, 1, Engine.LaneSuspensionReplay.MaxLanes);
         var chunks = (scenario.Paths + chunk - 1) / chunk;
         // Exactly one worker (workspace and histograms) per thread, taking chunks of paths from a shared counter, so
         // memory is (threads × histograms) whatever the number of paths.
@@ -140,7 +164,8 @@ public static class MonteCarlo
                 MonthlyUnderArrangement = new long[horizonMonths],
                 MonthlyOverflow = new long[horizonMonths],
                 Plans = [.. prepared.Policies.Select(p => new Returns.ReturnBatchPlan(Returns.ArrangementSet.BuiltIn, p.LedgerKinds))],
-            })).ToArray();
+            },
+            options.Kernel == SimulationKernel.Scalar ? null : new Lanes.LaneWorkspace(model, prepared.Policies, chunk, options.LaneWidth, horizonMonths))).ToArray();
         var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
         var nextChunk = -1;
         void Work(Worker worker)
@@ -150,9 +175,16 @@ public static class MonteCarlo
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var end = Math.Min(scenario.Paths, (c + 1) * chunk);
-                for (var path = c * chunk; path < end; path++)
+                if (worker.Lanes is { } lanes)
                 {
-                    RunPath(prepared, settings, weights, options.Bands, worker, path, firstTimelines);
+                    RunBlock(prepared, settings, weights, options.Bands, worker, lanes, c * chunk, end - (c * chunk), firstTimelines);
+                }
+                else
+                {
+                    for (var path = c * chunk; path < end; path++)
+                    {
+                        RunPath(prepared, settings, weights, options.Bands, worker, path, firstTimelines);
+                    }
                 }
 
                 progress?.Report(Interlocked.Add(ref done, end - (c * chunk)));
@@ -260,8 +292,49 @@ public static class MonteCarlo
         }
     }
 
-    private sealed class Worker(Func<Accumulator> histograms, FlowModel.Workspace space)
+    /// <summary>
+    /// Paths <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1 side by side, one a lane,
+    /// under every policy (the lane kernel, <see cref="Lanes.LaneFlowModel"/>): each path's draw is its own, as in
+    /// <see cref="RunPath"/>, and each lane's outcome goes to the histograms exactly as that path's would.
+    /// </summary>
+    private static void RunBlock(Prepared prepared, ParameterSetting[] settings, Weights?[] weights, bool bands, Worker worker, Lanes.LaneWorkspace lanes, int first, int count, SuspensionTimeline?[] firstTimelines)
     {
+        var model = prepared.Model;
+        for (var l = 0; l < count; l++)
+        {
+            var draw = PathDraw.Create(prepared.Scenario.Seed, first + l, settings, model.Days, worker.Noise, prepared.Level is not null);
+            worker.Noise = draw.Noise;
+            lanes.SetPath(model, l, draw);
+        }
+
+        var horizonDays = prepared.Scenario.HorizonDays;
+        for (var p = 0; p < prepared.Policies.Count; p++)
+        {
+            var policy = prepared.Policies[p];
+            for (var l = 0; l < count; l++)
+            {
+                var draw = lanes.Draws[l]!;
+                lanes.Weights[l] = weights[p] ?? policy.Table.Weigh(draw[ModelParameters.FearManifestation], draw[ModelParameters.OfficerExceptionShare]);
+            }
+
+            Lanes.LaneFlowModel.Run(model, policy, lanes, count, bands);
+            if (first == 0)
+            {
+                firstTimelines[p] = Lanes.LaneFlowModel.Timeline(model, policy, lanes, 0);
+            }
+
+            for (var l = 0; l < count; l++)
+            {
+                worker.Totals.Add(p, lanes.Outcomes[l], lanes.Average7[l].AsSpan(Scenario.WarmUpDays, horizonDays), lanes.MonthlyUnderCaps[l], lanes.MonthlyBetweenPorts[l]);
+            }
+        }
+    }
+
+    private sealed class Worker(Func<Accumulator> histograms, FlowModel.Workspace space, Lanes.LaneWorkspace? lanes)
+    {
+        /// <summary>The lane kernel's arrays; null when the worker runs the scalar kernel.</summary>
+        public Lanes.LaneWorkspace? Lanes { get; } = lanes;
+
         private Accumulator? totals;
 
         /// <summary>The worker's histograms, made on first use (by the worker's own thread).</summary>
@@ -306,7 +379,11 @@ internal sealed class Accumulator
     /// <summary>Per policy, per horizon month: encounters between ports of entry (horizon days only).</summary>
     public LogHistogram[][] MonthlyEncounters { get; }
 
-    public void Add(int policy, in PathOutcome outcome, FlowModel.Workspace space, int warmUp)
+    public void Add(int policy, in PathOutcome outcome, FlowModel.Workspace space, int warmUp) =>
+        Add(policy, outcome, space.Average7.AsSpan(warmUp, Daily[policy].Length), space.MonthlyUnderCaps, space.MonthlyBetweenPorts);
+
+    /// <summary>A path's outcome, its horizon days' 7-day averages and its monthly figures.</summary>
+    public void Add(int policy, in PathOutcome outcome, ReadOnlySpan<double> average7, long[] monthlyUnderCaps, long[] monthlyBetweenPorts)
     {
         var outputs = Outputs[policy];
         for (var i = 0; i < outputs.Length; i++)
@@ -317,13 +394,13 @@ internal sealed class Accumulator
         var daily = Daily[policy];
         if (daily.Length > 0)
         {
-            LogHistogram.AddEach(daily, space.Average7.AsSpan(warmUp, daily.Length));
+            LogHistogram.AddEach(daily, average7[..daily.Length]);
         }
 
         if (Monthly[policy].Length > 0)
         {
-            AddMonths(Monthly[policy], space.MonthlyUnderCaps);
-            AddMonths(MonthlyEncounters[policy], space.MonthlyBetweenPorts);
+            AddMonths(Monthly[policy], monthlyUnderCaps);
+            AddMonths(MonthlyEncounters[policy], monthlyBetweenPorts);
         }
     }
 

@@ -14,7 +14,7 @@ namespace Threshold.Engine.Predicates;
 /// <remarks>
 /// A pending effect is a day index, or <see cref="None"/> (−1) when nothing is pending: the convention of the kernels.
 /// </remarks>
-public static class ThresholdPredicates
+public static partial class ThresholdPredicates
 {
     /// <summary>No effect pending: the value of a pending-effect day index when there is none.</summary>
     public const int None = -1;
@@ -78,7 +78,7 @@ public static class ThresholdPredicates
 
     /// <summary>
     /// The deactivation streak after one more day: one longer when the window ending that day is readable
-    /// (<see cref="WindowReadable"/>) and below the level (<see cref="BelowDeactivationLevel"/>), else broken to 0.
+    /// (<see cref="WindowReadable"/>) and below the level (<see cref="BelowDeactivationLevel(long, long)"/>), else broken to 0.
     /// 10773 §2(a) as amended by Proclamation 10817 §1: "for 28 consecutive days" (v1: a single day).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -266,3 +266,56 @@ internal struct DecidingWindow
 
     private static bool IsMissing(bool[]? missing, int length, int k) => missing is not null && k >= 0 && k < length && missing[k];
 }
+
+/// <summary>What a fast segment may determine: a discontinuation (streak test), an activation or a cancellation (the activation tests), or nothing.</summary>
+internal enum FastMode : byte
+{
+    /// <summary>Active with nothing pending: <see cref="ThresholdPredicates.StreakReached(int, int)"/> decides.</summary>
+    Deactivation,
+
+    /// <summary>Inactive with nothing pending, or a cancellable wind-down: <see cref="ThresholdPredicates.MayActivate(long, int, long, long, long)"/> decides.</summary>
+    Activation,
+
+    /// <summary>Nothing can be determined: the window only slides.</summary>
+    SlideOnly,
+}
+
+/// <summary>
+/// A run of quiet days after day <see cref="From"/> closed, up to <see cref="Limit"/> (exclusive): the status holds and
+/// only the window slides, so a fast loop carries just the window's end, sum and streak (and hands them back).
+/// </summary>
+internal struct FastSegment
+{
+    /// <summary>The day closed before the segment.</summary>
+    public int From;
+
+    /// <summary>The first day on which more than the window can change (the segment ends before it).</summary>
+    public int Limit;
+
+    public FastMode Mode;
+
+    /// <summary>The status of every day of the segment.</summary>
+    public DayStatus Status;
+
+    /// <summary>Active under a capped year: each day run counts against the cap.</summary>
+    public bool ActiveCapped;
+
+    public int End;
+
+    public long Sum;
+
+    public long LevelSum;
+
+    public int Streak;
+
+    /// <summary>The version's <c>average.window_days</c>, <c>deactivate.streak_days</c> and activation bounds (<see cref="VersionInForce"/>).</summary>
+    public int WindowDays;
+
+    public int StreakDays;
+
+    public long ActivateSum;
+
+    public long SingleDayBound;
+
+    public long DiscretionarySum;
+}

@@ -402,7 +402,7 @@ public static partial class SuspensionReplay
                 sink.Day(i, OpenDay(i));
                 CloseDay(i);
                 // Only once the window has been built under the version in force (not before the in-force date).
-                if (InForce(i, calendar.First) && !state.Expired && missing is null && WindowComplete(window.End, window.Days))
+                if (CanFastForward(i))
                 {
                     i = FastForward(i, to, ref sink) - 1;
                 }
@@ -437,19 +437,18 @@ public static partial class SuspensionReplay
         private int FastForward<TSink>(int i, int stop, ref TSink sink)
             where TSink : struct, IDaySink, allows ref struct
         {
-            var limit = QuietLimit(i, stop);
-            var status = state.Status;
-            var active = status == DayStatus.Active;
-            var activeCapped = active && cap.Year < CapCount;
+            var segment = BeginFast(i, stop);
+            var limit = segment.Limit;
+            var status = segment.Status;
 
             // Locals, not fields, so the JIT keeps the per-day state in registers; stored back before any decision.
-            var (c, days, end, s, level, run) = (window.Counted, window.Days, window.End, window.Sum, window.LevelSum, window.Streak);
+            var (c, days, end, s, level, run) = (window.Counted, window.Days, segment.End, segment.Sum, segment.LevelSum, segment.Streak);
             var (streakDays, activateSum, singleDay, discretionary) = (version.StreakDays, version.ActivateSum, version.SingleDayBound, version.DiscretionarySum);
             var j = i + 1;
             var decided = false;
             unchecked
             {
-                if (DeactivationOpen(active, state.Deactivation.Day))
+                if (segment.Mode == FastMode.Deactivation)
                 {
                     for (; j < limit; j++)
                     {
@@ -466,8 +465,7 @@ public static partial class SuspensionReplay
                         }
                     }
                 }
-                else if (CancellationOpen(active, state.Deactivation.Day, version.Version.CancelledByActivation)
-                    || ActivationOpen(status == DayStatus.Inactive, state.Activation.Day))
+                else if (segment.Mode == FastMode.Activation)
                 {
                     for (; j < limit; j++)
                     {
@@ -495,9 +493,68 @@ public static partial class SuspensionReplay
                 }
             }
 
-            (window.End, window.Sum, window.Streak) = (end, s, run);
+            (segment.End, segment.Sum, segment.Streak) = (end, s, run);
+            return EndFast(in segment, j, decided);
+        }
+
+        /// <summary>
+        /// Whether the days after day <paramref name="i"/> (just closed) may run on a fast path: in force, not expired, no
+        /// missing day, and the window built under the version in force. The batch loop and the lane kernel ask the same.
+        /// </summary>
+        internal bool CanFastForward(int i) => InForce(i, calendar.First) && !state.Expired && missing is null && WindowComplete(window.End, window.Days);
+
+        /// <summary>The lag of the version in force: a window read on day d ends on d − lag.</summary>
+        internal int Lag => version.Lag;
+
+        /// <summary>Index in <see cref="CompiledPolicy.Versions"/> of the version in force.</summary>
+        internal int VersionIndex => version.Index;
+
+        /// <summary>
+        /// Starts a fast segment after day <paramref name="i"/> closed (<see cref="CanFastForward"/> true): the days up to
+        /// <see cref="FastSegment.Limit"/> (the next possible event, at most <paramref name="stop"/>) keep the status and
+        /// can only slide the window and perhaps yield one determination, of the kind <see cref="FastSegment.Mode"/> says.
+        /// The scalar fast path (<see cref="FastForward"/>) and the lane kernel (<see cref="LaneSuspensionReplay"/>) run
+        /// such a segment each in its own loop, over the same predicates, and hand it back with <see cref="EndFast"/>.
+        /// </summary>
+        internal FastSegment BeginFast(int i, int stop)
+        {
+            var status = state.Status;
+            var active = status == DayStatus.Active;
+            var mode = DeactivationOpen(active, state.Deactivation.Day) ? FastMode.Deactivation
+                : CancellationOpen(active, state.Deactivation.Day, version.Version.CancelledByActivation) || ActivationOpen(status == DayStatus.Inactive, state.Activation.Day) ? FastMode.Activation
+                : FastMode.SlideOnly;
+            return new FastSegment
+            {
+                From = i,
+                Limit = QuietLimit(i, stop),
+                Mode = mode,
+                Status = status,
+                ActiveCapped = active && cap.Year < CapCount,
+                End = window.End,
+                Sum = window.Sum,
+                LevelSum = window.LevelSum,
+                Streak = window.Streak,
+                WindowDays = window.Days,
+                StreakDays = version.StreakDays,
+                ActivateSum = version.ActivateSum,
+                SingleDayBound = version.SingleDayBound,
+                DiscretionarySum = version.DiscretionarySum,
+            };
+        }
+
+        /// <summary>
+        /// Ends a fast segment on day <paramref name="j"/>: the first day not run when nothing was decided, or the day
+        /// whose window (<see cref="FastSegment.End"/>, <see cref="FastSegment.Sum"/>, <see cref="FastSegment.Streak"/>)
+        /// passed the segment's test when <paramref name="decided"/>. The window goes back to the kernel; a decision is
+        /// made by the slow path's own code (the exact test names the trigger); the days run count against an active
+        /// capped year. Returns the first day not replayed.
+        /// </summary>
+        internal int EndFast(in FastSegment segment, int j, bool decided)
+        {
+            (window.End, window.Sum, window.Streak) = (segment.End, segment.Sum, segment.Streak);
             if (decided)
             {
+                var active = segment.Status == DayStatus.Active;
                 // The exact test and the determination are the slow path's own.
                 if (DeactivationOpen(active, state.Deactivation.Day))
                 {
@@ -518,9 +575,9 @@ public static partial class SuspensionReplay
                 j++;
             }
 
-            if (activeCapped)
+            if (segment.ActiveCapped)
             {
-                cap.ActiveDays += j - (i + 1);
+                cap.ActiveDays += j - (segment.From + 1);
             }
 
             return j;
