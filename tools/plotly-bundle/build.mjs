@@ -37,6 +37,8 @@ await build({
     globalName: 'Plotly',
     // As plotly.js's own build: a browser global for Node's, and no AMD loader even if a page defines one.
     define: { global: 'window', 'define.amd': 'false', 'process.env.NODE_DEBUG': 'false' },
+    // The one stylesheet plotly.js requires is maplibre's, for map traces, which this bundle leaves out.
+    loader: { '.css': 'empty' },
     target: 'es2018',
     legalComments: 'eof',
     banner: { js: `//# allFunctionsCalledOnLoad\n/* plotly.js ${version} (MIT, Plotly, Inc.): core with scatter and bar only, built by tools/plotly-bundle/build.mjs */` },
