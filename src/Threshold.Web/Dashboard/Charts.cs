@@ -24,14 +24,7 @@ public static class Charts
         var x = view.Dates.Cast<object>().ToList();
         var data = new List<ITrace>
         {
-            // The daily counts as one filled step area, each day's level centred on its date as a bar would be: one
-            // path where bars drew an element a day (over a thousand), which doubled the time Plotly takes to draw.
-            new Scatter
-            {
-                Name = "Counted encounters (daily)", Mode = ModeFlag.Lines, X = x, Y = view.Counted.Cast<object>().ToList(),
-                Line = new Line { Shape = Plotly.Blazor.Traces.ScatterLib.LineLib.ShapeEnum.Hvh, Width = 0, Color = "#9fb3c8" },
-                Fill = Plotly.Blazor.Traces.ScatterLib.FillEnum.ToZeroY, FillColor = "#9fb3c8",
-            },
+            new Bar { Name = "Counted encounters (daily)", X = x, Y = view.Counted.Cast<object>().ToList(), Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = "#9fb3c8" } },
             new Scatter { Name = "7-day average", Mode = ModeFlag.Lines, X = x, Y = view.Average.Cast<object>().ToList(), Line = new Line { Color = "#0b3d91", Width = 2.5m } },
         };
         var colour = 0;
