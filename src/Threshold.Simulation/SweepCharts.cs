@@ -35,6 +35,24 @@ public static class SweepCharts
     /// <summary>The SVG text of policy <paramref name="policy"/>'s chart, for a page to inline.</summary>
     public static string Svg(SweepResult result, int policy) => Plots(result)[policy].Plot.GetSvgXml(Width, Height);
 
+    /// <summary>
+    /// <see cref="Svg"/> made to sit inside a page: no XML declaration, a view box so it scales to the column, and a
+    /// role and name for screen readers (the chart's title).
+    /// </summary>
+    public static string InlineSvg(SweepResult result, int policy)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var svg = Svg(result, policy);
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            throw new InvalidOperationException("ScottPlot wrote no <svg> element");
+        }
+
+        var name = System.Net.WebUtility.HtmlEncode($"{result.Policies[policy]}: P50 of {result.Spec.Output} across the sweep (MODELED)");
+        return string.Create(CultureInfo.InvariantCulture, $"<svg viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{name}\" style=\"max-width:100%;height:auto\"{svg[(start + 4)..]}");
+    }
+
     private static Plot HeatMap(SweepResult result, int policy, ScottPlot.Range range)
     {
         var (x, y) = (result.Spec.Axes[0], result.Spec.Axes[1]);

@@ -112,7 +112,7 @@ public sealed class SimulateSweepTests : IDisposable
     {
         var scenario = options.Contains("--backtest", StringComparison.Ordinal) ? [] : new[] { Write("small.yaml", Small) };
         var outDir = Path.Combine(folder, "bad");
-        var r = Cli.Run([.. scenario, .. options.Split(' ').Prepend("simulate"), "--out", outDir]);
+        var r = Cli.Run(["simulate", .. scenario, .. options.Split(' '), "--out", outDir]);
         Assert.True(r.ExitCode == 2, r.ToString());
         var line = r.Stderr.TrimEnd('\n');
         Assert.DoesNotContain('\n', line);
