@@ -84,7 +84,7 @@ public static class SimulationApi
             : SimulationService.FromYaml(yaml);
     }
 
-    /// <remarks>Checks the grid and the caps on the request thread; the sweep itself runs as a background job.</remarks>
+    // Checks the grid and the caps on the request thread; the sweep itself runs as a background job.
     public static async Task<Results<Accepted<SweepJobDocument>, EmptyHttpResult>> StartSweep(
         string? scenario, [FromQuery] string[]? sweep, string? output, string? paths, string? seed,
         HttpRequest request, SimulationService simulations, HeavyJobs heavy, IClock clock, ILoggerFactory logs, CancellationToken cancellationToken)
@@ -92,10 +92,17 @@ public static class SimulationApi
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(simulations);
         ArgumentNullException.ThrowIfNull(logs);
-        var spec = ParseSweep(sweep, output);
+        // Each field is checked before the next, so a bad one is the one the 400 names.
+        var (pathCount, seedValue) = (ParsePaths(paths), ParseSeed(seed));
+        if (output is not null && !SweepSpec.OutputKeys.Contains(output, StringComparer.Ordinal))
+        {
+            throw new RequestValidationException("output", $"output '{ProblemMapping.Quoted(output)}' is not an output of the simulator; outputs: {string.Join(", ", SweepSpec.OutputKeys)}");
+        }
+
         var read = await ReadScenarioAsync(scenario, request, simulations, cancellationToken).ConfigureAwait(false);
+        var spec = ParseSweep(sweep, output);
         var role = Roles.HighestRole(request.HttpContext.User) ?? Threshold.Record.ApiRole.Analyst;
-        var bounded = simulations.BoundedSweep(read, ParsePaths(paths), ParseSeed(seed), spec, role);
+        var bounded = simulations.BoundedSweep(read, pathCount, seedValue, spec, role);
         var job = simulations.Sweeps.Start(
             ThresholdWebApp.ClientIdentity(request.HttpContext),
             bounded,
