@@ -48,7 +48,7 @@ public sealed partial class SweepBrowserTests(LiveServer server)
         await Assertions.Expect(csv).ToHaveAttributeAsync("download", "sweep.csv");
         await Assertions.Expect(csv).ToHaveAttributeAsync("href", new Regex("^data:text/csv;"));
         var download = await page.RunAndWaitForDownloadAsync(() => csv.ClickAsync());
-        var text = await File.ReadAllTextAsync(await download.PathAsync());
+        var text = await File.ReadAllTextAsync((await download.PathAsync())!);
         Assert.StartsWith("# MODELED", text, StringComparison.Ordinal);
         Assert.Contains("cell,deterrence.effect,flow.level_scale,policy,output", text, StringComparison.Ordinal);
         await LiveServer.ScreenshotAsync(page, "simulate-sweep");
