@@ -62,4 +62,13 @@ public sealed partial class SweepBrowserTests(LiveServer server)
         await Assertions.Expect(other.GetByLabel("Output charted")).ToHaveValueAsync("people_subject");
         await Assertions.Expect(other.GetByLabel("Sweep paths per cell")).ToHaveValueAsync("6");
     }
+
+    [Fact]
+    public async Task Simulate_AViewerSeesTheSweepFormButNotItsRunButton()
+    {
+        var page = await server.NewPageAsync(); // anonymous on loopback: a viewer
+        await page.GotoAsync("/simulate");
+        await Assertions.Expect(page.GetByTestId("needs-role-analyst-sweep")).ToContainTextAsync("Running a sweep needs the analyst role");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Run the sweep" }).CountAsync());
+    }
 }
