@@ -65,6 +65,44 @@ internal sealed class SimulateSettings : CommandSettings
         _ => throw new UsageException($"--origin {Origin}: must be fixed or rolling"),
     };
 
+    // Sweeps (issue 18): a grid of one or two parameters on common random numbers.
+    [CommandOption("--sweep <PARAM=LOW..HIGH:N>")]
+    [Description("Sweep a model parameter over N evenly spaced values from LOW to HIGH (e.g. deterrence.effect=0.2..0.6:5); give it twice for a 2-D grid (at most 400 cells). Writes sweep.json, sweep.csv and a chart per policy instead of a plain run.")]
+    public string[]? Sweep { get; init; }
+
+    [CommandOption("--sweep-output <NAME>")]
+    [Description("With --sweep: the output the charts show (default days_active), any key of result.json's outputs.")]
+    public string? SweepOutput { get; init; }
+
+    /// <summary>The --sweep options as a grid, or null without them; each bad one is named.</summary>
+    public SweepSpec? ParseSweep()
+    {
+        if (Sweep is not { Length: > 0 })
+        {
+            return SweepOutput is null ? null : throw new UsageException($"--sweep-output {SweepOutput} is an option of a sweep; give it with --sweep");
+        }
+
+        var axes = Sweep.Select(text =>
+        {
+            try
+            {
+                return SweepAxis.Parse(text);
+            }
+            catch (SweepSpecException e)
+            {
+                throw new UsageException($"--sweep {text}: {e.Message}");
+            }
+        }).ToArray();
+        try
+        {
+            return new SweepSpec(axes, SweepOutput);
+        }
+        catch (SweepSpecException e)
+        {
+            throw new UsageException(SweepOutput is not null && e.Message.StartsWith($"'{SweepOutput}'", StringComparison.Ordinal) ? $"--sweep-output {SweepOutput}: {e.Message}" : $"--sweep: {e.Message}");
+        }
+    }
+
     /// <summary>--level-rule as (months, damping): a rule of <see cref="LevelForecast.Grid"/>'s shape.</summary>
     public (int Months, double Damping)? ParseLevelRule()
     {
@@ -107,6 +145,12 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
             throw new UsageException($"{(settings.Window is not null ? "--window" : settings.LevelRule is not null ? "--level-rule" : "--origin")} {backtestOnly} is an option of a backtest; give it with --backtest");
         }
 
+        var sweep = settings.ParseSweep();
+        if (sweep is not null && settings.Backtest)
+        {
+            throw new UsageException("--sweep runs a scenario's grid; it cannot be given with --backtest");
+        }
+
         if (settings.Backtest)
         {
             if (settings.Scenario is not null)
@@ -144,6 +188,11 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
         var scenario = ScenarioYamlReader.ReadFile(settings.Scenario ?? throw new UsageException("SCENARIO is required (a scenario YAML file), or --backtest"))
             .WithRun(paths, seed);
         var inputs = SimulationInputs.Load(settings.Source, scenario.MixMonth);
+        if (sweep is not null)
+        {
+            return RunSweep(scenario, inputs, sweep, threads, outDir, settings.NoCharts, cancellationToken);
+        }
+
         var result = WithProgress("paths", scenario.Paths, p => MonteCarlo.Run(scenario, inputs, new SimulationOptions { Threads = threads }, p, cancellationToken));
         SensitivityTable? sensitivity = null;
         if (!settings.NoSensitivity)
@@ -178,6 +227,46 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
         Console.Out.WriteLine($"wrote {output.Count} files to {outDir}: {string.Join(", ", output.Keys.Order(StringComparer.Ordinal))}");
         return ExitCodes.Ok;
     }
+
+    /// <summary>A sweep: every cell on the scenario's paths and seed; writes the table, the JSON and a chart per policy.</summary>
+    private static int RunSweep(Simulation.Scenario scenario, SimulationInputs inputs, SweepSpec sweep, int? threads, string outDir, bool noCharts, CancellationToken cancellationToken)
+    {
+        if ((long)sweep.Cells * scenario.Paths > int.MaxValue)
+        {
+            throw new UsageException($"--sweep: {sweep.Cells:N0} cells × {scenario.Paths:N0} paths is more than one sweep can run; ask for fewer --paths");
+        }
+
+        var result = WithProgress($"sweep ({sweep.Cells} cells × {scenario.Paths:N0} paths)", sweep.Cells * scenario.Paths, p => Simulation.Sweep.Run(scenario, inputs, sweep, threads, p, cancellationToken));
+        var output = new Dictionary<string, byte[]>
+        {
+            ["sweep.json"] = Encoding.UTF8.GetBytes(SweepFormats.Json(result)),
+            ["sweep.csv"] = Encoding.UTF8.GetBytes(SweepFormats.Csv(result)),
+        };
+        if (!noCharts)
+        {
+            foreach (var (name, bytes) in SweepCharts.All(result))
+            {
+                output[name] = bytes;
+            }
+        }
+
+        OutputFolder.Write(outDir, output);
+        Console.Out.WriteLine(SimulationResult.ModeledNotice);
+        Console.Out.WriteLine(SweepFormats.Method(result));
+        for (var p = 0; p < result.Policies.Count; p++)
+        {
+            var bands = result.Bands(p, sweep.Output);
+            var low = bands.Select((b, i) => (b.P50, i)).Min();
+            var high = bands.Select((b, i) => (b.P50, i)).Max();
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Policies[p]}: P50 of {sweep.Output} from {low.P50:N0} ({Cell(result, low.i)}) to {high.P50:N0} ({Cell(result, high.i)})"));
+        }
+
+        Console.Out.WriteLine($"wrote {output.Count} files to {outDir}: {string.Join(", ", output.Keys.Order(StringComparer.Ordinal))}");
+        return ExitCodes.Ok;
+    }
+
+    private static string Cell(SweepResult result, int index) =>
+        string.Join(", ", result.Spec.Axes.Select((a, i) => $"{a.Parameter.Name} {ModelParameter.Format(result.Cells[index].Values[i])}"));
 
     /// <summary>Runs <paramref name="work"/> with a progress bar on stderr when it is a terminal; silently otherwise.</summary>
     private static T WithProgress<T>(string what, int total, Func<IProgress<int>?, T> work)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
 using Threshold.Law;
 using Threshold.Simulation;
 using Threshold.Web.Hosting;
@@ -26,6 +28,23 @@ public static class SimulationApi
             .WithName("Simulate")
             .WithSummary("Run a scenario (YAML body, or scenario=NAME for a bundled one) and return result.json or one of its CSV tables (format=). MODELED.")
             .WithDescription("paths and seed replace the scenario's; sensitivity=true adds the sensitivity table. Paths and horizon are capped per request (a 400 names the field). A bad scenario is a 400 naming its line and key.");
+        api.MapPost("/sweeps", StartSweep).RequireAuthorization(Roles.Analyst).Accepts<string>("application/yaml", "text/yaml", "application/x-yaml")
+            .Produces<SweepJobDocument>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithName("StartSweep")
+            .WithSummary("Start a parameter sweep of a scenario (YAML body, or scenario=NAME): sweep=PARAM=LOW..HIGH:N once or twice, every cell on the same paths and seed (common random numbers). Answers 202 with the job to poll. MODELED.")
+            .WithDescription("Runs in the background as a heavy job of the simulation lane; GET the job's status for progress, its result for sweep.json or sweep.csv, DELETE it to cancel. At most 400 cells; each cell is capped as a simulation request (paths, horizon, policies) and the whole sweep at 10 times the role's per-request cost cap (a 400 names the field). output= names the output the charts show (default days_active).");
+        api.MapGet("/sweeps/{id}", SweepStatus).RequireAuthorization(Roles.Analyst)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("SweepStatus").WithSummary("A sweep you started: its state (queued, running, finished, failed, cancelled) and progress in paths over all cells.");
+        api.MapGet("/sweeps/{id}/result", SweepResultText).RequireAuthorization(Roles.Analyst)
+            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("SweepResult").WithSummary("A finished sweep's table: format=sweep.json (default) or sweep.csv, as ./threshold simulate --sweep writes them. MODELED. 409 until it has finished.");
+        api.MapDelete("/sweeps/{id}", CancelSweep).RequireAuthorization(Roles.Analyst)
+            .Produces<SweepJobDocument>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("CancelSweep").WithSummary("Cancel a sweep you started: a queued one leaves the queue, a running one stops after its current chunk of paths.");
         return app;
     }
 
@@ -42,19 +61,7 @@ public static class SimulationApi
     {
         var wanted = format ?? "result.json";
         SimulationRun.CheckFormat(wanted, sensitivity == true);
-        Scenario read;
-        if (scenario is not null)
-        {
-            read = simulations.BundledScenario(scenario);
-        }
-        else
-        {
-            var yaml = await ThresholdWebApp.ReadBodyTextAsync(request, ScenarioYamlReader.MaxBytes, cancellationToken).ConfigureAwait(false);
-            read = string.IsNullOrWhiteSpace(yaml)
-                ? throw new RequestValidationException("body", "send a scenario as YAML in the body (docs/simulation.md), or name a bundled one with scenario=")
-                : SimulationService.FromYaml(yaml);
-        }
-
+        var read = await ReadScenarioAsync(scenario, request, simulations, cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(request);
         var role = Roles.HighestRole(request.HttpContext.User) ?? Threshold.Record.ApiRole.Analyst;
         var bounded = simulations.Bounded(read, ParsePaths(paths), ParseSeed(seed), sensitivity == true, role);
@@ -62,6 +69,148 @@ public static class SimulationApi
         var (text, contentType) = run.Render(wanted);
         return TypedResults.Text(text, contentType, Encoding.UTF8);
     }
+
+    /// <summary>The bundled scenario named, else the YAML of the body.</summary>
+    private static async Task<Scenario> ReadScenarioAsync(string? scenario, HttpRequest request, SimulationService simulations, CancellationToken cancellationToken)
+    {
+        if (scenario is not null)
+        {
+            return simulations.BundledScenario(scenario);
+        }
+
+        var yaml = await ThresholdWebApp.ReadBodyTextAsync(request, ScenarioYamlReader.MaxBytes, cancellationToken).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(yaml)
+            ? throw new RequestValidationException("body", "send a scenario as YAML in the body (docs/simulation.md), or name a bundled one with scenario=")
+            : SimulationService.FromYaml(yaml);
+    }
+
+    // Checks the grid and the caps on the request thread; the sweep itself runs as a background job.
+    public static async Task<Results<Accepted<SweepJobDocument>, EmptyHttpResult>> StartSweep(
+        string? scenario, [FromQuery] string[]? sweep, string? output, string? paths, string? seed,
+        HttpRequest request, SimulationService simulations, HeavyJobs heavy, IClock clock, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(simulations);
+        ArgumentNullException.ThrowIfNull(logs);
+        // Each field is checked before the next, so a bad one is the one the 400 names.
+        var (pathCount, seedValue) = (ParsePaths(paths), ParseSeed(seed));
+        if (output is not null && !SweepSpec.OutputKeys.Contains(output, StringComparer.Ordinal))
+        {
+            throw new RequestValidationException("output", $"output '{ProblemMapping.Quoted(output)}' is not an output of the simulator; outputs: {string.Join(", ", SweepSpec.OutputKeys)}");
+        }
+
+        var read = await ReadScenarioAsync(scenario, request, simulations, cancellationToken).ConfigureAwait(false);
+        var spec = ParseSweep(sweep, output);
+        var role = Roles.HighestRole(request.HttpContext.User) ?? Threshold.Record.ApiRole.Analyst;
+        var bounded = simulations.BoundedSweep(read, pathCount, seedValue, spec, role);
+        var job = simulations.Sweeps.Start(
+            ThresholdWebApp.ClientIdentity(request.HttpContext),
+            bounded,
+            spec,
+            heavy,
+            clock,
+            j => simulations.SweepAsync(j.Scenario, j.Spec, j.Progress, j.Token),
+            logs.CreateLogger<SimulationSweeps>());
+        if (job is null)
+        {
+            await HeavyJobs.RefuseAsync(request.HttpContext, HeavyLane.Simulation).ConfigureAwait(false);
+            return TypedResults.Empty;
+        }
+
+        var document = SweepJobDocument.From(job);
+        return TypedResults.Accepted(document.Status, document);
+    }
+
+    public static Results<Ok<SweepJobDocument>, ProblemHttpResult> SweepStatus(string id, HttpContext context, SimulationService simulations) =>
+        FindSweep(id, context, simulations) is { } job ? TypedResults.Ok(SweepJobDocument.From(job)) : NoSuchSweep(id);
+
+    public static Results<ContentHttpResult, ProblemHttpResult> SweepResultText(string id, string? format, HttpContext context, SimulationService simulations)
+    {
+        var wanted = format ?? "sweep.json";
+        if (!SweepFormats.Files.Contains(wanted, StringComparer.Ordinal))
+        {
+            throw new RequestValidationException("format", $"unknown format '{ProblemMapping.Quoted(wanted)}'; formats: {string.Join(", ", SweepFormats.Files)}");
+        }
+
+        if (FindSweep(id, context, simulations) is not { } job)
+        {
+            return NoSuchSweep(id);
+        }
+
+        if (job.Result is not { } result)
+        {
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "The sweep has no result.",
+                Detail = job.State is SweepJobState.Queued or SweepJobState.Running
+                    ? $"the sweep is {Lower(job.State)} ({job.PathsDone:N0} of {job.PathsTotal:N0} paths); its result is readable once it has finished"
+                    : $"the sweep {Lower(job.State)}{(job.Error is null ? string.Empty : ": " + job.Error)}; it has no result",
+            });
+        }
+
+        return wanted == "sweep.csv"
+            ? TypedResults.Text(SweepFormats.Csv(result), "text/csv", Encoding.UTF8)
+            : TypedResults.Text(SweepFormats.Json(result), "application/json", Encoding.UTF8);
+    }
+
+    public static Results<Accepted<SweepJobDocument>, ProblemHttpResult> CancelSweep(string id, HttpContext context, SimulationService simulations)
+    {
+        if (FindSweep(id, context, simulations) is not { } job)
+        {
+            return NoSuchSweep(id);
+        }
+
+        job.Cancel();
+        var document = SweepJobDocument.From(job);
+        return TypedResults.Accepted(document.Status, document);
+    }
+
+    /// <summary>The grid the request's sweep= and output= ask for; each bad part is named.</summary>
+    internal static SweepSpec ParseSweep(IReadOnlyList<string>? sweep, string? output)
+    {
+        if (sweep is not { Count: > 0 })
+        {
+            throw new RequestValidationException("sweep", "give sweep=PARAM=LOW..HIGH:N once or twice, e.g. sweep=deterrence.effect=0.2..0.6:5 (GET /api/v1/simulation/parameters lists the parameters)");
+        }
+
+        var axes = sweep.Select(text =>
+        {
+            try
+            {
+                return SweepAxis.Parse(text);
+            }
+            catch (SweepSpecException e)
+            {
+                throw new RequestValidationException("sweep", $"sweep '{ProblemMapping.Quoted(text)}': {e.Message}");
+            }
+        }).ToArray();
+        try
+        {
+            return new SweepSpec(axes, output);
+        }
+        catch (SweepSpecException e)
+        {
+            throw output is not null && e.Message.StartsWith($"'{output}'", StringComparison.Ordinal)
+                ? new RequestValidationException("output", $"output {e.Message}")
+                : new RequestValidationException("sweep", e.Message);
+        }
+    }
+
+    private static SweepJob? FindSweep(string id, HttpContext context, SimulationService simulations)
+    {
+        ArgumentNullException.ThrowIfNull(simulations);
+        return simulations.Sweeps.Find(id, ThresholdWebApp.ClientIdentity(context));
+    }
+
+    private static ProblemHttpResult NoSuchSweep(string id) => TypedResults.Problem(new ProblemDetails
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "No such sweep",
+        Detail = $"no sweep you started has the id '{ProblemMapping.Quoted(RequestText.Checked("id", id)!)}'; a sweep is readable by the caller who started it until {SimulationSweeps.Kept.TotalMinutes:0} minutes after it ends",
+    });
+
+    private static string Lower(SweepJobState state) => state.ToString().ToLowerInvariant();
 
     private static int? ParsePaths(string? text) => text is null ? null
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 ? v
@@ -86,5 +235,52 @@ public sealed record SimulationParameterDto(string Name, string Unit, double Def
     {
         ArgumentNullException.ThrowIfNull(p);
         return new(p.Name, p.Unit, p.Default, p.Minimum, p.Maximum, p.PlausibleLow, p.PlausibleHigh, p.MarkText, p.Source);
+    }
+}
+
+/// <summary>
+/// A sweep job as the API shows it: its state and progress, the grid, and where to read it. The result it leads to is
+/// MODELED (<see cref="Notice"/>).
+/// </summary>
+/// <param name="Sweep">The axes as written, PARAM=LOW..HIGH:N.</param>
+/// <param name="Status">Where to poll this document.</param>
+/// <param name="Result">Where to read sweep.json (format=sweep.csv for the table) once finished; null before.</param>
+public sealed record SweepJobDocument(
+    string Id,
+    string State,
+    string Notice,
+    string EngineVersion,
+    string RuleSetVersion,
+    string Scenario,
+    IReadOnlyList<string> Sweep,
+    string Output,
+    int Cells,
+    int PathsPerCell,
+    long PathsDone,
+    long PathsTotal,
+    string? Error,
+    string Status,
+    string? Result)
+{
+    public static SweepJobDocument From(SweepJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var status = $"/api/v1/simulation/sweeps/{job.Id}";
+        return new(
+            job.Id,
+            job.State.ToString().ToLowerInvariant(),
+            SimulationResult.ModeledNotice,
+            Threshold.Law.RuleSetVersion.EngineVersion,
+            Threshold.Law.RuleSetVersion.Current,
+            job.Scenario.Name,
+            [.. job.Spec.Axes.Select(a => a.ToString())],
+            job.Spec.Output,
+            job.Spec.Cells,
+            job.Scenario.Paths,
+            job.PathsDone,
+            job.PathsTotal,
+            job.Error,
+            status,
+            job.Result is null ? null : status + "/result");
     }
 }

@@ -229,7 +229,57 @@ public sealed class SimulationService : IDisposable
         }
     }
 
-    public void Dispose() => turn.Dispose();
+    /// <summary>
+    /// How many times a role's per-request cost cap (<see cref="MaxCost"/>) one sweep may cost in all: a sweep's cells
+    /// are the point of it, but it must still end in minutes on a shared server.
+    /// </summary>
+    public const int SweepCostMultiple = 10;
+
+    /// <summary>The sweeps started through the API, readable by their owner until an hour after they end.</summary>
+    public SimulationSweeps Sweeps { get; } = new();
+
+    /// <summary>
+    /// Applies the request's overrides to a sweep's scenario and checks each cell is within the server's caps (as
+    /// <see cref="Bounded"/>) and the whole grid within <see cref="SweepCostMultiple"/> times the role's cap.
+    /// </summary>
+    public Scenario BoundedSweep(Scenario scenario, int? paths, ulong? seed, SweepSpec spec, ApiRole role = ApiRole.Analyst)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var run = Bounded(scenario, paths, seed, sensitivity: false, role);
+        var cost = Cost(run, sensitivity: false) * spec.Cells;
+        var cap = MaxCost(role) * SweepCostMultiple;
+        if (cost > cap)
+        {
+            throw new RequestValidationException("cost", $"this sweep costs {cost:N0} ({spec.Cells:N0} cells × {run.Paths:N0} paths × {run.HorizonDays:N0} days × {run.Policies.Count} policies); the {ApiKeyRecord.RoleName(role)} role may run at most {cap:N0} a sweep ({SweepCostMultiple} × its per-request cap): ask for fewer cells, paths or days");
+        }
+
+        return run;
+    }
+
+    /// <summary>
+    /// Runs a sweep of <paramref name="scenario"/> (already <see cref="BoundedSweep"/>) off the request thread, after any
+    /// run already going; <paramref name="progress"/> receives the paths finished over all cells. Cancelling stops it.
+    /// </summary>
+    public async Task<SweepResult> SweepAsync(Scenario scenario, SweepSpec spec, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var data = Inputs(scenario.MixMonth);
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => Sweep.Run(scenario, data, spec, progress: progress, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        Sweeps.Dispose();
+        turn.Dispose();
+    }
 
     /// <summary>The calibration and mix, loaded once per mix month (they read the real monthly files).</summary>
     private SimulationInputs Inputs(YearMonth mixMonth) =>
