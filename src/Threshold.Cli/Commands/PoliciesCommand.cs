@@ -38,7 +38,7 @@ internal sealed class PoliciesCommand : Command<PoliciesSettings>
         {
             // The same document as GET /api/v1/policies.
             var doc = new Threshold.Web.Apis.PoliciesDocument(RuleSetVersion.EngineVersion, RuleSetVersion.Current, [.. policies.Select(p => Threshold.Web.Apis.PolicyDocumentDto.From(p, on))]);
-            Console.Out.WriteLine(JsonSerializer.Serialize(doc, ReplayReport.JsonOptions));
+            Console.Out.WriteLine(JsonSerializer.Serialize(doc, PoliciesJson.Document));
             return ExitCodes.Ok;
         }
 
