@@ -43,6 +43,14 @@ internal sealed class PopulationSources
         return sources;
     }
 
+    /// <summary>Only the KHSM region totals (<see cref="Region"/>): all the simulator's seasonality reads, without the four larger tables.</summary>
+    public static PopulationSources ReadRegionTotals(string directory)
+    {
+        var sources = new PopulationSources();
+        sources.ReadRegion(directory);
+        return sources;
+    }
+
     private static IReadOnlyList<MonthlyRow> Khsm(string directory, string file, string? breakdown)
     {
         var read = MonthlyCsv.ReadFile(directory, file, MonthlyCsv.ReadKhsm);

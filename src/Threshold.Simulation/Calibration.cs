@@ -69,7 +69,7 @@ public sealed class Calibration
     public static Calibration Load(string sourceDirectory)
     {
         var monthly = MonthlySources.Load(sourceDirectory).BetweenPorts;
-        var khsm = PopulationSources.Read(sourceDirectory).Region;
+        var khsm = PopulationSources.ReadRegionTotals(sourceDirectory).Region;
         var series = new List<(YearMonth Month, double Value)>();
         for (var month = new YearMonth(SeasonFirstFiscalYear - 1, 10); month <= new YearMonth(SeasonLastFiscalYear, 9); month = month.PlusMonths(1))
         {

@@ -9,8 +9,13 @@ namespace Threshold.Simulation;
 public sealed record SimulationInputs(Calibration Calibration, PopulationMix Mix)
 {
     /// <summary>Loads both from <paramref name="sourceDirectory"/> for the scenario's mix month.</summary>
-    public static SimulationInputs Load(string sourceDirectory, YearMonth mixMonth) =>
-        new(Calibration.Load(sourceDirectory), PopulationMix.Load(sourceDirectory, mixMonth));
+    /// <remarks>The two read different files, so they are read side by side; a problem in the calibration's files is reported first, as before.</remarks>
+    public static SimulationInputs Load(string sourceDirectory, YearMonth mixMonth)
+    {
+        var mix = Task.Run(() => PopulationMix.Load(sourceDirectory, mixMonth));
+        var calibration = Calibration.Load(sourceDirectory);
+        return new(calibration, mix.GetAwaiter().GetResult());
+    }
 }
 
 /// <summary>How to run: threads, whether to keep the daily and monthly bands, and parameter values that replace the scenario's (the sensitivity swings).</summary>
@@ -97,7 +102,11 @@ public static class MonteCarlo
     /// <summary>Most months ahead a level rule is scored on; later months keep the last one's uncertainty.</summary>
     public const int MaxLevelMonths = 36;
 
-    internal static Prepared Prepare(Scenario scenario, SimulationInputs inputs)
+    /// <param name="reuse">
+    /// An earlier preparation of the same policies, horizon and inputs whose compiled policies and screening tables are
+    /// taken as they are (a sweep cell that changes only model parameters); null to build them.
+    /// </param>
+    internal static Prepared Prepare(Scenario scenario, SimulationInputs inputs, Prepared? reuse = null)
     {
         var first = scenario.Start.PlusDays(-Scenario.WarmUpDays);
         var days = Scenario.WarmUpDays + scenario.HorizonDays;
@@ -123,13 +132,20 @@ public static class MonteCarlo
         }
 
         var probe = new EncounterSeries("screening probe", first, days, zeros, null, ["modeled: screening probe"]);
-        var policies = scenario.Policies.Select((p, index) =>
+        if (reuse is not null && (reuse.Inputs != inputs || reuse.Model.First != first || reuse.Model.Days != days || !reuse.Scenario.Policies.SequenceEqual(scenario.Policies)))
         {
-            var compiled = p.Compile();
-            var screener = new CaseScreener(SuspensionReplay.Run(compiled, probe));
-            var table = ScreeningTable.Build(screener, inputs.Mix, first, days);
-            return new PolicyContext(p, compiled, table, index) { DayEnds = model.DayEnds(table) };
-        }).ToArray();
+            throw new ArgumentException("a preparation can only be reused for the same policies, horizon and inputs", nameof(reuse));
+        }
+
+        var policies = reuse is not null
+            ? reuse.Policies.Select(p => new PolicyContext(p.Policy, p.Compiled, p.Table, p.Index) { DayEnds = model.DayEnds(p.Table) }).ToArray()
+            : scenario.Policies.Select((p, index) =>
+            {
+                var compiled = p.Compile();
+                var screener = new CaseScreener(SuspensionReplay.Run(compiled, probe));
+                var table = ScreeningTable.Build(screener, inputs.Mix, first, days);
+                return new PolicyContext(p, compiled, table, index) { DayEnds = model.DayEnds(table) };
+            }).ToArray();
         return new Prepared(scenario, inputs, model, policies, catalogue, level);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NodaTime;
 using Threshold.Engine;
 using Threshold.Population;
@@ -81,24 +82,36 @@ public sealed class ScreeningTable
             k = k with { RemovalIndex = removalIndex[k.Removal] };
         }
 
+        // Every day is screened on its own (about 60 ms a policy for a three-year horizon), and the screener is
+        // immutable, so the days run in parallel; the regimes are then found in day order, as before.
+        var screened = new Outcome[days][];
+        Parallel.ForEach(Partitioner.Create(0, days, 64), range =>
+        {
+            for (var d = range.Item1; d < range.Item2; d++)
+            {
+                var date = first.PlusDays(d);
+                var noon = date.At(new LocalTime(12, 0)).InZoneLeniently(EasternTime.Zone).ToOffsetDateTime();
+                var day = new Outcome[Statuses.Length * kinds.Length];
+                for (var s = 0; s < Statuses.Length; s++)
+                {
+                    for (var k = 0; k < kinds.Length; k++)
+                    {
+                        var c = kinds[k].Case with { EnteredAt = noon };
+                        var o = screener.ClassifyWithStatus(c, Statuses[s], date);
+                        day[(s * kinds.Length) + k] = new Outcome(o.SuspensionApplies, o.FearReferral, o.Removal);
+                    }
+                }
+
+                screened[d] = day;
+            }
+        });
+
         var regimeOfDay = new int[days];
         var regimes = new List<Outcome[]>();
         Outcome[]? previous = null;
         for (var d = 0; d < days; d++)
         {
-            var date = first.PlusDays(d);
-            var noon = date.At(new LocalTime(12, 0)).InZoneLeniently(EasternTime.Zone).ToOffsetDateTime();
-            var row = new Outcome[Statuses.Length * kinds.Length];
-            for (var s = 0; s < Statuses.Length; s++)
-            {
-                for (var k = 0; k < kinds.Length; k++)
-                {
-                    var c = kinds[k].Case with { EnteredAt = noon };
-                    var o = screener.ClassifyWithStatus(c, Statuses[s], date);
-                    row[(s * kinds.Length) + k] = new Outcome(o.SuspensionApplies, o.FearReferral, o.Removal);
-                }
-            }
-
+            var row = screened[d];
             if (previous is null || !row.AsSpan().SequenceEqual(previous))
             {
                 var same = regimes.FindIndex(r => r.AsSpan().SequenceEqual(row));

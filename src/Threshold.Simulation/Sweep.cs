@@ -209,6 +209,7 @@ public static class Sweep
         var names = spec.Axes.Select(a => a.Parameter.Name).ToArray();
         var perCell = scenario.Level is not null && names.Any(n => n is ModelParameters.MexicoEnforcement or ModelParameters.DeterrenceEffect);
         var shared = perCell ? null : MonteCarlo.Prepare(scenario, inputs);
+        MonteCarlo.Prepared? first = null;
         var cells = new SweepCell[spec.Cells];
         IReadOnlyList<ParameterUse>? parameters = null;
         for (var c = 0; c < spec.Cells; c++)
@@ -216,7 +217,9 @@ public static class Sweep
             cancellationToken.ThrowIfCancellationRequested();
             var values = spec.ValuesOf(c);
             var fixedValues = names.Zip(values).ToDictionary(x => x.First, x => x.Second, StringComparer.Ordinal);
-            var prepared = shared ?? MonteCarlo.Prepare(WithSettings(scenario, spec, values), inputs);
+            // Only the level moves with those two; the compiled policies and screening tables are the first cell's.
+            var prepared = shared ?? MonteCarlo.Prepare(WithSettings(scenario, spec, values), inputs, first);
+            first ??= prepared;
             var offset = c * scenario.Paths;
             var cellProgress = progress is null ? null : new Offset(progress, offset);
             var result = MonteCarlo.Run(prepared, new SimulationOptions { Threads = threads, Bands = false, Fixed = fixedValues }, cellProgress, cancellationToken);

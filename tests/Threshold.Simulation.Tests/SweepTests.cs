@@ -30,6 +30,20 @@ public sealed class SweepTests
     }
 
     [Fact]
+    public void APreparationIsReusedOnlyForTheSamePoliciesHorizonAndInputs()
+    {
+        // A sweep cell under a level reuses the first cell's screening tables; a different horizon must not.
+        var scenario = ScenarioYamlReader.ReadFile(Path.Combine(TestData.RepositoryRoot, "scenarios", "baseline-2026.yaml")).WithRun(4, null);
+        var inputs = SimulationInputs.Load(TestData.Source, scenario.MixMonth);
+        var first = MonteCarlo.Prepare(scenario, inputs);
+        var again = MonteCarlo.Prepare(scenario, inputs, first);
+        Assert.Equal(first.Policies.Select(p => p.Table), again.Policies.Select(p => p.Table));
+        Assert.Equal(first.Policies.Select(p => p.DayEnds), again.Policies.Select(p => p.DayEnds));
+        var longer = scenario with { End = scenario.End.PlusDays(30) };
+        Assert.Throws<ArgumentException>(() => MonteCarlo.Prepare(longer, inputs, first));
+    }
+
+    [Fact]
     public void TheFirstParameterVariesFastest_AndTheLastValueIsExactlyHigh()
     {
         var spec = new SweepSpec([SweepAxis.Parse("deterrence.effect=0.1..0.7:3"), SweepAxis.Parse("poe.appointments_per_day=0..1450:2")]);
