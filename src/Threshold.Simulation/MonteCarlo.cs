@@ -9,7 +9,7 @@ namespace Threshold.Simulation;
 public sealed record SimulationInputs(Calibration Calibration, PopulationMix Mix)
 {
     /// <summary>Loads both from <paramref name="sourceDirectory"/> for the scenario's mix month.</summary>
-    /// <remarks>The two read different files, so they are read side by side; a problem in the calibration's files is reported first, as before.</remarks>
+    /// <remarks>The two only read the source files and share nothing else, so they load side by side; a problem in the calibration's files is still the one reported.</remarks>
     public static SimulationInputs Load(string sourceDirectory, YearMonth mixMonth)
     {
         var mix = Task.Run(() => PopulationMix.Load(sourceDirectory, mixMonth));
