@@ -5,6 +5,7 @@ using FsCheck.Xunit;
 using NodaTime;
 using Threshold.Engine.Predicates;
 using Threshold.Law;
+using Threshold.TestSupport;
 
 namespace Threshold.Engine.Tests;
 
@@ -176,20 +177,6 @@ public sealed class ThresholdPredicateLaneTests
         }, null, []);
     }
 
-    private static IEnumerable<int?> Widths()
-    {
-        yield return 1;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            yield return 4;
-        }
-
-        if (Vector512.IsHardwareAccelerated)
-        {
-            yield return 8;
-        }
-    }
-
     [Property(MaxTest = 40)]
     public Property LaneRun_RandomSeriesAndLags_SameAsEachPathAloneForEveryPolicyAndWidth() => Prop.ForAll(
         ReplayPropertyTests.Series().Generator.Where(s => s.Length >= 300).ArrayOf(11).ToArbitrary(),
@@ -199,7 +186,7 @@ public sealed class ThresholdPredicateLaneTests
         {
             foreach (var policy in Policies(lag))
             {
-                foreach (var width in Widths())
+                foreach (var width in LaneWidths.Accelerated())
                 {
                     AssertLanesEqualScalar(policy, bases, reactionLag, width);
                 }
@@ -215,7 +202,7 @@ public sealed class ThresholdPredicateLaneTests
         var bases = Enumerable.Range(0, 23).Select(l => between.Select(v => (int)(v * (0.6 + (l * 0.05)))).ToArray()).ToArray();
         foreach (var policy in Policies(1))
         {
-            foreach (var width in Widths())
+            foreach (var width in LaneWidths.Accelerated())
             {
                 AssertLanesEqualScalar(policy, bases, 7, width);
             }

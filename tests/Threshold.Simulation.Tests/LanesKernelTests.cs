@@ -1,9 +1,9 @@
-using System.Runtime.Intrinsics;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Threshold.Engine;
 using Threshold.Simulation.Lanes;
+using Threshold.TestSupport;
 
 namespace Threshold.Simulation.Tests;
 
@@ -45,20 +45,6 @@ public sealed class LanesKernelTests
           fear.manifestation_share: { low: 0.24, high: 0.55 }
           reencounter.mean_delay_days: { low: 14, high: 60 }
         """);
-
-    private static IEnumerable<int?> Widths()
-    {
-        yield return 1;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            yield return 4;
-        }
-
-        if (Vector512.IsHardwareAccelerated)
-        {
-            yield return 8;
-        }
-    }
 
     /// <summary>What one path gave under one policy, day by day, as text (so a difference names the day).</summary>
     private static List<string> Describe(PathOutcome o, Func<int, (DayStatus Status, int B, int C, int P, int Ub, int Up)> day, int days, double[]? average, long[] monthlyUnderCaps, long[] monthlyBetween, IReadOnlyList<Transition> transitions)
@@ -134,7 +120,7 @@ public sealed class LanesKernelTests
         (run, calendar, lanes) =>
         {
             var scenario = MakeScenario(run.Item1, run.Item2, calendar.Item1, calendar.Item2, "2024-11-01");
-            foreach (var width in Widths())
+            foreach (var width in LaneWidths.Accelerated())
             {
                 AssertPathByPath(scenario, lanes, width);
             }
@@ -149,7 +135,7 @@ public sealed class LanesKernelTests
     {
         var scenario = MakeScenario(20240605, 150, "2024-06-05", 30, "2024-11-01");
         var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1 }));
-        foreach (var width in Widths())
+        foreach (var width in LaneWidths.Accelerated())
         {
             foreach (var (threads, lanes) in new[] { (1, 32), (2, 32), (2, 7), (1, 64), (2, 1) })
             {
