@@ -103,6 +103,15 @@ public sealed class CaseScreener
         return ClassifyWithRelief(c, status, statusDay, VacatedComponents(c.EntryTicks));
     }
 
+    /// <summary>
+    /// The court-order relief a case entering at <paramref name="entered"/> is decided under, as the components it
+    /// vacates (none when the policy declares no order; the fixed decision date's relief when there is one).
+    /// <see cref="ClassifyWithStatus"/> reads the entry instant only through this: two cases with the same facts and
+    /// status and the same relief get the same answer whatever their entry instants, so an aggregate model may screen
+    /// one representative day per relief (the simulator's screening table does).
+    /// </summary>
+    public Component ReliefAt(OffsetDateTime entered) => VacatedComponents(entered.ToInstant().ToUnixTimeTicks());
+
     /// <summary>The decision itself, with the court-order relief for the decision date given.</summary>
     private ScreeningOutcome ClassifyWithRelief(ScreeningCase c, DayStatus status, LocalDate day, Component vacated)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using NodaTime;
 using Threshold.Engine;
 using Threshold.Population;
@@ -20,10 +19,11 @@ public readonly record struct RemovalKind(string Citizenship, bool Unaccompanied
 
 /// <summary>
 /// The REAL screener's answer for each kind of person under each day status, tabulated once per policy so that counts,
-/// not individuals, can flow through it. For every horizon day and every status the engine can give a day, every
-/// kind of case (flow × nationality × unaccompanied child × fear × officer exception) is classified by
+/// not individuals, can flow through it. Under every status the engine can give a day, every kind of case (flow ×
+/// nationality × unaccompanied child × fear × officer exception) is classified by
 /// <see cref="CaseScreener.ClassifyWithStatus"/> — the same labelled exceptions, court orders and removal paths as
-/// <c>./threshold screen</c>. Days with identical answers share one regime, so the table is small.
+/// <c>./threshold screen</c> — once for each court-order relief over the days (the only way a day enters the answer,
+/// <see cref="CaseScreener.ReliefAt"/>). Days with identical answers share one regime, so the table is small.
 /// </summary>
 /// <remarks>
 /// The mix of kinds (shares) is the REAL mix of <see cref="PopulationMix"/> for the scenario's mix month; the fear and
@@ -70,7 +70,10 @@ public sealed class ScreeningTable
     internal ReadOnlySpan<int> RegimeOfDay => regimeOfDay;
 
     /// <summary>The table for <paramref name="screener"/>'s policy over the days from <paramref name="first"/> for <paramref name="days"/> days.</summary>
-    public static ScreeningTable Build(CaseScreener screener, PopulationMix mix, LocalDate first, int days)
+    public static ScreeningTable Build(CaseScreener screener, PopulationMix mix, LocalDate first, int days) => Build(screener, mix, first, days, everyDay: false);
+
+    /// <param name="everyDay">Screen every day on its own rather than one day per court-order relief (the reference the tests compare with).</param>
+    internal static ScreeningTable Build(CaseScreener screener, PopulationMix mix, LocalDate first, int days, bool everyDay)
     {
         ArgumentNullException.ThrowIfNull(screener);
         ArgumentNullException.ThrowIfNull(mix);
@@ -82,29 +85,24 @@ public sealed class ScreeningTable
             k = k with { RemovalIndex = removalIndex[k.Removal] };
         }
 
-        // Every day is screened on its own (about 60 ms a policy for a three-year horizon), and the screener is
-        // immutable, so the days run in parallel; the regimes are then found in day order, as before.
+        // The screener reads a day only through the court-order relief in force at its noon entry
+        // (CaseScreener.ReliefAt), so the days are screened once per relief: a three-year horizon has a handful of them,
+        // not 1,100 days × statuses × kinds of classification. Days with the same relief share one row.
         var screened = new Outcome[days][];
-        Parallel.ForEach(Partitioner.Create(0, days, 64), range =>
+        var byRelief = new Dictionary<Component, Outcome[]>();
+        for (var d = 0; d < days; d++)
         {
-            for (var d = range.Item1; d < range.Item2; d++)
+            var date = first.PlusDays(d);
+            var noon = date.At(new LocalTime(12, 0)).InZoneLeniently(EasternTime.Zone).ToOffsetDateTime();
+            var relief = screener.ReliefAt(noon);
+            if (everyDay || !byRelief.TryGetValue(relief, out var row))
             {
-                var date = first.PlusDays(d);
-                var noon = date.At(new LocalTime(12, 0)).InZoneLeniently(EasternTime.Zone).ToOffsetDateTime();
-                var day = new Outcome[Statuses.Length * kinds.Length];
-                for (var s = 0; s < Statuses.Length; s++)
-                {
-                    for (var k = 0; k < kinds.Length; k++)
-                    {
-                        var c = kinds[k].Case with { EnteredAt = noon };
-                        var o = screener.ClassifyWithStatus(c, Statuses[s], date);
-                        day[(s * kinds.Length) + k] = new Outcome(o.SuspensionApplies, o.FearReferral, o.Removal);
-                    }
-                }
-
-                screened[d] = day;
+                row = ScreenDay(screener, kinds, noon, date);
+                byRelief.TryAdd(relief, row);
             }
-        });
+
+            screened[d] = row;
+        }
 
         var regimeOfDay = new int[days];
         var regimes = new List<Outcome[]>();
@@ -131,6 +129,23 @@ public sealed class ScreeningTable
         }
 
         return new ScreeningTable(kinds, removalKinds, regimeOfDay, [.. regimes], ucShare);
+    }
+
+    /// <summary>Every kind of case under every status, entering at <paramref name="noon"/> on <paramref name="date"/>: one row of the table.</summary>
+    private static Outcome[] ScreenDay(CaseScreener screener, Kind[] kinds, OffsetDateTime noon, LocalDate date)
+    {
+        var day = new Outcome[Statuses.Length * kinds.Length];
+        for (var s = 0; s < Statuses.Length; s++)
+        {
+            for (var k = 0; k < kinds.Length; k++)
+            {
+                var c = kinds[k].Case with { EnteredAt = noon };
+                var o = screener.ClassifyWithStatus(c, Statuses[s], date);
+                day[(s * kinds.Length) + k] = new Outcome(o.SuspensionApplies, o.FearReferral, o.Removal);
+            }
+        }
+
+        return day;
     }
 
     /// <summary>
