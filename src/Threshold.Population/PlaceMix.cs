@@ -55,6 +55,21 @@ public sealed class PlaceMix
         NotUc = rest.Select(r => new NationalityShare(r.Code, Math.Max(0, r.Share) / total)).OrderByDescending(n => n.Share).ThenBy(n => n.Code, StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>A place's mix exactly as derived before, every figure given (the simulator's cache of its inputs).</summary>
+    internal PlaceMix(EntryPlace place, double share, IReadOnlyList<NationalityShare> nationalities, double singleAdultShare, double unaccompaniedChildShare, double familyUnitShare, double ucMexicoShare, IReadOnlyList<NationalityShare> ucNoncontiguous, IReadOnlyList<NationalityShare> notUc, double clampedShare)
+    {
+        Place = place;
+        Share = share;
+        Nationalities = nationalities;
+        SingleAdultShare = singleAdultShare;
+        UnaccompaniedChildShare = unaccompaniedChildShare;
+        FamilyUnitShare = familyUnitShare;
+        UcMexicoShare = ucMexicoShare;
+        UcNoncontiguous = ucNoncontiguous;
+        NotUc = notUc;
+        ClampedShare = clampedShare;
+    }
+
     public EntryPlace Place { get; }
 
     /// <summary>This place's share of all cases.</summary>

@@ -30,7 +30,7 @@ public sealed class PopulationMix
     /// <summary>The file the scheduled-arrival capacity and the fear rates are taken from (their values are constants in <see cref="PopulationAssumptions"/>).</summary>
     public const string CalibrationFile = "reported_calibration_inputs.csv";
 
-    private PopulationMix(YearMonth month, PlaceMix[] places, double portsPerDay, IReadOnlyDictionary<string, YearMonth> sourceMonths, bool fallback, IReadOnlyList<string> provenance)
+    internal PopulationMix(YearMonth month, PlaceMix[] places, double portsPerDay, IReadOnlyDictionary<string, YearMonth> sourceMonths, bool fallback, IReadOnlyList<string> provenance)
     {
         Month = month;
         Places = places;

@@ -27,7 +27,7 @@ public sealed class Calibration
     /// <summary>The months the level is taken from: Q1 2024, the quarter of Mexico's reported near-tripling (its share is <see cref="ModelParameters.MexicoPresets"/> "2024").</summary>
     public static readonly YearMonth[] LevelMonths = [new(2024, 1), new(2024, 2), new(2024, 3)];
 
-    private Calibration(double[] seasonal, double persistence, double noiseSd, double borderLevel, double northboundLevel, double deterrence, IReadOnlyDictionary<YearMonth, int> usbpMonthly, IReadOnlyList<string> provenance)
+    internal Calibration(double[] seasonal, double persistence, double noiseSd, double borderLevel, double northboundLevel, double deterrence, IReadOnlyDictionary<YearMonth, int> usbpMonthly, IReadOnlyList<string> provenance)
     {
         Seasonal = seasonal;
         NoisePersistence = persistence;
