@@ -119,23 +119,31 @@ public sealed partial class ReturnsLedger
         // Kinds an arrangement takes, in kind order: the caps are used in that order.
         long underArrangement = 0, overflow = 0, thirdCountries = 0;
         var arrangementOf = plan.ArrangementOf;
-        foreach (var k in plan.UnderArrangement)
+        if (!keepLines && byKind.Length == 0)
         {
-            var count = counts[k];
-            if (count == 0)
+            // No line and no kind asks for its share: each arrangement's people are admitted at once (Admit).
+            AdmitPerArrangement(plan, counts, month, ref underArrangement, ref overflow, ref thirdCountries);
+        }
+        else
+        {
+            foreach (var k in plan.UnderArrangement)
             {
-                continue;
-            }
+                var count = counts[k];
+                if (count == 0)
+                {
+                    continue;
+                }
 
-            var a = arrangementOf[k];
-            var under = UnderArrangement(month, a, plan.Nationalities[k], count);
-            var (toMexicoUnder, toThird) = toMexico[a] ? (under, 0L) : (0L, under);
-            underArrangement += toMexicoUnder;
-            thirdCountries += toThird;
-            overflow += count - under;
-            if (byKind.Length != 0)
-            {
-                byKind[k] = new(toMexicoUnder, count - under, 0, 0, toThird);
+                var a = arrangementOf[k];
+                var under = UnderArrangement(month, a, plan.Nationalities[k], count);
+                var (toMexicoUnder, toThird) = toMexico[a] ? (under, 0L) : (0L, under);
+                underArrangement += toMexicoUnder;
+                thirdCountries += toThird;
+                overflow += count - under;
+                if (byKind.Length != 0)
+                {
+                    byKind[k] = new(toMexicoUnder, count - under, 0, 0, toThird);
+                }
             }
         }
 
@@ -157,6 +165,43 @@ public sealed partial class ReturnsLedger
         counted.MexicanChildren += mexicanChildren;
         Count += total;
         return new ReturnCountAllocation(underArrangement, overflow, mexican, toCitizenship, thirdCountries);
+    }
+
+    /// <summary>
+    /// The batch's kinds under arrangements summed per arrangement and each sum admitted at once: the totals that
+    /// admitting kind by kind in kind order gives (a cap admits the first people in order, however they are split).
+    /// </summary>
+    private void AdmitPerArrangement(ReturnBatchPlan plan, ReadOnlySpan<long> counts, MonthState month, ref long underArrangement, ref long overflow, ref long thirdCountries)
+    {
+        var arrangementOf = plan.ArrangementOf;
+        Span<long> sums = caps.Length <= 16 ? stackalloc long[caps.Length] : new long[caps.Length];
+        sums.Clear();
+        foreach (var k in plan.UnderArrangement)
+        {
+            // Tally checked every count and that their total fits a long, so these sums cannot overflow.
+            sums[arrangementOf[k]] += counts[k];
+        }
+
+        for (var a = 0; a < sums.Length; a++)
+        {
+            var count = sums[a];
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var under = Admit(month, a, count);
+            if (toMexico[a])
+            {
+                underArrangement += under;
+            }
+            else
+            {
+                thirdCountries += under;
+            }
+
+            overflow += count - under;
+        }
     }
 
     /// <summary>The error for counts or allocations not one per kind (out of line: the batch path stays small).</summary>

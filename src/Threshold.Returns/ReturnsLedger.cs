@@ -36,6 +36,7 @@ public sealed partial class ReturnsLedger
 
     private readonly ArrangementSet set;
     private readonly List<LedgerEvent>? events;
+    private readonly bool keepLines;
     private readonly IReadOnlyList<LedgerEvent>? eventsView;
     private readonly int[] caps;
     // Per arrangement: whether its destination is Mexico (the burden on Mexico counts only those).
@@ -69,10 +70,11 @@ public sealed partial class ReturnsLedger
     {
     }
 
-    private ReturnsLedger(ArrangementSet arrangements, bool recordEvents, Func<Arrangement, YearMonth, long>? capUsedBefore)
+    private ReturnsLedger(ArrangementSet arrangements, bool recordEvents, Func<Arrangement, YearMonth, long>? capUsedBefore, bool keepLines = true)
     {
         ArgumentNullException.ThrowIfNull(arrangements);
         set = arrangements;
+        this.keepLines = keepLines;
         this.capUsedBefore = capUsedBefore;
         if (recordEvents)
         {
@@ -105,6 +107,18 @@ public sealed partial class ReturnsLedger
         ArgumentNullException.ThrowIfNull(capUsedBefore);
         return new ReturnsLedger(arrangements, recordEvents: false, capUsedBefore);
     }
+
+    /// <summary>
+    /// An empty ledger that decides and counts exactly as any other (every rule, every cap, the month's totals, the
+    /// return values of every allocation) but keeps no per-(arrangement, nationality) lines and no events, so it has no
+    /// <see cref="Report"/>. For callers that need only the decisions and the totals, many times over (the simulator's
+    /// paths): a batch is then admitted under each arrangement's cap at once rather than kind by kind, which gives the
+    /// same numbers (a cap admits the first <c>cap − used</c> people in order, whatever kinds they are split into).
+    /// </summary>
+    public static ReturnsLedger WithoutLines(ArrangementSet arrangements) => new(arrangements, recordEvents: false, null, keepLines: false);
+
+    /// <summary>Whether the per-(arrangement, nationality) lines, and so <see cref="Report"/>, are kept (false for <see cref="WithoutLines"/>).</summary>
+    public bool KeepsLines => keepLines;
 
     /// <summary>The arrangements and rules this ledger allocates under.</summary>
     public ArrangementSet Arrangements => set;
@@ -209,8 +223,14 @@ public sealed partial class ReturnsLedger
     }
 
     /// <summary>The counts so far, as an immutable report (see <see cref="LedgerReport"/>).</summary>
+    /// <exception cref="InvalidOperationException">The ledger keeps no lines (<see cref="WithoutLines"/>).</exception>
     public LedgerReport Report()
     {
+        if (!keepLines)
+        {
+            throw new InvalidOperationException("this ledger was created without lines (ReturnsLedger.WithoutLines) and has no report");
+        }
+
         var arrangementLines = months
             .SelectMany(m => m.Value.Lines.Select((counts, slot) => (Month: m.Key, Line: slot < slotLines.Count ? slotLines[slot] : -1, Counts: counts)))
             .Where(x => x.Counts.Opened)
@@ -369,6 +389,25 @@ public sealed partial class ReturnsLedger
     /// </summary>
     private long UnderArrangement(MonthState month, int a, int nat, long count)
     {
+        var under = Admit(month, a, count);
+        if (keepLines)
+        {
+            ref var line = ref month.Line(LineSlot(a, nat));
+            line.Allocated += under;
+            line.Overflow += count - under;
+        }
+
+        return under;
+    }
+
+    /// <summary>
+    /// The cap step itself: <paramref name="count"/> people under arrangement <paramref name="a"/> in
+    /// <paramref name="month"/>, as many admitted as its cap allows (<see cref="ReturnRoute.Admitted"/>), the cap used and
+    /// the month's counters updated; returns the number admitted. Admitting n people at once gives what admitting them
+    /// in any split one part after another gives, so a batch may be admitted per arrangement (<see cref="WithoutLines"/>).
+    /// </summary>
+    private long Admit(MonthState month, int a, long count)
+    {
         var cap = caps[a];
         ref var counted = ref month.Counts;
         long under;
@@ -396,9 +435,6 @@ public sealed partial class ReturnsLedger
             counted.UnderUncapped += under;
         }
 
-        ref var line = ref month.Line(LineSlot(a, nat));
-        line.Allocated += under;
-        line.Overflow += count - under;
         counted.Overflow += count - under;
         return under;
     }

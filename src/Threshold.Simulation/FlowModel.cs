@@ -170,7 +170,7 @@ internal sealed class FlowModel
         public readonly double[] Northbound = new double[days];
 
         /// <summary>The worker's ledger, cleared before each path and policy (one future at a time).</summary>
-        public readonly ReturnsLedger Ledger = new(ArrangementSet.BuiltIn, recordEvents: false);
+        public readonly ReturnsLedger Ledger = ReturnsLedger.WithoutLines(ArrangementSet.BuiltIn);
 
         /// <summary>Each policy's removal kinds as the worker's own batch plan over the ledger's arrangements (by <see cref="PolicyContext.Index"/>).</summary>
         public ReturnBatchPlan[] Plans { get; init; } = [];

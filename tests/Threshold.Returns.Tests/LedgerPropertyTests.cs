@@ -214,4 +214,35 @@ public sealed class LedgerPropertyTests
 
         return planned.Report().Equals(fresh.Report());
     });
+    /// <summary>
+    /// A ledger without lines, which admits a batch's people per arrangement at once, returns for every batch what a
+    /// ledger with lines returns kind by kind (small caps, so they bind), also between single allocations, and has no report.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property WithoutLines_AllocatesEveryBatchAsALedgerWithLines() => Prop.ForAll(Batches(), batches =>
+    {
+        ReturnKind[] kinds = [.. Nationalities.Select(n => new ReturnKind(n, false)), new("MX", true), new("CU", true)];
+        var (planWith, planWithout) = (new ReturnBatchPlan(Set, kinds), new ReturnBatchPlan(Set, kinds));
+        var with = new ReturnsLedger(Set, recordEvents: false);
+        var without = ReturnsLedger.WithoutLines(Set);
+        var i = 0;
+        foreach (var b in batches)
+        {
+            var counts = kinds.Select((_, k) => b.Counts.Length == 0 ? 0 : b.Counts[k % b.Counts.Length]).ToArray();
+            if (with.AllocateCounts(planWith, b.Date, counts) != without.AllocateCounts(planWithout, b.Date, counts))
+            {
+                return false;
+            }
+
+            // A single allocation in between uses the same caps.
+            var kind = kinds[i++ % kinds.Length];
+            if (with.AllocateCount(b.Date, kind.Citizenship, kind.UnaccompaniedChild, 1) != without.AllocateCount(b.Date, kind.Citizenship, kind.UnaccompaniedChild, 1))
+            {
+                return false;
+            }
+        }
+
+        return with.Count == without.Count && with.KeepsLines && !without.KeepsLines
+            && Assert.Throws<InvalidOperationException>(() => without.Report()).Message.Contains("WithoutLines", StringComparison.Ordinal);
+    });
 }

@@ -37,7 +37,7 @@ internal sealed class LaneWorkspace
         MonthlyUnderCaps = [.. Enumerable.Range(0, lanes).Select(_ => new long[horizonMonths])];
         MonthlyBetweenPorts = [.. Enumerable.Range(0, lanes).Select(_ => new long[horizonMonths])];
         Average7 = [.. Enumerable.Range(0, lanes).Select(_ => new double[days])];
-        Ledgers = [.. Enumerable.Range(0, lanes).Select(_ => new ReturnsLedger(ArrangementSet.BuiltIn, recordEvents: false))];
+        Ledgers = [.. Enumerable.Range(0, lanes).Select(_ => ReturnsLedger.WithoutLines(ArrangementSet.BuiltIn))];
         Replays = [.. policies.Select(p => new LaneSuspensionReplay(p.Compiled, model.First, days, lanes, Width))];
         Plans = [.. policies.Select(p => new ReturnBatchPlan(ArrangementSet.BuiltIn, p.LedgerKinds))];
     }
