@@ -26,6 +26,11 @@ public sealed class ReturnBatchPlan
     private readonly long[] mexicanChild;
     private int underArrangementCount;
 
+    // The arrangements taking some kind (distinct, in the order of their first kind) and, per arrangement, a mask over
+    // the kinds: all ones for the kinds it takes.
+    private int[] takingArrangements = [];
+    private long[][] takenMasks = [];
+
     // The day keys (ArrangementTimeline.DayKey) on which the routes hold, inclusive; none before the first lookup.
     private int routedFrom = int.MaxValue;
     private int routedTo = int.MinValue;
@@ -78,6 +83,38 @@ public sealed class ReturnBatchPlan
 
     /// <summary>The kinds an arrangement takes, in kind order; valid after <see cref="RouteOn"/>.</summary>
     internal ReadOnlySpan<int> UnderArrangement => underArrangement.AsSpan(0, underArrangementCount);
+
+    /// <summary>The arrangements that take some kind, each once, in the order of their first kind; valid after <see cref="RouteOn"/>.</summary>
+    internal ReadOnlySpan<int> TakingArrangements => takingArrangements;
+
+    /// <summary>
+    /// The people of <paramref name="counts"/> whose kinds arrangement <c>TakingArrangements[i]</c> takes, four kinds at
+    /// a time. The counts must have passed <see cref="Tally"/> (none negative, their total a long), so the sum cannot
+    /// overflow. Valid after <see cref="RouteOn"/>.
+    /// </summary>
+    internal long SumTakenBy(int i, ReadOnlySpan<long> counts)
+    {
+        var mask = takenMasks[i].AsSpan(0, counts.Length);
+        var k = 0;
+        long sum = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var sums = Vector256<long>.Zero;
+            for (; k + Vector256<long>.Count <= counts.Length; k += Vector256<long>.Count)
+            {
+                sums += Vector256.Create(counts.Slice(k, Vector256<long>.Count)) & Vector256.Create(mask.Slice(k, Vector256<long>.Count));
+            }
+
+            sum = Vector256.Sum(sums);
+        }
+
+        for (; k < counts.Length; k++)
+        {
+            sum += counts[k] & mask[k];
+        }
+
+        return sum;
+    }
 
     /// <summary>Per kind, all ones when its people go to Mexico outside any arrangement (Mexican nationals, children included), else zero; valid after <see cref="RouteOn"/>.</summary>
     internal ReadOnlySpan<long> ToMexico => toMexico;
@@ -204,6 +241,9 @@ public sealed class ReturnBatchPlan
             toCitizenship[k] = outside && !toMexicoOutside ? -1 : 0;
         }
 
+        var taking = underArrangement.AsSpan(0, underArrangementCount).ToArray().Select(k => arrangementOf[k]).Distinct().ToArray();
+        takingArrangements = taking;
+        takenMasks = [.. taking.Select(a => arrangementOf.Select(of => of == a ? -1L : 0L).ToArray())];
         (routedFrom, routedTo) = (from, to);
     }
 }

@@ -173,23 +173,16 @@ public sealed partial class ReturnsLedger
     /// </summary>
     private void AdmitPerArrangement(ReturnBatchPlan plan, ReadOnlySpan<long> counts, MonthState month, ref long underArrangement, ref long overflow, ref long thirdCountries)
     {
-        var arrangementOf = plan.ArrangementOf;
-        Span<long> sums = caps.Length <= 16 ? stackalloc long[caps.Length] : new long[caps.Length];
-        sums.Clear();
-        foreach (var k in plan.UnderArrangement)
+        var taking = plan.TakingArrangements;
+        for (var i = 0; i < taking.Length; i++)
         {
-            // Tally checked every count and that their total fits a long, so these sums cannot overflow.
-            sums[arrangementOf[k]] += counts[k];
-        }
-
-        for (var a = 0; a < sums.Length; a++)
-        {
-            var count = sums[a];
+            var count = plan.SumTakenBy(i, counts);
             if (count == 0)
             {
                 continue;
             }
 
+            var a = taking[i];
             var under = Admit(month, a, count);
             if (toMexico[a])
             {

@@ -508,12 +508,22 @@ internal sealed class FlowModel
                 sum7 += counted[t];
             }
 
+            // Each month's encounters are summed in a register and stored when the month ends (a store per day into the
+            // same cell would wait for the previous day's).
+            var currentMonth = warmUp < between.Length ? month[warmUp] : 0;
+            long monthSum = 0;
             for (var t = warmUp; t < between.Length; t++)
             {
                 var b = between[t];
                 encountersBetween += b + (long)coastal[t];
                 encountersPorts += ports[t];
-                monthly[month[t]] += b;
+                if (month[t] != currentMonth)
+                {
+                    monthly[currentMonth] += monthSum;
+                    (currentMonth, monthSum) = (month[t], 0);
+                }
+
+                monthSum += b;
                 daysActive += status[t] == DayStatus.Active ? 1 : 0;
                 capBindingDays += status[t] == DayStatus.CapReached ? 1 : 0;
                 if (averages)
@@ -522,6 +532,11 @@ internal sealed class FlowModel
                     average[t] = sum7 / 7.0;
                     sum7 -= counted[t - 6];
                 }
+            }
+
+            if (warmUp < between.Length)
+            {
+                monthly[currentMonth] += monthSum;
             }
         }
 
