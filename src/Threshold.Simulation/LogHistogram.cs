@@ -32,6 +32,11 @@ public sealed class LogHistogram
     // of longs, which matters as a path's adds to the daily bands are spread over megabytes.
     private readonly int[] storage;
     private readonly long[] tallies;
+
+    // The lowest and highest bin any value has been counted in ({bins, −1} while empty), shared like the storage by the
+    // members of a series. Outside it every count is zero, so merges and quantiles never read those bins: a bin row never
+    // written is memory the system has not yet mapped, and the first read of each of its pages costs a page fault.
+    private readonly int[] used;
     private readonly int offset;
     private readonly int stride;
     private readonly int bins;
@@ -50,7 +55,7 @@ public sealed class LogHistogram
     {
     }
 
-    private LogHistogram(int subBits, int maxExponent, bool wholeNumbers, int[]? shared, long[]? sharedTallies, int offset, int stride)
+    private LogHistogram(int subBits, int maxExponent, bool wholeNumbers, int[]? shared, long[]? sharedTallies, int offset, int stride, int[]? sharedUsed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(subBits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(subBits, 20);
@@ -62,6 +67,7 @@ public sealed class LogHistogram
         bins = 1 + (maxExponent << subBits);
         storage = shared ?? new int[bins];
         tallies = sharedTallies ?? new long[3];
+        used = sharedUsed ?? [bins, -1];
         this.offset = offset;
         this.stride = stride;
     }
@@ -75,10 +81,11 @@ public sealed class LogHistogram
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var shared = new int[(long)count * (1 + (maxExponent << subBits))];
         var sharedTallies = new long[3L * count];
+        int[] sharedUsed = [1 + (maxExponent << subBits), -1];
         var members = new LogHistogram[count];
         for (var i = 0; i < count; i++)
         {
-            members[i] = new LogHistogram(subBits, maxExponent, wholeNumbers, shared, sharedTallies, i, count) { seriesMembers = members };
+            members[i] = new LogHistogram(subBits, maxExponent, wholeNumbers, shared, sharedTallies, i, count, sharedUsed) { seriesMembers = members };
         }
 
         return members;
@@ -98,7 +105,7 @@ public sealed class LogHistogram
 
     private int Tally(int k) => offset + (k * stride);
 
-    public void Add(double value) => AddAt(storage, tallies, offset, stride, Bin(value, subBits, maxExponent, bins), bins, value);
+    public void Add(double value) => AddAt(storage, tallies, used, offset, stride, Bin(value, subBits, maxExponent, bins), bins, value);
 
     /// <summary>
     /// Adds <c>values[i]</c> to <c>series[i]</c> for every i: the same as each <see cref="Add"/> in turn, in one pass over
@@ -124,11 +131,11 @@ public sealed class LogHistogram
 
         // The series' arrays and shape as locals for the loop over its members.
         var first = series[0];
-        var (storage, tallies, bins, subBits, maxExponent, n) = (first.storage, first.tallies, first.bins, first.subBits, first.maxExponent, series.Length);
+        var (storage, tallies, used, bins, subBits, maxExponent, n) = (first.storage, first.tallies, first.used, first.bins, first.subBits, first.maxExponent, series.Length);
         var i = Vector256.IsHardwareAccelerated ? AddFour(first, values) : 0;
         for (; i < values.Length; i++)
         {
-            AddAt(storage, tallies, i, n, Bin(values[i], subBits, maxExponent, bins), bins, values[i]);
+            AddAt(storage, tallies, used, i, n, Bin(values[i], subBits, maxExponent, bins), bins, values[i]);
         }
     }
 
@@ -150,6 +157,7 @@ public sealed class LogHistogram
         var subMask = Vector256.Create((1L << subBits) - 1);
         var lastBin = Vector256.Create((long)bins - 1);
         var exponentLimit = Vector256.Create((long)maxExponent);
+        var (lowest, highest) = (first.used[0], first.used[1]);
         var i = 0;
         unchecked
         {
@@ -182,8 +190,10 @@ public sealed class LogHistogram
                 bin = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(value, one).AsInt64(), bin, Vector256<long>.Zero);
                 for (var k = 0; k < Vector256<long>.Count; k++)
                 {
-                    ref var count = ref storage[i + k + ((int)bin.GetElement(k) * n)];
+                    var b = (int)bin.GetElement(k);
+                    ref var count = ref storage[i + k + (b * n)];
                     count = checked(count + 1);
+                    (lowest, highest) = (Math.Min(lowest, b), Math.Max(highest, b));
                 }
 
                 total.CopyTo(sums.Slice(i, Vector256<long>.Count));
@@ -192,6 +202,7 @@ public sealed class LogHistogram
             }
         }
 
+        (first.used[0], first.used[1]) = (lowest, highest);
         return i;
     }
 
@@ -200,7 +211,7 @@ public sealed class LogHistogram
     /// of <paramref name="storage"/> and <paramref name="tallies"/> (its own arrays, or its series').
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void AddAt(int[] storage, long[] tallies, int index, int stride, int bin, int bins, double value)
+    private static void AddAt(int[] storage, long[] tallies, int[] used, int index, int stride, int bin, int bins, double value)
     {
         // Index arithmetic unchecked: every index is below an array length, which is an int.
         unchecked
@@ -213,6 +224,7 @@ public sealed class LogHistogram
 
             ref var count = ref storage[index + (bin * stride)];
             count = checked(count + 1);
+            (used[0], used[1]) = (Math.Min(used[0], bin), Math.Max(used[1], bin));
             tallies[index + (TallyCount * stride)]++;
             // The range test is explicit (NaN and overflow still throw): the checked conversion is an out-of-line call,
             // and the daily bands add thousands of values a path. The sum stays checked.
@@ -227,14 +239,23 @@ public sealed class LogHistogram
     {
         ArgumentNullException.ThrowIfNull(other);
         RequireSameShape(other);
+        // Only the other's used bins: the rest are zero.
+        var (from, to) = (other.used[0], other.used[1]);
+        if (from > to)
+        {
+            // Nothing counted: nothing to add (the tallies are zero too).
+            return;
+        }
+
+        (used[0], used[1]) = (Math.Min(used[0], from), Math.Max(used[1], to));
         if (stride == 1 && other.stride == 1)
         {
             // Histograms of their own: their bins are contiguous.
-            AddArray(storage.AsSpan(offset, bins), other.storage.AsSpan(other.offset, bins));
+            AddArray(storage.AsSpan(offset + from, to - from + 1), other.storage.AsSpan(other.offset + from, to - from + 1));
         }
         else
         {
-            for (var i = 0; i < bins; i++)
+            for (var i = from; i <= to; i++)
             {
                 storage[offset + (i * stride)] = checked(storage[offset + (i * stride)] + other.storage[other.offset + (i * other.stride)]);
             }
@@ -270,7 +291,15 @@ public sealed class LogHistogram
         }
 
         series[0].RequireSameShape(others[0]);
-        AddArray(series[0].storage.AsSpan(), others[0].storage);
+        // The rows of the other's used bins only (a row is a bin of every member); the rest are zero.
+        var (from, to, n) = (others[0].used[0], others[0].used[1], series.Length);
+        if (from <= to)
+        {
+            var used = series[0].used;
+            (used[0], used[1]) = (Math.Min(used[0], from), Math.Max(used[1], to));
+            AddArray(series[0].storage.AsSpan(from * n, (to - from + 1) * n), others[0].storage.AsSpan(from * n, (to - from + 1) * n));
+        }
+
         AddArray(series[0].tallies, others[0].tallies);
     }
 
@@ -284,7 +313,7 @@ public sealed class LogHistogram
 
         var rank = Rank(q, Count);
         long seen = 0;
-        for (var b = 0; b < bins; b++)
+        for (var b = used[0]; b <= used[1]; b++)
         {
             seen += storage[offset + (b * stride)];
             if (seen >= rank)
@@ -334,7 +363,7 @@ public sealed class LogHistogram
             }
         }
 
-        for (var b = 0; b < first.bins && open > 0; b++)
+        for (var b = first.used[0]; b <= first.used[1] && open > 0; b++)
         {
             var row = first.storage.AsSpan(b * n, n);
             for (var i = 0; i < n; i++)

@@ -146,6 +146,60 @@ public class HistogramSeriesTests
     }
 
     [Fact]
+    public void MergesAndQuantiles_ReadOnlyTheUsedBins_AndGiveWhatAllBinsGive()
+    {
+        // Merges and quantiles read only the bins between the lowest and the highest ever counted. Series and
+        // histograms of their own whose values lie in disjoint ranges (one empty), merged either way round, must give
+        // what one histogram of every value gives.
+        var low = LogHistogram.Series(3, 6, 17, wholeNumbers: false);
+        var high = LogHistogram.Series(3, 6, 17, wholeNumbers: false);
+        var empty = LogHistogram.Series(3, 6, 17, wholeNumbers: false);
+        var reference = Enumerable.Range(0, 3).Select(_ => new LogHistogram(6, 17, wholeNumbers: false)).ToArray();
+        var ownLow = new LogHistogram(10, 34, wholeNumbers: true);
+        var ownHigh = new LogHistogram(10, 34, wholeNumbers: true);
+        var ownReference = new LogHistogram(10, 34, wholeNumbers: true);
+        for (var n = 1; n <= 50; n++)
+        {
+            double[] small = [n, n * 2.5, 0.25 * n];
+            double[] large = [90_000 + n, 50_000 * n, 1e9];
+            LogHistogram.AddEach(low, small);
+            LogHistogram.AddEach(high, large);
+            for (var d = 0; d < 3; d++)
+            {
+                reference[d].Add(small[d]);
+                reference[d].Add(large[d]);
+            }
+
+            ownLow.Add(n);
+            ownHigh.Add(1_000_000L * n);
+            ownReference.Add(n);
+            ownReference.Add(1_000_000L * n);
+        }
+
+        LogHistogram.MergeEach(high, empty);
+        LogHistogram.MergeEach(high, low);
+        LogHistogram.MergeEach(empty, high);
+        ownHigh.Merge(ownLow);
+        double[] quantiles = [0.01, 0.25, 0.5, 0.75, 0.99, 1.0];
+        foreach (var merged in new[] { high, empty })
+        {
+            var atOnce = LogHistogram.QuantilesEach(merged, quantiles);
+            for (var d = 0; d < 3; d++)
+            {
+                Assert.Equal((reference[d].Count, reference[d].Sum, reference[d].Clamped), (merged[d].Count, merged[d].Sum, merged[d].Clamped));
+                for (var j = 0; j < quantiles.Length; j++)
+                {
+                    Assert.Equal(reference[d].Quantile(quantiles[j]), atOnce[d, j]);
+                    Assert.Equal(reference[d].Quantile(quantiles[j]), merged[d].Quantile(quantiles[j]));
+                }
+            }
+        }
+
+        Assert.All(quantiles, q => Assert.Equal(ownReference.Quantile(q), ownHigh.Quantile(q)));
+        Assert.Equal(0, LogHistogram.Series(2, 6, 17, wholeNumbers: false)[0].Quantile(0.5));
+    }
+
+    [Fact]
     public void SeriesOperations_OnHistogramsThatAreNotOneWholeSeries_WorkOneByOne()
     {
         // Reordered members of a series, and histograms of their own: the whole-series shortcuts must not apply.
