@@ -22,6 +22,33 @@ public static class SweepCharts
     public static IReadOnlyList<(string Name, byte[] Bytes)> All(SweepResult result) =>
         [.. Plots(result).SelectMany(p => Both(p.Name, p.Plot))];
 
+    /// <summary>The file names <see cref="All"/> gives, without drawing anything (each policy's <c>.png</c> then <c>.svg</c>).</summary>
+    public static IReadOnlyList<string> Names(SweepResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return [.. result.Policies.SelectMany(label => new[] { $"sweep-{result.Spec.Output}-{label}.png", $"sweep-{result.Spec.Output}-{label}.svg" })];
+    }
+
+    /// <summary>
+    /// The one file of <see cref="All"/> named <paramref name="name"/>, drawing only that chart (a PNG byte for byte; an SVG
+    /// the same but for the numbers ScottPlot gives its element ids across the process); null when the sweep has no
+    /// chart of that name.
+    /// </summary>
+    public static byte[]? File(SweepResult result, string name)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(name);
+        var index = Names(result).ToList().IndexOf(name);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        // Names come in pairs per policy, .png then .svg, drawn as Both draws them.
+        var plot = Plots(result)[index / 2].Plot;
+        return Render(plot, png: index % 2 == 0);
+    }
+
     /// <summary>Each policy's chart by file stem, finished but not rendered.</summary>
     internal static IReadOnlyList<(string Name, Plot Plot)> Plots(SweepResult result)
     {
@@ -118,7 +145,10 @@ public static class SweepCharts
 
     private static IEnumerable<(string, byte[])> Both(string name, Plot plot)
     {
-        yield return ($"{name}.png", plot.GetImageBytes(Width, Height, ImageFormat.Png));
-        yield return ($"{name}.svg", Encoding.UTF8.GetBytes(plot.GetSvgXml(Width, Height)));
+        yield return ($"{name}.png", Render(plot, png: true));
+        yield return ($"{name}.svg", Render(plot, png: false));
     }
+
+    private static byte[] Render(Plot plot, bool png) =>
+        png ? plot.GetImageBytes(Width, Height, ImageFormat.Png) : Encoding.UTF8.GetBytes(plot.GetSvgXml(Width, Height));
 }

@@ -78,5 +78,15 @@ public sealed class SweepTests
 
         Assert.All(SweepCharts.All(grid).Where(f => f.Name.EndsWith(".svg", StringComparison.Ordinal)), f => Assert.Contains("MODELED", System.Text.Encoding.UTF8.GetString(f.Bytes), StringComparison.Ordinal));
         Assert.StartsWith("<svg viewBox=", SweepCharts.InlineSvg(grid, 0), StringComparison.Ordinal);
+
+        // One chart by its name (what the API serves) is the file the CLI writes under that name: a PNG byte for byte, an
+        // SVG but for the numbers of its element ids (ScottPlot numbers them across the process).
+        var all = SweepCharts.All(grid);
+        Assert.Equal(all.Select(f => f.Name), SweepCharts.Names(grid));
+        static string Ids(byte[] svg) => System.Text.RegularExpressions.Regex.Replace(System.Text.Encoding.UTF8.GetString(svg), "#?(cl|img)_[0-9a-f]+", "$1_n");
+        Assert.All(all, f => Assert.Equal(
+            f.Name.EndsWith(".png", StringComparison.Ordinal) ? Convert.ToHexString(f.Bytes) : Ids(f.Bytes),
+            f.Name.EndsWith(".png", StringComparison.Ordinal) ? Convert.ToHexString(SweepCharts.File(grid, f.Name)!) : Ids(SweepCharts.File(grid, f.Name)!)));
+        Assert.Null(SweepCharts.File(grid, "sweep-days_active-no-such-policy.png"));
     }
 }

@@ -38,9 +38,9 @@ public static class SimulationApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("SweepStatus").WithSummary("A sweep you started: its state (queued, running, finished, failed, cancelled) and progress in paths over all cells.");
         api.MapGet("/sweeps/{id}/result", SweepResultText).RequireAuthorization(Roles.Analyst)
-            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/csv", "image/png", "image/svg+xml")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithName("SweepResult").WithSummary("A finished sweep's table: format=sweep.json (default) or sweep.csv, as ./threshold simulate --sweep writes them. MODELED. 409 until it has finished.");
+            .WithName("SweepResult").WithSummary("A finished sweep's table: format=sweep.json (default) or sweep.csv, or one of its charts (format=sweep-OUTPUT-POLICY.png or .svg, listed in the sweep's charts), as ./threshold simulate --sweep writes them. MODELED. 409 until it has finished.");
         api.MapDelete("/sweeps/{id}", CancelSweep).RequireAuthorization(Roles.Analyst)
             .Produces<SweepJobDocument>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -124,12 +124,13 @@ public static class SimulationApi
     public static Results<Ok<SweepJobDocument>, ProblemHttpResult> SweepStatus(string id, HttpContext context, SimulationService simulations) =>
         FindSweep(id, context, simulations) is { } job ? TypedResults.Ok(SweepJobDocument.From(job)) : NoSuchSweep(id);
 
-    public static Results<ContentHttpResult, ProblemHttpResult> SweepResultText(string id, string? format, HttpContext context, SimulationService simulations)
+    public static Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult> SweepResultText(string id, string? format, HttpContext context, SimulationService simulations)
     {
         var wanted = format ?? "sweep.json";
-        if (!SweepFormats.Files.Contains(wanted, StringComparer.Ordinal))
+        var chart = IsChartName(wanted);
+        if (!chart && !SweepFormats.Files.Contains(wanted, StringComparer.Ordinal))
         {
-            throw new RequestValidationException("format", $"unknown format '{ProblemMapping.Quoted(wanted)}'; formats: {string.Join(", ", SweepFormats.Files)}");
+            throw new RequestValidationException("format", $"unknown format '{ProblemMapping.Quoted(wanted)}'; formats: {string.Join(", ", SweepFormats.Files)}, or a chart sweep-OUTPUT-POLICY.png or .svg (the sweep's charts list them)");
         }
 
         if (FindSweep(id, context, simulations) is not { } job)
@@ -149,10 +150,22 @@ public static class SimulationApi
             });
         }
 
+        if (chart)
+        {
+            // The chart the CLI writes under that name.
+            var bytes = SweepCharts.File(result, wanted)
+                ?? throw new RequestValidationException("format", $"this sweep has no chart '{ProblemMapping.Quoted(wanted)}'; its charts: {string.Join(", ", SweepCharts.Names(result))}");
+            return TypedResults.File(bytes, wanted.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/svg+xml", wanted);
+        }
+
         return wanted == "sweep.csv"
             ? TypedResults.Text(SweepFormats.Csv(result), "text/csv", Encoding.UTF8)
             : TypedResults.Text(SweepFormats.Json(result), "application/json", Encoding.UTF8);
     }
+
+    /// <summary>Whether a format asks for one of a sweep's charts (<see cref="SweepCharts.Names"/>: sweep-OUTPUT-POLICY.png or .svg).</summary>
+    private static bool IsChartName(string format) =>
+        format.StartsWith("sweep-", StringComparison.Ordinal) && (format.EndsWith(".png", StringComparison.Ordinal) || format.EndsWith(".svg", StringComparison.Ordinal));
 
     public static Results<Accepted<SweepJobDocument>, ProblemHttpResult> CancelSweep(string id, HttpContext context, SimulationService simulations)
     {
@@ -245,6 +258,7 @@ public sealed record SimulationParameterDto(string Name, string Unit, double Def
 /// <param name="Sweep">The axes as written, PARAM=LOW..HIGH:N.</param>
 /// <param name="Status">Where to poll this document.</param>
 /// <param name="Result">Where to read sweep.json (format=sweep.csv for the table) once finished; null before.</param>
+/// <param name="Charts">Once finished, where to read each policy's chart (PNG and SVG, as the CLI writes them); null before.</param>
 public sealed record SweepJobDocument(
     string Id,
     string State,
@@ -260,7 +274,8 @@ public sealed record SweepJobDocument(
     long PathsTotal,
     string? Error,
     string Status,
-    string? Result)
+    string? Result,
+    IReadOnlyList<string>? Charts = null)
 {
     public static SweepJobDocument From(SweepJob job)
     {
@@ -281,6 +296,7 @@ public sealed record SweepJobDocument(
             job.PathsTotal,
             job.Error,
             status,
-            job.Result is null ? null : status + "/result");
+            job.Result is null ? null : status + "/result",
+            job.Result is null ? null : [.. SweepCharts.Names(job.Result).Select(name => $"{status}/result?format={Uri.EscapeDataString(name)}")]);
     }
 }

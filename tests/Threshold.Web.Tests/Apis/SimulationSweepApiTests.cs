@@ -64,6 +64,22 @@ public sealed class SimulationSweepApiTests(SimulationSweepApiTests.Server serve
             }
         }
 
+        // Its charts, as the CLI writes them: one PNG and one SVG a policy, listed once it has finished.
+        var charts = done.GetProperty("charts").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        Assert.Equal(
+            ["sweep-people_subject-proclamation-10773.png", "sweep-people_subject-proclamation-10773.svg", "sweep-people_subject-senate-border-act.png", "sweep-people_subject-senate-border-act.svg"],
+            charts.Select(c => Uri.UnescapeDataString(c[(c.IndexOf("format=", StringComparison.Ordinal) + 7)..])));
+        var png = await server.Analyst.GetAsync(charts[0]);
+        Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, (await png.Content.ReadAsByteArrayAsync())[..4]);
+        var svg = await server.Analyst.GetAsync(charts[3]);
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await svg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var noSuchChart = await server.Analyst.GetAsync(done.GetProperty("result").GetString() + "?format=sweep-days_active-senate-border-act.png");
+        Assert.Equal(HttpStatusCode.BadRequest, noSuchChart.StatusCode);
+        Assert.Contains("sweep-people_subject-senate-border-act.png", await noSuchChart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         // Only its caller sees it.
         var other = server.Factory.ClientWithRole(ApiRole.Analyst);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(status)).StatusCode);
