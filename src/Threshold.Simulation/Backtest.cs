@@ -171,7 +171,7 @@ public static class Backtest
     public static BacktestReport Run(BacktestWindow window, BacktestOrigin origin, string sourceDirectory, int paths, ulong seed, int? threads, IProgress<int>? progress, (int Months, double Damping)? rule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
-        var inputs = SimulationInputs.Load(sourceDirectory, window.MixMonth);
+        var inputs = SimulationInputs.LoadCached(sourceDirectory, window.MixMonth);
         var calibration = inputs.Calibration;
         var mexico = ModelParameters.Get(ModelParameters.MexicoEnforcement);
         var (share, shareSource) = ModelParameters.MexicoPresets["2024"];

@@ -16,6 +16,13 @@ public sealed record SimulationInputs(Calibration Calibration, PopulationMix Mix
         var calibration = Calibration.Load(sourceDirectory);
         return new(calibration, mix.GetAwaiter().GetResult());
     }
+
+    /// <summary>
+    /// <see cref="Load"/> through the cache the environment names (<see cref="SimulationInputsCache.FromEnvironment"/>),
+    /// or without one when it is off: the same inputs either way, about a quarter of a second sooner from the cache.
+    /// </summary>
+    public static SimulationInputs LoadCached(string sourceDirectory, YearMonth mixMonth) =>
+        SimulationInputsCache.FromEnvironment() is { } cache ? cache.Load(sourceDirectory, mixMonth) : Load(sourceDirectory, mixMonth);
 }
 
 /// <summary>How to run: threads, whether to keep the daily and monthly bands, and parameter values that replace the scenario's (the sensitivity swings).</summary>

@@ -187,8 +187,7 @@ internal sealed class SimulateCommand : Command<SimulateSettings>
 
         var scenario = ScenarioYamlReader.ReadFile(settings.Scenario ?? throw new UsageException("SCENARIO is required (a scenario YAML file), or --backtest"))
             .WithRun(paths, seed);
-        // The derived inputs are kept on disk by content (SimulationInputsCache), which saves about a quarter of a second a run.
-        var inputs = SimulationInputsCache.FromEnvironment() is { } cache ? cache.Load(settings.Source, scenario.MixMonth) : SimulationInputs.Load(settings.Source, scenario.MixMonth);
+        var inputs = SimulationInputs.LoadCached(settings.Source, scenario.MixMonth);
         if (sweep is not null)
         {
             return RunSweep(scenario, inputs, sweep, threads, outDir, settings.NoCharts, cancellationToken);

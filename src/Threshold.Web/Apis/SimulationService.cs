@@ -281,9 +281,9 @@ public sealed class SimulationService : IDisposable
         turn.Dispose();
     }
 
-    /// <summary>The calibration and mix, loaded once per mix month (they read the real monthly files).</summary>
+    /// <summary>The calibration and mix, loaded once per mix month (they read the real monthly files, or the simulator's cache of them).</summary>
     private SimulationInputs Inputs(YearMonth mixMonth) =>
-        inputs.GetOrAdd(mixMonth, m => new Lazy<SimulationInputs>(() => SimulationInputs.Load(SourceDirectory, m))).Value;
+        inputs.GetOrAdd(mixMonth, m => new Lazy<SimulationInputs>(() => SimulationInputs.LoadCached(SourceDirectory, m))).Value;
 
     private IEnumerable<string> BundledNames() => scenarioDirectory is null ? []
         : Directory.EnumerateFiles(scenarioDirectory, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal);
