@@ -274,66 +274,43 @@ public sealed class SimulationInputsCache
 
     private static YearMonth ReadMonth(BinaryReader r) => new(r.ReadInt32(), r.ReadInt32());
 
-    private static void Doubles(BinaryWriter w, IReadOnlyList<double> values)
+    /// <summary>A list: its count, then each item as <paramref name="write"/> writes it.</summary>
+    private static void List<T>(BinaryWriter w, IReadOnlyList<T> items, Action<BinaryWriter, T> write)
     {
-        w.Write(values.Count);
-        foreach (var v in values)
+        w.Write(items.Count);
+        foreach (var item in items)
         {
-            w.Write(v);
+            write(w, item);
         }
     }
 
-    private static double[] ReadDoubles(BinaryReader r)
+    /// <summary>A list written by <see cref="List"/>, each item read by <paramref name="read"/>.</summary>
+    private static T[] ReadList<T>(BinaryReader r, Func<BinaryReader, T> read)
     {
-        var values = new double[Count(r)];
-        for (var i = 0; i < values.Length; i++)
+        var items = new T[Count(r)];
+        for (var i = 0; i < items.Length; i++)
         {
-            values[i] = r.ReadDouble();
+            items[i] = read(r);
         }
 
-        return values;
+        return items;
     }
 
-    private static void Strings(BinaryWriter w, IReadOnlyList<string> values)
+    private static void Doubles(BinaryWriter w, IReadOnlyList<double> values) => List(w, values, static (w, v) => w.Write(v));
+
+    private static double[] ReadDoubles(BinaryReader r) => ReadList(r, static r => r.ReadDouble());
+
+    private static void Strings(BinaryWriter w, IReadOnlyList<string> values) => List(w, values, static (w, v) => w.Write(v));
+
+    private static string[] ReadStrings(BinaryReader r) => ReadList(r, static r => r.ReadString());
+
+    private static void Shares(BinaryWriter w, IReadOnlyList<NationalityShare> shares) => List(w, shares, static (w, s) =>
     {
-        w.Write(values.Count);
-        foreach (var v in values)
-        {
-            w.Write(v);
-        }
-    }
+        w.Write(s.Code);
+        w.Write(s.Share);
+    });
 
-    private static string[] ReadStrings(BinaryReader r)
-    {
-        var values = new string[Count(r)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = r.ReadString();
-        }
-
-        return values;
-    }
-
-    private static void Shares(BinaryWriter w, IReadOnlyList<NationalityShare> shares)
-    {
-        w.Write(shares.Count);
-        foreach (var s in shares)
-        {
-            w.Write(s.Code);
-            w.Write(s.Share);
-        }
-    }
-
-    private static NationalityShare[] ReadShares(BinaryReader r)
-    {
-        var shares = new NationalityShare[Count(r)];
-        for (var i = 0; i < shares.Length; i++)
-        {
-            shares[i] = new NationalityShare(r.ReadString(), r.ReadDouble());
-        }
-
-        return shares;
-    }
+    private static NationalityShare[] ReadShares(BinaryReader r) => ReadList(r, static r => new NationalityShare(r.ReadString(), r.ReadDouble()));
 
     /// <summary>A count of items, refused when negative or beyond what the entry could hold (an altered entry).</summary>
     private static int Count(BinaryReader r)
