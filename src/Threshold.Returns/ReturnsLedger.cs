@@ -383,9 +383,9 @@ public sealed partial class ReturnsLedger
     /// <summary>
     /// <paramref name="count"/> people of nationality <paramref name="nat"/> whose route is arrangement
     /// <paramref name="a"/>, in <paramref name="month"/>: as many as its cap admits (<see cref="ReturnRoute.Admitted"/>)
-    /// go to its destination, the rest overflow. Updates the cap used, the line and the month's counters (a destination
-    /// other than Mexico counts as a third country, never in the burden on Mexico); returns the number admitted. The one
-    /// cap step of both the per-person and the batch path.
+    /// go to its destination, the rest overflow. Updates the cap used and the month's counters through <see cref="Admit"/>
+    /// (a destination other than Mexico counts as a third country, never in the burden on Mexico), and the line when the
+    /// ledger keeps lines; returns the number admitted. Used by the per-person path and the per-kind batch path.
     /// </summary>
     private long UnderArrangement(MonthState month, int a, int nat, long count)
     {
@@ -403,8 +403,9 @@ public sealed partial class ReturnsLedger
     /// <summary>
     /// The cap step itself: <paramref name="count"/> people under arrangement <paramref name="a"/> in
     /// <paramref name="month"/>, as many admitted as its cap allows (<see cref="ReturnRoute.Admitted"/>), the cap used and
-    /// the month's counters updated; returns the number admitted. Admitting n people at once gives what admitting them
-    /// in any split one part after another gives, so a batch may be admitted per arrangement (<see cref="WithoutLines"/>).
+    /// the month's counters updated; returns the number admitted. The one cap step of every path. Admitting n people at
+    /// once gives what admitting them in any split one part after another gives, so a batch may be admitted per
+    /// arrangement (<see cref="WithoutLines"/>).
     /// </summary>
     private long Admit(MonthState month, int a, long count)
     {
