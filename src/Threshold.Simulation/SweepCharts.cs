@@ -26,8 +26,11 @@ public static class SweepCharts
     public static IReadOnlyList<string> Names(SweepResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return [.. result.Policies.SelectMany(label => new[] { $"sweep-{result.Spec.Output}-{label}.png", $"sweep-{result.Spec.Output}-{label}.svg" })];
+        return [.. result.Policies.SelectMany(label => new[] { $"{Stem(result, label)}.png", $"{Stem(result, label)}.svg" })];
     }
+
+    /// <summary>The file name of a policy's chart without its extension: <c>sweep-OUTPUT-POLICY</c>.</summary>
+    private static string Stem(SweepResult result, string label) => $"sweep-{result.Spec.Output}-{label}";
 
     /// <summary>
     /// The one file of <see cref="All"/> named <paramref name="name"/>, drawing only that chart (a PNG byte for byte; an SVG
@@ -56,7 +59,7 @@ public static class SweepCharts
         var output = result.Spec.Output;
         var all = Enumerable.Range(0, result.Policies.Count).SelectMany(p => result.Bands(p, output)).Select(b => b.P50).ToArray();
         var range = new ScottPlot.Range(all.Min(), all.Max() > all.Min() ? all.Max() : all.Min() + 1);
-        return [.. result.Policies.Select((label, p) => ($"sweep-{output}-{label}", result.Spec.Axes.Count == 2 ? HeatMap(result, p, range) : Line(result, p)))];
+        return [.. result.Policies.Select((label, p) => (Stem(result, label), result.Spec.Axes.Count == 2 ? HeatMap(result, p, range) : Line(result, p)))];
     }
 
     /// <summary>The SVG text of policy <paramref name="policy"/>'s chart, for a page to inline.</summary>
