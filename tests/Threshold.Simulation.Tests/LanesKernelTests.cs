@@ -12,7 +12,7 @@ namespace Threshold.Simulation.Tests;
 /// one (<see cref="FlowModel.Run"/> over <see cref="DailySuspensionReplay"/>), path by path and day by day: statuses,
 /// the five counts, the 7-day averages, the monthly figures, every output, the determinations and the transitions; for
 /// every built-in policy (Proclamation 10888 and H.R. 2 included), with a court order, a reform, rule-version
-/// switches, deterrence lags drawn from 0 to 30 and random seeds. And whole runs: the result files are byte-identical
+/// switches, deterrence lags drawn from 0 to 90 and random seeds. And whole runs: the result files are byte-identical
 /// to the scalar kernel's for any thread count, block of lanes and lane width.
 /// </summary>
 public sealed class LanesKernelTests
@@ -115,7 +115,7 @@ public sealed class LanesKernelTests
     [Property(MaxTest = 12)]
     public Property LaneKernel_RandomScenarios_SameAsTheScalarKernelPathByPathAndDayByDay() => Prop.ForAll(
         Gen.Choose(1, 1_000_000).Zip(Gen.Choose(1, 45)).ToArbitrary(),
-        Gen.Elements("2024-06-05", "2024-09-20", "2024-05-01").Zip(Gen.Elements(0, 1, 7, 30)).ToArbitrary(),
+        Gen.Elements("2024-06-05", "2024-09-20", "2024-05-01").Zip(Gen.Elements(0, 1, 7, 30, 90)).ToArbitrary(),
         Gen.Elements(1, 5, 8, 16, 64).ToArbitrary(),
         (run, calendar, lanes) =>
         {
@@ -125,6 +125,20 @@ public sealed class LanesKernelTests
                 AssertPathByPath(scenario, lanes, width);
             }
         });
+
+    /// <summary>
+    /// Lags beyond the 63 days a lane's history of Active days holds: a block with such a lag reads the statuses
+    /// themselves, and must give what the scalar kernel gives.
+    /// </summary>
+    [Fact]
+    public void LaneKernel_DeterrenceLagsBeyondTheHistory_SameAsTheScalarKernel()
+    {
+        var scenario = MakeScenario(64, 24, "2024-06-05", 90, "2024-11-01");
+        foreach (var width in LaneWidths.Accelerated())
+        {
+            AssertPathByPath(scenario, 8, width);
+        }
+    }
 
     /// <summary>Every file the command writes from a result, as one text.</summary>
     private static string Files(SimulationResult result) =>

@@ -38,7 +38,11 @@ public sealed class LaneSuspensionReplay
     private readonly int[] versionRule;
 
     /// <summary>Each lane's count of each day under each counting rule: [lane][rule][day] (what the lane's kernel reads).</summary>
+    /// <remarks>Copied from <see cref="rows"/> only when the lane's kernel is about to read them (<see cref="Fill"/>): a quiet stretch writes rows only.</remarks>
     private readonly int[][][] counted;
+
+    /// <summary>Per lane, the days of <see cref="counted"/> copied from <see cref="rows"/> so far (days 0 to filled − 1).</summary>
+    private readonly int[] filled;
 
     /// <summary>The same counts as rows of lanes: [rule][day × lanes + lane] (what the quiet stretches read, a vector at a time).</summary>
     private readonly int[][] rows;
@@ -98,6 +102,7 @@ public sealed class LaneSuspensionReplay
             dayRule[i] = Array.IndexOf(rules, policy.VersionOn(start.PlusDays(i)).Counting);
         }
 
+        filled = new int[lanes];
         counted = new int[lanes][][];
         for (var l = 0; l < lanes; l++)
         {
@@ -179,6 +184,7 @@ public sealed class LaneSuspensionReplay
             runs[l].Reset();
         }
 
+        Array.Clear(filled);
         fast = 0;
         day = 0;
         open = false;
@@ -210,6 +216,7 @@ public sealed class LaneSuspensionReplay
             for (var slow = LaneBits(n) & ~fast; slow != 0; slow &= slow - 1)
             {
                 var l = BitOperations.TrailingZeroCount(slow);
+                Fill(l, day);
                 today[l] = runs[l].OpenDay(day);
             }
         }
@@ -233,12 +240,7 @@ public sealed class LaneSuspensionReplay
         var n = ActiveLanes;
         for (var r = 0; r < masks.Length; r++)
         {
-            var row = rows[r].AsSpan(i * Lanes, n);
-            Count(masks[r], betweenPorts[..n], coastal[..n], portsOfEntry[..n], ucNoncontiguousBetweenPorts[..n], ucNoncontiguousPorts[..n], row);
-            for (var l = 0; l < row.Length; l++)
-            {
-                counted[l][r][i] = row[l];
-            }
+            Count(masks[r], betweenPorts[..n], coastal[..n], portsOfEntry[..n], ucNoncontiguousBetweenPorts[..n], ucNoncontiguousPorts[..n], rows[r].AsSpan(i * Lanes, n));
         }
 
         if (supplied is null)
@@ -256,6 +258,7 @@ public sealed class LaneSuspensionReplay
             {
                 var l = BitOperations.TrailingZeroCount(slow);
                 var run = runs[l];
+                Fill(l, i + 1);
                 run.CloseDay(i);
                 if (run.CanFastForward(i))
                 {
@@ -278,6 +281,33 @@ public sealed class LaneSuspensionReplay
     public ReadOnlySpan<DayStatus> StatusesOn(int i) => statuses.AsSpan(i * Lanes, ActiveLanes);
 
     private static ulong LaneBits(int n) => n == 64 ? ulong.MaxValue : (1UL << n) - 1;
+
+    /// <summary>
+    /// Copies lane <paramref name="l"/>'s counts of the days before <paramref name="days"/> not yet copied from the rows
+    /// into the arrays its kernel reads. A lane's kernel reads only days already closed, and only when it runs (a day
+    /// outside a quiet stretch, or the end of one), so the copy is made then: once per stretch, not once per day.
+    /// </summary>
+    private void Fill(int l, int days)
+    {
+        var from = filled[l];
+        if (from >= days)
+        {
+            return;
+        }
+
+        var own = counted[l];
+        for (var r = 0; r < own.Length; r++)
+        {
+            var row = rows[r];
+            var into = own[r];
+            for (var d = from; d < days; d++)
+            {
+                into[d] = row[(d * Lanes) + l];
+            }
+        }
+
+        filled[l] = days;
+    }
 
     /// <summary>
     /// Each lane's count under a counting rule (<see cref="CountMask.Count"/>: the included columns added, the excluded
@@ -489,6 +519,7 @@ public sealed class LaneSuspensionReplay
             }
 
             ref var segment = ref segments[l];
+            Fill(l, i + 1);
             segment.End = i + endOffset[l];
             segment.Sum = sum[l];
             segment.Streak = (int)streak[l];

@@ -44,6 +44,9 @@ internal sealed class LaneWorkspace
 
     public int Lanes { get; }
 
+    /// <summary>The longest deterrence lag <see cref="ActiveHistory"/> holds; a block with a longer one reads the statuses instead.</summary>
+    public const int MaxHistoryLag = 63;
+
     /// <summary>Lanes per vector operation: 8, 4 or 1 (<see cref="LaneWidth"/>).</summary>
     public int Width { get; }
 
@@ -85,8 +88,39 @@ internal sealed class LaneWorkspace
     /// <summary>Each lane's open batch by (status, flow): [lane × <see cref="Cells"/> + 4 × status + flow].</summary>
     public readonly double[] Sums;
 
-    /// <summary>Bit s set when a day of the lane's open batch had status s.</summary>
+    // The open batch's flows so far under the lane's status of today (the cell of Sums at CurrentCell, held here so a
+    // day adds to it without knowing the status; moved to and from Sums only when the lane's status changes or the
+    // batch closes, so each cell takes the same adds in the same order as the scalar model's).
+    public readonly double[] AccBetween = new double[LaneSuspensionReplay.MaxLanes];
+    public readonly double[] AccCoastal = new double[LaneSuspensionReplay.MaxLanes];
+    public readonly double[] AccAppointments = new double[LaneSuspensionReplay.MaxLanes];
+    public readonly double[] AccUnscheduled = new double[LaneSuspensionReplay.MaxLanes];
+
+    /// <summary>The lane's cell of <see cref="Sums"/> for today's status (4 × status), −1 before the first day.</summary>
+    public readonly int[] CurrentCell = new int[LaneSuspensionReplay.MaxLanes];
+
+    /// <summary>Bit s set when the lane had status s on a day of its open batch (or at its start: a status with no day there has zero sums, which are skipped).</summary>
     public readonly int[] Seen = new int[LaneSuspensionReplay.MaxLanes];
+
+    /// <summary>1 while the lane's status is Active, else 0.</summary>
+    public readonly long[] ActiveBit = new long[LaneSuspensionReplay.MaxLanes];
+
+    /// <summary>1 while the lane's status is CapReached, else 0.</summary>
+    public readonly long[] CappedBit = new long[LaneSuspensionReplay.MaxLanes];
+
+    /// <summary>Bit d set when the lane was Active d days ago (bit 0 today): the deterrence lag read as a mask (lags up to 63).</summary>
+    public readonly long[] ActiveHistory = new long[LaneSuspensionReplay.MaxLanes];
+
+    /// <summary>1 &lt;&lt; the lane's deterrence lag (lags up to 63; 0 otherwise).</summary>
+    public readonly long[] LagBit = new long[LaneSuspensionReplay.MaxLanes];
+
+    // The horizon's sums, one element a lane (HorizonSums of the scalar model, folded into the day loop).
+    public readonly long[] TotalBetween = new long[LaneSuspensionReplay.MaxLanes];
+    public readonly long[] TotalPorts = new long[LaneSuspensionReplay.MaxLanes];
+    public readonly long[] MonthBetween = new long[LaneSuspensionReplay.MaxLanes];
+    public readonly long[] DaysActive = new long[LaneSuspensionReplay.MaxLanes];
+    public readonly long[] DaysCapped = new long[LaneSuspensionReplay.MaxLanes];
+    public readonly long[] Sum7 = new long[LaneSuspensionReplay.MaxLanes];
 
     public readonly double[][] Carry;
     public readonly long[] BatchCounts;
@@ -120,7 +154,9 @@ internal sealed class LaneWorkspace
         var capacity = v[ParameterIndex.Of(ModelParameters.Appointments)];
         NotStopped[lane] = 1 - v[ParameterIndex.Of(ModelParameters.MexicoEnforcement)];
         Deterrence[lane] = v[ParameterIndex.Of(ModelParameters.DeterrenceEffect)];
-        Lag[lane] = (int)v[ParameterIndex.Of(ModelParameters.DeterrenceLag)];
+        var lag = (int)v[ParameterIndex.Of(ModelParameters.DeterrenceLag)];
+        Lag[lane] = lag;
+        LagBit[lane] = lag <= MaxHistoryLag ? 1L << lag : 0;
         Displacement[lane] = v[ParameterIndex.Of(ModelParameters.DisplacementShare)];
         Capacity[lane] = capacity;
         BaseUse[lane] = v[ParameterIndex.Of(ModelParameters.AppointmentBaselineUse)] * capacity;
@@ -157,20 +193,31 @@ internal static class LaneFlowModel
         var lanes = ws.Lanes;
         var days = model.Days;
         var warmUp = model.WarmUp;
-        var cells = ws.Cells;
         var kindCount = policy.LedgerKinds.Length;
         replay.Reset(n);
         Array.Clear(ws.Sums);
+        var longLag = false;
         for (var l = 0; l < n; l++)
         {
             ws.Ledgers[l].Clear();
             Array.Clear(ws.Carry[l]);
             Array.Clear(ws.MonthlyUnderArrangement[l]);
             Array.Clear(ws.MonthlyOverflow[l]);
-            ws.Seen[l] = 0;
+            Array.Clear(ws.MonthlyBetweenPorts[l]);
             ws.Pool[l] = 0;
             ws.Totals[l] = default;
             ws.Outcomes[l] = default;
+            longLag |= ws.Lag[l] > LaneWorkspace.MaxHistoryLag;
+        }
+
+        foreach (var lane in new[] { ws.AccBetween, ws.AccCoastal, ws.AccAppointments, ws.AccUnscheduled })
+        {
+            Array.Clear(lane);
+        }
+
+        foreach (var lane in new[] { ws.ActiveHistory, ws.TotalBetween, ws.TotalPorts, ws.MonthBetween, ws.DaysActive, ws.DaysCapped, ws.Sum7 })
+        {
+            Array.Clear(lane);
         }
 
         var shares = new DayShares
@@ -183,43 +230,60 @@ internal static class LaneFlowModel
             UcUnscheduledShare = policy.Table.UcNoncontiguousShare[3],
         };
         var dayEnds = policy.DayEnds;
+        var month = model.MonthOfDay;
+        var currentMonth = warmUp < days ? month[warmUp] : 0;
         for (var t = 0; t < days; t++)
         {
             var row = t * lanes;
             var status = ws.Status.AsSpan(row, n);
             replay.OpenDay(status);
-            for (var l = 0; l < n; l++)
+            if (t == 0 || !status.SequenceEqual(ws.Status.AsSpan(row - lanes, n)))
             {
-                // Deterrence reads the lane's status lag days ago (today's when the lag is 0).
-                var lag = ws.Lag[l];
-                ws.DeterredMask[l] = t >= lag && ws.Status[((t - lag) * lanes) + l] == DayStatus.Active ? -1 : 0;
+                StatusChanged(ws, status, t == 0);
             }
 
-            Flows(ws, row, n, in shares);
-            var sums = ws.Sums;
-            for (var l = 0; l < n; l++)
+            if (longLag)
             {
-                var s = (int)status[l];
-                var cell = (l * cells) + (4 * s);
-                ws.Seen[l] |= 1 << s;
-                sums[cell] += ws.FlowBetween[l];
-                sums[cell + 1] += ws.FlowCoastal[l];
-                sums[cell + 2] += ws.FlowAppointments[l];
-                sums[cell + 3] += ws.Unscheduled[l];
+                DeterredFromStatuses(ws, t, n);
+            }
+            else
+            {
+                DeterredFromHistory(ws, n);
             }
 
+            var inHorizon = t >= warmUp;
+            if (inHorizon && month[t] != currentMonth)
+            {
+                EndMonth(ws, currentMonth, n);
+                currentMonth = month[t];
+            }
+
+            Flows(ws, row, n, in shares, inHorizon);
             replay.CloseDay(ws.Between.AsSpan(row, n), ws.Coastal.AsSpan(row, n), ws.Ports.AsSpan(row, n), ws.UcBetween.AsSpan(row, n), ws.UcPorts.AsSpan(row, n));
+            if (keepDaily && t >= warmUp - 6)
+            {
+                Averages(ws, replay.CountedOnDay(t), t >= warmUp ? replay.CountedOnDay(t - 6) : default, t, n);
+            }
+
             var end = dayEnds[t];
             if (end != 0)
             {
-                EndOfDay(model, ws, plan, t, end, n, kindCount, t >= warmUp);
+                EndOfDay(model, ws, plan, t, end, n, kindCount, inHorizon);
             }
         }
 
-        HorizonSums(model, ws, replay, n, keepDaily);
+        if (warmUp < days)
+        {
+            EndMonth(ws, currentMonth, n);
+        }
+
         for (var l = 0; l < n; l++)
         {
             ref var o = ref ws.Outcomes[l];
+            o.EncountersBetweenPorts = ws.TotalBetween[l];
+            o.EncountersPorts = ws.TotalPorts[l];
+            o.DaysActive = (int)ws.DaysActive[l];
+            o.CapBindingDays = (int)ws.DaysCapped[l];
             FlowModel.Finish(in ws.Totals[l], ref o);
             model.Summarise(replay.Transitions(l), ws.MonthlyUnderArrangement[l], ws.MonthlyOverflow[l], ws.MonthlyUnderCaps[l], ref o);
         }
@@ -237,35 +301,147 @@ internal static class LaneFlowModel
     }
 
     /// <summary>
-    /// The day's flows in every lane, a vector of lanes at a time, then the rest one lane at a time: the scalar model's
-    /// day (<see cref="FlowModel"/>'s day step) with the same operations in the same order.
+    /// Some lane's status differs from yesterday's (or it is the first day): each such lane puts its open batch's sums
+    /// under yesterday's status back in their cell and takes up today's cell, and its status bits follow.
     /// </summary>
-    private static void Flows(LaneWorkspace ws, int row, int n, in DayShares shares)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StatusChanged(LaneWorkspace ws, ReadOnlySpan<DayStatus> status, bool first)
+    {
+        var cells = ws.Cells;
+        for (var l = 0; l < status.Length; l++)
+        {
+            var cell = 4 * (int)status[l];
+            var old = ws.CurrentCell[l];
+            if (!first && cell == old)
+            {
+                continue;
+            }
+
+            var sums = ws.Sums.AsSpan(l * cells, cells);
+            if (!first)
+            {
+                (sums[old], sums[old + 1], sums[old + 2], sums[old + 3]) = (ws.AccBetween[l], ws.AccCoastal[l], ws.AccAppointments[l], ws.AccUnscheduled[l]);
+            }
+
+            (ws.AccBetween[l], ws.AccCoastal[l], ws.AccAppointments[l], ws.AccUnscheduled[l]) = (sums[cell], sums[cell + 1], sums[cell + 2], sums[cell + 3]);
+            ws.CurrentCell[l] = cell;
+            ws.Seen[l] = first ? 1 << (int)status[l] : ws.Seen[l] | (1 << (int)status[l]);
+            ws.ActiveBit[l] = status[l] == DayStatus.Active ? 1 : 0;
+            ws.CappedBit[l] = status[l] == DayStatus.CapReached ? 1 : 0;
+        }
+    }
+
+    /// <summary>
+    /// Deterrence reads the lane's status lag days ago (today's when the lag is 0): each lane's history of Active days
+    /// moves on a day and the bit of its lag is the mask. Before day lag the bit is still clear, as the scalar model's
+    /// <c>t ≥ lag</c>.
+    /// </summary>
+    private static void DeterredFromHistory(LaneWorkspace ws, int n)
     {
         var k = 0;
         if (ws.Width == 8)
         {
             for (; k + 8 <= n; k += 8)
             {
-                Flows512(ws, row, k, in shares);
+                var history = (Vector512.Create(ws.ActiveHistory.AsSpan(k, 8)) << 1) | Vector512.Create(ws.ActiveBit.AsSpan(k, 8));
+                history.CopyTo(ws.ActiveHistory.AsSpan(k, 8));
+                (~Vector512.Equals(history & Vector512.Create(ws.LagBit.AsSpan(k, 8)), Vector512<long>.Zero)).CopyTo(ws.DeterredMask.AsSpan(k, 8));
             }
         }
         else if (ws.Width == 4)
         {
             for (; k + 4 <= n; k += 4)
             {
-                Flows256(ws, row, k, in shares);
+                var history = (Vector256.Create(ws.ActiveHistory.AsSpan(k, 4)) << 1) | Vector256.Create(ws.ActiveBit.AsSpan(k, 4));
+                history.CopyTo(ws.ActiveHistory.AsSpan(k, 4));
+                (~Vector256.Equals(history & Vector256.Create(ws.LagBit.AsSpan(k, 4)), Vector256<long>.Zero)).CopyTo(ws.DeterredMask.AsSpan(k, 4));
             }
         }
 
         for (; k < n; k++)
         {
-            FlowsScalar(ws, row, k, in shares);
+            var history = (ws.ActiveHistory[k] << 1) | ws.ActiveBit[k];
+            ws.ActiveHistory[k] = history;
+            ws.DeterredMask[k] = (history & ws.LagBit[k]) != 0 ? -1 : 0;
+        }
+    }
+
+    /// <summary>The deterrence mask read from the statuses themselves (a block with a lag beyond <see cref="LaneWorkspace.MaxHistoryLag"/>).</summary>
+    private static void DeterredFromStatuses(LaneWorkspace ws, int t, int n)
+    {
+        for (var l = 0; l < n; l++)
+        {
+            var lag = ws.Lag[l];
+            ws.DeterredMask[l] = t >= lag && ws.Status[((t - lag) * ws.Lanes) + l] == DayStatus.Active ? -1 : 0;
+        }
+    }
+
+    /// <summary>A horizon month's encounters between ports, lane by lane, into the monthly figures.</summary>
+    private static void EndMonth(LaneWorkspace ws, int month, int n)
+    {
+        for (var l = 0; l < n; l++)
+        {
+            ws.MonthlyBetweenPorts[l][month] += ws.MonthBetween[l];
+            ws.MonthBetween[l] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Each lane's 7-day average of its own count on horizon day <paramref name="t"/> (as the scalar model's
+    /// HorizonSums: integer sums, exact in any order); on the six days before the horizon, the window's first days.
+    /// </summary>
+    private static void Averages(LaneWorkspace ws, ReadOnlySpan<int> counted, ReadOnlySpan<int> leaving, int t, int n)
+    {
+        var sum7 = ws.Sum7;
+        if (leaving.IsEmpty)
+        {
+            for (var l = 0; l < n; l++)
+            {
+                sum7[l] += counted[l];
+            }
+
+            return;
+        }
+
+        for (var l = 0; l < n; l++)
+        {
+            var s = sum7[l] + counted[l];
+            ws.Average7[l][t] = s / 7.0;
+            sum7[l] = s - leaving[l];
+        }
+    }
+
+    /// <summary>
+    /// The day's flows in every lane, a vector of lanes at a time, then the rest one lane at a time: the scalar model's
+    /// day (<see cref="FlowModel"/>'s day step) with the same operations in the same order; the flows added to the open
+    /// batch and, in the horizon, the counts to the horizon's sums.
+    /// </summary>
+    private static void Flows(LaneWorkspace ws, int row, int n, in DayShares shares, bool inHorizon)
+    {
+        var k = 0;
+        if (ws.Width == 8)
+        {
+            for (; k + 8 <= n; k += 8)
+            {
+                Flows512(ws, row, k, in shares, inHorizon);
+            }
+        }
+        else if (ws.Width == 4)
+        {
+            for (; k + 4 <= n; k += 4)
+            {
+                Flows256(ws, row, k, in shares, inHorizon);
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            FlowsScalar(ws, row, k, in shares, inHorizon);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FlowsScalar(LaneWorkspace ws, int row, int l, in DayShares sh)
+    private static void FlowsScalar(LaneWorkspace ws, int row, int l, in DayShares sh, bool inHorizon)
     {
         unchecked
         {
@@ -285,18 +461,27 @@ internal static class LaneFlowModel
                 throw FlowModel.OutOfRange("a day's attempts", attempts);
             }
 
-            ws.Between[row + l] = FlowModel.People(flowBetween);
-            ws.Coastal[row + l] = FlowModel.People(flowCoastal);
-            ws.Ports[row + l] = FlowModel.People(flowAppointments + unscheduled);
+            var b = ws.Between[row + l] = FlowModel.People(flowBetween);
+            var c = ws.Coastal[row + l] = FlowModel.People(flowCoastal);
+            var p = ws.Ports[row + l] = FlowModel.People(flowAppointments + unscheduled);
             ws.UcBetween[row + l] = FlowModel.People((flowBetween * sh.UcBetweenShare) + (flowCoastal * sh.UcCoastalShare));
             ws.UcPorts[row + l] = FlowModel.People((flowAppointments * sh.UcAppointmentShare) + (unscheduled * sh.UcUnscheduledShare));
-            ws.FlowBetween[l] = flowBetween;
-            ws.FlowCoastal[l] = flowCoastal;
-            ws.FlowAppointments[l] = flowAppointments;
+            ws.AccBetween[l] += flowBetween;
+            ws.AccCoastal[l] += flowCoastal;
+            ws.AccAppointments[l] += flowAppointments;
+            ws.AccUnscheduled[l] += unscheduled;
+            if (inHorizon)
+            {
+                ws.TotalBetween[l] += b + (long)c;
+                ws.TotalPorts[l] += p;
+                ws.MonthBetween[l] += b;
+                ws.DaysActive[l] += ws.ActiveBit[l];
+                ws.DaysCapped[l] += ws.CappedBit[l];
+            }
         }
     }
 
-    private static void Flows256(LaneWorkspace ws, int row, int k, in DayShares sh)
+    private static void Flows256(LaneWorkspace ws, int row, int k, in DayShares sh, bool inHorizon)
     {
         const int W = 4;
         var pool = Vector256.Create(ws.Pool.AsSpan(k, W));
@@ -323,17 +508,31 @@ internal static class LaneFlowModel
             }
         }
 
-        Whole256(flowBetween).CopyTo(ws.Between.AsSpan(row + k, W));
-        Whole256(flowCoastal).CopyTo(ws.Coastal.AsSpan(row + k, W));
-        Whole256(flowAppointments + unscheduled).CopyTo(ws.Ports.AsSpan(row + k, W));
-        Whole256((flowBetween * Vector256.Create(sh.UcBetweenShare)) + (flowCoastal * Vector256.Create(sh.UcCoastalShare))).CopyTo(ws.UcBetween.AsSpan(row + k, W));
-        Whole256((flowAppointments * Vector256.Create(sh.UcAppointmentShare)) + (unscheduled * Vector256.Create(sh.UcUnscheduledShare))).CopyTo(ws.UcPorts.AsSpan(row + k, W));
-        flowBetween.CopyTo(ws.FlowBetween.AsSpan(k, W));
-        flowCoastal.CopyTo(ws.FlowCoastal.AsSpan(k, W));
-        flowAppointments.CopyTo(ws.FlowAppointments.AsSpan(k, W));
+        var b = Whole256(flowBetween);
+        var c = Whole256(flowCoastal);
+        var p = Whole256(flowAppointments + unscheduled);
+        Vector256.Narrow(b, b).GetLower().CopyTo(ws.Between.AsSpan(row + k, W));
+        Vector256.Narrow(c, c).GetLower().CopyTo(ws.Coastal.AsSpan(row + k, W));
+        Vector256.Narrow(p, p).GetLower().CopyTo(ws.Ports.AsSpan(row + k, W));
+        var ub = Whole256((flowBetween * Vector256.Create(sh.UcBetweenShare)) + (flowCoastal * Vector256.Create(sh.UcCoastalShare)));
+        var up = Whole256((flowAppointments * Vector256.Create(sh.UcAppointmentShare)) + (unscheduled * Vector256.Create(sh.UcUnscheduledShare)));
+        Vector256.Narrow(ub, ub).GetLower().CopyTo(ws.UcBetween.AsSpan(row + k, W));
+        Vector256.Narrow(up, up).GetLower().CopyTo(ws.UcPorts.AsSpan(row + k, W));
+        (Vector256.Create(ws.AccBetween.AsSpan(k, W)) + flowBetween).CopyTo(ws.AccBetween.AsSpan(k, W));
+        (Vector256.Create(ws.AccCoastal.AsSpan(k, W)) + flowCoastal).CopyTo(ws.AccCoastal.AsSpan(k, W));
+        (Vector256.Create(ws.AccAppointments.AsSpan(k, W)) + flowAppointments).CopyTo(ws.AccAppointments.AsSpan(k, W));
+        (Vector256.Create(ws.AccUnscheduled.AsSpan(k, W)) + unscheduled).CopyTo(ws.AccUnscheduled.AsSpan(k, W));
+        if (inHorizon)
+        {
+            (Vector256.Create(ws.TotalBetween.AsSpan(k, W)) + b + c).CopyTo(ws.TotalBetween.AsSpan(k, W));
+            (Vector256.Create(ws.TotalPorts.AsSpan(k, W)) + p).CopyTo(ws.TotalPorts.AsSpan(k, W));
+            (Vector256.Create(ws.MonthBetween.AsSpan(k, W)) + b).CopyTo(ws.MonthBetween.AsSpan(k, W));
+            (Vector256.Create(ws.DaysActive.AsSpan(k, W)) + Vector256.Create(ws.ActiveBit.AsSpan(k, W))).CopyTo(ws.DaysActive.AsSpan(k, W));
+            (Vector256.Create(ws.DaysCapped.AsSpan(k, W)) + Vector256.Create(ws.CappedBit.AsSpan(k, W))).CopyTo(ws.DaysCapped.AsSpan(k, W));
+        }
     }
 
-    private static void Flows512(LaneWorkspace ws, int row, int k, in DayShares sh)
+    private static void Flows512(LaneWorkspace ws, int row, int k, in DayShares sh, bool inHorizon)
     {
         const int W = 8;
         var pool = Vector512.Create(ws.Pool.AsSpan(k, W));
@@ -360,34 +559,43 @@ internal static class LaneFlowModel
             }
         }
 
-        Whole512(flowBetween).CopyTo(ws.Between.AsSpan(row + k, W));
-        Whole512(flowCoastal).CopyTo(ws.Coastal.AsSpan(row + k, W));
-        Whole512(flowAppointments + unscheduled).CopyTo(ws.Ports.AsSpan(row + k, W));
-        Whole512((flowBetween * Vector512.Create(sh.UcBetweenShare)) + (flowCoastal * Vector512.Create(sh.UcCoastalShare))).CopyTo(ws.UcBetween.AsSpan(row + k, W));
-        Whole512((flowAppointments * Vector512.Create(sh.UcAppointmentShare)) + (unscheduled * Vector512.Create(sh.UcUnscheduledShare))).CopyTo(ws.UcPorts.AsSpan(row + k, W));
-        flowBetween.CopyTo(ws.FlowBetween.AsSpan(k, W));
-        flowCoastal.CopyTo(ws.FlowCoastal.AsSpan(k, W));
-        flowAppointments.CopyTo(ws.FlowAppointments.AsSpan(k, W));
+        var b = Whole512(flowBetween);
+        var c = Whole512(flowCoastal);
+        var p = Whole512(flowAppointments + unscheduled);
+        Vector512.Narrow(b, b).GetLower().CopyTo(ws.Between.AsSpan(row + k, W));
+        Vector512.Narrow(c, c).GetLower().CopyTo(ws.Coastal.AsSpan(row + k, W));
+        Vector512.Narrow(p, p).GetLower().CopyTo(ws.Ports.AsSpan(row + k, W));
+        var ub = Whole512((flowBetween * Vector512.Create(sh.UcBetweenShare)) + (flowCoastal * Vector512.Create(sh.UcCoastalShare)));
+        var up = Whole512((flowAppointments * Vector512.Create(sh.UcAppointmentShare)) + (unscheduled * Vector512.Create(sh.UcUnscheduledShare)));
+        Vector512.Narrow(ub, ub).GetLower().CopyTo(ws.UcBetween.AsSpan(row + k, W));
+        Vector512.Narrow(up, up).GetLower().CopyTo(ws.UcPorts.AsSpan(row + k, W));
+        (Vector512.Create(ws.AccBetween.AsSpan(k, W)) + flowBetween).CopyTo(ws.AccBetween.AsSpan(k, W));
+        (Vector512.Create(ws.AccCoastal.AsSpan(k, W)) + flowCoastal).CopyTo(ws.AccCoastal.AsSpan(k, W));
+        (Vector512.Create(ws.AccAppointments.AsSpan(k, W)) + flowAppointments).CopyTo(ws.AccAppointments.AsSpan(k, W));
+        (Vector512.Create(ws.AccUnscheduled.AsSpan(k, W)) + unscheduled).CopyTo(ws.AccUnscheduled.AsSpan(k, W));
+        if (inHorizon)
+        {
+            (Vector512.Create(ws.TotalBetween.AsSpan(k, W)) + b + c).CopyTo(ws.TotalBetween.AsSpan(k, W));
+            (Vector512.Create(ws.TotalPorts.AsSpan(k, W)) + p).CopyTo(ws.TotalPorts.AsSpan(k, W));
+            (Vector512.Create(ws.MonthBetween.AsSpan(k, W)) + b).CopyTo(ws.MonthBetween.AsSpan(k, W));
+            (Vector512.Create(ws.DaysActive.AsSpan(k, W)) + Vector512.Create(ws.ActiveBit.AsSpan(k, W))).CopyTo(ws.DaysActive.AsSpan(k, W));
+            (Vector512.Create(ws.DaysCapped.AsSpan(k, W)) + Vector512.Create(ws.CappedBit.AsSpan(k, W))).CopyTo(ws.DaysCapped.AsSpan(k, W));
+        }
     }
 
     /// <summary>
-    /// Whole people, lane by lane: <see cref="FlowModel.People"/> (round half to even, then the int) for flows already
-    /// checked to lie in [0, int.MaxValue]: adding 1.5 × 2^52 rounds to the integer, which sits in the low bits.
+    /// Whole people, lane by lane: <see cref="FlowModel.People"/> (round half to even, then the int, here as a long)
+    /// for flows already checked to lie in [0, int.MaxValue]: adding 1.5 × 2^52 rounds to the integer, which sits in
+    /// the low bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Whole256(Vector256<double> flow)
-    {
-        var whole = (flow + Vector256.Create(Magic)).AsInt64() - Vector256.Create(Magic).AsInt64();
-        return Vector256.Narrow(whole, whole).GetLower();
-    }
+    private static Vector256<long> Whole256(Vector256<double> flow) =>
+        (flow + Vector256.Create(Magic)).AsInt64() - Vector256.Create(Magic).AsInt64();
 
     /// <inheritdoc cref="Whole256"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Whole512(Vector512<double> flow)
-    {
-        var whole = (flow + Vector512.Create(Magic)).AsInt64() - Vector512.Create(Magic).AsInt64();
-        return Vector512.Narrow(whole, whole).GetLower();
-    }
+    private static Vector512<long> Whole512(Vector512<double> flow) =>
+        (flow + Vector512.Create(Magic)).AsInt64() - Vector512.Create(Magic).AsInt64();
 
     /// <summary>
     /// The day ends the screening regime or a removal batch (the same day in every lane): each lane's batch through the
@@ -401,6 +609,8 @@ internal static class LaneFlowModel
         {
             var weights = ws.Weights[l]!;
             var sums = ws.Sums.AsSpan(l * cells, cells);
+            var cell = ws.CurrentCell[l];
+            (sums[cell], sums[cell + 1], sums[cell + 2], sums[cell + 3]) = (ws.AccBetween[l], ws.AccCoastal[l], ws.AccAppointments[l], ws.AccUnscheduled[l]);
             if (end == FlowModel.RegimeEnd)
             {
                 FlowModel.ApplyWeights(weights, weights.RegimeOf(t), sums, ws.Seen[l], ws.Carry[l], inHorizon, ref ws.Totals[l]);
@@ -411,85 +621,9 @@ internal static class LaneFlowModel
                 ws.Pool[l] += model.CloseBatch(in batch, plan, weights, weights.RegimeOf(t), sums, ws.Seen[l], t, inHorizon, kindCount, ws.Reencounter[l], ref ws.Totals[l], ref ws.Outcomes[l]);
             }
 
-            ws.Seen[l] = 0;
-        }
-    }
-
-    /// <summary>
-    /// Every lane's horizon encounters (in all and by month), days active and at the cap, and with
-    /// <paramref name="averages"/> the 7-day average of its own count each horizon day (as the scalar model's
-    /// HorizonSums: integer sums, exact in any order), a row of lanes a day.
-    /// </summary>
-    private static void HorizonSums(FlowModel model, LaneWorkspace ws, LaneSuspensionReplay replay, int n, bool averages)
-    {
-        var lanes = ws.Lanes;
-        var days = model.Days;
-        var warmUp = model.WarmUp;
-        var month = model.MonthOfDay;
-        Span<long> between = stackalloc long[n];
-        Span<long> ports = stackalloc long[n];
-        Span<int> active = stackalloc int[n];
-        Span<int> capped = stackalloc int[n];
-        Span<long> sum7 = stackalloc long[n];
-        between.Clear();
-        ports.Clear();
-        active.Clear();
-        capped.Clear();
-        sum7.Clear();
-        for (var l = 0; l < n; l++)
-        {
-            Array.Clear(ws.MonthlyBetweenPorts[l]);
-        }
-
-        unchecked
-        {
-            for (var t = warmUp - 6; t < warmUp; t++)
-            {
-                var counted = replay.CountedOnDay(t);
-                for (var l = 0; l < n; l++)
-                {
-                    sum7[l] += counted[l];
-                }
-            }
-
-            for (var t = warmUp; t < days; t++)
-            {
-                var row = t * lanes;
-                var b = ws.Between.AsSpan(row, n);
-                var c = ws.Coastal.AsSpan(row, n);
-                var p = ws.Ports.AsSpan(row, n);
-                var status = ws.Status.AsSpan(row, n);
-                var m = month[t];
-                for (var l = 0; l < n; l++)
-                {
-                    between[l] += b[l] + (long)c[l];
-                    ports[l] += p[l];
-                    ws.MonthlyBetweenPorts[l][m] += b[l];
-                    active[l] += status[l] == DayStatus.Active ? 1 : 0;
-                    capped[l] += status[l] == DayStatus.CapReached ? 1 : 0;
-                }
-
-                if (averages)
-                {
-                    var counted = replay.CountedOnDay(t);
-                    var leaving = replay.CountedOnDay(t - 6);
-                    for (var l = 0; l < n; l++)
-                    {
-                        var s = sum7[l] + counted[l];
-                        ws.Average7[l][t] = s / 7.0;
-                        sum7[l] = s - leaving[l];
-                    }
-                }
-            }
-        }
-
-        for (var l = 0; l < n; l++)
-        {
-            ref var o = ref ws.Outcomes[l];
-            o.EncountersBetweenPorts = between[l];
-            o.EncountersPorts = ports[l];
-            o.DaysActive = active[l];
-            o.CapBindingDays = capped[l];
+            // The weights cleared every cell they used; a cell they skipped was zero.
+            (ws.AccBetween[l], ws.AccCoastal[l], ws.AccAppointments[l], ws.AccUnscheduled[l]) = (0, 0, 0, 0);
+            ws.Seen[l] = 1 << (cell / 4);
         }
     }
 
