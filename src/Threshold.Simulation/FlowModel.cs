@@ -557,8 +557,16 @@ internal sealed class FlowModel
         var carry = space.Carry;
         var batchCounts = space.BatchCounts;
         ApplyWeights(weights, regime, sums, seen, carry, inHorizon, ref totals);
-        TakeWholePeople(carry.AsSpan(0, kindCount), batchCounts.AsSpan(0, kindCount));
-        var a = space.Ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
+        ReturnCountAllocation a = default;
+        if (totals.CarryPending)
+        {
+            TakeWholePeople(carry.AsSpan(0, kindCount), batchCounts.AsSpan(0, kindCount));
+            a = space.Ledger.AllocateCounts(plan, dates[t], batchCounts.AsSpan(0, kindCount));
+            totals.CarryPending = false;
+        }
+
+        // Otherwise nothing was added to the carry since it was last taken: every kind's carry is at most one half, so
+        // none would be taken, and a batch of no one leaves the ledger as it is.
         if (inHorizon)
         {
             var month = monthOfDay[t];
@@ -581,6 +589,9 @@ internal sealed class FlowModel
     /// <summary>What the screening weights gave a path so far: the open batch's contiguous returns, and the horizon's people subject, fear referrals and contiguous returns.</summary>
     internal struct ScreenedTotals
     {
+        /// <summary>The weights added to the carry since its whole people were last taken.</summary>
+        public bool CarryPending;
+
         public double ContiguousBatch;
         public double Subject;
         public double Fear;
@@ -615,6 +626,7 @@ internal sealed class FlowModel
     {
         var stride = weights.Stride;
         var kinds = stride - Weights.FirstRemoval;
+        var weighed = weights.Weighed(regime);
         var (contiguousBatch, subject, fear, contiguous) = (totals.ContiguousBatch, totals.Subject, totals.Fear, totals.Contiguous);
         for (; seen != 0; seen &= seen - 1)
         {
@@ -625,6 +637,16 @@ internal sealed class FlowModel
             {
                 continue;
             }
+
+            if ((weighed & (1 << s)) == 0)
+            {
+                // Every coefficient is zero: each sum below would add n × 0 = +0 to a total that is not −0 (all start at
+                // +0 and add products of non-negative numbers), which leaves it as it is.
+                cell.Clear();
+                continue;
+            }
+
+            totals.CarryPending = true;
 
             var w = weights.For(regime, (DayStatus)s);
             for (var f = 0; f < 4; f++)

@@ -195,7 +195,7 @@ public sealed class ScreeningTable
             }
         }
 
-        return w;
+        return w.Sealed();
     }
 
     /// <summary>Every kind of case of each flow, with its share of the flow (before the fear and officer weights).</summary>
@@ -288,9 +288,14 @@ public sealed class Weights
     private readonly int flows;
     private readonly int stride;
     private readonly int[] regimeOfDay;
+    private readonly int regimes;
+
+    // Per regime, bit s set when some coefficient under status s is not zero (after Sealed).
+    private int[] weighed = [];
 
     internal Weights(int regimes, int statuses, int flows, int removalKinds, int[] regimeOfDay)
     {
+        this.regimes = regimes;
         this.statuses = statuses;
         this.flows = flows;
         stride = FirstRemoval + removalKinds;
@@ -304,6 +309,28 @@ public sealed class Weights
     public int Stride => stride;
 
     internal void Add(int regime, int status, int flow, int slot, double weight) => values[Offset(regime, status, flow) + slot] += weight;
+
+    /// <summary>Notes which statuses weigh anything in each regime (<see cref="Weighed"/>) once every coefficient is added.</summary>
+    internal Weights Sealed()
+    {
+        weighed = new int[regimes];
+        for (var r = 0; r < regimes; r++)
+        {
+            for (var s = 0; s < statuses; s++)
+            {
+                weighed[r] |= For(r, (DayStatus)s).ContainsAnyExcept(0.0) ? 1 << s : 0;
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Bit s set when some coefficient of <paramref name="regime"/> under status s is not zero. People counted under
+    /// any other status weigh nothing: no one is subject, referred, returned or removed (e.g. days the suspension is
+    /// not in force).
+    /// </summary>
+    public int Weighed(int regime) => weighed[regime];
 
     /// <summary>The regime (set of screening answers) of a day, by index from the table's first day.</summary>
     public int RegimeOf(int day) => regimeOfDay[day];

@@ -67,4 +67,42 @@ public sealed class ScreeningTableTests
         // The horizon must cross a change of relief, or the test would not exercise the sharing of rows.
         Assert.True(reliefsSeen >= 2, $"at most {reliefsSeen} relief over the horizon");
     }
+
+    /// <summary>
+    /// <see cref="Weights.Weighed"/> marks exactly the statuses with a coefficient that is not zero, in every regime of
+    /// every built-in policy; a day not in force is never weighed and an active suspension always is. A batch's people
+    /// under an unweighed status change nothing: their cell is cleared and the carry, the totals and the pending mark stay
+    /// as they were, as the products n × 0 would leave them.
+    /// </summary>
+    [Fact]
+    public void WeighedStatusesAreThoseWithACoefficient_AndAnUnweighedBatchChangesNothing()
+    {
+        var scenario = Policies();
+        var first = scenario.Start.PlusDays(-Scenario.WarmUpDays);
+        var days = Scenario.WarmUpDays + scenario.HorizonDays;
+        var probe = new EncounterSeries("screening probe", first, days, EncounterColumns.All.ToDictionary(c => c, _ => new int[days]), null, ["modeled: screening probe"]);
+        foreach (var policy in scenario.Policies)
+        {
+            var table = ScreeningTable.Build(new CaseScreener(SuspensionReplay.Run(policy.Compile(), probe)), TestData.Inputs.Mix, first, days);
+            var weights = table.Weigh(0.37, 0.05);
+            for (var r = 0; r < table.RegimeCount; r++)
+            {
+                var expected = Enum.GetValues<DayStatus>().Where(s => weights.For(r, s).ToArray().Any(x => x != 0)).Aggregate(0, (bits, s) => bits | (1 << (int)s));
+                Assert.Equal(expected, weights.Weighed(r));
+                Assert.Equal(0, weights.Weighed(r) & (1 << (int)DayStatus.NotInForce));
+                Assert.NotEqual(0, weights.Weighed(r) & (1 << (int)DayStatus.Active));
+
+                var unweighed = Enum.GetValues<DayStatus>().First(s => (weights.Weighed(r) & (1 << (int)s)) == 0);
+                var sums = new double[FlowModel.StatusCount * 4];
+                sums.AsSpan(4 * (int)unweighed, 4).Fill(1234.5);
+                var carry = Enumerable.Range(0, weights.RemovalKinds).Select(k => 0.25 * k).ToArray();
+                var before = (double[])carry.Clone();
+                var totals = new FlowModel.ScreenedTotals { Subject = 3, Fear = 2, Contiguous = 1, ContiguousBatch = 0.5 };
+                FlowModel.ApplyWeights(weights, r, sums, 1 << (int)unweighed, carry, inHorizon: true, ref totals);
+                Assert.All(sums, x => Assert.Equal(0, x));
+                Assert.Equal(before, carry);
+                Assert.Equal((3.0, 2.0, 1.0, 0.5, false), (totals.Subject, totals.Fear, totals.Contiguous, totals.ContiguousBatch, totals.CarryPending));
+            }
+        }
+    }
 }
