@@ -442,12 +442,13 @@ public sealed class LaneSuspensionReplay
         // Each lane's entering and leaving counts: the window's end moves on one day. Usually every lane's window ends
         // on the same day under the same rule, so they are two rows of counts.
         var n = 64 - BitOperations.LeadingZeroCount(lanes);
+        ReadOnlySpan<int> enter = entering, leave = leaving;
         if (!mixed)
         {
             var end = i + commonOffset;
             var row = rows[commonRule];
-            row.AsSpan(end * Lanes, n).CopyTo(entering);
-            row.AsSpan((end - commonDays) * Lanes, n).CopyTo(leaving);
+            enter = row.AsSpan(end * Lanes, n);
+            leave = row.AsSpan((end - commonDays) * Lanes, n);
         }
         else
         {
@@ -468,8 +469,8 @@ public sealed class LaneSuspensionReplay
             var next = Vector512.Create(tomorrow);
             for (; k + 8 <= n; k += 8)
             {
-                var c = Widen(Vector256.Create(entering.AsSpan(k, 8)));
-                var s = Vector512.Create(sum.AsSpan(k, 8)) + c - Widen(Vector256.Create(leaving.AsSpan(k, 8)));
+                var c = Widen(Vector256.Create(enter.Slice(k, 8)));
+                var s = Vector512.Create(sum.AsSpan(k, 8)) + c - Widen(Vector256.Create(leave.Slice(k, 8)));
                 var run = ThresholdPredicates.NextStreak(Vector512.Create(streak.AsSpan(k, 8)), ThresholdPredicates.BelowDeactivationLevel(s, Vector512.Create(level.AsSpan(k, 8))));
                 var decide = (Vector512.Create(deactivationMode.AsSpan(k, 8)) & ThresholdPredicates.StreakReached(run, Vector512.Create(streakDays.AsSpan(k, 8))))
                     | (Vector512.Create(activationMode.AsSpan(k, 8)) & ThresholdPredicates.MayActivate(s, c, Vector512.Create(activateSum.AsSpan(k, 8)), Vector512.Create(singleDayBound.AsSpan(k, 8)), Vector512.Create(discretionarySum.AsSpan(k, 8))));
@@ -484,8 +485,8 @@ public sealed class LaneSuspensionReplay
             var next = Vector256.Create(tomorrow);
             for (; k + 4 <= n; k += 4)
             {
-                var c = Widen(Vector128.Create(entering.AsSpan(k, 4)));
-                var s = Vector256.Create(sum.AsSpan(k, 4)) + c - Widen(Vector128.Create(leaving.AsSpan(k, 4)));
+                var c = Widen(Vector128.Create(enter.Slice(k, 4)));
+                var s = Vector256.Create(sum.AsSpan(k, 4)) + c - Widen(Vector128.Create(leave.Slice(k, 4)));
                 var run = ThresholdPredicates.NextStreak(Vector256.Create(streak.AsSpan(k, 4)), ThresholdPredicates.BelowDeactivationLevel(s, Vector256.Create(level.AsSpan(k, 4))));
                 var decide = (Vector256.Create(deactivationMode.AsSpan(k, 4)) & ThresholdPredicates.StreakReached(run, Vector256.Create(streakDays.AsSpan(k, 4))))
                     | (Vector256.Create(activationMode.AsSpan(k, 4)) & ThresholdPredicates.MayActivate(s, c, Vector256.Create(activateSum.AsSpan(k, 4)), Vector256.Create(singleDayBound.AsSpan(k, 4)), Vector256.Create(discretionarySum.AsSpan(k, 4))));
@@ -499,8 +500,8 @@ public sealed class LaneSuspensionReplay
         // The scalar tail (every lane at width 1): the scalar predicates, the fast path's own day.
         for (; k < n; k++)
         {
-            var c = entering[k];
-            var s = unchecked(sum[k] + c - leaving[k]);
+            var c = enter[k];
+            var s = unchecked(sum[k] + c - leave[k]);
             var run = ThresholdPredicates.NextStreak((int)streak[k], ThresholdPredicates.BelowDeactivationLevel(s, level[k]));
             var decide = (deactivationMode[k] != 0 && ThresholdPredicates.StreakReached(run, (int)streakDays[k]))
                 || (activationMode[k] != 0 && ThresholdPredicates.MayActivate(s, c, activateSum[k], singleDayBound[k], discretionarySum[k]));

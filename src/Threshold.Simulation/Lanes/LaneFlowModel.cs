@@ -403,13 +403,33 @@ internal static class LaneFlowModel
             return;
         }
 
-        for (var l = 0; l < n; l++)
+        var k = 0;
+        if (ws.Width == 8)
         {
-            var s = sum7[l] + counted[l];
-            ws.Average7[l][t] = s / 7.0;
-            sum7[l] = s - leaving[l];
+            Span<double> averages = stackalloc double[8];
+            for (; k + 8 <= n; k += 8)
+            {
+                // Integer sums, then each converted and divided as the scalar model does (same rounding, lane by lane).
+                var s = Vector512.Create(sum7.AsSpan(k, 8)) + Widen(Vector256.Create(counted.Slice(k, 8)));
+                (Vector512.ConvertToDouble(s) / Vector512.Create(7.0)).CopyTo(averages);
+                (s - Widen(Vector256.Create(leaving.Slice(k, 8)))).CopyTo(sum7.AsSpan(k, 8));
+                for (var j = 0; j < 8; j++)
+                {
+                    ws.Average7[k + j][t] = averages[j];
+                }
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            var s = sum7[k] + counted[k];
+            ws.Average7[k][t] = s / 7.0;
+            sum7[k] = s - leaving[k];
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> Widen(Vector256<int> v) => Vector512.Create(Vector256.WidenLower(v), Vector256.WidenUpper(v));
 
     /// <summary>
     /// The day's flows in every lane, a vector of lanes at a time, then the rest one lane at a time: the scalar model's
