@@ -158,6 +158,8 @@ public sealed class LogHistogram
         var lastBin = Vector256.Create((long)bins - 1);
         var exponentLimit = Vector256.Create((long)maxExponent);
         var (lowest, highest) = (first.used[0], first.used[1]);
+        var (low4, high4) = (Vector256.Create((long)lowest), Vector256.Create((long)highest));
+        Span<long> bins4 = stackalloc long[Vector256<long>.Count];
         var i = 0;
         unchecked
         {
@@ -188,18 +190,24 @@ public sealed class LogHistogram
                 var bin = Vector256.Create(1L) + (exponent << subBits) + ((bits >>> (52 - subBits)) & subMask);
                 bin = Vector256.ConditionalSelect(beyond, lastBin, bin);
                 bin = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(value, one).AsInt64(), bin, Vector256<long>.Zero);
-                for (var k = 0; k < Vector256<long>.Count; k++)
+                (low4, high4) = (Vector256.Min(low4, bin), Vector256.Max(high4, bin));
+                bin.CopyTo(bins4);
+                for (var k = 0; k < bins4.Length; k++)
                 {
-                    var b = (int)bin.GetElement(k);
-                    ref var count = ref storage[i + k + (b * n)];
+                    ref var count = ref storage[i + k + ((int)bins4[k] * n)];
                     count = checked(count + 1);
-                    (lowest, highest) = (Math.Min(lowest, b), Math.Max(highest, b));
                 }
 
                 total.CopyTo(sums.Slice(i, Vector256<long>.Count));
                 (Vector256.Create(counts.Slice(i, Vector256<long>.Count)) + Vector256.Create(1L)).CopyTo(counts.Slice(i, Vector256<long>.Count));
                 (Vector256.Create(clamped.Slice(i, Vector256<long>.Count)) - (beyond & Vector256.GreaterThanOrEqual(value, one).AsInt64())).CopyTo(clamped.Slice(i, Vector256<long>.Count));
             }
+        }
+
+        // The lowest and highest bin counted, over the groups' lanes (the bins lie in [0, bins), so they fit an int).
+        for (var k = 0; k < Vector256<long>.Count; k++)
+        {
+            (lowest, highest) = (Math.Min(lowest, (int)low4.GetElement(k)), Math.Max(highest, (int)high4.GetElement(k)));
         }
 
         (first.used[0], first.used[1]) = (lowest, highest);
