@@ -18,7 +18,7 @@ namespace Threshold.Simulation.Tests;
 public sealed class LanesKernelTests
 {
     /// <summary>Every built-in policy: 10773 (crossing its October 1, 2024 version switch) plain, under a court order and reformed; the Senate authority; H.R. 2 with dated determinations; Proclamation 10888.</summary>
-    private static Scenario MakeScenario(int seed, int paths, string start, int lagHigh, string courtOrder) => TestData.Read($$"""
+    private static Scenario MakeScenario(int seed, int paths, string start, int lagHigh, string courtOrder, bool sharedWeights = false) => TestData.Read($$"""
         name: lanes
         seed: {{seed}}
         paths: {{paths}}
@@ -42,7 +42,7 @@ public sealed class LanesKernelTests
           mexico.enforcement_share: { preset: "2023" }
           deterrence.lag_days: { low: 0, high: {{lagHigh}} }
           deterrence.effect: { low: 0.2, high: 0.6 }
-          fear.manifestation_share: { low: 0.24, high: 0.55 }
+          {{(sharedWeights ? "fear.manifestation_share: 0.37" : "fear.manifestation_share: { low: 0.24, high: 0.55 }")}}
           reencounter.mean_delay_days: { low: 14, high: 60 }
         """);
 
@@ -92,7 +92,10 @@ public sealed class LanesKernelTests
 
             foreach (var policy in policies)
             {
-                var weights = draws.Select(d => policy.Table.Weigh(d[ModelParameters.FearManifestation], d[ModelParameters.OfficerExceptionShare])).ToArray();
+                // One set of weights per pair of shares, as the simulator shares one set when the shares are fixed.
+                var sets = new Dictionary<(double, double), Weights>();
+                var weights = draws.Select(d => (d[ModelParameters.FearManifestation], d[ModelParameters.OfficerExceptionShare]))
+                    .Select(shares => sets.TryGetValue(shares, out var w) ? w : sets[shares] = policy.Table.Weigh(shares.Item1, shares.Item2)).ToArray();
                 weights.CopyTo(ws.Weights, 0);
                 LaneFlowModel.Run(model, policy, ws, count, keepDaily: true);
                 var replay = ws.Replays[policy.Index];
@@ -116,10 +119,12 @@ public sealed class LanesKernelTests
     public Property LaneKernel_RandomScenarios_SameAsTheScalarKernelPathByPathAndDayByDay() => Prop.ForAll(
         Gen.Choose(1, 1_000_000).Zip(Gen.Choose(1, 45)).ToArbitrary(),
         Gen.Elements("2024-06-05", "2024-09-20", "2024-05-01").Zip(Gen.Elements(0, 1, 7, 30, 90)).ToArbitrary(),
-        Gen.Elements(1, 5, 8, 16, 64).ToArbitrary(),
-        (run, calendar, lanes) =>
+        Gen.Elements(1, 5, 8, 16, 64).Zip(Gen.Elements(false, true)).ToArbitrary(),
+        (run, calendar, block) =>
         {
-            var scenario = MakeScenario(run.Item1, run.Item2, calendar.Item1, calendar.Item2, "2024-11-01");
+            // Shared weights: the fear share fixed, so every lane has the same set (as the simulator gives them).
+            var (lanes, shared) = block;
+            var scenario = MakeScenario(run.Item1, run.Item2, calendar.Item1, calendar.Item2, "2024-11-01", shared);
             foreach (var width in LaneWidths.Accelerated())
             {
                 AssertPathByPath(scenario, lanes, width);
@@ -137,6 +142,23 @@ public sealed class LanesKernelTests
         foreach (var width in LaneWidths.Accelerated())
         {
             AssertPathByPath(scenario, 8, width);
+        }
+    }
+
+    /// <summary>
+    /// Lanes that share one set of screening weights (the fear share fixed, as in the scenarios shipped) must each get
+    /// exactly what the scalar kernel gives its path, with blocks of whole vectors and a partial last block.
+    /// </summary>
+    [Fact]
+    public void LaneKernel_SharedWeights_SameAsTheScalarKernel()
+    {
+        var scenario = MakeScenario(8, 37, "2024-09-20", 30, "2024-11-01", sharedWeights: true);
+        foreach (var width in LaneWidths.Accelerated())
+        {
+            foreach (var lanes in new[] { 8, 16 })
+            {
+                AssertPathByPath(scenario, lanes, width);
+            }
         }
     }
 
