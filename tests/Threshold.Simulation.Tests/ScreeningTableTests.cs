@@ -31,13 +31,19 @@ public sealed class ScreeningTableTests
           - id: proclamation-10888
         """);
 
+    /// <summary>The simulator's days for <paramref name="scenario"/> (warm-up and horizon) and a series of zeros over them to screen against, as <c>MonteCarlo.Prepare</c> makes them.</summary>
+    private static (LocalDate First, int Days, EncounterSeries Probe) Probe(Scenario scenario)
+    {
+        var first = scenario.Start.PlusDays(-Scenario.WarmUpDays);
+        var days = Scenario.WarmUpDays + scenario.HorizonDays;
+        return (first, days, new EncounterSeries("screening probe", first, days, EncounterColumns.All.ToDictionary(c => c, _ => new int[days]), null, ["modeled: screening probe"]));
+    }
+
     [Fact]
     public void OneDayPerReliefGivesTheTableOfEveryDayScreenedOnItsOwn()
     {
         var scenario = Policies();
-        var first = scenario.Start.PlusDays(-Scenario.WarmUpDays);
-        var days = Scenario.WarmUpDays + scenario.HorizonDays;
-        var probe = new EncounterSeries("screening probe", first, days, EncounterColumns.All.ToDictionary(c => c, _ => new int[days]), null, ["modeled: screening probe"]);
+        var (first, days, probe) = Probe(scenario);
         var reliefsSeen = 0;
         foreach (var policy in scenario.Policies)
         {
@@ -78,9 +84,7 @@ public sealed class ScreeningTableTests
     public void WeighedStatusesAreThoseWithACoefficient_AndAnUnweighedBatchChangesNothing()
     {
         var scenario = Policies();
-        var first = scenario.Start.PlusDays(-Scenario.WarmUpDays);
-        var days = Scenario.WarmUpDays + scenario.HorizonDays;
-        var probe = new EncounterSeries("screening probe", first, days, EncounterColumns.All.ToDictionary(c => c, _ => new int[days]), null, ["modeled: screening probe"]);
+        var (first, days, probe) = Probe(scenario);
         foreach (var policy in scenario.Policies)
         {
             var table = ScreeningTable.Build(new CaseScreener(SuspensionReplay.Run(policy.Compile(), probe)), TestData.Inputs.Mix, first, days);
