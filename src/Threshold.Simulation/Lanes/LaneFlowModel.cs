@@ -81,9 +81,6 @@ internal sealed class LaneWorkspace
     // The day's state, one element a lane.
     public readonly double[] Pool = new double[LaneSuspensionReplay.MaxLanes];
     public readonly long[] DeterredMask = new long[LaneSuspensionReplay.MaxLanes];
-    public readonly double[] FlowBetween = new double[LaneSuspensionReplay.MaxLanes];
-    public readonly double[] FlowCoastal = new double[LaneSuspensionReplay.MaxLanes];
-    public readonly double[] FlowAppointments = new double[LaneSuspensionReplay.MaxLanes];
 
     /// <summary>Each lane's open batch by (status, flow): [lane × <see cref="Cells"/> + 4 × status + flow].</summary>
     public readonly double[] Sums;
@@ -96,7 +93,7 @@ internal sealed class LaneWorkspace
     public readonly double[] AccAppointments = new double[LaneSuspensionReplay.MaxLanes];
     public readonly double[] AccUnscheduled = new double[LaneSuspensionReplay.MaxLanes];
 
-    /// <summary>The lane's cell of <see cref="Sums"/> for today's status (4 × status), −1 before the first day.</summary>
+    /// <summary>The lane's cell of <see cref="Sums"/> for today's status (4 × status), set on the first day of a run.</summary>
     public readonly int[] CurrentCell = new int[LaneSuspensionReplay.MaxLanes];
 
     /// <summary>Bit s set when the lane had status s on a day of its open batch (or at its start: a status with no day there has zero sums, which are skipped).</summary>
@@ -210,15 +207,8 @@ internal static class LaneFlowModel
             longLag |= ws.Lag[l] > LaneWorkspace.MaxHistoryLag;
         }
 
-        foreach (var lane in new[] { ws.AccBetween, ws.AccCoastal, ws.AccAppointments, ws.AccUnscheduled })
-        {
-            Array.Clear(lane);
-        }
-
-        foreach (var lane in new[] { ws.ActiveHistory, ws.TotalBetween, ws.TotalPorts, ws.MonthBetween, ws.DaysActive, ws.DaysCapped, ws.Sum7 })
-        {
-            Array.Clear(lane);
-        }
+        Clear(ws.AccBetween, ws.AccCoastal, ws.AccAppointments, ws.AccUnscheduled);
+        Clear(ws.ActiveHistory, ws.TotalBetween, ws.TotalPorts, ws.MonthBetween, ws.DaysActive, ws.DaysCapped, ws.Sum7);
 
         var shares = new DayShares
         {
@@ -286,6 +276,14 @@ internal static class LaneFlowModel
             o.CapBindingDays = (int)ws.DaysCapped[l];
             FlowModel.Finish(in ws.Totals[l], ref o);
             model.Summarise(replay.Transitions(l), ws.MonthlyUnderArrangement[l], ws.MonthlyOverflow[l], ws.MonthlyUnderCaps[l], ref o);
+        }
+    }
+
+    private static void Clear<T>(params ReadOnlySpan<T[]> perLane)
+    {
+        foreach (var values in perLane)
+        {
+            Array.Clear(values);
         }
     }
 
