@@ -18,6 +18,8 @@ namespace Threshold.Simulation;
 /// An entry holds the derived figures exactly (doubles as their bits) and ends with the SHA-256 of its contents; an
 /// entry that is short, altered or unreadable is ignored and written again. Entries are written to a temporary file
 /// and renamed, so concurrent runs never read half an entry. A directory that cannot be written only costs the time.
+/// The directory keeps the <see cref="MaxEntries"/> entries used last (an entry read is marked used); older ones, and
+/// temporary files a stopped run left more than an hour ago, are deleted when an entry is written.
 /// </remarks>
 public sealed class SimulationInputsCache
 {
@@ -26,6 +28,9 @@ public sealed class SimulationInputsCache
 
     /// <summary>The value of <see cref="DirectoryVariable"/> that turns the cache off.</summary>
     public const string Off = "off";
+
+    /// <summary>Entries kept (about 10 KB each): every build, data update or mix month makes a new one.</summary>
+    public const int MaxEntries = 16;
 
     // The layout of an entry; a new layout is a new key, so old entries are never misread.
     private const string Format = "threshold simulation inputs v1";
@@ -83,12 +88,59 @@ public sealed class SimulationInputsCache
         var path = Path.Combine(Directory, $"inputs-{key}.bin");
         if (TryRead(path) is { } cached)
         {
+            MarkUsed(path);
             return cached;
         }
 
         var inputs = SimulationInputs.Load(sourceDirectory, mixMonth);
-        TryWrite(path, inputs);
+        if (TryWrite(path, inputs))
+        {
+            Prune(DateTime.UtcNow);
+        }
+
         return inputs;
+    }
+
+    /// <summary>Marks an entry as just used (its last write time), so pruning keeps it; a failure only risks the entry.</summary>
+    private static void MarkUsed(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Read-only: the entry may be pruned earlier than its use would keep it, and is then derived again.
+        }
+    }
+
+    /// <summary>
+    /// Deletes all but the <see cref="MaxEntries"/> entries used last, and temporary files older than an hour (a run
+    /// stopped between writing and renaming). Entries or files another run deletes first are skipped.
+    /// </summary>
+    internal void Prune(DateTime nowUtc)
+    {
+        try
+        {
+            var directory = new DirectoryInfo(Directory);
+            var stale = directory.EnumerateFiles("inputs-*.bin").Where(f => f.Name.EndsWith(".bin", StringComparison.Ordinal)).OrderByDescending(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal).Skip(MaxEntries)
+                .Concat(directory.EnumerateFiles("inputs-*.tmp").Where(f => f.Name.EndsWith(".tmp", StringComparison.Ordinal) && f.LastWriteTimeUtc < nowUtc.AddHours(-1)));
+            foreach (var file in stale.ToArray())
+            {
+                try
+                {
+                    file.Delete();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Gone already, or not ours to delete: pruning is only tidiness.
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The directory cannot be listed: nothing to tidy.
+        }
     }
 
     /// <summary>The entry's key: the layout, the month, the deriving assemblies' builds and every CSV file's name and bytes (in ordinal name order).</summary>
@@ -153,7 +205,8 @@ public sealed class SimulationInputsCache
         }
     }
 
-    private void TryWrite(string path, SimulationInputs inputs)
+    /// <summary>Writes an entry; false when the directory cannot be written.</summary>
+    private bool TryWrite(string path, SimulationInputs inputs)
     {
         var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
@@ -168,6 +221,7 @@ public sealed class SimulationInputsCache
             stream.Write(SHA256.HashData(stream.GetBuffer().AsSpan(0, (int)stream.Length)));
             File.WriteAllBytes(temporary, stream.ToArray());
             File.Move(temporary, path, overwrite: true);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -180,6 +234,8 @@ public sealed class SimulationInputsCache
             {
                 // Nothing more can be done; the temporary name is never read.
             }
+
+            return false;
         }
     }
 

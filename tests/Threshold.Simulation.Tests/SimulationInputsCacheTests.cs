@@ -79,6 +79,58 @@ public sealed class SimulationInputsCacheTests : IDisposable
         }
     }
 
+    /// <summary>Fake entries (any bytes: pruning does not read them), each written <paramref name="age"/> ago plus its index in minutes.</summary>
+    private string[] FakeEntries(int count, TimeSpan age)
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var path = Path.Combine(CacheDirectory, $"inputs-fake{i:D2}.bin");
+            File.WriteAllText(path, "fake");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age - TimeSpan.FromMinutes(i));
+            return path;
+        })];
+    }
+
+    [Fact]
+    public void WritingAnEntryKeepsTheEntriesUsedLast_AndDeletesTemporaryFilesLeftOver()
+    {
+        // Twenty older entries, fake00 the newest of them; a temporary file a stopped run left, and one being written.
+        var fakes = FakeEntries(20, TimeSpan.FromDays(1));
+        var leftOver = Path.Combine(CacheDirectory, "inputs-fake99.bin.123.abc.tmp");
+        var beingWritten = Path.Combine(CacheDirectory, "inputs-fake98.bin.456.def.tmp");
+        File.WriteAllText(leftOver, "partial");
+        File.SetLastWriteTimeUtc(leftOver, DateTime.UtcNow.AddHours(-2));
+        File.WriteAllText(beingWritten, "partial");
+
+        new SimulationInputsCache(CacheDirectory).Load(TestData.Source, July2024);
+
+        var entries = Directory.GetFiles(CacheDirectory, "*.bin").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(SimulationInputsCache.MaxEntries, entries.Length);
+        Assert.Contains($"inputs-{SimulationInputsCache.Key(TestData.Source, July2024)}.bin", entries);
+        Assert.Equal(fakes.Take(SimulationInputsCache.MaxEntries - 1).Select(Path.GetFileName).Order(StringComparer.Ordinal), entries.Where(e => e!.StartsWith("inputs-fake", StringComparison.Ordinal)));
+        Assert.False(File.Exists(leftOver));
+        Assert.True(File.Exists(beingWritten));
+    }
+
+    [Fact]
+    public void AnEntryReadIsMarkedUsed_SoPruningKeepsItOverEntriesWrittenLaterButNotUsed()
+    {
+        var cache = new SimulationInputsCache(CacheDirectory);
+        cache.Load(TestData.Source, July2024);
+        var july = Assert.Single(Directory.GetFiles(CacheDirectory));
+        File.SetLastWriteTimeUtc(july, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        FakeEntries(SimulationInputsCache.MaxEntries, TimeSpan.FromDays(1));
+
+        // A hit marks July used; a miss (another month) then writes an entry and prunes the two oldest fakes.
+        cache.Load(TestData.Source, July2024);
+        cache.Load(TestData.Source, new YearMonth(2024, 6));
+
+        Assert.True(File.Exists(july));
+        Assert.Equal(SimulationInputsCache.MaxEntries, Directory.GetFiles(CacheDirectory, "*.bin").Length);
+        Assert.False(File.Exists(Path.Combine(CacheDirectory, $"inputs-fake{SimulationInputsCache.MaxEntries - 1:D2}.bin")));
+    }
+
     [Fact]
     public void ADirectoryThatCannotBeWrittenOnlyCostsTheTime()
     {
