@@ -17,6 +17,9 @@ public sealed class LiveServer : IAsyncLifetime
     private WebApplication? app;
     private IPlaywright? playwright;
 
+    /// <summary>The most paths this server runs a request: enough that a run over the longest horizon takes minutes.</summary>
+    public const int LongRunPaths = 1_000_000;
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "threshold-browser-" + Guid.NewGuid().ToString("N"));
 
     public string BaseUrl { get; private set; } = string.Empty;
@@ -35,8 +38,12 @@ public sealed class LiveServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Open pages re-check their key every second (30 s by default), so a revocation shows quickly.
-        app = ThresholdWebApp.Build(["--urls", "http://127.0.0.1:0", $"--Threshold:DataDirectory={DataDirectory}", "--Threshold:DashboardKeyRecheckSeconds=1"]);
+        // Open pages re-check their key every second (30 s by default), so a revocation shows quickly. The simulation
+        // caps are raised as a shared deployment's operator may raise them, so a run can be long enough to be stopped:
+        // the default cap's 10,000 paths now finish in about a second.
+        app = ThresholdWebApp.Build([
+            "--urls", "http://127.0.0.1:0", $"--Threshold:DataDirectory={DataDirectory}", "--Threshold:DashboardKeyRecheckSeconds=1",
+            $"--Threshold:SimulationMaxPaths={LongRunPaths}", $"--Threshold:SimulationMaxCostAnalyst={LongRunPaths * 1_096L * 3}"]);
         await app.StartAsync();
         BaseUrl = app.Urls.Single();
         var keys = app.Services.GetRequiredService<RecordHolder>().Keys;
