@@ -38,14 +38,27 @@ public sealed record SimulationOptions
     public IReadOnlyDictionary<string, double> Fixed { get; init; } = new Dictionary<string, double>();
 
     /// <summary>
-    /// The kernel that runs the paths. The results do not depend on it (tests prove the lane kernel gives every path
-    /// exactly what the scalar kernel gives it). The scalar kernel stays the default while the lane kernel is not faster
-    /// on the reference machine (docs/performance.md §Lane kernel).
+    /// The kernel that runs the paths, or null for <see cref="KernelFor"/> the run's paths. The results do not depend on
+    /// it: tests prove the lane kernel gives every path exactly what the scalar kernel gives it.
     /// </summary>
-    internal SimulationKernel Kernel { get; init; } = SimulationKernel.Scalar;
+    internal SimulationKernel? Kernel { get; init; }
 
     /// <summary>Paths run side by side by the lane kernel (1 to 64); the results do not depend on it.</summary>
-    internal int Lanes { get; init; } = 8;
+    /// <remarks>32 was the fastest of 8, 16, 32 and 64 in the whole command (docs/performance.md §Sixth round).</remarks>
+    internal int Lanes { get; init; } = 32;
+
+    /// <summary>
+    /// The fewest paths a process runs for which <see cref="KernelFor"/> picks the lane kernel. Its code is compiled when
+    /// first called (the ReadyToRun image leaves its vector code to the JIT), about 20 ms, which it repays from about
+    /// 2,500 paths on the reference machine (docs/performance.md §Sixth round).
+    /// </summary>
+    internal const int LaneKernelFromPaths = 4_096;
+
+    /// <summary>
+    /// The kernel for a process that runs <paramref name="paths"/> paths in all (a sweep's cells together): the lane
+    /// kernel from <see cref="LaneKernelFromPaths"/>, else the scalar one, which starts sooner.
+    /// </summary>
+    internal static SimulationKernel KernelFor(long paths) => paths >= LaneKernelFromPaths ? SimulationKernel.Lanes : SimulationKernel.Scalar;
 
     /// <summary>Lanes per vector operation (1, 4 or 8; null for the widest the machine accelerates); the results do not depend on it.</summary>
     internal int? LaneWidth { get; init; }
@@ -171,8 +184,9 @@ public static class MonteCarlo
         var model = prepared.Model;
         var horizonMonths = model.HorizonMonths;
         var done = 0;
+        var kernel = options.Kernel ?? SimulationOptions.KernelFor(scenario.Paths);
         // A chunk is one block of lanes for the lane kernel (16 paths a chunk for the scalar one).
-        var chunk = options.Kernel == SimulationKernel.Scalar ? 16 : Math.Clamp(options.Lanes, 1, Engine.LaneSuspensionReplay.MaxLanes);
+        var chunk = kernel == SimulationKernel.Scalar ? 16 : Math.Clamp(options.Lanes, 1, Engine.LaneSuspensionReplay.MaxLanes);
         var chunks = (scenario.Paths + chunk - 1) / chunk;
         // Exactly one worker (workspace and histograms) per thread, taking chunks of paths from a shared counter, so
         // memory is (threads × histograms) whatever the number of paths.
@@ -188,7 +202,7 @@ public static class MonteCarlo
                 MonthlyOverflow = new long[horizonMonths],
                 Plans = [.. prepared.Policies.Select(p => new Returns.ReturnBatchPlan(Returns.ArrangementSet.BuiltIn, p.LedgerKinds))],
             },
-            options.Kernel == SimulationKernel.Scalar ? null : new Lanes.LaneWorkspace(model, prepared.Policies, chunk, options.LaneWidth, horizonMonths))).ToArray();
+            kernel == SimulationKernel.Scalar ? null : new Lanes.LaneWorkspace(model, prepared.Policies, chunk, options.LaneWidth, horizonMonths))).ToArray();
         var firstTimelines = new SuspensionTimeline?[prepared.Policies.Count];
         var nextChunk = -1;
         void Work(Worker worker)

@@ -26,12 +26,14 @@ public static class Sensitivity
         var catalogue = prepared.Catalogue;
         var swings = new List<(ModelParameter Parameter, SimulationResult Low, SimulationResult High)>();
         var done = 0;
+        // Two runs a parameter in one process: the kernel is chosen for all of their paths together.
+        var kernel = SimulationOptions.KernelFor(2L * spec.Parameters.Count * spec.Paths);
         foreach (var name in spec.Parameters)
         {
             var p = catalogue.First(c => c.Name == name);
             SimulationResult At(double value) => MonteCarlo.Run(
                 prepared,
-                new SimulationOptions { Threads = threads, Bands = false, Fixed = new Dictionary<string, double> { [name] = value } },
+                new SimulationOptions { Threads = threads, Bands = false, Fixed = new Dictionary<string, double> { [name] = value }, Kernel = kernel },
                 null,
                 cancellationToken);
             var low = At(p.PlausibleLow);

@@ -210,6 +210,8 @@ public static class Sweep
         var perCell = scenario.Level is not null && names.Any(n => n is ModelParameters.MexicoEnforcement or ModelParameters.DeterrenceEffect);
         var shared = perCell ? null : MonteCarlo.Prepare(scenario, inputs);
         MonteCarlo.Prepared? first = null;
+        // The cells run in one process, so the kernel is chosen for all of their paths together.
+        var kernel = SimulationOptions.KernelFor((long)spec.Cells * scenario.Paths);
         var cells = new SweepCell[spec.Cells];
         IReadOnlyList<ParameterUse>? parameters = null;
         for (var c = 0; c < spec.Cells; c++)
@@ -222,7 +224,7 @@ public static class Sweep
             first ??= prepared;
             var offset = c * scenario.Paths;
             var cellProgress = progress is null ? null : new Offset(progress, offset);
-            var result = MonteCarlo.Run(prepared, new SimulationOptions { Threads = threads, Bands = false, Fixed = fixedValues }, cellProgress, cancellationToken);
+            var result = MonteCarlo.Run(prepared, new SimulationOptions { Threads = threads, Bands = false, Fixed = fixedValues, Kernel = kernel }, cellProgress, cancellationToken);
             cells[c] = new SweepCell(c, values, [.. result.Policies.Select(p => (IReadOnlyList<OutputBand>)[.. SweepSpec.OutputKeys.Select(p.Output)])]);
             parameters ??= [.. result.Parameters.Select(u => names.Contains(u.Name, StringComparer.Ordinal) ? Swept(u, spec) : u)];
             progress?.Report(offset + scenario.Paths);

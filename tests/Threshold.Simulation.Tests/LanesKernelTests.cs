@@ -170,7 +170,7 @@ public sealed class LanesKernelTests
     public void LaneKernel_WholeRuns_ByteIdenticalToTheScalarKernelForAnyThreadsLanesAndWidth()
     {
         var scenario = MakeScenario(20240605, 150, "2024-06-05", 30, "2024-11-01");
-        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1 }));
+        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1, Kernel = SimulationKernel.Scalar }));
         foreach (var width in LaneWidths.Accelerated())
         {
             foreach (var (threads, lanes) in new[] { (1, 32), (2, 32), (2, 7), (1, 64), (2, 1) })
@@ -185,8 +185,55 @@ public sealed class LanesKernelTests
     public void LaneKernel_BaselineScenario_ByteIdenticalToTheScalarKernel()
     {
         var scenario = ScenarioYamlReader.ReadFile(Path.Combine(TestData.RepositoryRoot, "scenarios", "baseline-2024.yaml")).WithRun(300, null);
-        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 2 }));
+        var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 2, Kernel = SimulationKernel.Scalar }));
         Assert.Equal(reference, Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 2, Kernel = SimulationKernel.Lanes })));
         Assert.Equal(reference, Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1, Kernel = SimulationKernel.Lanes, LaneWidth = 1, Lanes = 13 })));
+    }
+
+    [Fact]
+    public void TheKernel_IsTheLaneKernelFrom4096Paths_AndTheFilesAreTheScalarKernelsEitherWay()
+    {
+        const int From = SimulationOptions.LaneKernelFromPaths;
+        Assert.Equal(4_096, From);
+        Assert.Equal(SimulationKernel.Scalar, SimulationOptions.KernelFor(From - 1));
+        Assert.Equal(SimulationKernel.Lanes, SimulationOptions.KernelFor(From));
+        foreach (var paths in new[] { From - 1, From })
+        {
+            var scenario = TestData.Small(paths);
+            var reference = Files(MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1, Kernel = SimulationKernel.Scalar }));
+            var reports = new ProgressReports();
+            var chosen = MonteCarlo.Run(scenario, TestData.Inputs, new SimulationOptions { Threads = 1, Lanes = 13 }, reports);
+
+            // One thread reports after each chunk: a block of 13 lanes for the lane kernel, 16 paths for the scalar one.
+            Assert.Equal(paths >= From ? 13 : 16, reports.First);
+            Assert.True(reference == Files(chosen), $"{paths} paths: the result files differ from the scalar kernel's");
+        }
+    }
+
+    [Fact]
+    public void ASweep_ChoosesTheKernelForAllItsCellsPaths()
+    {
+        // Two cells of 2,048 paths are 4,096 paths in one process: the lane kernel (blocks of 32); two of 2,047 are not.
+        var spec = new SweepSpec([SweepAxis.Parse("deterrence.effect=0.2..0.4:2")]);
+        foreach (var (paths, block) in new[] { (2_048, 32), (2_047, 16) })
+        {
+            var reports = new ProgressReports();
+            Sweep.Run(TestData.Small(paths), TestData.Inputs, spec, threads: 1, progress: reports);
+            Assert.Equal(block, reports.First);
+        }
+    }
+
+    /// <summary>The paths done, as reported (synchronously, on the thread that ran them).</summary>
+    private sealed class ProgressReports : IProgress<int>
+    {
+        public int First { get; private set; } = -1;
+
+        public void Report(int value)
+        {
+            if (First < 0)
+            {
+                First = value;
+            }
+        }
     }
 }
